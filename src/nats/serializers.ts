@@ -7,8 +7,9 @@ import { MessageDecodeError } from '../errors.js';
 /** Encodes values of type T to bytes and decodes them back. `decode` throws {@link MessageDecodeError}. */
 export interface Serializer<T> {
   readonly name: string;
-  encode(value: T): Uint8Array;
-  /** `subject` is only used to say where a decoding failure happened. */
+  /** `subject` is only used to say where a failure happened (typed channels validate here and throw `ValidationError`). */
+  encode(value: T, subject: string): Uint8Array;
+  /** Throws `MessageDecodeError` (or `ValidationError` for typed channels); `subject` says where. */
   decode(bytes: Uint8Array, subject: string): T;
 }
 
