@@ -1,0 +1,136 @@
+/**
+ * NATS subject safety. A subject is dot-separated tokens; a parameter value must be exactly one token, so a value
+ * such as `>` or `a.b` can never turn `worker.{workerId}.inference` into a wildcard or a different subject.
+ */
+import { SubjectError } from './errors.js';
+
+// Empty, or containing `.`, `*`, `>`, white space or control characters (incl. DEL and Unicode line separators).
+// eslint-disable-next-line no-control-regex
+const UNSAFE_TOKEN = /^$|[.*>\s\u0000-\u001f\u007f\u0085\u2028\u2029]/u;
+
+/** True when `value` is one literal NATS token: not empty, no `.`, `*`, `>`, white space or control characters. */
+export function isSafeToken(value: string): boolean {
+  return !UNSAFE_TOKEN.test(value);
+}
+
+/** Throws {@link SubjectError} unless `subject` is a concrete subject a message can be published to (no wildcards). */
+export function assertPublishSubject(subject: string): void {
+  assertNonEmpty(subject, 'worker.heartbeat');
+  for (const token of subject.split('.')) {
+    if (!isSafeToken(token)) {
+      throw new SubjectError(
+        `Invalid subject "${printable(subject)}" for publishing: token "${printable(token)}" is empty or contains a wildcard, white space or control character. Publish to a concrete subject such as "worker.heartbeat".`,
+        { subject },
+      );
+    }
+  }
+}
+
+/** Throws {@link SubjectError} unless `subject` is a valid subscription subject (`*` as a whole token, `>` as the last). */
+export function assertSubscribeSubject(subject: string): void {
+  assertNonEmpty(subject, 'worker.*.inference');
+  const tokens = subject.split('.');
+  tokens.forEach((token, index) => {
+    const wildcard = token === '*' || (token === '>' && index === tokens.length - 1);
+    if (!wildcard && !isSafeToken(token)) {
+      throw new SubjectError(
+        `Invalid subject "${printable(subject)}" for subscribing: token "${printable(token)}" is empty or contains white space, a control character, or a wildcard that is not a whole token ("*") or the last token (">").`,
+        { subject },
+      );
+    }
+  });
+}
+
+// Callers from plain JavaScript may pass anything; fail with a SubjectError rather than a TypeError.
+function assertNonEmpty(subject: unknown, example: string): asserts subject is string {
+  if (typeof subject !== 'string' || subject.length === 0) {
+    throw new SubjectError(`The subject is empty or not a string; pass a subject such as "${example}".`, { subject: String(subject) });
+  }
+}
+
+/** One piece of a parsed address template: a literal token or a named parameter. */
+type TemplatePart = { literal: string } | { param: string };
+
+/** A parsed AsyncAPI channel address such as `worker.{workerId}.inference`. */
+export interface SubjectTemplate<P extends string> {
+  readonly address: string;
+  readonly parameters: readonly P[];
+  /** Builds a concrete subject; each value must be one safe token and pass `check`. */
+  build(values: Readonly<Record<P, string>>): string;
+  /** Builds a subscription subject; a value of `*` subscribes to every value of that parameter. */
+  buildPattern(values: Readonly<Record<P, string>>): string;
+  /** Anchored, exact: the parameters of a concrete subject, or undefined when it does not match. */
+  parse(subject: string): Record<P, string> | undefined;
+}
+
+/**
+ * Compiles an address template. `check(param, value)` returns a problem description when the value breaks the
+ * parameter's own schema, or undefined when it is fine.
+ */
+export function compileSubjectTemplate<P extends string>(
+  address: string,
+  check: (param: P, value: string) => string | undefined = () => undefined,
+): SubjectTemplate<P> {
+  const parts: TemplatePart[] = address.split('.').map((token) => {
+    const match = /^\{([^{}]+)\}$/.exec(token);
+    if (match?.[1] !== undefined) return { param: match[1] };
+    if (!isSafeToken(token)) throw new SubjectError(`Channel address "${address}" has an invalid token "${token}".`, { subject: address });
+    return { literal: token };
+  });
+  const parameters = parts.flatMap((part) => ('param' in part ? [part.param as P] : []));
+
+  const valueFor = (values: Readonly<Record<P, string>>, param: P, allowWildcard: boolean): string => {
+    const value: unknown = values[param];
+    if (typeof value !== 'string') {
+      throw new SubjectError(`Missing parameter "${param}" for "${address}": pass a string value.`, { subject: address, parameter: param });
+    }
+    if (allowWildcard && value === '*') return value;
+    if (!isSafeToken(value)) {
+      throw new SubjectError(
+        `Parameter "${param}" of "${address}" must be one NATS token (not empty; no ".", "*", ">", white space or control characters), got "${printable(value)}". Nothing was sent.`,
+        { subject: address, parameter: param },
+      );
+    }
+    const problem = check(param, value);
+    if (problem !== undefined) {
+      throw new SubjectError(`Parameter "${param}" of "${address}" is invalid: ${problem} (got "${printable(value)}"). Nothing was sent.`, {
+        subject: address,
+        parameter: param,
+      });
+    }
+    return value;
+  };
+
+  const assemble = (values: Readonly<Record<P, string>>, allowWildcard: boolean): string =>
+    parts.map((part) => ('literal' in part ? part.literal : valueFor(values, part.param as P, allowWildcard))).join('.');
+
+  return {
+    address,
+    parameters,
+    build: (values) => assemble(values, false),
+    buildPattern: (values) => assemble(values, true),
+    parse(subject) {
+      if (typeof subject !== 'string') return undefined;
+      const tokens = subject.split('.');
+      if (tokens.length !== parts.length) return undefined;
+      const result = {} as Record<P, string>;
+      for (let i = 0; i < parts.length; i++) {
+        const part = parts[i] as TemplatePart;
+        const token = tokens[i] as string;
+        if ('literal' in part) {
+          if (token !== part.literal) return undefined;
+        } else {
+          if (!isSafeToken(token) || check(part.param as P, token) !== undefined) return undefined;
+          result[part.param as P] = token;
+        }
+      }
+      return result;
+    },
+  };
+}
+
+/** Shows control characters visibly in messages, so an error never prints a raw newline or escape sequence. */
+function printable(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/[\u0000-\u001f\u007f]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
