@@ -1,0 +1,181 @@
+/**
+ * The runtime behind generated `channels`: one call per AsyncAPI channel turns its address, parameter schemas and
+ * message schemas into subject builders/parsers and validated, typed publish/subscribe/request/reply functions.
+ * It knows nothing of any particular contract, so code generated from any spec runs on it.
+ */
+import type { z } from 'zod';
+import { compileSubjectTemplate } from '../subjects.js';
+import { toValidationIssues, validatingJsonSerializer } from './typed-serializer.js';
+import type { Serializer } from '../nats/serializers.js';
+import type {
+  MessageContext,
+  MessageHandler,
+  PublishOptions,
+  ReplyOptions,
+  RequestOptions,
+  SubscribeOptions,
+  Subscription,
+} from '../nats/types.js';
+
+/** What a channel needs from a client. `NatsClient` satisfies it. */
+export interface ChannelTransport {
+  publish<T>(subject: string, data: T, options?: PublishOptions<T>): Promise<void>;
+  subscribe<T>(subject: string, handler: MessageHandler<T>, options?: SubscribeOptions<T>): Promise<Subscription>;
+  request<Req, Res>(subject: string, data: Req, options?: RequestOptions<Req, Res>): Promise<Res>;
+  reply<Req, Res>(subject: string, handler: (data: Req, context: MessageContext) => Res | Promise<Res>, options?: ReplyOptions<Req, Res>): Promise<Subscription>;
+}
+
+/** Parameter schemas of a channel, one per `{name}` in its address. */
+export type ParameterSchemas = Record<string, z.ZodType<string>>;
+
+/** Concrete parameter values of a channel. */
+export type ParameterValues<PS extends ParameterSchemas> = { readonly [K in keyof PS]: string };
+
+/** Parameters first for channels that have them; nothing for channels that have none. */
+type WithParams<PS extends ParameterSchemas, Rest extends unknown[]> = [keyof PS] extends [never] ? Rest : [params: ParameterValues<PS>, ...Rest];
+
+/** What a typed handler learns besides the payload: the subject and its parsed parameters. */
+export interface ChannelMessageContext<PS extends ParameterSchemas> extends MessageContext {
+  params: ParameterValues<PS>;
+}
+
+/** A typed subscription handler. */
+export type ChannelHandler<T, PS extends ParameterSchemas> = (payload: T, context: ChannelMessageContext<PS>) => void | Promise<void>;
+
+/** A typed reply handler: its return value (validated) is the reply. */
+export type ChannelReplyHandler<T, R, PS extends ParameterSchemas> = (payload: T, context: ChannelMessageContext<PS>) => R | Promise<R>;
+
+/** Declaration of a channel, as generated code writes it. */
+export interface ChannelSpec<PS extends ParameterSchemas, T, R> {
+  /** Channel id in the contract, e.g. `workerInference`. */
+  id: string;
+  /** Address template, e.g. `worker.{workerId}.inference`. */
+  address: string;
+  description?: string;
+  parameters: PS;
+  message: { name: string; schema: z.ZodType<T> };
+  reply?: { name: string; schema: z.ZodType<R> };
+}
+
+/** A channel without a declared reply: publish and subscribe. */
+export interface Channel<PS extends ParameterSchemas, T> {
+  readonly id: string;
+  /** The address template from the contract. */
+  readonly address: string;
+  readonly description: string | undefined;
+  readonly messageName: string;
+  /** The payload schema (Zod). */
+  readonly schema: z.ZodType<T>;
+  /** The validating serializer used on the wire, for callers of the generic client API. */
+  readonly serializer: Serializer<T>;
+  /** Builds the concrete subject. Throws `SubjectError` for a value that is not one safe token or breaks its schema. */
+  subject(...params: WithParams<PS, []>): string;
+  /** Anchored, exact: the parameters of a subject on this channel, or undefined. */
+  parse(subject: string): ParameterValues<PS> | undefined;
+  /** Validates, then publishes. Rejects with `ValidationError` (nothing sent) or `SubjectError`. */
+  publish(client: ChannelTransport, ...args: WithParams<PS, [payload: T, options?: Omit<PublishOptions<T>, 'serializer'>]>): Promise<void>;
+  /**
+   * Subscribes. A parameter value of `'*'` subscribes to every value of it; the handler gets the parsed parameters.
+   * Invalid messages never reach the handler: they are counted on the subscription and emitted as client `error`s.
+   */
+  subscribe(
+    client: ChannelTransport,
+    ...args: WithParams<PS, [handler: ChannelHandler<T, PS>, options?: Omit<SubscribeOptions<T>, 'serializer'>]>
+  ): Promise<Subscription>;
+}
+
+/** A channel whose operation declares a reply: adds request and reply. */
+export interface RequestReplyChannel<PS extends ParameterSchemas, T, R> extends Channel<PS, T> {
+  readonly replyName: string;
+  readonly replySchema: z.ZodType<R>;
+  /** Sends a validated request and resolves with the validated reply. */
+  request(
+    client: ChannelTransport,
+    ...args: WithParams<PS, [payload: T, options?: { timeout?: number; headers?: Record<string, string> }]>
+  ): Promise<R>;
+  /** Answers requests; the handler's return value is validated before it is sent. `'*'` parameters serve every value. */
+  reply(client: ChannelTransport, ...args: WithParams<PS, [handler: ChannelReplyHandler<T, R, PS>, options?: { queue?: string }]>): Promise<Subscription>;
+}
+
+/** Declares a channel with a reply. */
+export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSpec<PS, T, R> & { reply: { name: string; schema: z.ZodType<R> } }): RequestReplyChannel<PS, T, R>;
+/** Declares a channel without a reply. */
+export function defineChannel<PS extends ParameterSchemas, T>(spec: ChannelSpec<PS, T, never> & { reply?: undefined }): Channel<PS, T>;
+export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSpec<PS, T, R>): Channel<PS, T> | RequestReplyChannel<PS, T, R> {
+  type Params = ParameterValues<PS>;
+  const paramSchemas = spec.parameters as Record<string, z.ZodType<string>>;
+  const template = compileSubjectTemplate<string>(spec.address, (param, value) => {
+    const schema = paramSchemas[param];
+    if (schema === undefined) return `the contract declares no schema for it`;
+    const result = schema.safeParse(value);
+    return result.success ? undefined : toValidationIssues(result.error).map((i) => i.message).join('; ');
+  });
+  const hasParams = template.parameters.length > 0;
+  const serializer = validatingJsonSerializer(spec.message.name, spec.message.schema);
+  const publishOptions: PublishOptions<T> = { serializer };
+
+  /** Splits `[params?, ...rest]` according to whether the channel has parameters. */
+  const split = (args: readonly unknown[]): { params: Params; rest: unknown[] } =>
+    hasParams ? { params: args[0] as Params, rest: args.slice(1) } : { params: {} as Params, rest: [...args] };
+
+  const contextFor = (context: MessageContext): ChannelMessageContext<PS> => ({
+    ...context,
+    // The subscription subject may hold wildcards; the message's own subject gives the concrete values.
+    params: (template.parse(context.subject) ?? {}) as Params,
+  });
+
+  const channel: Channel<PS, T> = {
+    id: spec.id,
+    address: spec.address,
+    description: spec.description,
+    messageName: spec.message.name,
+    schema: spec.message.schema,
+    serializer,
+    subject: (...args) => template.build(split(args).params),
+    parse: (subject) => template.parse(subject) as Params | undefined,
+    publish(client, ...args) {
+      const { params, rest } = split(args);
+      let subject: string;
+      try {
+        subject = template.build(params);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      const [payload, options] = rest as [T, Omit<PublishOptions<T>, 'serializer'> | undefined];
+      return client.publish(subject, payload, options === undefined ? publishOptions : { ...options, serializer });
+    },
+    async subscribe(client, ...args) {
+      const { params, rest } = split(args);
+      const subject = template.buildPattern(params);
+      const [handler, options] = rest as [ChannelHandler<T, PS>, Omit<SubscribeOptions<T>, 'serializer'> | undefined];
+      return client.subscribe<T>(subject, (payload, context) => handler(payload, contextFor(context)), { ...options, serializer });
+    },
+  };
+  if (spec.reply === undefined) return channel;
+
+  const replyName = spec.reply.name;
+  const replySchema = spec.reply.schema;
+  const replySerializer = validatingJsonSerializer(replyName, replySchema);
+  const withReply: RequestReplyChannel<PS, T, R> = {
+    ...channel,
+    replyName,
+    replySchema,
+    async request(client, ...args) {
+      const { params, rest } = split(args);
+      const subject = template.build(params);
+      const [payload, options] = rest as [T, { timeout?: number; headers?: Record<string, string> } | undefined];
+      return client.request<T, R>(subject, payload, { ...options, requestSerializer: serializer, responseSerializer: replySerializer });
+    },
+    async reply(client, ...args) {
+      const { params, rest } = split(args);
+      const subject = template.buildPattern(params);
+      const [handler, options] = rest as [ChannelReplyHandler<T, R, PS>, { queue?: string } | undefined];
+      return client.reply<T, R>(subject, (payload, context) => handler(payload, contextFor(context)), {
+        ...options,
+        requestSerializer: serializer,
+        responseSerializer: replySerializer,
+      });
+    },
+  };
+  return withReply;
+}
