@@ -133,14 +133,9 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
     serializer,
     subject: (...args) => template.build(split(args).params),
     parse: (subject) => template.parse(subject) as Params | undefined,
-    publish(client, ...args) {
+    async publish(client, ...args) {
       const { params, rest } = split(args);
-      let subject: string;
-      try {
-        subject = template.build(params);
-      } catch (error) {
-        return Promise.reject(error);
-      }
+      const subject = template.build(params as Record<string, string>);
       const [payload, options] = rest as [T, Omit<PublishOptions<T>, 'serializer'> | undefined];
       return client.publish(subject, payload, options === undefined ? publishOptions : { ...options, serializer });
     },
