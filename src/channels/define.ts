@@ -135,7 +135,7 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
     parse: (subject) => template.parse(subject) as Params | undefined,
     async publish(client, ...args) {
       const { params, rest } = split(args);
-      const subject = template.build(params as Record<string, string>);
+      const subject = template.build(params);
       const [payload, options] = rest as [T, Omit<PublishOptions<T>, 'serializer'> | undefined];
       return client.publish(subject, payload, options === undefined ? publishOptions : { ...options, serializer });
     },
