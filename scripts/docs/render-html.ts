@@ -1,0 +1,94 @@
+/**
+ * The docs web page: one index.html that embeds the already-parsed contract, plus the react-component standalone
+ * bundle and its stylesheet copied next to it. No parser runs in the browser and nothing is fetched from another
+ * host, so the page works offline (also when opened straight from disk).
+ */
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { LoadedSpec } from './load.js';
+
+const require = createRequire(import.meta.url);
+
+/** Where the page's assets come from (inside node_modules) and the names they get under `assets/`. */
+export const SITE_ASSETS = [
+  { from: '@asyncapi/react-component/browser/standalone/without-parser.js', to: 'asyncapi-standalone.js' },
+  { from: '@asyncapi/react-component/styles/default.min.css', to: 'asyncapi.min.css' },
+] as const;
+
+/** The react-component configuration: every section, the sidebar, and message examples shown open. */
+export const VIEWER_CONFIG = {
+  show: {
+    sidebar: true,
+    info: true,
+    servers: true,
+    operations: true,
+    messages: true,
+    messageExamples: true,
+    schemas: true,
+    errors: true,
+  },
+  expand: { messageExamples: true },
+  sidebar: { showServers: 'byDefault', showOperations: 'byDefault' },
+} as const;
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escapes text for an HTML text node or attribute value. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch] ?? ch);
+}
+
+/**
+ * Makes JSON safe inside a `<script>` element: `<`, `>` and `&` only occur inside JSON strings, where their
+ * `\u` escapes mean the same, so `</script>` or `<!--` in a description cannot end the element early.
+ */
+export function escapeJsonForScript(json: string): string {
+  return json.replace(/[<>&\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Renders index.html for a contract whose parser `stringify()` output is `stringified`. */
+export function renderIndexHtml(title: string, stringified: string): string {
+  const [script, css] = SITE_ASSETS;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="assets/${css.to}">
+<style>body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; }</style>
+</head>
+<body>
+<div id="asyncapi"><noscript>This page needs JavaScript to render the AsyncAPI contract; docs/asyncapi.md has the same content as Markdown.</noscript></div>
+<script id="asyncapi-document" type="application/json">${escapeJsonForScript(stringified)}</script>
+<script src="assets/${script.to}"></script>
+<script>
+  AsyncApiStandalone.render(
+    {
+      schema: document.getElementById('asyncapi-document').textContent,
+      config: ${JSON.stringify(VIEWER_CONFIG)},
+    },
+    document.getElementById('asyncapi'),
+  );
+</script>
+</body>
+</html>
+`;
+}
+
+/** Writes `<outDir>/index.html` and `<outDir>/assets/*`; returns the written paths, relative to `outDir`. */
+export async function writeSite(spec: LoadedSpec, outDir: string): Promise<string[]> {
+  const assetsDir = path.join(outDir, 'assets');
+  await mkdir(assetsDir, { recursive: true });
+  const written: string[] = [];
+  for (const asset of SITE_ASSETS) {
+    await copyFile(require.resolve(asset.from), path.join(assetsDir, asset.to));
+    written.push(`assets/${asset.to}`);
+  }
+  const title = spec.document.info().title();
+  await writeFile(path.join(outDir, 'index.html'), renderIndexHtml(title, spec.stringified));
+  written.push('index.html');
+  return written;
+}
