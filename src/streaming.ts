@@ -15,7 +15,8 @@ export interface InferenceRequestLike {
 }
 /** The fields the helper reads from an acknowledgement. */
 export interface InferenceAckLike {
-  accepted: boolean;
+  /** `accepted`, or a refusal such as `refused` (then `reason` says why). */
+  status: string;
   reason?: string | undefined;
 }
 /** The fields the helper reads from a streaming event. */
@@ -40,7 +41,7 @@ export interface StreamInferenceOptions {
 
 /** The events of one request, ending after `done` or `error`. Breaking out of the loop unsubscribes. */
 export interface InferenceStream<Ack, Ev> extends AsyncIterable<Ev> {
-  /** The worker's acknowledgement (always `accepted: true`; a refusal rejects `streamInference`). */
+  /** The worker's acknowledgement (always `status: 'accepted'`; a refusal rejects `streamInference`). */
   readonly ack: Ack;
   /** Stops listening. Safe to call twice. */
   cancel(): Promise<void>;
@@ -82,7 +83,7 @@ export function createInferenceStreaming<Req extends InferenceRequestLike, Ack e
       await subscription.unsubscribe();
       throw error;
     }
-    if (!ack.accepted) {
+    if (ack.status !== 'accepted') {
       await subscription.unsubscribe();
       throw new InferenceRejectedError(workerId, request.requestId, ack.reason);
     }
@@ -130,7 +131,7 @@ export function createInferenceStreaming<Req extends InferenceRequestLike, Ack e
         const ack = await handler.accept(request);
         // Start streaming after the acknowledgement is on its way; the controller subscribed before asking, so
         // ordering between the reply and the first token does not matter for correctness.
-        if (ack.accepted) setImmediate(() => void streamTokens(client, request, handler, receivedAt));
+        if (ack.status === 'accepted') setImmediate(() => void streamTokens(client, request, handler, receivedAt));
         return ack;
       },
       options,
