@@ -4,8 +4,10 @@
  *   npm run docs                      writes docs/site/ (web page, offline) and docs/asyncapi.md
  *   npm run docs -- --check           exits 1 when docs/asyncapi.md is out of date; writes nothing
  *   npm run docs -- --serve [--port N]  builds, then serves docs/site on 127.0.0.1 (default port 8090)
- *   --input <file>  --out <dir>       another contract / site directory (the Markdown goes to <dir>/asyncapi.md
- *                                     when --out is given, so tests never touch the committed file)
+ *   --input <file>                    another contract (default asyncapi.yaml)
+ *   --out <dir>                       another site directory; the Markdown then goes to <dir>/asyncapi.md so a
+ *                                     trial build never touches the committed file
+ *   --markdown <file>                 where the Markdown reference goes (overrides the above)
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,7 +17,8 @@ import { serveDirectory } from './docs/serve.js';
 
 const DEFAULT_PORT = 8090;
 
-const USAGE = 'Usage: npm run docs -- [--check] [--serve [--port N]] [--input asyncapi.yaml] [--out docs/site]';
+const USAGE =
+  'Usage: npm run docs -- [--check] [--serve [--port N]] [--input asyncapi.yaml] [--out docs/site] [--markdown docs/asyncapi.md]';
 
 /** Parsed command line of the docs script. */
 export interface DocsCli {
@@ -36,6 +39,7 @@ export function parseDocsArgs(argv: readonly string[]): DocsCli {
       port: { type: 'string' },
       input: { type: 'string' },
       out: { type: 'string' },
+      markdown: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -53,7 +57,8 @@ export function parseDocsArgs(argv: readonly string[]): DocsCli {
   const paths: DocsPaths = {
     input: values.input ?? DEFAULT_PATHS.input,
     siteDir: values.out ?? DEFAULT_PATHS.siteDir,
-    markdownFile: values.out === undefined ? DEFAULT_PATHS.markdownFile : path.join(values.out, 'asyncapi.md'),
+    markdownFile:
+      values.markdown ?? (values.out === undefined ? DEFAULT_PATHS.markdownFile : path.join(values.out, 'asyncapi.md')),
   };
   const mode = values.check ? 'check' : values.serve ? 'serve' : 'build';
   return { mode, paths, port, defaultPort: values.port === undefined };

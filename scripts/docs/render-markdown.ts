@@ -32,9 +32,17 @@ interface VariantGroup {
 /** How deep nested objects are walked; deeper levels are summarised by their type (guards odd or huge schemas). */
 const MAX_DEPTH = 12;
 
-/** Escapes a table cell: pipes would split the cell and newlines would end the row. */
+/**
+ * Makes text fit one table cell: pipes would split the cell and newlines would end the row. A single line break
+ * is a soft break in Markdown (a space); a blank line becomes a visible break.
+ */
 export function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+  return text
+    .trim()
+    .replace(/\|/g, '\\|')
+    .replace(/\r\n/g, '\n')
+    .replace(/\n{2,}/g, '<br><br>')
+    .replace(/\n/g, ' ');
 }
 
 /** An inline code span that survives backticks inside `text`. */
@@ -209,7 +217,7 @@ function rowsTable(rows: readonly PropertyRow[]): string {
 
 function variantTitle(variant: SchemaInterface, index: number): string {
   const name = variant.title() ?? (variant.id().startsWith('<anonymous') ? undefined : variant.id());
-  return `variant ${index + 1}${name === undefined ? '' : `: ${name}`}`;
+  return `variant ${index + 1}${name === undefined ? '' : ` (${code(name)})`}`;
 }
 
 /**
@@ -237,7 +245,7 @@ export function renderSchemaTables(schema: SchemaInterface, label: string): stri
     out.push(`${where} is ${group.keyword === 'oneOf' ? 'exactly one' : 'at least one'} of ${group.variants.length} variants (${group.keyword}).`);
     group.variants.forEach((variant, index) => {
       const description = variant.description();
-      out.push(`${where}, ${variantTitle(variant, index)}${description === undefined ? '' : ` - ${description}`}:`);
+      out.push(`${where}, ${variantTitle(variant, index)}:${description === undefined ? '' : ` ${description.trim()}`}`);
       const rows = hasObjectShape(variant) ? propertyRows(variant, group.path, groups) : [rootRow(variant)];
       out.push(rowsTable(rows));
     });
@@ -245,8 +253,13 @@ export function renderSchemaTables(schema: SchemaInterface, label: string): stri
   return out.join('\n\n');
 }
 
-function channelAddress(channel: ChannelInterface): string {
-  return channel.address() ?? `(no address; id ${channel.id()})`;
+/**
+ * How a channel is named in text: its address as code, or, for a channel without one (a reply inbox chosen at
+ * run time), its id followed by "(no address)".
+ */
+function channelLabel(channel: ChannelInterface): string {
+  const address = channel.address();
+  return address === null || address === undefined ? `${code(channel.id())} (no address)` : code(address);
 }
 
 /** Operations always have an id in AsyncAPI 3 (their key); the fallback only guards the parser's wider type. */
@@ -303,7 +316,7 @@ function renderContents(doc: AsyncAPIDocumentInterface): string[] {
   const lines = ['## Contents', ''];
   if (!doc.servers().isEmpty()) lines.push(`- ${link('Servers', 'servers')}`);
   lines.push(`- ${link('Channels', 'channels')}`);
-  for (const c of doc.channels()) lines.push(`  - ${link(code(channelAddress(c)), anchor('channel', c.id()))}`);
+  for (const c of doc.channels()) lines.push(`  - ${link(channelLabel(c), anchor('channel', c.id()))}`);
   lines.push(`- ${link('Operations', 'operations')}`);
   for (const o of doc.operations()) lines.push(`  - ${link(code(operationId(o)), anchor('operation', operationId(o)))}`);
   lines.push(`- ${link('Messages', 'messages')}`);
@@ -341,7 +354,7 @@ function renderServer(server: ServerInterface): string[] {
 }
 
 function renderChannel(channel: ChannelInterface, anchors: MessageAnchors): string[] {
-  const out = [`<a id="${anchor('channel', channel.id())}"></a>`, `### ${code(channelAddress(channel))}`];
+  const out = [`<a id="${anchor('channel', channel.id())}"></a>`, `### ${channelLabel(channel)}`];
   out.push(`Channel id ${code(channel.id())}.`);
   const description = channel.description();
   if (description !== undefined) out.push(description.trim());
@@ -377,7 +390,7 @@ function renderOperation(operation: OperationInterface, anchors: MessageAnchors)
   if (summary !== undefined) out.push(`**${summary.trim()}**`);
   const description = operation.description();
   if (description !== undefined) out.push(description.trim());
-  const channelLinks = operation.channels().all().map((c) => link(code(channelAddress(c)), anchor('channel', c.id())));
+  const channelLinks = operation.channels().all().map((c) => link(channelLabel(c), anchor('channel', c.id())));
   const rows = [
     ['Action', operation.action()],
     ['Channel', channelLinks.join(', ')],
@@ -388,7 +401,7 @@ function renderOperation(operation: OperationInterface, anchors: MessageAnchors)
     const replyChannel = reply.channel();
     const address = reply.address();
     const where: string[] = [];
-    if (replyChannel !== undefined) where.push(link(code(channelAddress(replyChannel)), anchor('channel', replyChannel.id())));
+    if (replyChannel !== undefined) where.push(link(channelLabel(replyChannel), anchor('channel', replyChannel.id())));
     if (address !== undefined) {
       const about = address.description();
       where.push(`address at ${code(address.location())}${about === undefined ? '' : ` (${about.trim()})`}`);
@@ -416,7 +429,7 @@ function renderMessage(message: MessageInterface): string[] {
   if (correlation !== undefined) rows.push(['Correlation id', code(correlation.location() ?? '')]);
   const channels = message.channels().all();
   if (channels.length > 0) {
-    rows.push(['Channels', channels.map((c) => link(code(channelAddress(c)), anchor('channel', c.id()))).join(', ')]);
+    rows.push(['Channels', channels.map((c) => link(channelLabel(c), anchor('channel', c.id()))).join(', ')]);
   }
   out.push(table(['Field', 'Value'], rows));
   const description = message.description();
