@@ -1,0 +1,47 @@
+/**
+ * The only place that reads nats.js internals. nats.js v2 (2.29) exposes neither how many bytes wait to be sent nor,
+ * synchronously, whether the socket is up; backpressure and outage buffering need both on every publish.
+ *
+ * Layout relied on (lib/nats-base-client/protocol.js, lib/src/node_transport.js):
+ *   nc.protocol.connected                        boolean, false from socket loss until the next successful dial
+ *   nc.protocol.outbound.size()                  bytes queued in nats.js, not yet handed to the socket
+ *   nc.protocol.transport.socket.writableLength  bytes handed to the socket, not yet written to the kernel
+ * If a nats.js upgrade moves them, the fallbacks keep the client working (without byte-accurate backpressure);
+ * the unit test of this module fails first and says so.
+ */
+import type { NatsConnection } from 'nats';
+
+interface ProtocolInternals {
+  connected?: unknown;
+  outbound?: { size?: () => number };
+  transport?: { socket?: { writableLength?: unknown } };
+}
+
+function protocolOf(nc: NatsConnection): ProtocolInternals | undefined {
+  return (nc as unknown as { protocol?: ProtocolInternals }).protocol;
+}
+
+/** Bytes published but not yet written to the kernel: nats.js's outbound buffer plus the socket's own buffer. Fallback 0. */
+export function pendingOutboundBytes(nc: NatsConnection): number {
+  const protocol = protocolOf(nc);
+  if (protocol === undefined) return 0;
+  const queued = typeof protocol.outbound?.size === 'function' ? protocol.outbound.size() : 0;
+  const buffered = protocol.transport?.socket?.writableLength;
+  return typeof buffered === 'number' ? queued + buffered : queued;
+}
+
+/**
+ * True while the socket is up. nats.js reports a lost connection through its status iterator a few ticks late and
+ * silently discards what was published in between when it reconnects; this synchronous flag closes that gap.
+ * Fallback: "not closed".
+ */
+export function isTransportConnected(nc: NatsConnection): boolean {
+  const connected = protocolOf(nc)?.connected;
+  return typeof connected === 'boolean' ? connected : !nc.isClosed();
+}
+
+/** True when the internals this module reads are where it expects them (checked by tests against the pinned nats.js). */
+export function internalsAvailable(nc: NatsConnection): boolean {
+  const protocol = protocolOf(nc);
+  return typeof protocol?.connected === 'boolean' && typeof protocol.outbound?.size === 'function' && protocol.transport !== undefined;
+}
