@@ -1,0 +1,152 @@
+/**
+ * JSON Schema (draft-07, as AsyncAPI uses it) to Zod 4 source text. It replaces json-schema-to-zod, which is
+ * deprecated and wrong under zod 4 (see DESIGN.md). The goal is parity with ajv 8 + ajv-formats 3 (`strict: false`,
+ * `useDefaults: true`): whatever the emitted Zod accepts, ajv accepts, and the reverse, except where ajv-formats
+ * departs from the JSON Schema Test Suite (src/formats.ts lists those).
+ *
+ * One module per keyword group (keywords-*.ts), each function naming the spec section it implements.
+ *
+ * How codegen uses it:
+ * ```ts
+ * const helpers = new Set<string>();
+ * const expr = emitZod(schema, { refName, pointer: '#/components/schemas/Foo', usedHelpers: helpers });
+ * // after all schemas of the file: header lines
+ * const imports = zodImports('../src', helpers);
+ * ```
+ * The expression uses `z` from 'zod' and, by bare name, the src/formats.js exports recorded in `usedHelpers`.
+ */
+import type { ChildOptions, EmitState, SchemaObject } from './state.js';
+import { isSchemaObject, joinPointer, unsupportedAt } from './state.js';
+import { UnsupportedSchemaError } from './errors.js';
+import { emitApplicators } from './keywords-applicator.js';
+import { emitEnum } from './keywords-enum.js';
+import { emitTypePart } from './keywords-type.js';
+import { quote } from './source.js';
+
+export { UnsupportedSchemaError };
+
+/** A JSON Schema: an object, or the boolean schemas `true` (anything) and `false` (nothing). */
+export type JsonSchema = Record<string, unknown> | boolean;
+
+/** What the caller tells the emitter. */
+export interface ZodEmitContext {
+  /** For a subschema (never the root being emitted), the identifier of an already-declared named export to reference instead of inlining, or undefined. */
+  refName(schema: JsonSchema): string | undefined;
+  /** JSON pointer of the root schema, used in diagnostics */
+  pointer?: string;
+  /**
+   * Receives the names of the src/formats.js exports the emitted expression uses (e.g. `isDateTime`). Share one set
+   * across every schema of a generated file and pass it to {@link zodImports}.
+   */
+  usedHelpers?: Set<string>;
+}
+
+/** Keywords whose meaning the emitter cannot reproduce; each stops codegen with a diagnostic. */
+const UNSUPPORTED_KEYWORDS: readonly (readonly [keyword: string, construct: string, hint: string])[] = [
+  ['$ref', '$ref', 'the reference is unresolved and has no named schema'],
+  ['$dynamicRef', '$dynamicRef', 'dynamic references are not supported'],
+  ['$recursiveRef', '$recursiveRef', 'recursive references are not supported'],
+  ['if', 'if/then/else', 'conditional schemas are not supported'],
+  ['dependencies', 'dependencies', 'property dependencies are not supported'],
+  ['dependentSchemas', 'dependentSchemas', 'property dependencies are not supported'],
+  ['dependentRequired', 'dependentRequired', 'property dependencies are not supported'],
+  ['patternProperties', 'patternProperties', 'pattern properties are not supported; list the properties'],
+  ['prefixItems', 'prefixItems', 'tuple validation is not supported'],
+  ['unevaluatedProperties', 'unevaluatedProperties', 'unevaluated* keywords are not supported'],
+  ['unevaluatedItems', 'unevaluatedItems', 'unevaluated* keywords are not supported'],
+  ['minContains', 'minContains', 'minContains/maxContains are not supported'],
+  ['maxContains', 'maxContains', 'minContains/maxContains are not supported'],
+];
+
+/** Returns a Zod 4 expression (source text using `z` from 'zod' and helpers from src/formats.js), e.g. `z.strictObject({ ... })`. */
+export function emitZod(schema: JsonSchema, ctx: ZodEmitContext): string {
+  const session: Session = { ctx, helpers: ctx.usedHelpers ?? new Set(), stack: new Set() };
+  return emitNode(schema, createState(ctx.pointer ?? '', false, undefined, session), session);
+}
+
+/**
+ * The import lines the emitted expressions need: zod, and the src/formats.js helpers they use, in sorted order.
+ * `srcRelative` is the path from the generated file to src/ (e.g. '../src').
+ */
+export function zodImports(srcRelative: string, usedHelpers: ReadonlySet<string>): string[] {
+  const lines = [`import { z } from 'zod';`];
+  if (usedHelpers.size > 0) {
+    lines.push(`import { ${[...usedHelpers].sort().join(', ')} } from '${srcRelative}/formats.js';`);
+  }
+  return lines;
+}
+
+interface Session {
+  readonly ctx: ZodEmitContext;
+  readonly helpers: Set<string>;
+  /** The schema objects being emitted on the current path, to stop on a cycle instead of recursing forever. */
+  readonly stack: Set<SchemaObject>;
+}
+
+function createState(pointer: string, inComposite: boolean, assumedType: ChildOptions['assumedType'], session: Session): EmitState {
+  return {
+    pointer,
+    inComposite,
+    assumedType,
+    child(schema, path, options) {
+      const childPointer = joinPointer(pointer, path);
+      if (isSchemaObject(schema) && session.stack.has(schema)) {
+        unsupportedAt(childPointer, 'recursive schema', 'a schema that contains itself cannot be emitted');
+      }
+      const name = session.ctx.refName(schema);
+      if (name !== undefined) return name;
+      const childState = createState(childPointer, options?.inComposite ?? inComposite, options?.assumedType, session);
+      return emitNode(schema, childState, session);
+    },
+    isNamed(schema) {
+      return session.ctx.refName(schema) !== undefined;
+    },
+    helper(name) {
+      session.helpers.add(name);
+      return name;
+    },
+    unsupported(construct, hint, path = []) {
+      return unsupportedAt(joinPointer(pointer, path), construct, hint);
+    },
+  };
+}
+
+/** Boolean schemas (core §4.3.2), then the keyword groups of a schema object, joined as a conjunction. */
+function emitNode(schema: JsonSchema, state: EmitState, session: Session): string {
+  if (schema === true) return 'z.unknown()';
+  if (schema === false) return 'z.never()';
+  if (!isSchemaObject(schema)) return state.unsupported('schema', 'a schema must be an object or a boolean');
+  for (const [keyword, construct, hint] of UNSUPPORTED_KEYWORDS) {
+    if (keyword in schema) state.unsupported(construct, hint, [keyword]);
+  }
+  session.stack.add(schema);
+  try {
+    return emitKeywords(schema, state);
+  } finally {
+    session.stack.delete(schema);
+  }
+}
+
+/**
+ * A schema object is the conjunction of its keywords: the type constraint, enum/const, and the applicators. A
+ * constraint that is only `type` is dropped when enum/const or an applicator already implies it, which keeps the
+ * expression short and the inferred type narrow (e.g. a `z.discriminatedUnion` rather than an intersection).
+ */
+function emitKeywords(schema: SchemaObject, state: EmitState): string {
+  const typePart = emitTypePart(schema, state);
+  const typeOnly = typePart?.typeOnly === true;
+  const singleType = typePart?.types?.length === 1 ? typePart.types[0] : undefined;
+  const enumExpr = emitEnum(schema, typeOnly ? typePart.types : undefined, state);
+  const applicators = emitApplicators(schema, singleType, state);
+  const typeImplied = typeOnly && (enumExpr !== undefined || applicators.enforcesType);
+  const conjuncts = [
+    ...(typePart !== undefined && !typeImplied ? [typePart.expr] : []),
+    ...(enumExpr === undefined ? [] : [enumExpr]),
+    ...applicators.conjuncts,
+  ];
+  let expr = (conjuncts[0] ?? 'z.unknown()') + conjuncts.slice(1).map((conjunct) => `.and(${conjunct})`).join('');
+  expr += applicators.not;
+  // Descriptions become metadata (z.globalRegistry); parsing never reads them.
+  if (typeof schema.description === 'string') expr += `.describe(${quote(schema.description)})`;
+  return expr;
+}
