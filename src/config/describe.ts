@@ -91,7 +91,8 @@ function describeArray(schema: JsonSchema): string {
 
 function describeObject(schema: JsonSchema): string {
   const keys = Object.keys(schema.properties ?? {});
-  return keys.length === 0 ? 'a mapping' : `a mapping with the keys ${keys.join(', ')}`;
+  if (keys.length === 0) return 'a mapping';
+  return keys.length === 1 ? `a mapping with the key ${keys.join('')}` : `a mapping with the keys ${keys.join(', ')}`;
 }
 
 function joinOr(words: readonly string[]): string {
@@ -104,7 +105,8 @@ export function describeFound(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (typeof value === 'string') {
-    const safe = redactUrl(value);
+    // Credentials before an `@` (nats://user:pass@host, or a URL missing its `://`) never leave the loader.
+    const safe = redactUrl(value).replace(/[^\s@/[\]]+@/g, '[REDACTED]@');
     return JSON.stringify(safe.length > MAX_FOUND_LENGTH ? `${safe.slice(0, MAX_FOUND_LENGTH)}…` : safe);
   }
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);

@@ -122,7 +122,7 @@ export function parseConfig<T>(input: string | object, spec: ConfigSpec<T>, opti
   const validate = validatorFor(spec.schema);
   const findings = [...early];
   if (!validate(data)) {
-    const empty = source !== undefined && source.doc.contents === null;
+    const empty = source?.doc.contents === null;
     for (const finding of schemaFindings(validate.errors ?? [])) {
       if (empty && finding.path.length === 0) {
         findings.push({ ...finding, found: 'an empty file' });
