@@ -1,6 +1,8 @@
 /**
  * NatsClient options: defaults, checks, and translation into nats.js connection options and embedded-server options.
  */
+import { isIP } from 'node:net';
+import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import type { ConnectionOptions, TlsOptions as NatsTlsOptions } from 'nats';
 import { ConfigValidationError, type ConfigProblem } from '../errors.js';
 import type { EmbeddedServerOptions, NatsClientOptions, TlsOptions } from './types.js';
@@ -90,12 +92,13 @@ export function collectSecrets(options: NatsClientOptions): string[] {
   const auth = options.embedded?.auth;
   if (auth !== undefined) secrets.push('token' in auth ? auth.token : auth.password);
   for (const url of [options.serverUrl, ...(options.servers ?? [])]) {
-    const userinfo = typeof url === 'string' ? /^[a-z][a-z0-9+.-]*:\/\/([^@/]*)@/i.exec(url)?.[1] : undefined;
-    if (userinfo === undefined) continue;
-    // nats://user:pass@host: the password; nats://token@host: the token.
-    const colon = userinfo.indexOf(':');
-    const secret = colon === -1 ? userinfo : userinfo.slice(colon + 1);
-    if (secret !== '') secrets.push(secret);
+    if (typeof url !== 'string') continue;
+    const found = splitUrlCredentials(url);
+    const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^@/]*)@/i.exec(url)?.[1];
+    // Both the raw (percent-encoded) and the decoded form could end up in a message.
+    for (const secret of [found.password, found.token, userinfo?.includes(':') ? userinfo.slice(userinfo.indexOf(':') + 1) : userinfo]) {
+      if (secret !== undefined && secret !== '') secrets.push(secret);
+    }
   }
   // Longest first, so scrubbing a secret that contains another never leaves a fragment behind.
   return [...new Set(secrets)].sort((a, b) => b.length - a.length);
@@ -112,9 +115,18 @@ export function embeddedServerOptions(options: NatsClientOptions): EmbeddedServe
 
 const isPem = (value: string): boolean => value.includes('-----BEGIN');
 
-/** TLS material for nats.js: PEM text is passed as is, anything else is taken as a file path. */
-export function natsTlsOptions(tls: TlsOptions): NatsTlsOptions {
-  const out: NatsTlsOptions = {};
+/** TLS options for nats.js, plus the Node TLS hook nats.js passes through to `tls.connect`. */
+export type ClientTlsOptions = NatsTlsOptions & { checkServerIdentity?: (host: string, cert: PeerCertificate) => Error | undefined };
+
+/**
+ * TLS material for nats.js: PEM text is passed as is, anything else is taken as a file path.
+ *
+ * nats.js v2 sets no TLS server name when a URL holds an IP address, so Node checks the certificate against
+ * "localhost". With `serverHosts`, a certificate valid for one of those IP addresses is accepted instead (the CA
+ * chain is still verified); host names are checked as usual.
+ */
+export function natsTlsOptions(tls: TlsOptions, serverHosts: readonly string[] = []): ClientTlsOptions {
+  const out: ClientTlsOptions = {};
   if (tls.ca !== undefined) {
     if (isPem(tls.ca)) out.ca = tls.ca;
     else out.caFile = tls.ca;
@@ -127,18 +139,66 @@ export function natsTlsOptions(tls: TlsOptions): NatsTlsOptions {
     if (isPem(tls.key)) out.key = tls.key;
     else out.keyFile = tls.key;
   }
+  const ips = serverHosts.filter((host) => isIP(host) !== 0);
+  if (ips.length > 0) {
+    out.checkServerIdentity = (host, cert) => {
+      if (host === 'localhost' && ips.some((ip) => checkServerIdentity(ip, cert) === undefined)) return undefined;
+      return checkServerIdentity(host, cert);
+    };
+  }
   return out;
 }
 
-/** The nats.js connection options for `servers`. Reconnect waits come from `reconnectDelayHandler`. */
+/** The host part of a server URL (`nats://h:1`, `h:1`, `[::1]:1`), without brackets; undefined if it cannot be read. */
+export function hostOf(url: string): string | undefined {
+  try {
+    const parsed = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `nats://${url}`);
+    return parsed.hostname.replace(/^\[(.*)\]$/, '$1');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Credentials found in a server URL, and the URL without them (nats.js v2 ignores URL credentials). */
+export interface UrlCredentials {
+  url: string;
+  user?: string;
+  password?: string;
+  token?: string;
+}
+
+/** Splits `nats://user:pass@host` / `nats://token@host` into the bare URL and the (percent-decoded) credentials. */
+export function splitUrlCredentials(url: string): UrlCredentials {
+  const match = /^([a-z][a-z0-9+.-]*:\/\/)([^@/]*)@(.*)$/i.exec(url);
+  if (match === null) return { url };
+  const [, scheme = '', userinfo = '', rest = ''] = match;
+  const decode = (text: string): string => {
+    try {
+      return decodeURIComponent(text);
+    } catch {
+      return text;
+    }
+  };
+  const colon = userinfo.indexOf(':');
+  const bare = `${scheme}${rest}`;
+  if (colon === -1) return userinfo === '' ? { url: bare } : { url: bare, token: decode(userinfo) };
+  return { url: bare, user: decode(userinfo.slice(0, colon)), password: decode(userinfo.slice(colon + 1)) };
+}
+
+/**
+ * The nats.js connection options for `servers`. Reconnect waits come from `reconnectDelayHandler`. Credentials
+ * given inside server URLs are moved into the options (explicit options win), so nats.js never sees them in a URL.
+ */
 export function natsConnectionOptions(
   options: NatsClientOptions,
   resolved: ResolvedClientOptions,
   servers: readonly string[],
   reconnectDelayHandler: () => number,
 ): ConnectionOptions {
+  const split = servers.map(splitUrlCredentials);
+  const fromUrl = split.find((s) => s.user !== undefined || s.token !== undefined);
   const natsOptions: ConnectionOptions = {
-    servers: [...servers],
+    servers: split.map((s) => s.url),
     reconnect: resolved.reconnect,
     maxReconnectAttempts: resolved.maxReconnectAttempts,
     reconnectTimeWait: resolved.reconnectTimeWait,
@@ -149,10 +209,17 @@ export function natsConnectionOptions(
     // nats.js otherwise allocates an Error per request to improve stack traces: measurable on the hot path.
     noAsyncTraces: true,
   };
+  const explicitAuth = options.user !== undefined || options.token !== undefined;
+  const user = explicitAuth ? options.user : fromUrl?.user;
+  const password = explicitAuth ? options.password : fromUrl?.password;
+  const token = explicitAuth ? options.token : fromUrl?.token;
   if (options.name !== undefined) natsOptions.name = options.name;
-  if (options.user !== undefined) natsOptions.user = options.user;
-  if (options.password !== undefined) natsOptions.pass = options.password;
-  if (options.token !== undefined) natsOptions.token = options.token;
-  if (options.tls !== undefined) natsOptions.tls = natsTlsOptions(options.tls);
+  if (user !== undefined) natsOptions.user = user;
+  if (password !== undefined) natsOptions.pass = password;
+  if (token !== undefined) natsOptions.token = token;
+  if (options.tls !== undefined) {
+    const hosts = split.map((s) => hostOf(s.url)).filter((h): h is string => h !== undefined);
+    natsOptions.tls = natsTlsOptions(options.tls, hosts);
+  }
   return natsOptions;
 }

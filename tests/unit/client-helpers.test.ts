@@ -19,9 +19,11 @@ import {
   CLIENT_DEFAULTS,
   collectSecrets,
   embeddedServerOptions,
+  hostOf,
   natsConnectionOptions,
   natsTlsOptions,
   resolveClientOptions,
+  splitUrlCredentials,
 } from '../../src/nats/client-options.js';
 import { OutageBuffer, messageSize } from '../../src/nats/client-outage-buffer.js';
 import { ENCODING_HEADER, compressPayload, decompressPayload, isCompressed } from '../../src/nats/compression.js';
@@ -119,6 +121,46 @@ describe('nats.js options', () => {
     expect(natsTlsOptions({ ca: pem, cert: '/c.pem', key: '/k.pem' })).toEqual({ ca: pem, certFile: '/c.pem', keyFile: '/k.pem' });
     expect(natsTlsOptions({ ca: '/ca.pem', cert: pem, key: pem })).toEqual({ caFile: '/ca.pem', cert: pem, key: pem });
     expect(natsTlsOptions({})).toEqual({});
+  });
+
+  it('checks server certificates against the configured IP addresses when nats.js gives Node no server name', () => {
+    const tls = natsTlsOptions({ ca: '/ca.pem' }, ['127.0.0.1', 'nats.example.com']);
+    const check = tls.checkServerIdentity;
+    expect(check).toBeTypeOf('function');
+    const forIp = { subject: { CN: 'x' }, subjectaltname: 'IP Address:127.0.0.1' } as never;
+    const forName = { subject: { CN: 'x' }, subjectaltname: 'DNS:nats.example.com' } as never;
+    expect(check?.('localhost', forIp)).toBeUndefined();
+    expect(check?.('localhost', forName)).toBeInstanceOf(Error);
+    expect(check?.('nats.example.com', forName)).toBeUndefined();
+    expect(check?.('other.example.com', forName)).toBeInstanceOf(Error);
+    expect(natsTlsOptions({ ca: '/ca.pem' }, ['nats.example.com']).checkServerIdentity).toBeUndefined();
+  });
+
+  it('splits credentials out of server URLs, percent-decoded', () => {
+    expect(splitUrlCredentials('nats://h:1')).toEqual({ url: 'nats://h:1' });
+    expect(splitUrlCredentials('nats://al%40ice:p%3Ass@h:1')).toEqual({ url: 'nats://h:1', user: 'al@ice', password: 'p:ss' });
+    expect(splitUrlCredentials('tls://tok@h:1')).toEqual({ url: 'tls://h:1', token: 'tok' });
+    expect(splitUrlCredentials('nats://@h:1')).toEqual({ url: 'nats://h:1' });
+    expect(splitUrlCredentials('nats://u:%E0%A4%A@h:1')).toEqual({ url: 'nats://h:1', user: 'u', password: '%E0%A4%A' });
+  });
+
+  it('reads the host of a server URL', () => {
+    expect(hostOf('nats://127.0.0.1:4222')).toBe('127.0.0.1');
+    expect(hostOf('10.0.0.2:4222')).toBe('10.0.0.2');
+    expect(hostOf('nats://[::1]:4222')).toBe('::1');
+    expect(hostOf('nats://bad host:1')).toBeUndefined();
+  });
+
+  it('moves URL credentials into the options unless explicit ones are given', () => {
+    const handler = (): number => 0;
+    const fromUrl: NatsClientOptions = { mode: 'external', servers: ['nats://h:1', 'nats://u:p@h:2'], tls: { ca: '/ca' } };
+    const nats = natsConnectionOptions(fromUrl, resolveClientOptions(fromUrl), fromUrl.servers ?? [], handler);
+    expect(nats).toMatchObject({ servers: ['nats://h:1', 'nats://h:2'], user: 'u', pass: 'p' });
+    expect(nats.tls).toHaveProperty('caFile', '/ca');
+    const explicit: NatsClientOptions = { mode: 'external', serverUrl: 'nats://t@h:1', user: 'x', password: 'y' };
+    expect(natsConnectionOptions(explicit, resolveClientOptions(explicit), ['nats://t@h:1'], handler)).toMatchObject({ user: 'x', pass: 'y' });
+    const token: NatsClientOptions = { mode: 'external', serverUrl: 'nats://t@h:1' };
+    expect(natsConnectionOptions(token, resolveClientOptions(token), ['nats://t@h:1'], handler)).toMatchObject({ token: 't' });
   });
 
   it('builds connection options with credentials, name, TLS and the delay handler', () => {
