@@ -277,11 +277,12 @@ export class EmbeddedNatsServer {
       lastFailure: undefined,
       wake: undefined,
     };
-    const onLine = (line: string): void => {
-      this.onServerLine(run, line);
-    };
-    const out = createLineSplitter(onLine);
-    const err = createLineSplitter(onLine);
+    const out = createLineSplitter((line) => {
+      this.onServerLine(run, line, 'stdout');
+    });
+    const err = createLineSplitter((line) => {
+      this.onServerLine(run, line, 'stderr');
+    });
     child.stdout.on('data', (chunk: Buffer) => {
       out.write(chunk);
     });
@@ -317,13 +318,15 @@ export class EmbeddedNatsServer {
     return run;
   }
 
-  private onServerLine(run: Run, raw: string): void {
+  private onServerLine(run: Run, raw: string, stream: 'stdout' | 'stderr'): void {
     const line = redactLogLine(raw, this.secrets);
     this.ring.push(line);
     const level = serverLineLevel(line);
     const inUse = portInUseFrom(line);
     if (inUse !== undefined) run.portInUse = inUse;
-    if (level === 'error' && line.trim() !== '') run.lastFailure = line;
+    // nats-server logs to stderr and prints usage text to stdout: the reason for a failure is a tagged fatal/error
+    // line, or an untagged stderr line such as "flag provided but not defined: -x".
+    if (level === 'error' && line.trim() !== '' && (stream === 'stderr' || /\[(FTL|ERR)\]/.test(line))) run.lastFailure = line;
     if (LEVEL_RANK[level] >= LEVEL_RANK[run.options.logLevel]) this.logger[level]({ pid: run.child.pid }, line);
     run.wake?.();
   }
