@@ -44,8 +44,14 @@ export async function buildDocs(paths: DocsPaths): Promise<BuildResult> {
   await writeFile(markdownFile, renderMarkdown(spec.document));
   return {
     written: [...siteFiles.map((f) => path.join(siteDir, f)), markdownFile],
-    channels: spec.document.channels().all().map((c) => c.address() ?? c.id()),
-    messages: spec.document.messages().all().map((m) => m.name() ?? m.id()),
+    channels: spec.document
+      .channels()
+      .all()
+      .map((c) => c.address() ?? c.id()),
+    messages: spec.document
+      .messages()
+      .all()
+      .map((m) => m.name() ?? m.id()),
   };
 }
 

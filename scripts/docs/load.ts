@@ -49,7 +49,9 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
   try {
     text = await readFile(absolute, 'utf8');
   } catch (cause) {
-    throw new SpecLoadError(`Cannot read the AsyncAPI document ${absolute}: pass an existing file with --input.`, { cause });
+    throw new SpecLoadError(`Cannot read the AsyncAPI document ${absolute}: pass an existing file with --input.`, {
+      cause,
+    });
   }
   const { document, diagnostics } = await new Parser().parse(text, { source: absolute });
   const errors = diagnostics.filter(isError);

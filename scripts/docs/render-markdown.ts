@@ -54,7 +54,10 @@ export function code(text: string): string {
 
 /** A stable HTML anchor id: `kind-` plus the lower-cased id with every other character turned into `-`. */
 export function anchor(kind: string, id: string): string {
-  return `${kind}-${id.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
+  return `${kind}-${id
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')}`;
 }
 
 function link(text: string, target: string): string {
@@ -231,7 +234,9 @@ export function renderSchemaTables(schema: SchemaInterface, label: string): stri
   if (rootKeyword !== undefined) {
     groups.push({ path: '', keyword: rootKeyword, variants: schema[rootKeyword]() ?? [] });
   } else if (hasObjectShape(schema)) {
-    out.push(`${label} (${code(typeLabel(schema))}${schema.additionalProperties() === false ? ', no other properties' : ''}):`);
+    out.push(
+      `${label} (${code(typeLabel(schema))}${schema.additionalProperties() === false ? ', no other properties' : ''}):`,
+    );
     out.push(rowsTable(propertyRows(schema, '', groups)));
   } else {
     out.push(`${label}:`);
@@ -242,10 +247,14 @@ export function renderSchemaTables(schema: SchemaInterface, label: string): stri
     const group = groups[i];
     if (group === undefined) break;
     const where = group.path === '' ? label : `${label} ${code(group.path)}`;
-    out.push(`${where} is ${group.keyword === 'oneOf' ? 'exactly one' : 'at least one'} of ${group.variants.length} variants (${group.keyword}).`);
+    out.push(
+      `${where} is ${group.keyword === 'oneOf' ? 'exactly one' : 'at least one'} of ${group.variants.length} variants (${group.keyword}).`,
+    );
     group.variants.forEach((variant, index) => {
       const description = variant.description();
-      out.push(`${where}, ${variantTitle(variant, index)}:${description === undefined ? '' : ` ${description.trim()}`}`);
+      out.push(
+        `${where}, ${variantTitle(variant, index)}:${description === undefined ? '' : ` ${description.trim()}`}`,
+      );
       const rows = hasObjectShape(variant) ? propertyRows(variant, group.path, groups) : [rootRow(variant)];
       out.push(rowsTable(rows));
     });
@@ -279,7 +288,12 @@ function messageName(message: MessageInterface): string {
 type MessageAnchors = (message: MessageInterface) => string;
 
 function messageAnchors(doc: AsyncAPIDocumentInterface): MessageAnchors {
-  const byObject = new Map<unknown, string>(doc.messages().all().map((m) => [m.json(), anchor('message', m.id())]));
+  const byObject = new Map<unknown, string>(
+    doc
+      .messages()
+      .all()
+      .map((m) => [m.json(), anchor('message', m.id())]),
+  );
   return (message) => byObject.get(message.json()) ?? anchor('message', message.id());
 }
 
@@ -318,7 +332,8 @@ function renderContents(doc: AsyncAPIDocumentInterface): string[] {
   lines.push(`- ${link('Channels', 'channels')}`);
   for (const c of doc.channels()) lines.push(`  - ${link(channelLabel(c), anchor('channel', c.id()))}`);
   lines.push(`- ${link('Operations', 'operations')}`);
-  for (const o of doc.operations()) lines.push(`  - ${link(code(operationId(o)), anchor('operation', operationId(o)))}`);
+  for (const o of doc.operations())
+    lines.push(`  - ${link(code(operationId(o)), anchor('operation', operationId(o)))}`);
   lines.push(`- ${link('Messages', 'messages')}`);
   for (const m of doc.messages()) lines.push(`  - ${link(code(messageName(m)), anchor('message', m.id()))}`);
   return [lines.join('\n')];
@@ -326,7 +341,10 @@ function renderContents(doc: AsyncAPIDocumentInterface): string[] {
 
 function renderServer(server: ServerInterface): string[] {
   const out = [`### ${code(server.id())}`];
-  const protocol = server.protocolVersion() === undefined ? server.protocol() : `${server.protocol()} ${server.protocolVersion() ?? ''}`;
+  const protocol =
+    server.protocolVersion() === undefined
+      ? server.protocol()
+      : `${server.protocol()} ${server.protocolVersion() ?? ''}`;
   const rows = [
     ['Host', code(server.host())],
     ['Protocol', protocol],
@@ -341,12 +359,15 @@ function renderServer(server: ServerInterface): string[] {
     out.push(
       table(
         ['Name', 'Default', 'Allowed values', 'Description'],
-        server.variables().all().map((v) => [
-          code(v.id()),
-          v.defaultValue() === undefined ? '' : code(v.defaultValue() ?? ''),
-          v.allowedValues().map(code).join(', '),
-          v.description() ?? '',
-        ]),
+        server
+          .variables()
+          .all()
+          .map((v) => [
+            code(v.id()),
+            v.defaultValue() === undefined ? '' : code(v.defaultValue() ?? ''),
+            v.allowedValues().map(code).join(', '),
+            v.description() ?? '',
+          ]),
       ),
     );
   }
@@ -368,8 +389,14 @@ function renderChannel(channel: ChannelInterface, anchors: MessageAnchors): stri
           const schema = p.schema();
           const examples: unknown = p.json<{ examples?: unknown }>().examples;
           const constraints = [schema === undefined ? '' : constraintsOf(schema)];
-          if (Array.isArray(examples)) constraints.push(`examples: ${examples.map((e: unknown) => json(e)).join(', ')}`);
-          return [code(p.id()), p.description() ?? '', constraints.filter((c) => c !== '').join(', '), p.location() ?? ''];
+          if (Array.isArray(examples))
+            constraints.push(`examples: ${examples.map((e: unknown) => json(e)).join(', ')}`);
+          return [
+            code(p.id()),
+            p.description() ?? '',
+            constraints.filter((c) => c !== '').join(', '),
+            p.location() ?? '',
+          ];
         }),
       ),
     );
@@ -378,7 +405,9 @@ function renderChannel(channel: ChannelInterface, anchors: MessageAnchors): stri
   if (messages.length > 0) out.push(`Messages: ${messageLinks(messages, anchors)}`);
   const operations = channel.operations().all();
   if (operations.length > 0) {
-    out.push(`Operations: ${operations.map((o) => `${link(code(operationId(o)), anchor('operation', operationId(o)))} (${o.action()})`).join(', ')}`);
+    out.push(
+      `Operations: ${operations.map((o) => `${link(code(operationId(o)), anchor('operation', operationId(o)))} (${o.action()})`).join(', ')}`,
+    );
   }
   return out;
 }
@@ -390,7 +419,10 @@ function renderOperation(operation: OperationInterface, anchors: MessageAnchors)
   if (summary !== undefined) out.push(`**${summary.trim()}**`);
   const description = operation.description();
   if (description !== undefined) out.push(description.trim());
-  const channelLinks = operation.channels().all().map((c) => link(channelLabel(c), anchor('channel', c.id())));
+  const channelLinks = operation
+    .channels()
+    .all()
+    .map((c) => link(channelLabel(c), anchor('channel', c.id())));
   const rows = [
     ['Action', operation.action()],
     ['Channel', channelLinks.join(', ')],
@@ -442,9 +474,12 @@ function renderMessage(message: MessageInterface): string[] {
   examples.forEach((example, index) => {
     const name = example.name();
     const about = example.summary();
-    out.push(`Example ${index + 1}${name === undefined ? '' : `: ${code(name)}`}${about === undefined ? '' : ` - ${about.trim()}`}`);
+    out.push(
+      `Example ${index + 1}${name === undefined ? '' : `: ${code(name)}`}${about === undefined ? '' : ` - ${about.trim()}`}`,
+    );
     const exampleHeaders = example.headers();
-    if (exampleHeaders !== undefined) out.push(`Headers:\n\n\`\`\`json\n${JSON.stringify(exampleHeaders, null, 2)}\n\`\`\``);
+    if (exampleHeaders !== undefined)
+      out.push(`Headers:\n\n\`\`\`json\n${JSON.stringify(exampleHeaders, null, 2)}\n\`\`\``);
     if (example.hasPayload()) out.push(`\`\`\`json\n${JSON.stringify(example.payload(), null, 2)}\n\`\`\``);
   });
   return out;

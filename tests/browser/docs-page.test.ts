@@ -38,7 +38,10 @@ function expectations(spec: LoadedSpec): { addresses: string[]; messages: string
     .all()
     .map((c) => c.address())
     .filter((a): a is string => typeof a === 'string'); // A reply inbox has no address to show.
-  const messages = doc.messages().all().map((m) => m.name() ?? m.id());
+  const messages = doc
+    .messages()
+    .all()
+    .map((m) => m.name() ?? m.id());
   const examples = doc
     .messages()
     .all()
