@@ -1,0 +1,138 @@
+/**
+ * `npm run codegen`: asyncapi.yaml (and schemas/cluster-config.schema.json) to generated/*.ts and
+ * docs/configuration.md. See `--help`.
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { generate, type CodegenOptions } from './generate.js';
+import { CodegenError, formatDiagnostic } from './load.js';
+import { staleFiles, writeFiles } from './output.js';
+
+const HELP = `Usage: npm run codegen -- [options]
+
+Generates Zod schemas, types and typed channel functions from an AsyncAPI 3 document.
+
+Options:
+  --input <file>          AsyncAPI document (default: asyncapi.yaml)
+  --output <dir>          output directory, a sibling of the runtime's src/ (default: generated)
+  --config-schema <file>  cluster config JSON Schema to emit config.ts and docs/configuration.md from
+                          (default: schemas/cluster-config.schema.json; skipped for another --input unless given)
+  --config-docs <file>    where the configuration reference goes (default: docs/configuration.md)
+  --check                 write nothing; exit 1 and list the files that are stale
+  --watch                 regenerate whenever the spec or a file it refers to changes
+  --help                  show this text
+
+Exit status: 0 on success, 1 on a broken spec (each problem printed as file:line:col: message) or stale files.`;
+
+/** Parses the command line into codegen options and modes. */
+function parseCommandLine(argv: string[]): { options: CodegenOptions; check: boolean; watchMode: boolean; help: boolean } {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      input: { type: 'string' },
+      output: { type: 'string', default: 'generated' },
+      'config-schema': { type: 'string' },
+      'config-docs': { type: 'string', default: 'docs/configuration.md' },
+      check: { type: 'boolean', default: false },
+      watch: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const foreignInput = values.input !== undefined && path.resolve(values.input) !== path.resolve('asyncapi.yaml');
+  const configSchema = values['config-schema'] ?? (foreignInput ? undefined : 'schemas/cluster-config.schema.json');
+  return {
+    options: { input: values.input ?? 'asyncapi.yaml', output: values.output, configSchema, configDocs: configSchema === undefined ? undefined : values['config-docs'] },
+    check: values.check,
+    watchMode: values.watch,
+    help: values.help,
+  };
+}
+
+/** One run: generate, then write or check. Returns the exit status and the files to watch. */
+async function runOnce(options: CodegenOptions, check: boolean): Promise<{ status: number; sources: string[] }> {
+  const started = performance.now();
+  try {
+    const result = await generate(options);
+    for (const w of result.warnings) console.error(formatDiagnostic(w));
+    const ms = Math.round(performance.now() - started);
+    if (check) {
+      const stale = staleFiles(result.files, result.managedDirs);
+      if (stale.length > 0) {
+        console.error(`codegen --check: ${String(stale.length)} file(s) are not what ${options.input} produces; run \`npm run codegen\` and commit them:`);
+        for (const file of stale) console.error(`  ${path.relative(process.cwd(), file)}`);
+        return { status: 1, sources: result.sourceFiles };
+      }
+      console.log(`codegen --check: ${String(result.files.length)} files up to date (${String(ms)} ms)`);
+      return { status: 0, sources: result.sourceFiles };
+    }
+    const changed = writeFiles(result.files, result.managedDirs);
+    console.log(`codegen: ${String(result.files.length)} files, ${String(changed.length)} changed (${String(ms)} ms)`);
+    return { status: 0, sources: result.sourceFiles };
+  } catch (error) {
+    if (!(error instanceof CodegenError)) throw error;
+    for (const d of error.diagnostics) console.error(formatDiagnostic(d));
+    console.error(`codegen: stopped, nothing written (${String(error.diagnostics.filter((d) => d.severity === 'error').length)} problem(s))`);
+    return { status: 1, sources: [] };
+  }
+}
+
+/** --watch: re-runs on change of any source, debounced; keeps going after errors. */
+function watchMode(options: CodegenOptions, firstSources: string[]): void {
+  const fixed = [path.resolve(options.input), ...(options.configSchema === undefined ? [] : [path.resolve(options.configSchema)])];
+  let watchers: FSWatcher[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+  let again = false;
+  const arm = (sources: string[]): void => {
+    for (const w of watchers) w.close();
+    watchers = [...new Set([...fixed, ...sources])].flatMap((file) => {
+      try {
+        return [watch(file, () => { schedule(); })];
+      } catch {
+        return [];
+      }
+    });
+  };
+  const rerun = async (): Promise<void> => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    const { sources } = await runOnce(options, false);
+    running = false;
+    arm(sources.length > 0 ? sources : watchers.length > 0 ? [] : firstSources);
+    if (again) {
+      again = false;
+      schedule();
+    }
+  };
+  const schedule = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = setTimeout(() => { void rerun(); }, 150);
+  };
+  arm(firstSources);
+  console.log('codegen: watching for changes (Ctrl-C to stop)');
+}
+
+async function main(): Promise<void> {
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(process.argv.slice(2));
+  } catch (error) {
+    console.error(`codegen: ${(error as Error).message}\n\n${HELP}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (parsed.help) {
+    console.log(HELP);
+    return;
+  }
+  const { status, sources } = await runOnce(parsed.options, parsed.check);
+  if (parsed.watchMode && !parsed.check) watchMode(parsed.options, sources);
+  else process.exitCode = status;
+}
+
+await main();
