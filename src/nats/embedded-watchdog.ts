@@ -8,7 +8,7 @@
  *   would change how the application reacts to Ctrl-C.
  * - A watchdog: a tiny `/bin/sh` child per server that blocks reading a pipe whose only writer is this process. The
  *   kernel closes that pipe however this process dies, SIGKILL included; `read` then returns and the watchdog
- *   terminates the server (SIGTERM, then SIGKILL after 2 s) and removes its private directory. A shell costs about
+ *   removes the server's private directory and terminates it (SIGTERM, then SIGKILL after 2 s). A shell costs about
  *   a millisecond and a megabyte, where a second Node process would cost 40 ms and 40 MB on every start.
  * On a normal stop the watchdog is killed first, so it can never signal a pid the system has reused.
  */
@@ -17,13 +17,15 @@ import { unlinkSync } from 'node:fs';
 import type { Socket } from 'node:net';
 
 // $1 = server pid, $2 = private directory. `read` returns only at end of file: when this process has died.
+// The directory goes right after SIGTERM (the server read its config at start), so the credentials file does not
+// wait for the exit, which `kill -0` cannot see where nobody reaps the orphaned zombie.
 const WATCHDOG_SCRIPT = [
   'read -r _',
   'kill -TERM "$1" 2>/dev/null',
+  'rm -rf -- "$2"',
   'i=0',
   'while kill -0 "$1" 2>/dev/null && [ "$i" -lt 40 ]; do sleep 0.05; i=$((i+1)); done',
   'kill -KILL "$1" 2>/dev/null',
-  'rm -rf -- "$2"',
 ].join('\n');
 
 /** A server under guard. */
