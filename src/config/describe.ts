@@ -23,9 +23,9 @@ const MAX_FOUND_LENGTH = 80;
 export function describeExpected(schema: JsonSchema): string {
   const types = schemaTypes(schema);
   const nullable = types.includes('null');
+  if (nullable && types.length === 1) return 'null';
   const main = describeNonNull(schema, types.filter((t) => t !== 'null'));
-  if (!nullable) return main;
-  return main === '' ? 'null' : `${main} or null`;
+  return nullable ? `${main} or null` : main;
 }
 
 function describeNonNull(schema: JsonSchema, types: readonly string[]): string {

@@ -109,7 +109,7 @@ export function parseConfig<T>(input: string | object, spec: ConfigSpec<T>, opti
     try {
       data = doc.toJS({ maxAliasCount: 100 });
     } catch (error) {
-      report([...early, { path: [], expected: 'YAML whose aliases expand to a reasonable size', found: yamlErrorText(error instanceof Error ? error.message : String(error)), showsValue: false }], source);
+      report([...early, { path: [], expected: 'valid YAML', found: yamlErrorText(error instanceof Error ? error.message : String(error)), showsValue: false }], source);
     }
   } else {
     try {
@@ -161,10 +161,14 @@ export async function loadConfig<T>(path: string, spec: ConfigSpec<T>, options: 
   return parseConfig(text, spec, { ...options, file });
 }
 
-/** yaml's message without any quoted source text (a syntax error on a password line must not echo it). */
+/**
+ * yaml's message, cut to its generic part: what follows `: ` and tokens that quote the source (`%directive`,
+ * `!tag`, `*alias`, `\escape`, "quoted text") are dropped, so a syntax error on a password line never echoes it.
+ */
 function yamlErrorText(message: string): string {
   const firstLine = message.split('\n')[0] ?? message;
-  return `a syntax error: ${firstLine.replace(/"[^"]*"|'[^']*'/g, '…').replace(/:\s*$/, '')}`;
+  const generic = (firstLine.split(': ')[0] ?? firstLine).replace(/"[^"]*"|'[^']*'/g, '…').replace(/[%!&*\\]\S*/g, '…');
+  return `a syntax error: ${generic}`;
 }
 
 function toProblems(findings: readonly Finding[], file: string, secretKeys: readonly string[], source: Source | undefined): ConfigProblem[] {
