@@ -201,6 +201,7 @@ describe('client errors', () => {
     expect(connectError(new Error('x'), ['nats://h:1'], []).cause).toBeInstanceOf(Error);
     expect(connectError(new Error('with url nats://a:b@h'), ['nats://h:1'], []).cause).toBeUndefined();
 
+    expect(connectError(undefined, ['nats://h:1'], []).cause).toBeUndefined();
     expect(connectTimeoutError(['nats://u:pw@h:1'], 50).message).toMatch(/within 50 ms.*connectTimeout/);
   });
 
@@ -240,6 +241,7 @@ describe('TypedEvents', () => {
     expect(events.emit('ping', 2)).toBe(0);
     expect(seen).toEqual([1]);
     expect(events.listenerCount('ping')).toBe(0);
+    expect(events.listenerCount('error')).toBe(0);
   });
 
   it('never throws: error without listeners is a no-op and a throwing listener goes to onListenerError', () => {
