@@ -57,15 +57,16 @@ Checked once every key is valid on its own:
   other machines call. The embedded NATS server binds \`127.0.0.1\` unless \`embedded.host\` says otherwise.
 `;
 
-/** Renders the configuration reference page (Markdown) for `schema`. Deterministic: same schema, same text. */
+/**
+ * Renders the configuration reference page (Markdown) for `schema`. Deterministic: same schema, same text.
+ * The codegen CLI puts its generated-file header (with the source hash) in front and writes docs/configuration.md.
+ */
 export function renderConfigDocs(schema: object): string {
   const root = schema as JsonSchema;
   const rows: string[] = [];
   collectRows(root, '', rows);
   const title = root.title === undefined ? 'Configuration' : `Configuration (${root.title})`;
   return [
-    '<!-- Generated from schemas/cluster-config.schema.json by codegen/config-docs.ts. Do not edit by hand: run npm run codegen. -->',
-    '',
     `# ${title}`,
     '',
     root.description ?? '',
