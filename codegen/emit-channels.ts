@@ -3,14 +3,14 @@
  * Object), keyed by channel id, with its address, parameters, message and, where an operation declares one, its
  * reply (§Operation Reply Object). The runtime in src/channels/define.ts does the rest.
  */
-import { docComment, emitOrDiagnose, literal, propertyKey } from './emit-common.js';
+import { SRC_RELATIVE, docComment, emitOrDiagnose, literal, propertyKey } from './emit-common.js';
 import type { Diagnostic } from './load.js';
 import type { ChannelModel, ContractModel, MessageModel } from './model.js';
 import type { SourceSet } from './sources.js';
-import { emitZod, zodImports } from './zod-stub.js';
+import { emitZod, zodImports } from './zod/emit.js';
 
 /** Import path of the channel runtime, relative to the output directory (a sibling of src/). */
-export const DEFINE_CHANNEL_MODULE = '../src/channels/define.js';
+export const DEFINE_CHANNEL_MODULE = `${SRC_RELATIVE}/channels/define.js`;
 
 /** The body of channels.ts (without header), and the problems met. */
 export function emitChannels(model: ContractModel, sources: SourceSet): { code: string; diagnostics: Diagnostic[] } {
@@ -18,9 +18,10 @@ export function emitChannels(model: ContractModel, sources: SourceSet): { code: 
   const parameterDecls: string[] = [];
   const used = new Set<string>();
   let needsZ = false;
+  const helpers = new Set<string>();
   for (const channel of model.channels) {
     for (const p of channel.parameters) {
-      const expression = emitOrDiagnose(() => emitZod(p.schema, { refName: () => undefined, pointer: '' }), p.schema, `parameter "${p.name}" of channel "${channel.id}"`, sources, () => undefined, p.origin, diagnostics);
+      const expression = emitOrDiagnose(() => emitZod(p.schema, { refName: () => undefined, pointer: '', usedHelpers: helpers }), p.schema, `parameter "${p.name}" of channel "${channel.id}"`, sources, () => undefined, p.origin, diagnostics);
       const doc = docComment([`Parameter \`${p.name}\` of \`${channel.address}\`.`, p.description].filter(Boolean).join('\n\n'));
       parameterDecls.push(`${doc}export const ${p.identifier}: z.ZodType<string> = ${expression};`);
       needsZ = true;
@@ -41,7 +42,7 @@ export function emitChannels(model: ContractModel, sources: SourceSet): { code: 
     return `${docComment(channelDoc(channel), '  ')}  ${propertyKey(channel.id)}: defineChannel({${fields.join(', ')}}),`;
   });
   const imports = [
-    ...(needsZ ? zodImports() : []),
+    ...(needsZ ? zodImports(SRC_RELATIVE, helpers) : []),
     `import { defineChannel } from '${DEFINE_CHANNEL_MODULE}';`,
     ...(used.size > 0 ? [`import { ${[...used].sort().join(', ')} } from './schemas.js';`] : []),
   ];

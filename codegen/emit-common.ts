@@ -5,7 +5,7 @@
 import { diagnosticAt, type Diagnostic } from './load.js';
 import { isIdentifier } from './naming.js';
 import { pointerSegments, type SourceRef, type SourceSet } from './sources.js';
-import { UnsupportedSchemaError } from './zod-stub.js';
+import { UnsupportedSchemaError } from './zod/emit.js';
 
 /** A JSDoc block for `text` (undefined or blank gives nothing). `*\/` inside the text cannot end the comment. */
 export function docComment(text: string | undefined, indent = ''): string {
@@ -13,6 +13,9 @@ export function docComment(text: string | undefined, indent = ''): string {
   const lines = text.trim().replace(/\*\//g, '*\\/').split(/\r?\n/);
   return `${indent}/**\n${lines.map((l) => `${indent} *${l === '' ? '' : ` ${l}`}`.trimEnd()).join('\n')}\n${indent} */\n`;
 }
+
+/** Path from the output directory to the runtime's src/ (the output is a sibling of src/). */
+export const SRC_RELATIVE = '../src';
 
 /** A property key as written in an object literal. */
 export function propertyKey(key: string): string {
@@ -64,7 +67,8 @@ export function emitOrDiagnose(
   } catch (error) {
     if (!(error instanceof UnsupportedSchemaError)) throw error;
     const at = locateInResolved(root, error.pointer.replace(/^#/, ''), originOf, fallback);
-    diagnostics.push(diagnosticAt(sources, at, `${what}: unsupported schema construct "${error.construct}"`));
+    const hint = / at [^:]*: (.*)$/s.exec(error.message)?.[1];
+    diagnostics.push(diagnosticAt(sources, at, `${what}: unsupported schema construct "${error.construct}"${hint === undefined ? '' : ` (${hint})`}`));
     return 'z.never()';
   }
 }

@@ -3,12 +3,12 @@
  * `ClusterConfigSchema`, with `ClusterConfig` (the parsed value, defaults applied: `z.infer`) and
  * `ClusterConfigInput` (what a file may contain: `z.input`). Same resolver and emitter as the contract.
  */
-import { docComment, emitOrDiagnose } from './emit-common.js';
+import { SRC_RELATIVE, docComment, emitOrDiagnose } from './emit-common.js';
 import { CodegenError, type Diagnostic } from './load.js';
 import { SchemaResolver } from './model.js';
 import { Namer } from './naming.js';
 import type { SourceSet } from './sources.js';
-import { emitZod, zodImports } from './zod-stub.js';
+import { emitZod, zodImports } from './zod/emit.js';
 
 /** The body of config.ts (without header). Throws {@link CodegenError} on an unsupported or broken schema. */
 export function emitConfig(schemaFile: string, sources: SourceSet): string {
@@ -19,11 +19,12 @@ export function emitConfig(schemaFile: string, sources: SourceSet): string {
   resolver.declareRoot(root.at, 'ClusterConfig');
   diagnostics.push(...resolver.diagnostics);
   const parts: string[] = [];
+  const helpers = new Set<string>();
   for (const named of resolver.schemas) {
     const schema = named.schema as Record<string, unknown>;
     const constant = `${named.name}Schema`;
     const expression = emitOrDiagnose(
-      () => emitZod(schema, { refName: (s) => { const n = s === schema ? undefined : resolver.nameOf(s); return n === undefined ? undefined : `${n}Schema`; }, pointer: '' }),
+      () => emitZod(schema, { refName: (s) => refIdentifier(resolver, schema, s), pointer: '', usedHelpers: helpers }),
       schema,
       named.name,
       sources,
@@ -39,5 +40,12 @@ export function emitConfig(schemaFile: string, sources: SourceSet): string {
     }
   }
   if (diagnostics.length > 0) throw new CodegenError(diagnostics);
-  return `${[...zodImports(), '', ...parts].join('\n\n')}\n`;
+  return `${[zodImports(SRC_RELATIVE, helpers).join('\n'), ...parts].join('\n\n')}\n`;
+}
+
+/** The constant a reference to a shared subschema is written as (never the root itself). */
+function refIdentifier(resolver: SchemaResolver, root: object, schema: unknown): string | undefined {
+  if (schema === root || typeof schema !== 'object' || schema === null) return undefined;
+  const name = resolver.nameOf(schema);
+  return name === undefined ? undefined : `${name}Schema`;
 }

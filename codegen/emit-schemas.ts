@@ -2,16 +2,17 @@
  * generated/schemas.ts: one Zod schema per named schema (message payloads and shared `$ref` targets), each with
  * its `z.infer` type under the same name, declared after the schemas it uses.
  */
-import { docComment, emitOrDiagnose } from './emit-common.js';
+import { SRC_RELATIVE, docComment, emitOrDiagnose } from './emit-common.js';
 import type { Diagnostic } from './load.js';
 import type { ContractModel } from './model.js';
 import type { SourceSet } from './sources.js';
-import { emitZod, zodImports } from './zod-stub.js';
+import { emitZod, zodImports } from './zod/emit.js';
 
 /** The body of schemas.ts (without header), and the problems met. */
 export function emitSchemas(model: ContractModel, sources: SourceSet): { code: string; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const parts: string[] = [];
+  const helpers = new Set<string>();
   for (const named of model.schemas) {
     const constant = `${named.name}Schema`;
     if (named.aliasOf !== undefined) {
@@ -21,7 +22,7 @@ export function emitSchemas(model: ContractModel, sources: SourceSet): { code: s
     }
     const schema = named.schema as Record<string, unknown>;
     const expression = emitOrDiagnose(
-      () => emitZod(schema, { refName: (s) => (s === schema ? undefined : refIdentifier(model, s)), pointer: '' }),
+      () => emitZod(schema, { refName: (s) => (s === schema || typeof s !== 'object' ? undefined : refIdentifier(model, s)), pointer: '', usedHelpers: helpers }),
       schema,
       named.name,
       sources,
@@ -33,7 +34,7 @@ export function emitSchemas(model: ContractModel, sources: SourceSet): { code: s
     parts.push(`/** Zod schema of {@link ${named.name}}. */\nexport const ${constant} = ${expression};`);
     parts.push(`${docComment(description ?? `Validated by {@link ${constant}}.`)}export type ${named.name} = z.infer<typeof ${constant}>;`);
   }
-  const code = [...zodImports(), '', ...parts].join('\n\n');
+  const code = [zodImports(SRC_RELATIVE, helpers).join('\n'), ...parts].join('\n\n');
   return { code: `${code}\n`, diagnostics };
 }
 

@@ -4,7 +4,7 @@
  * the output untouched; output.ts writes or checks the result.
  */
 import path from 'node:path';
-import { renderConfigDocs } from './config-docs-stub.js';
+import { renderConfigDocs } from './config-docs.js';
 import { emitChannels } from './emit-channels.js';
 import { emitConfig } from './emit-config.js';
 import { emitContract, emitIndex } from './emit-index.js';
