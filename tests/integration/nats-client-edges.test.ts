@@ -13,12 +13,13 @@ import {
 } from '../../src/errors.js';
 import { NatsClient } from '../../src/nats/client.js';
 import type { Serializer } from '../../src/nats/serializers.js';
-import { Cleanup, nextEvent, waitFor, type TestServer } from './nats-client-helpers.js';
+import type { TestNatsServer } from '../helpers/nats-server.js';
+import { Cleanup, nextEvent, waitFor } from './nats-client-helpers.js';
 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
 
-function kill(server: TestServer): void {
+function kill(server: TestNatsServer): void {
   const pid = server.server.getPid();
   if (pid === undefined) throw new Error('server has no pid');
   process.kill(pid, 'SIGKILL');

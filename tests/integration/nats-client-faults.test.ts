@@ -5,12 +5,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { NatsBackpressureError, NatsConnectionError, NatsNotConnectedError, type DistributedError } from '../../src/errors.js';
 import type { NatsClient } from '../../src/nats/client.js';
-import { Cleanup, nextEvent, waitFor, type TestServer } from './nats-client-helpers.js';
+import type { TestNatsServer } from '../helpers/nats-server.js';
+import { Cleanup, nextEvent, waitFor } from './nats-client-helpers.js';
 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
 
-function kill(server: TestServer): void {
+function kill(server: TestNatsServer): void {
   const pid = server.server.getPid();
   if (pid === undefined) throw new Error('server has no pid');
   process.kill(pid, 'SIGKILL');

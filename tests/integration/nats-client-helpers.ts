@@ -3,23 +3,8 @@
  * are always cleaned up, and bounded waits.
  */
 import { NatsClient } from '../../src/nats/client.js';
-import { EmbeddedNatsServer } from '../../src/nats/embedded-server.js';
 import type { ClientEventName, ClientEvents, EmbeddedServerOptions, NatsClientOptions } from '../../src/nats/types.js';
-
-/** A running nats-server for one test. */
-export interface TestServer {
-  server: EmbeddedNatsServer;
-  url: string;
-  port: number;
-  stop(): Promise<void>;
-}
-
-/** Starts nats-server on loopback, on a free port unless `options.port` names one. */
-export async function startNatsServer(options: EmbeddedServerOptions = {}): Promise<TestServer> {
-  const server = new EmbeddedNatsServer();
-  await server.start({ port: 0, httpPort: 0, ...options });
-  return { server, url: server.getUrl(), port: server.getPort(), stop: () => server.stop() };
-}
+import { startNatsServer, type TestNatsServer } from '../helpers/nats-server.js';
 
 /** Polls `predicate` every 10 ms until it holds; throws naming `what` after `timeoutMs`. */
 export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
@@ -59,7 +44,7 @@ export class Cleanup {
   }
 
   /** A server stopped at cleanup. */
-  async server(options: EmbeddedServerOptions = {}): Promise<TestServer> {
+  async server(options: EmbeddedServerOptions = {}): Promise<TestNatsServer> {
     const server = await startNatsServer(options);
     this.tasks.push(() => server.stop());
     return server;
