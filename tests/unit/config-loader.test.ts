@@ -187,6 +187,11 @@ describe('the generic loader', () => {
     expect(problemsOf(() => parseConfig({ name: 'a', extra: 1, token: 'x' }, spec)).map((p) => p.path)).toEqual(['extra', 'token']);
   });
 
+  it('says when an object takes no keys at all', () => {
+    const closed: ConfigSpec<object> = { schema: { type: 'object', additionalProperties: false } };
+    expect(problemsOf(() => parseConfig({ a: 1 }, closed))).toEqual([{ file: '<inline>', path: 'a', expected: 'no keys here', found: "unknown key 'a'" }]);
+  });
+
   it('compiles a schema once and reuses it', () => {
     const t0 = parseConfig({ name: 'x' }, spec);
     expect(parseConfig({ name: 'y' }, spec)).not.toBe(t0);
