@@ -299,6 +299,9 @@ describe('keyword helpers', () => {
   it('codePointLength counts an astral character once', () => {
     expect(codePointLength('a😀b')).toBe(3);
     expect('a😀b'.length).toBe(4);
+    // a lone surrogate is one code point, as in ajv's ucs2length
+    expect(codePointLength('\ud800a\udc00')).toBe(3);
+    expect(codePointLength('\udc00\ud800')).toBe(2);
   });
 
   it('jsonEqual compares structurally, key order ignored, arrays ordered', () => {

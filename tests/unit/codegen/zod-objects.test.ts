@@ -37,6 +37,9 @@ describe('object keywords (draft-07 validation §6.5)', () => {
 
   it('required keys without a property schema must be present with any value', () => {
     expectVerdicts({ type: 'object', required: ['a'] }, [{ a: null }, { a: 1, b: 2 }], [{}, { b: 1 }]);
+    // ...and they are still additional properties
+    expectVerdicts({ type: 'object', required: ['a'], additionalProperties: { type: 'string' } }, [{ a: 'x' }], [{ a: 1 }, {}]);
+    expectVerdicts({ type: 'object', required: ['a'], additionalProperties: false }, [], [{ a: 1 }, {}]);
   });
 
   it('minProperties, maxProperties and propertyNames', () => {
