@@ -302,8 +302,9 @@ export class EmbeddedNatsServer {
           this.logger.warn({ err: error, dir }, 'could not remove the nats-server directory');
         })
         .then(() => {
-          if (this.run === run) this.run = undefined;
-          if (run.ready) this.reportExit(run);
+          // start() refuses while a run exists, so the run that ended is the current one.
+          this.run = undefined;
+          if (run.ready) this.reportExit(run, { code, signal });
           markExited();
         });
     };
@@ -331,8 +332,7 @@ export class EmbeddedNatsServer {
     run.wake?.();
   }
 
-  private reportExit(run: Run): void {
-    const { code, signal } = run.exit ?? { code: null, signal: null };
+  private reportExit(run: Run, { code, signal }: { code: number | null; signal: NodeJS.Signals | null }): void {
     const info: EmbeddedServerExit = { code, signal, logs: this.getLogs(), expected: run.expected };
     if (run.expected) this.logger.info({ code, signal, pid: run.child.pid }, 'nats-server stopped');
     else this.logger.error({ code, signal, pid: run.child.pid, lastLogs: info.logs.slice(-10) }, 'nats-server exited unexpectedly');
@@ -346,12 +346,13 @@ export class EmbeddedNatsServer {
     let ports: ServerPorts | undefined;
     let delayMs = 1;
     for (;;) {
-      if (run.exit !== undefined) throw this.startFailure(run);
+      if (run.exit !== undefined) throw this.startFailure(run, run.exit);
       if (this.abortStart) throw new NatsServerStartError('stop() was called before nats-server became ready.', this.getLogs());
       const remaining = deadline - performance.now();
       if (remaining <= 0) {
+        const stage = ports === undefined ? 'it never reported its ports' : `port ${ports.client} did not accept TCP or /healthz did not answer 200`;
         throw new NatsServerStartError(
-          `nats-server (pid ${run.child.pid ?? '?'}) did not become ready within ${o.startTimeoutMs} ms (${ports === undefined ? 'it never reported its ports' : `TCP on port ${ports.client} or /healthz on port ${ports.http ?? '?'} did not answer`}), so it was killed. On a slow machine raise startTimeoutMs; otherwise check the log lines below.`,
+          `nats-server (pid ${String(run.child.pid)}) did not become ready within ${o.startTimeoutMs} ms (${stage}), so it was killed. On a slow machine raise startTimeoutMs; otherwise check the log lines below.`,
           this.getLogs(),
         );
       }
@@ -378,9 +379,8 @@ export class EmbeddedNatsServer {
     }
   }
 
-  private startFailure(run: Run): NatsServerStartError {
+  private startFailure(run: Run, exit: NonNullable<Run['exit']>): NatsServerStartError {
     const logs = this.getLogs();
-    const exit = run.exit ?? { code: null, signal: null };
     if (exit.spawnError !== undefined) {
       return new NatsServerStartError(
         `Could not run nats-server at ${run.binary}: ${exit.spawnError.message}. Check that the file is an executable nats-server, or run "npm run setup".`,
@@ -388,7 +388,7 @@ export class EmbeddedNatsServer {
       );
     }
     if (run.portInUse !== undefined) return new NatsPortInUseError(run.portInUse, logs, exit.code);
-    const how = exit.signal === null ? `exit code ${exit.code ?? '?'}` : `signal ${exit.signal}`;
+    const how = exit.signal === null ? `exit code ${String(exit.code)}` : `signal ${exit.signal}`;
     const why = run.lastFailure === undefined ? '' : `: ${run.lastFailure}`;
     return new NatsServerStartError(
       `nats-server exited before it was ready (${how})${why}. Check the options (args, config) and the log lines below.`,

@@ -37,8 +37,11 @@ interface Guarded {
 const live = new Set<Guarded>();
 let exitHookInstalled = false;
 
-function onProcessExit(): void {
-  // Only synchronous work is possible here. The watchdog follows up with SIGKILL if SIGTERM is not enough.
+/**
+ * The `process.on('exit')` hook: sends SIGTERM to every guarded server and deletes its config file. Synchronous,
+ * as exit hooks must be; the watchdog follows up with SIGKILL if SIGTERM is not enough. Exported for tests.
+ */
+export function terminateGuardedServers(): void {
   for (const guarded of live) {
     try {
       guarded.child.kill('SIGTERM');
@@ -69,7 +72,7 @@ export function guardServer(child: ChildProcess, configFile: string, dir: string
   const guarded: Guarded = { child, configFile };
   live.add(guarded);
   if (!exitHookInstalled) {
-    process.on('exit', onProcessExit);
+    process.on('exit', terminateGuardedServers);
     exitHookInstalled = true;
   }
 

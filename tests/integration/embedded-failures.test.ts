@@ -136,6 +136,29 @@ describe('EmbeddedNatsServer start failures', () => {
     expect(error.logs).toContain('waiting forever');
   });
 
+  it('says which check failed when the ports are reported but nothing answers', async () => {
+    // Reports a closed port in its ports file ($4 is the --ports_file_dir argument), then idles.
+    const liar = fakeServer(
+      'reports-closed-port',
+      '#!/bin/sh\necho \'{"nats":["nats://127.0.0.1:1"],"monitoring":["http://127.0.0.1:1"]}\' > "$4/fake.ports"\nexec sleep 30\n',
+    );
+    const error = await startError(new EmbeddedNatsServer(), { binary: liar, port: 0, httpPort: 0, startTimeoutMs: 300 }, NatsServerStartError);
+    expect(error.message).toContain('port 1 did not accept TCP or /healthz did not answer 200');
+  });
+
+  it('waits for the route port of a cluster node', async () => {
+    const noRoutes = fakeServer(
+      'no-route-port',
+      '#!/bin/sh\necho \'{"nats":["nats://127.0.0.1:1"],"monitoring":["http://127.0.0.1:1"]}\' > "$4/fake.ports"\nexec sleep 30\n',
+    );
+    const error = await startError(
+      new EmbeddedNatsServer(),
+      { binary: noRoutes, port: 0, httpPort: 0, cluster: { name: 'c', port: 0 }, startTimeoutMs: 300 },
+      NatsServerStartError,
+    );
+    expect(error.message).toContain('it never reported its ports');
+  });
+
   it('the real server is not ready within 1 ms', async () => {
     const error = await startError(new EmbeddedNatsServer(), { port: 0, httpPort: 0, startTimeoutMs: 1 }, NatsServerStartError);
     expect(error.message).toContain('did not become ready within 1 ms');

@@ -143,6 +143,12 @@ describe('EmbeddedNatsServer lifecycle', () => {
   });
 });
 
+/** /varz over the IPv6 loopback. */
+async function monitor6(server: EmbeddedNatsServer): Promise<Record<string, unknown>> {
+  const res = await fetch(`http://[::1]:${server.getHttpPort()!}/varz`);
+  return (await res.json()) as Record<string, unknown>;
+}
+
 describe('EmbeddedNatsServer binding and options', () => {
   it('binds client and monitoring ports to 127.0.0.1 by default', async () => {
     const { server } = await started();
@@ -150,6 +156,14 @@ describe('EmbeddedNatsServer binding and options', () => {
     expect(varz?.host).toBe('127.0.0.1');
     expect(varz?.http_host).toBe('127.0.0.1');
     expect(varz?.port).toBe(server.getPort());
+  });
+
+  it('binds to the IPv6 loopback when asked, and brackets it in the URL', async () => {
+    const { server, url, port } = await started({ host: '::1' });
+    expect(url).toBe(`nats://[::1]:${port}`);
+    const varz = await monitor6(server);
+    expect(varz.host).toBe('::1');
+    expect(varz.http_host).toBe('::1');
   });
 
   it('passes serverName, maxPayload, JetStream (private store dir), extra config and args to nats-server', async () => {
