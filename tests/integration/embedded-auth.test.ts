@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import { connect, type ConnectionOptions } from 'nats';
 import { pino } from 'pino';
 import { EmbeddedNatsServer } from '../../src/nats/embedded-server.js';
+import type { Logger } from '../../src/logger.js';
 import { NatsPortInUseError } from '../../src/errors.js';
 import { processArgv } from '../helpers/processes.js';
 
@@ -19,7 +20,7 @@ afterEach(async () => {
 });
 
 /** A logger whose every line is kept, to search it for secrets. */
-function capturingLogger(): { logger: ReturnType<typeof pino>; text: () => string } {
+function capturingLogger(): { logger: Logger; text: () => string } {
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
