@@ -19,17 +19,20 @@ export function hasObjectKeywords(schema: SchemaObject): boolean {
  * strips them); `additionalProperties: false` gives `z.strictObject`, a schema gives `.catchall(...)`.
  */
 export function emitObject(schema: SchemaObject, state: EmitState): string {
-  const shape = emitShape(schema, state);
   const additional = schema.additionalProperties;
-  let expr: string;
+  let base: string;
+  let extraKey: string;
   if (additional === false) {
-    expr = `z.strictObject(${shape})`;
+    [base, extraKey] = ['z.strictObject', 'z.never()'];
   } else if (additional === undefined || additional === true || isEmptySchema(additional)) {
-    expr = `z.looseObject(${shape})`;
+    [base, extraKey] = ['z.looseObject', 'z.unknown()'];
   } else {
-    expr = `z.object(${shape}).catchall(${state.child(additional as boolean | SchemaObject, ['additionalProperties'])})`;
+    if (!isSchemaObject(additional)) return state.unsupported('additionalProperties', 'must be a schema', ['additionalProperties']);
+    [base, extraKey] = ['z.object', state.child(additional, ['additionalProperties'])];
   }
-  return expr + emitPropertyCount(schema, state) + emitPropertyNames(schema, state);
+  const shape = emitShape(schema, extraKey, state);
+  const catchall = base === 'z.object' ? `.catchall(${extraKey})` : '';
+  return `${base}(${shape})${catchall}${emitPropertyCount(schema, state)}${emitPropertyNames(schema, state)}`;
 }
 
 function isEmptySchema(value: unknown): boolean {
@@ -37,10 +40,11 @@ function isEmptySchema(value: unknown): boolean {
 }
 
 /**
- * draft-07 validation §6.5.3 `required` and §6.5.4 `properties`, in the order `properties` lists them; required keys
- * without a property schema accept any value but must be present.
+ * draft-07 validation §6.5.3 `required` and §6.5.4 `properties`, in the order `properties` lists them. A required
+ * key without a property schema must be present, and is still an "additional" property (§6.5.6): `extraKey` is the
+ * schema additionalProperties gives it (`z.never()` when additional properties are forbidden).
  */
-function emitShape(schema: SchemaObject, state: EmitState): string {
+function emitShape(schema: SchemaObject, extraKey: string, state: EmitState): string {
   const properties = schema.properties ?? {};
   if (!isSchemaObject(properties)) return state.unsupported('properties', 'must be an object', ['properties']);
   const required = schema.required ?? [];
@@ -56,7 +60,7 @@ function emitShape(schema: SchemaObject, state: EmitState): string {
     entries.push(`${propertyKey(key)}: ${expr}${propertyModifier(property, required.includes(key), key, state)}`);
   }
   for (const key of new Set(required)) {
-    if (!Object.hasOwn(properties, key)) entries.push(`${propertyKey(key)}: z.unknown()`);
+    if (!Object.hasOwn(properties, key)) entries.push(`${propertyKey(key)}: ${extraKey}`);
   }
   return entries.length === 0 ? '{}' : `{ ${entries.join(', ')} }`;
 }
