@@ -89,9 +89,10 @@ export function typeLabel(schema: SchemaInterface): string {
   if (schema.oneOf() !== undefined) return 'oneOf';
   if (schema.anyOf() !== undefined) return 'anyOf';
   if (schema.allOf() !== undefined || schema.properties() !== undefined) return 'object';
-  const constValue: unknown = schema.const();
-  if (constValue !== undefined) return constValue === null ? 'null' : typeof constValue;
-  return 'any';
+  // Without a `type`, const and enum still say what a value can be.
+  const values: unknown[] | undefined = schema.const() === undefined ? schema.enum() : [schema.const()];
+  if (values === undefined || values.length === 0) return 'any';
+  return [...new Set(values.map((v) => (v === null ? 'null' : typeof v)))].join(' | ');
 }
 
 /** The validation keywords of one schema, as a short comma-separated list (empty when there are none). */
