@@ -17,6 +17,7 @@ import { isTransportConnected } from './client-internals.js';
 import { ManagedSubscription } from './client-messages.js';
 import { CLIENT_DEFAULTS, collectSecrets, embeddedServerOptions, natsConnectionOptions, resolveClientOptions } from './client-options.js';
 import { Outbound } from './client-outbound.js';
+import { InflightRequests, withTimeout } from './client-requests.js';
 import { EmbeddedNatsServer } from './embedded-server.js';
 import { createReconnectDelay, type ReconnectDelay } from './reconnect.js';
 import { JSON_SERIALIZER, type Serializer } from './serializers.js';
@@ -36,25 +37,6 @@ import type {
 } from './types.js';
 
 const HEALTH_RTT_TIMEOUT_MS = 2000;
-
-interface InflightRequest {
-  subject: string;
-  fail: (error: DistributedError) => void;
-}
-
-/** Resolves with `promise`, or rejects with `onTimeout()` after `ms`. The timer never keeps the process alive. */
-function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(onTimeout());
-    }, ms);
-    timer.unref();
-  });
-  return Promise.race([promise, timeout]).finally(() => {
-    clearTimeout(timer);
-  });
-}
 
 /** A NATS client: see the module comment and the README for the full contract. */
 export class NatsClient {
@@ -92,7 +74,7 @@ export class NatsClient {
   private lastError: string | undefined;
   private connecting: Promise<void> | undefined;
   private disconnecting: Promise<void> | undefined;
-  private readonly inflight = new Set<InflightRequest>();
+  private readonly inflight = new InflightRequests(() => this.secrets);
   private readonly subscriptions = new Set<ManagedSubscription>();
 
   /** `logger`: parent logger (default silent); the client logs through a `{ component: 'nats-client' }` child. */
@@ -299,7 +281,7 @@ export class NatsClient {
         if (closing) return;
         this.setState('disconnected');
         this.log.warn({ server: this.currentServer }, 'Disconnected from NATS');
-        this.failInflight('the connection to NATS was lost');
+        this.inflight.failAll('the connection to NATS was lost');
         this.events.emit('disconnected', { server: this.currentServer });
         return;
       case DebugEvents.Reconnecting:
@@ -337,7 +319,7 @@ export class NatsClient {
     if (this.nc !== nc) return;
     this.out.close();
     const lost = this.out.takeBuffered();
-    this.failInflight('the connection to NATS closed');
+    this.inflight.failAll('the connection to NATS closed');
     const error = err instanceof Error ? connectError(err, [this.currentServer ?? 'nats'], this.secrets) : undefined;
     if (error !== undefined) {
       this.lastError = error.message;
@@ -361,17 +343,6 @@ export class NatsClient {
     this.lastError = scrubSecrets(error.message, this.secrets);
     this.log.warn({ code: error.code, subject: (error as { subject?: unknown }).subject, error: this.lastError }, 'NATS client error');
     this.events.emit('error', error);
-  }
-
-  private failInflight(reason: string): void {
-    for (const request of this.inflight) {
-      request.fail(
-        new NatsNotConnectedError(
-          `Request on "${request.subject}" was interrupted: ${reason}. It may or may not have reached the responder; retry if the operation is idempotent.`,
-        ),
-      );
-    }
-    this.inflight.clear();
   }
 
   // ───────────────────────────── messaging ─────────────────────────────
@@ -480,22 +451,6 @@ export class NatsClient {
       return Promise.reject(requestError(error, subject, timeout, this.secrets));
     }
     const responseSerializer = options?.responseSerializer ?? (JSON_SERIALIZER as Serializer<Res>);
-    return new Promise<Res>((resolve, reject) => {
-      const entry: InflightRequest = { subject, fail: reject };
-      this.inflight.add(entry);
-      pending.then(
-        (msg) => {
-          if (!this.inflight.delete(entry)) return;
-          try {
-            resolve(this.in.decodeResponse(msg, subject, responseSerializer));
-          } catch (error) {
-            reject(error instanceof Error ? error : new DistributedError('NATS_ERROR', describe(error)));
-          }
-        },
-        (error: unknown) => {
-          if (this.inflight.delete(entry)) reject(requestError(error, subject, timeout, this.secrets));
-        },
-      );
-    });
+    return this.inflight.track(subject, timeout, pending, (msg) => this.in.decodeResponse(msg, subject, responseSerializer));
   }
 }
