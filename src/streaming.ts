@@ -57,8 +57,8 @@ export interface InferenceJobHandler<Req, Ack> {
 
 /** The controller and worker sides of streaming inference, bound to one contract's channels. */
 export interface InferenceStreaming<Req, Ack, Ev> {
-  streamInference(client: ChannelTransport, workerId: string, request: Req, options?: StreamInferenceOptions): Promise<InferenceStream<Ack, Ev>>;
-  serveInference(client: ChannelTransport, workerId: string, handler: InferenceJobHandler<Req, Ack>, options?: { queue?: string }): Promise<Subscription>;
+  streamInference: (client: ChannelTransport, workerId: string, request: Req, options?: StreamInferenceOptions) => Promise<InferenceStream<Ack, Ev>>;
+  serveInference: (client: ChannelTransport, workerId: string, handler: InferenceJobHandler<Req, Ack>, options?: { queue?: string }) => Promise<Subscription>;
 }
 
 const TERMINAL_TYPES = new Set(['done', 'error']);
