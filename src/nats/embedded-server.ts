@@ -295,6 +295,8 @@ export class EmbeddedNatsServer {
       out.flush();
       err.flush();
       run.exit = spawnError === undefined ? { code, signal } : { code, signal, spawnError };
+      // Decided now: a stop() called after the crash, while cleanup runs, does not make the crash "expected".
+      const expected = run.expected;
       run.guard?.release();
       run.wake?.();
       void rm(dir, { recursive: true, force: true })
@@ -304,7 +306,7 @@ export class EmbeddedNatsServer {
         .then(() => {
           // start() refuses while a run exists, so the run that ended is the current one.
           this.run = undefined;
-          if (run.ready) this.reportExit(run, { code, signal });
+          if (run.ready) this.reportExit(run, { code, signal, expected });
           markExited();
         });
     };
@@ -332,9 +334,9 @@ export class EmbeddedNatsServer {
     run.wake?.();
   }
 
-  private reportExit(run: Run, { code, signal }: { code: number | null; signal: NodeJS.Signals | null }): void {
-    const info: EmbeddedServerExit = { code, signal, logs: this.getLogs(), expected: run.expected };
-    if (run.expected) this.logger.info({ code, signal, pid: run.child.pid }, 'nats-server stopped');
+  private reportExit(run: Run, { code, signal, expected }: Omit<EmbeddedServerExit, 'logs'>): void {
+    const info: EmbeddedServerExit = { code, signal, logs: this.getLogs(), expected };
+    if (expected) this.logger.info({ code, signal, pid: run.child.pid }, 'nats-server stopped');
     else this.logger.error({ code, signal, pid: run.child.pid, lastLogs: info.logs.slice(-10) }, 'nats-server exited unexpectedly');
     this.emit('exit', info);
   }
@@ -375,7 +377,7 @@ export class EmbeddedNatsServer {
         };
       });
       run.wake = undefined;
-      delayMs = Math.min(delayMs * 2, 20);
+      delayMs = Math.min(delayMs * 2, 5);
     }
   }
 
