@@ -95,6 +95,9 @@ export class Inbound {
         )
         .finally(() => {
           this.done();
+        })
+        .catch((error: unknown) => {
+          this.host.logger().error({ subject: msg.subject, error: describe(error) }, 'Answering a request failed');
         });
     };
   }

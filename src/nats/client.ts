@@ -7,12 +7,12 @@
  * dispatch in client-inbound.ts.
  */
 import { connect as natsConnect, DebugEvents, Events, type NatsConnection, type Status } from 'nats';
-import { DistributedError, NatsConnectionError, NatsNotConnectedError, describe, redactUrl } from '../errors.js';
+import { DistributedError, NatsConnectionError, NatsNotConnectedError, SubjectError, describe, redactUrl } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { assertSubscribeSubject } from '../subjects.js';
 import { connectError, connectTimeoutError, operationError, requestError, scrubSecrets } from './client-errors.js';
 import { TypedEvents } from './client-events.js';
-import { Inbound } from './client-inbound.js';
+import { Inbound, type SubscriptionCallback } from './client-inbound.js';
 import { isTransportConnected } from './client-internals.js';
 import { ManagedSubscription } from './client-messages.js';
 import { CLIENT_DEFAULTS, collectSecrets, embeddedServerOptions, natsConnectionOptions, resolveClientOptions } from './client-options.js';
@@ -112,6 +112,8 @@ export class NatsClient {
     this.lastError = undefined;
     this.setState('connecting');
 
+    // A connection that closed for good (not through disconnect()) may leave its embedded server behind.
+    await this.stopServer();
     let servers = resolved.servers;
     if (resolved.mode === 'embedded') {
       const server = new EmbeddedNatsServer({ logger: options.logger ?? this.rootLogger });
@@ -145,9 +147,14 @@ export class NatsClient {
     this.currentServer = redactUrl(nc.getServer());
     // Both must be hooked before any await: nats.js only reports status events to iterators that already exist.
     void this.watchStatus(nc, nc.status());
-    void nc.closed().then((err) => {
-      this.onClosed(nc, err);
-    });
+    void nc
+      .closed()
+      .then((err) => {
+        this.onClosed(nc, err);
+      })
+      .catch((error: unknown) => {
+        this.log.error({ error: describe(error) }, 'Handling the closed connection failed');
+      });
     this.setState('connected');
     this.log.info({ server: this.currentServer }, 'Connected to NATS');
     this.events.emit('connected', { server: this.currentServer });
@@ -382,13 +389,8 @@ export class NatsClient {
    * called); a handler that throws or rejects is emitted as `HandlerError`; the subscription keeps running.
    */
   async subscribe<T>(subject: string, handler: MessageHandler<T>, options?: SubscribeOptions<T>): Promise<Subscription> {
-    const nc = this.out.connection('subscribe');
-    assertSubscribeSubject(subject);
-    const sub = this.track(subject);
-    const callback = this.in.subscriber(sub, handler, options?.serializer ?? (JSON_SERIALIZER as Serializer<T>));
-    sub.attach(nc.subscribe(subject, { queue: options?.queue, max: options?.max, callback }));
-    await this.settle(nc);
-    return sub;
+    const serializer = options?.serializer ?? (JSON_SERIALIZER as Serializer<T>);
+    return this.listen('subscribe', subject, options?.queue, options?.max, (sub) => this.in.subscriber(sub, handler, serializer));
   }
 
   /** Stops a subscription (same as `subscription.unsubscribe()`). Safe twice. */
@@ -402,29 +404,35 @@ export class NatsClient {
    * `Nats-Service-Error-Code` headers, which the requester gets as `NatsRemoteError`) and emitted as `error`.
    */
   async reply<Req, Res>(subject: string, handler: ReplyHandler<Req, Res>, options?: ReplyOptions<Req, Res>): Promise<Subscription> {
-    const nc = this.out.connection('reply');
-    assertSubscribeSubject(subject);
-    const sub = this.track(subject);
-    const callback = this.in.responder(
-      sub,
-      handler,
-      options?.requestSerializer ?? (JSON_SERIALIZER as Serializer<Req>),
-      options?.responseSerializer ?? (JSON_SERIALIZER as Serializer<Res>),
-    );
-    sub.attach(nc.subscribe(subject, { queue: options?.queue, callback }));
-    await this.settle(nc);
-    return sub;
+    const requestSerializer = options?.requestSerializer ?? (JSON_SERIALIZER as Serializer<Req>);
+    const responseSerializer = options?.responseSerializer ?? (JSON_SERIALIZER as Serializer<Res>);
+    return this.listen('reply', subject, options?.queue, undefined, (sub) => this.in.responder(sub, handler, requestSerializer, responseSerializer));
   }
 
-  private track(subject: string): ManagedSubscription {
+  /** Validates, subscribes with the callback `makeCallback` builds, and resolves once the server knows the subscription. */
+  private async listen(
+    operation: string,
+    subject: string,
+    queue: string | undefined,
+    max: number | undefined,
+    makeCallback: (sub: ManagedSubscription) => SubscriptionCallback,
+  ): Promise<Subscription> {
+    const nc = this.out.connection(operation);
+    assertSubscribeSubject(subject);
+    if (queue !== undefined && (queue === '' || /[\s\p{Cc}]/u.test(queue))) {
+      throw new SubjectError(`Invalid queue group "${queue}" for "${subject}": use a non-empty name without white space or control characters.`, {
+        subject,
+      });
+    }
     const sub = new ManagedSubscription(subject, (s) => this.subscriptions.delete(s));
     this.subscriptions.add(sub);
-    return sub;
-  }
-
-  /** Waits until the server knows a new subscription, so messages published right after reach it. Skipped while disconnected. */
-  private async settle(nc: NatsConnection): Promise<void> {
+    const natsSub = nc.subscribe(subject, { queue, max, callback: makeCallback(sub) });
+    sub.attach(natsSub);
+    // Forget subscriptions that end on their own (max reached, connection closed).
+    void natsSub.closed.then(() => this.subscriptions.delete(sub)).catch(() => undefined);
+    // Once the server has the subscription, messages published right after reach it. Skipped while disconnected.
     if (isTransportConnected(nc)) await nc.flush().catch(() => undefined);
+    return sub;
   }
 
   /**

@@ -220,6 +220,9 @@ describe('publish and subscribe', () => {
       await expect(client.subscribe(bad, () => undefined), bad).rejects.toBeInstanceOf(SubjectError);
       await expect(client.reply(bad, () => undefined), bad).rejects.toBeInstanceOf(SubjectError);
     }
+    for (const queue of ['', 'a b', 'q\u0000']) {
+      await expect(client.subscribe('ok.subject', () => undefined, { queue }), JSON.stringify(queue)).rejects.toThrow(/queue group/);
+    }
     await client.publish('ok.subject', 1);
     client.tryPublish('ok.subject', 2);
     await client.flush();
