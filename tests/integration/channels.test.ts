@@ -23,7 +23,7 @@ import { waitFor } from './nats-client-helpers.js';
 /** Example payloads of every message, read from the contract itself. */
 const spec = parse(readFileSync('asyncapi.yaml', 'utf8')) as { components: { messages: Record<string, { examples: { payload: unknown }[] }> } };
 const examples = (message: string): unknown[] => spec.components.messages[message]?.examples.map((e) => e.payload) ?? [];
-const first = <T>(message: string): T => examples(message)[0] as T;
+const first = (message: string): unknown => examples(message)[0];
 
 const WORKER = '0b8c5a36-7f2e-4d1a-9c3b-5e6f7a8b9c0d';
 const OTHER = '1c9d6b47-8a3f-4e2b-8d4c-6f7a8b9c0d1e';
@@ -87,7 +87,7 @@ describe('publish/subscribe round trips with the contract examples', () => {
   });
 
   it('a wildcard subscription hands the parsed parameters to the handler', async () => {
-    const request = first<InferenceRequest>('InferenceRequest');
+    const request = (first('InferenceRequest') as InferenceRequest);
     const got = collector<{ workerId: string; subject: string; prompt: string }>();
     const sub = await channels.workerInference.subscribe(client, { workerId: '*' }, (payload, ctx) => {
       got.push({ workerId: ctx.params.workerId, subject: ctx.subject, prompt: payload.prompt });
@@ -110,15 +110,15 @@ describe('request/reply with the acknowledgement', () => {
       workerId: ctx.params.workerId,
       status: 'accepted',
     }));
-    const request = first<InferenceRequest>('InferenceRequest');
+    const request = (first('InferenceRequest') as InferenceRequest);
     const ack = await channels.workerInference.request(client, { workerId: WORKER }, request);
     expect(ack).toEqual({ requestId: request.requestId, workerId: WORKER, status: 'accepted' });
     await sub.unsubscribe();
   });
 
   it('an invalid reply is refused by the responder and reaches the requester as a remote VALIDATION error', async () => {
-    const sub = await channels.workerInference.reply(client, { workerId: WORKER }, (request) => ({ requestId: request.requestId, workerId: 'nope', status: 'accepted' }) as InferenceAck);
-    const error = await channels.workerInference.request(client, { workerId: WORKER }, first<InferenceRequest>('InferenceRequest')).catch((e: unknown) => e);
+    const sub = await channels.workerInference.reply(client, { workerId: WORKER }, (request) => ({ requestId: request.requestId, workerId: 'nope', status: 'accepted' }));
+    const error = await channels.workerInference.request(client, { workerId: WORKER }, (first('InferenceRequest') as InferenceRequest)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NatsRemoteError);
     expect((error as NatsRemoteError).remoteCode).toBe('VALIDATION');
     expect((error as NatsRemoteError).message).toMatch(/workerId/);
@@ -130,7 +130,7 @@ describe('validation on both sides', () => {
   it('an invalid outbound payload rejects with a ValidationError naming subject and field, and nothing is sent', async () => {
     let seen = 0;
     const sub = raw.subscribe('worker.heartbeat', { callback: () => { seen += 1; } });
-    const heartbeat = { ...first<WorkerHeartbeat>('WorkerHeartbeat'), metrics: { ...first<WorkerHeartbeat>('WorkerHeartbeat').metrics, cpuUsagePercent: 140 } };
+    const heartbeat = { ...(first('WorkerHeartbeat') as WorkerHeartbeat), metrics: { ...(first('WorkerHeartbeat') as WorkerHeartbeat).metrics, cpuUsagePercent: 140 } };
     const error = await channels.workerHeartbeat.publish(client, heartbeat).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).subject).toBe('worker.heartbeat');
@@ -146,7 +146,7 @@ describe('validation on both sides', () => {
     const got = collector<WorkerHeartbeat>();
     const sub = await channels.workerHeartbeat.subscribe(client, (hb) => { got.push(hb); });
     errors.length = 0;
-    const valid = first<WorkerHeartbeat>('WorkerHeartbeat');
+    const valid = (first('WorkerHeartbeat') as WorkerHeartbeat);
     raw.publish('worker.heartbeat', Buffer.from(JSON.stringify({ ...valid, workerId: 'worker-123' })));
     raw.publish('worker.heartbeat', Buffer.from('{not json'));
     raw.publish('worker.heartbeat', new Uint8Array(0));
@@ -161,7 +161,7 @@ describe('validation on both sides', () => {
   });
 
   it.each(['>', '*', 'a.b', '', 'worker-123'])('refuses the parameter %j before anything is sent', async (workerId) => {
-    const error = await channels.workerInference.publish(client, { workerId }, first<InferenceRequest>('InferenceRequest')).catch((e: unknown) => e);
+    const error = await channels.workerInference.publish(client, { workerId }, (first('InferenceRequest') as InferenceRequest)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SubjectError);
     expect(() => channels.workerInference.subject({ workerId })).toThrow(SubjectError);
   });
