@@ -12,7 +12,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DistributedError, NatsPortInUseError, NatsServerStartError } from '../errors.js';
+import { describe, DistributedError, NatsPortInUseError, NatsServerStartError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { buildServerConfig, EMBEDDED_DEFAULTS, resolveEmbeddedOptions, type EmbeddedLogLevel, type ResolvedEmbeddedOptions } from './embedded-config.js';
 import { createLineSplitter, LogRing, portInUseFrom, redactLogLine, serverLineLevel } from './embedded-logs.js';
@@ -236,7 +236,14 @@ export class EmbeddedNatsServer {
       throw error;
     }
 
-    const run = this.spawnRun(binary, o, dir, configFile);
+    let run: Run;
+    try {
+      run = this.spawnRun(binary, o, dir, configFile);
+    } catch (error) {
+      // spawn() itself can throw (e.g. EMFILE): no process, so no exit event will clean up.
+      await rm(dir, { recursive: true, force: true });
+      throw new NatsServerStartError(`Could not spawn nats-server at ${binary}: ${describe(error)}.`, []);
+    }
     this.run = run;
     let ports: ServerPorts;
     try {

@@ -119,6 +119,11 @@ describe('EmbeddedNatsServer start failures', () => {
     expect(error.message).toContain(`Could not run nats-server at ${broken}`);
   });
 
+  it('rejects when spawn() itself throws, leaving no directory behind', async () => {
+    const error = await startError(new EmbeddedNatsServer(), { port: 0, httpPort: 0, args: ['nul\u0000byte'] }, NatsServerStartError);
+    expect(error.message).toContain('Could not spawn nats-server');
+  });
+
   it('reports a process that dies by a signal before it is ready', async () => {
     const suicidal = fakeServer('killed-early', '#!/bin/sh\necho "[1] [FTL] about to die" >&2\nkill -KILL $$\n');
     const error = await startError(new EmbeddedNatsServer(), { binary: suicidal, port: 0, httpPort: 0 }, NatsServerStartError);
