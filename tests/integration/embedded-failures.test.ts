@@ -119,7 +119,7 @@ describe('EmbeddedNatsServer start failures', () => {
     expect(error.message).toContain(`Could not run nats-server at ${broken}`);
   });
 
-  it('rejects when spawn() itself throws, leaving no directory behind', async () => {
+  it('rejects when spawn() itself throws', async () => {
     const error = await startError(new EmbeddedNatsServer(), { port: 0, httpPort: 0, args: ['nul\u0000byte'] }, NatsServerStartError);
     expect(error.message).toContain('Could not spawn nats-server');
   });
