@@ -46,10 +46,10 @@ export async function generate(options: CodegenOptions): Promise<CodegenResult> 
   const schemas = emitSchemas(model, loaded.sources);
   const channels = emitChannels(model, loaded.sources);
   const problems = [...schemas.diagnostics, ...channels.diagnostics];
-  const modules: { name: string; body: string; sources: string[] }[] = [
-    { name: 'schemas', body: schemas.code, sources: model.sourceFiles },
-    { name: 'channels', body: channels.code, sources: model.sourceFiles },
-    { name: 'contract', body: emitContract(model.info), sources: [loaded.file] },
+  const modules: { name: string; body: string; primary: string; sources: string[] }[] = [
+    { name: 'schemas', body: schemas.code, primary: loaded.file, sources: model.sourceFiles },
+    { name: 'channels', body: channels.code, primary: loaded.file, sources: model.sourceFiles },
+    { name: 'contract', body: emitContract(model.info), primary: loaded.file, sources: [loaded.file] },
   ];
   const files: OutputFile[] = [];
   const sourceFiles = [...model.sourceFiles];
@@ -57,7 +57,7 @@ export async function generate(options: CodegenOptions): Promise<CodegenResult> 
     const configFile = path.resolve(options.configSchema);
     const configSources = new SourceSet();
     try {
-      modules.push({ name: 'config', body: emitConfig(configFile, configSources), sources: configSources.paths });
+      modules.push({ name: 'config', body: emitConfig(configFile, configSources), primary: configFile, sources: configSources.paths });
       if (options.configDocs !== undefined) {
         const schema = configSources.valueAt({ file: configFile, pointer: '' }) as object;
         files.push({ path: path.resolve(options.configDocs), content: markdownHeader(configSources.paths, baseDir) + renderConfigDocs(schema) });
@@ -70,10 +70,10 @@ export async function generate(options: CodegenOptions): Promise<CodegenResult> 
   }
   if (problems.length > 0) throw new CodegenError([...problems, ...loaded.warnings, ...model.warnings]);
 
-  modules.push({ name: 'index', body: emitIndex(modules.map((m) => m.name)), sources: sourceFiles });
+  modules.push({ name: 'index', body: emitIndex(modules.map((m) => m.name)), primary: loaded.file, sources: sourceFiles });
   for (const m of modules) {
     const formatted = await formatTypeScript(m.body);
-    files.unshift({ path: path.join(outDir, `${m.name}.ts`), content: `${tsHeader(m.sources, baseDir)}\n${formatted}` });
+    files.unshift({ path: path.join(outDir, `${m.name}.ts`), content: `${tsHeader(m.primary, m.sources, baseDir)}\n${formatted}` });
   }
   files.sort((a, b) => (a.path < b.path ? -1 : 1));
   return { files, warnings: [...loaded.warnings, ...model.warnings], sourceFiles: [...new Set(sourceFiles)], managedDirs: [outDir] };

@@ -96,12 +96,15 @@ export async function loadContract(inputFile: string): Promise<LoadedContract> {
   const parserDiagnostics = output.diagnostics.filter((d) => severityOf(d) === ERROR || severityOf(d) === WARNING);
   const mapped: Diagnostic[] = [];
   for (const d of parserDiagnostics) {
-    if (d.code === 'invalid-ref' && own.refProblems > 0) continue;
+    if (d.code === 'invalid-ref' && own.refDiagnostics.length > 0) continue;
     const mappedOne = mapParserDiagnostic(sources, file, d);
-    if (mappedOne.throughReference && own.schemaProblems > 0) continue;
+    if (mappedOne.throughReference && own.schemaDiagnostics.length > 0) continue;
     mapped.push(mappedOne.diagnostic);
   }
-  let all = dedupeDiagnostics([...own.diagnostics, ...mapped]);
+  // Where the parser itself points into the right file, its wording wins over the meta-schema check's.
+  const parserPositions = new Set(mapped.map(positionKey));
+  const ownSchema = own.schemaDiagnostics.filter((d) => !parserPositions.has(positionKey(d)));
+  let all = dedupeDiagnostics([...own.refDiagnostics, ...ownSchema, ...mapped]);
   const errors = all.filter((d) => d.severity === 'error');
   if (errors.some((d) => !BRANCH_NOISE.test(d.message))) all = all.filter((d) => !BRANCH_NOISE.test(d.message));
   // The same problem seen through different references has different reference sites: show it once.
@@ -119,6 +122,10 @@ export async function loadContract(inputFile: string): Promise<LoadedContract> {
 }
 
 const throughReferenceMarks = new WeakSet<Diagnostic>();
+
+function positionKey(d: Diagnostic): string {
+  return `${d.file}:${String(d.line)}:${String(d.column)}`;
+}
 
 function onePerMessageThroughReferences(all: Diagnostic[], mapped: Diagnostic[]): Diagnostic[] {
   const marked = new Set(mapped.filter((d) => throughReferenceMarks.has(d)));
@@ -183,10 +190,9 @@ let metaValidator: Ajv | undefined;
  * schema (and `components.schemas` entry) must be a valid JSON Schema draft-07 document. Each problem is reported
  * once, where it is written.
  */
-function checkReferencesAndSchemas(sources: SourceSet, mainFile: string): { diagnostics: Diagnostic[]; refProblems: number; schemaProblems: number } {
-  const diagnostics: Diagnostic[] = [];
-  let refProblems = 0;
-  let schemaProblems = 0;
+function checkReferencesAndSchemas(sources: SourceSet, mainFile: string): { refDiagnostics: Diagnostic[]; schemaDiagnostics: Diagnostic[] } {
+  const refDiagnostics: Diagnostic[] = [];
+  const schemaDiagnostics: Diagnostic[] = [];
   const visited = new Set<string>();
 
   // 1. References anywhere in the documents reachable from the spec.
@@ -202,16 +208,14 @@ function checkReferencesAndSchemas(sources: SourceSet, mainFile: string): { diag
     const ref = refOf(value);
     if (ref !== undefined) {
       const followed = sources.follow(at);
-      if (!followed.ok) {
-        refProblems++;
-        diagnostics.push(diagnosticAt(sources, followed.at, followed.message));
-      } else walkRefs(followed.at, followed.value);
+      if (!followed.ok) refDiagnostics.push(diagnosticAt(sources, followed.at, followed.message));
+      else walkRefs(followed.at, followed.value);
       return;
     }
     for (const [k, v] of Object.entries(value)) walkRefs({ file: at.file, pointer: childPointer(at.pointer, k) }, v);
   };
   const root = sources.valueAt({ file: mainFile, pointer: '' });
-  if (root === undefined) return { diagnostics, refProblems, schemaProblems };
+  if (root === undefined) return { refDiagnostics, schemaDiagnostics };
   walkRefs({ file: mainFile, pointer: '' }, root);
 
   // 2. Payload schemas and components.schemas, each schema location checked once against the draft-07 meta-schema.
@@ -250,13 +254,12 @@ function checkReferencesAndSchemas(sources: SourceSet, mainFile: string): { diag
     checked.add(key);
     const problems = metaSchemaProblems(followed.value);
     for (const problem of problems) {
-      schemaProblems++;
-      diagnostics.push(diagnosticAt(sources, { file: followed.at.file, pointer: followed.at.pointer + problem.pointer }, problem.message));
+      schemaDiagnostics.push(diagnosticAt(sources, { file: followed.at.file, pointer: followed.at.pointer + problem.pointer }, problem.message));
     }
     forEachSubschema(followed.value, followed.at.pointer, (child) => { checkSchema({ file: followed.at.file, pointer: child }); });
   };
   for (const r of schemaRoots) checkSchema(r);
-  return { diagnostics, refProblems, schemaProblems };
+  return { refDiagnostics, schemaDiagnostics };
 }
 
 /** Meta-schema problems of one schema node (not of its `$ref` targets), as pointer-relative messages. */

@@ -56,11 +56,11 @@ export function portable(file: string, baseDir: string): string {
   return path.relative(baseDir, file).split(path.sep).join('/');
 }
 
-/** The header of a generated TypeScript file. */
-export function tsHeader(sources: readonly string[], baseDir: string): string {
+/** The header of a generated TypeScript file; `primary` is the file a developer edits (the spec or config schema). */
+export function tsHeader(primary: string, sources: readonly string[], baseDir: string): string {
   const list = [...new Set(sources.map((f) => portable(f, baseDir)))].sort();
   return [
-    `// ${GENERATED_MARKER} from ${list[0] ?? 'nothing'}. Do not edit: change the source and run it again.`,
+    `// ${GENERATED_MARKER} from ${portable(primary, baseDir)}. Do not edit: change the source and run it again.`,
     `// Sources: ${list.join(', ')}`,
     `// sha256 of sources + generator v${GENERATOR_VERSION}: ${sourceHash(sources, baseDir)}`,
     '',
