@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'coverage/**', 'docs/site/**', 'node_modules/**', 'tests/fixtures/**', '**/*.js', '**/*.mjs'],
+    ignores: ['dist/**', 'coverage/**', 'docs/site/**', 'node_modules/**', 'tests/fixtures/**', 'tests/package/**', '**/*.js', '**/*.mjs'],
   },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
