@@ -1,0 +1,62 @@
+/** Small statistics and the alternating-rounds runner every side-by-side figure uses. */
+
+/** Median of `values` (NaN for none). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+/** The `p`-th percentile (0..100) of ascending `sorted`, nearest-rank. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank] ?? Number.NaN;
+}
+
+/** Per-round results of both sides. */
+export interface SideBySide<T> {
+  raw: T[];
+  typed: T[];
+}
+
+/**
+ * Runs one warm-up of each side (discarded), then `rounds` rounds; even rounds run raw first, odd rounds typed
+ * first, so neither side always enjoys the warmer (or cooler) machine.
+ */
+export async function alternate<T>(rounds: number, raw: () => Promise<T>, typed: () => Promise<T>): Promise<SideBySide<T>> {
+  await raw();
+  await typed();
+  const out: SideBySide<T> = { raw: [], typed: [] };
+  for (let round = 0; round < rounds; round++) {
+    if (round % 2 === 0) {
+      out.raw.push(await raw());
+      out.typed.push(await typed());
+    } else {
+      out.typed.push(await typed());
+      out.raw.push(await raw());
+    }
+  }
+  return out;
+}
+
+/** Milliseconds since an arbitrary origin, sub-microsecond resolution. */
+export function nowMs(): number {
+  return performance.now();
+}
+
+/** Yields to the event loop (I/O callbacks run) once. */
+export function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Waits until `done()` or `timeoutMs` passes, checking on every event-loop turn. Returns whether `done()` held. */
+export async function waitUntil(done: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = nowMs() + timeoutMs;
+  while (!done()) {
+    if (nowMs() > deadline) return false;
+    await yieldToLoop();
+  }
+  return true;
+}
