@@ -181,6 +181,27 @@ export class HandlerError extends DistributedError {
   }
 }
 
+/**
+ * A subscription's handlers cannot keep up: `maxInFlight` handlers are still running, so further messages are dropped
+ * (counted in `Subscription.dropped`) until they catch up. Emitted once per episode of dropping, not per message.
+ */
+export class NatsSlowConsumerError extends DistributedError {
+  /** The concrete subject of the first dropped message. */
+  readonly subject: string;
+  /** The subscription's subject (may hold wildcards). */
+  readonly subscription: string;
+  readonly maxInFlight: number;
+  constructor(subject: string, subscription: string, maxInFlight: number) {
+    super(
+      'NATS_SLOW_CONSUMER',
+      `The subscription "${subscription}" is a slow consumer: ${maxInFlight} handlers are still running, so messages on "${subject}" are dropped (counted in subscription.dropped) until they finish. Make the handler faster, add queue-group members, or raise maxInFlight.`,
+    );
+    this.subject = subject;
+    this.subscription = subscription;
+    this.maxInFlight = maxInFlight;
+  }
+}
+
 /** A worker answered an inference request with a refusal (its acknowledgement said `accepted: false`). */
 export class InferenceRejectedError extends DistributedError {
   readonly workerId: string;
