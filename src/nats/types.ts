@@ -125,6 +125,8 @@ export type ReplyHandler<Req, Res> = (data: Req, context: MessageContext) => Res
 export interface PublishOptions<T> {
   serializer?: Serializer<T>;
   headers?: Record<string, string>;
+  /** Metrics label (generated channels pass their channel id). Default `_generic`. Keep it bounded: never a concrete id. */
+  metricsLabel?: string;
 }
 
 /** Options of `subscribe()`. */
@@ -135,6 +137,14 @@ export interface SubscribeOptions<T> {
   serializer?: Serializer<T>;
   /** Unsubscribe automatically after this many messages. */
   max?: number;
+  /**
+   * Most handlers of this subscription that may run at once (async handlers). Past it, messages are dropped before
+   * decoding, counted in `dropped` and reported once per episode as `NatsSlowConsumerError`, so memory stays bounded.
+   * Default 1000; `Infinity` turns the limit off.
+   */
+  maxInFlight?: number;
+  /** Metrics label (generated channels pass their channel id). Default `_generic`. Keep it bounded: never a concrete id. */
+  metricsLabel?: string;
 }
 
 /** Options of `request()`. */
@@ -144,6 +154,8 @@ export interface RequestOptions<Req, Res> {
   requestSerializer?: Serializer<Req>;
   responseSerializer?: Serializer<Res>;
   headers?: Record<string, string>;
+  /** Metrics label (generated channels pass their channel id). Default `_generic`. Keep it bounded: never a concrete id. */
+  metricsLabel?: string;
 }
 
 /** Options of `reply()`. */
@@ -151,6 +163,15 @@ export interface ReplyOptions<Req, Res> {
   queue?: string;
   requestSerializer?: Serializer<Req>;
   responseSerializer?: Serializer<Res>;
+  /**
+   * Most reply handlers of this subscription that may run at once (async handlers). Past it, requests are answered at
+   * once with a NATS_SLOW_CONSUMER error reply, counted in `dropped` and reported once per episode as
+   * `NatsSlowConsumerError`, so memory stays bounded.
+   * Default 1000; `Infinity` turns the limit off.
+   */
+  maxInFlight?: number;
+  /** Metrics label (generated channels pass their channel id). Default `_generic`. Keep it bounded: never a concrete id. */
+  metricsLabel?: string;
 }
 
 /** A live subscription, returned by `subscribe()` and `reply()`. */
@@ -161,6 +182,8 @@ export interface Subscription {
   readonly received: number;
   /** Messages dropped because they could not be decoded or validated. */
   readonly rejected: number;
+  /** Messages dropped because `maxInFlight` handlers were still running (slow consumer). */
+  readonly dropped: number;
   /** Stops the subscription. Safe to call twice. */
   unsubscribe(): Promise<void>;
   /** True once unsubscribed or the connection closed. */
