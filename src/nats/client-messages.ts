@@ -4,6 +4,7 @@
  */
 import { headers as natsHeaders, type Msg, type MsgHdrs, type Subscription as NatsSubscription } from 'nats';
 import { MessageDecodeError, NatsRemoteError, ValidationError, describe } from '../errors.js';
+import { GENERIC_LABEL, type ChannelCounts } from './client-metrics.js';
 import type { MessageContext, Subscription } from './types.js';
 
 /** NATS micro convention: the error description of a failed request. */
@@ -63,12 +64,23 @@ export function inboundError(error: unknown, subject: string, size: number): Mes
 export class ManagedSubscription implements Subscription {
   received = 0;
   rejected = 0;
+  dropped = 0;
+  /** Handlers of this subscription still running (async ones). */
+  inFlight = 0;
+  /** True from the first drop until the handlers catch up: one slow-consumer report per episode. */
+  dropping = false;
+  /** The metrics record of `label`, when the client reports metrics. */
+  counts: ChannelCounts | undefined;
   private natsSub: NatsSubscription | undefined;
   private closed = false;
 
   constructor(
     readonly subject: string,
     private readonly onClose: (sub: ManagedSubscription) => void,
+    /** Past this many running handlers, messages are dropped. */
+    readonly maxInFlight = Infinity,
+    /** Metrics label. */
+    readonly label = GENERIC_LABEL,
   ) {}
 
   /** Binds the nats.js subscription (created after this handle, because its callback refers to the handle). */
