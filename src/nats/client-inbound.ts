@@ -4,7 +4,7 @@
  * running so `disconnect()` can let them finish.
  */
 import type { Msg, MsgHdrs, NatsError } from 'nats';
-import { DistributedError, HandlerError, describe } from '../errors.js';
+import { DistributedError, HandlerError, NatsSlowConsumerError, describe } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { operationError, scrubSecrets } from './client-errors.js';
 import { ManagedSubscription, inboundError, messageContext, remoteErrorOf, respondWithError } from './client-messages.js';
@@ -47,11 +47,15 @@ export class Inbound {
         this.host.report(operationError(err, 'receive', sub.subject, this.host.secrets()));
         return;
       }
+      if (sub.inFlight >= sub.maxInFlight) {
+        this.drop(sub, msg, false);
+        return;
+      }
       const data = this.decode(sub, msg, serializer, false);
       if (data === NOTHING) return;
       try {
         const result = handler(data, messageContext(msg));
-        if (isPromiseLike(result)) this.track(result, msg.subject);
+        if (isPromiseLike(result)) this.track(result, msg.subject, sub);
       } catch (error) {
         this.host.report(new HandlerError(msg.subject, error));
       }
@@ -70,6 +74,10 @@ export class Inbound {
         this.host.report(operationError(err, 'receive', sub.subject, this.host.secrets()));
         return;
       }
+      if (sub.inFlight >= sub.maxInFlight) {
+        this.drop(sub, msg, true);
+        return;
+      }
       const data = this.decode(sub, msg, requestSerializer, true);
       if (data === NOTHING) return;
       let result: Res | Promise<Res>;
@@ -84,6 +92,7 @@ export class Inbound {
         return;
       }
       this.running += 1;
+      sub.inFlight += 1;
       Promise.resolve(result)
         .then(
           (value) => {
@@ -94,7 +103,7 @@ export class Inbound {
           },
         )
         .finally(() => {
-          this.done();
+          this.done(sub);
         })
         .catch((error: unknown) => {
           this.host.logger().error({ subject: msg.subject, error: describe(error) }, 'Answering a request failed');
@@ -126,9 +135,13 @@ export class Inbound {
     try {
       const data = serializer.decode(isCompressed(msg.headers) ? decompressPayload(bytes, msg.subject) : bytes, msg.subject);
       sub.received += 1;
+      const counts = sub.counts;
+      if (counts !== undefined) counts.received += 1;
       return data;
     } catch (error) {
       sub.rejected += 1;
+      const counts = sub.counts;
+      if (counts !== undefined) counts.rejected += 1;
       const failure = inboundError(error, msg.subject, bytes.byteLength);
       this.host.report(failure);
       if (isRequest) this.respondError(msg, failure.code, failure.message);
@@ -165,20 +178,40 @@ export class Inbound {
     }
   }
 
-  private track(result: PromiseLike<unknown>, subject: string): void {
+  private track(result: PromiseLike<unknown>, subject: string, sub: ManagedSubscription): void {
     this.running += 1;
+    sub.inFlight += 1;
     void result.then(
       () => {
-        this.done();
+        this.done(sub);
       },
       (error: unknown) => {
-        this.done();
+        this.done(sub);
         this.host.report(new HandlerError(subject, error));
       },
     );
   }
 
-  private done(): void {
+  /** A message that arrived while `maxInFlight` handlers run: counted, a request answered with an error, reported once per episode. */
+  private drop(sub: ManagedSubscription, msg: Msg, isRequest: boolean): void {
+    sub.dropped += 1;
+    const counts = sub.counts;
+    if (counts !== undefined) counts.dropped += 1;
+    if (isRequest) {
+      this.respondError(msg, 'NATS_SLOW_CONSUMER', `The responder on "${msg.subject}" is busy (${sub.maxInFlight} requests in progress); retry later.`);
+    }
+    if (sub.dropping) return;
+    sub.dropping = true;
+    this.host.report(new NatsSlowConsumerError(msg.subject, sub.subject, sub.maxInFlight));
+  }
+
+  private done(sub: ManagedSubscription): void {
+    sub.inFlight -= 1;
+    // Hysteresis: the episode ends once half the slots are free, so a sustained overload is one report, not one per message.
+    if (sub.dropping && sub.inFlight <= sub.maxInFlight / 2) {
+      sub.dropping = false;
+      this.host.logger().warn({ subscription: sub.subject, dropped: sub.dropped }, 'A slow subscription caught up; it dropped messages while behind');
+    }
     this.running -= 1;
     if (this.running > 0) return;
     const waiters = this.idleWaiters;
