@@ -9,8 +9,9 @@ import type { MsgHdrs, NatsConnection } from 'nats';
 import { NatsBackpressureError, NatsNotConnectedError, type DistributedError } from '../errors.js';
 import { assertPublishSubject } from '../subjects.js';
 import { operationError } from './client-errors.js';
-import { isTransportConnected, pendingOutboundBytes } from './client-internals.js';
+import { corkableSocket, isTransportConnected, pendingOutboundBytes, type CorkableSocket } from './client-internals.js';
 import { toNatsHeaders } from './client-messages.js';
+import type { ChannelCounts } from './client-metrics.js';
 import { OutageBuffer, type BufferedPublish } from './client-outage-buffer.js';
 import { ENCODING_HEADER, GZIP, compressPayload } from './compression.js';
 import { JSON_SERIALIZER, type Serializer } from './serializers.js';
@@ -43,6 +44,13 @@ export class Outbound {
   private outage = new OutageBuffer(this.limits.maxPendingBytes);
   private flushWait: Promise<void> | undefined;
   private readonly validSubjects = new Set<string>();
+  /** The socket held corked until the end of the current tick, if any. */
+  private corked: CorkableSocket | undefined;
+  private readonly uncork = (): void => {
+    const socket = this.corked;
+    this.corked = undefined;
+    socket?.uncork();
+  };
   /** Headers of the message `encode` just built (undefined: none); read synchronously right after the call. */
   headers: MsgHdrs | undefined;
 
@@ -98,8 +106,14 @@ export class Outbound {
     return payload;
   }
 
-  /** See `NatsClient.publish`. */
-  publish<T>(subject: string, data: T, serializer?: Serializer<T>, userHeaders?: Readonly<Record<string, string>>): Promise<void> {
+  /** See `NatsClient.publish`. `counts` (metrics on): its `published` rises once the message is sent or kept. */
+  publish<T>(
+    subject: string,
+    data: T,
+    serializer?: Serializer<T>,
+    userHeaders?: Readonly<Record<string, string>>,
+    counts?: ChannelCounts,
+  ): Promise<void> {
     try {
       const nc = this.connection('publish');
       this.checkSubject(subject);
@@ -107,18 +121,27 @@ export class Outbound {
       const headers = this.headers;
       if (this.outage.length > 0 || !isTransportConnected(nc)) {
         this.keep(subject, payload, headers);
+        if (counts !== undefined) counts.published += 1;
         return RESOLVED;
       }
-      if (pendingOutboundBytes(nc) > this.limits.maxPendingBytes) return this.publishAfterFlush(nc, subject, payload, headers);
+      if (pendingOutboundBytes(nc) > this.limits.maxPendingBytes) return this.publishAfterFlush(nc, subject, payload, headers, counts);
+      if (this.corked === undefined) this.batch(nc);
       nc.publish(subject, payload, headers === undefined ? undefined : { headers });
+      if (counts !== undefined) counts.published += 1;
       return RESOLVED;
     } catch (error) {
       return Promise.reject(operationError(error, 'publish', subject, this.host.secrets()));
     }
   }
 
-  /** See `NatsClient.tryPublish`. */
-  tryPublish<T>(subject: string, data: T, serializer?: Serializer<T>, userHeaders?: Readonly<Record<string, string>>): void {
+  /** See `NatsClient.tryPublish`; `counts` as in {@link publish}. */
+  tryPublish<T>(
+    subject: string,
+    data: T,
+    serializer?: Serializer<T>,
+    userHeaders?: Readonly<Record<string, string>>,
+    counts?: ChannelCounts,
+  ): void {
     try {
       const nc = this.connection('publish');
       this.checkSubject(subject);
@@ -126,13 +149,16 @@ export class Outbound {
       const headers = this.headers;
       if (this.outage.length > 0 || !isTransportConnected(nc)) {
         this.keep(subject, payload, headers);
+        if (counts !== undefined) counts.published += 1;
         return;
       }
       const pending = pendingOutboundBytes(nc);
       if (pending > this.limits.maxPendingBytes) {
         throw new NatsBackpressureError(subject, pending, this.limits.maxPendingBytes, 'while the connection drains');
       }
+      if (this.corked === undefined) this.batch(nc);
       nc.publish(subject, payload, headers === undefined ? undefined : { headers });
+      if (counts !== undefined) counts.published += 1;
     } catch (error) {
       throw operationError(error, 'publish', subject, this.host.secrets());
     }
@@ -163,13 +189,32 @@ export class Outbound {
     for (let i = 0; i < 100 && this.flushWait !== undefined; i++) await this.flushWait;
   }
 
+  /**
+   * Holds the socket's writes until the current tick is over (all microtasks included), so publishes awaited one
+   * after the other leave in one write instead of one system call each. The held bytes count as pending, so
+   * backpressure still sees them; a request or flush that waits ends the tick and sends everything.
+   */
+  private batch(nc: NatsConnection): void {
+    const socket = corkableSocket(nc);
+    if (socket === undefined) return;
+    socket.cork();
+    this.corked = socket;
+    process.nextTick(this.uncork);
+  }
+
   private keep(subject: string, payload: Uint8Array, headers: MsgHdrs | undefined): void {
     if (!this.outage.tryAdd(subject, payload, headers)) {
       throw new NatsBackpressureError(subject, this.outage.bytes, this.outage.limit, 'while the connection to NATS is down');
     }
   }
 
-  private async publishAfterFlush(nc: NatsConnection, subject: string, payload: Uint8Array, headers: MsgHdrs | undefined): Promise<void> {
+  private async publishAfterFlush(
+    nc: NatsConnection,
+    subject: string,
+    payload: Uint8Array,
+    headers: MsgHdrs | undefined,
+    counts: ChannelCounts | undefined,
+  ): Promise<void> {
     // One shared flush (PING/PONG: the server has read everything before it) for every publisher that waits.
     this.flushWait ??= nc
       .flush()
@@ -181,8 +226,10 @@ export class Outbound {
     if (nc.isClosed()) throw new NatsNotConnectedError(`Cannot publish to "${subject}": the connection closed while waiting for a flush.`);
     if (this.outage.length > 0 || !isTransportConnected(nc)) {
       this.keep(subject, payload, headers);
+      if (counts !== undefined) counts.published += 1;
       return;
     }
     nc.publish(subject, payload, headers === undefined ? undefined : { headers });
+    if (counts !== undefined) counts.published += 1;
   }
 }
