@@ -15,6 +15,7 @@ import { TypedEvents } from './client-events.js';
 import { Inbound, type SubscriptionCallback } from './client-inbound.js';
 import { isTransportConnected } from './client-internals.js';
 import { ManagedSubscription } from './client-messages.js';
+import { GENERIC_LABEL, type ClientMetricsSink } from './client-metrics.js';
 import { CLIENT_DEFAULTS, collectSecrets, embeddedServerOptions, natsConnectionOptions, resolveClientOptions } from './client-options.js';
 import { Outbound } from './client-outbound.js';
 import { InflightRequests, withTimeout } from './client-requests.js';
@@ -37,6 +38,8 @@ import type {
 } from './types.js';
 
 const HEALTH_RTT_TIMEOUT_MS = 2000;
+/** Default `maxInFlight` of a subscription: enough for any sane handler, small enough to bound memory. */
+const DEFAULT_MAX_IN_FLIGHT = 1000;
 
 /** A NATS client: see the module comment and the README for the full contract. */
 export class NatsClient {
@@ -76,6 +79,7 @@ export class NatsClient {
   private disconnecting: Promise<void> | undefined;
   private readonly inflight = new InflightRequests(() => this.secrets);
   private readonly subscriptions = new Set<ManagedSubscription>();
+  private sink: ClientMetricsSink | undefined;
 
   /** `logger`: parent logger (default silent); the client logs through a `{ component: 'nats-client' }` child. */
   constructor(defaults: { logger?: Logger } = {}) {
@@ -352,6 +356,15 @@ export class NatsClient {
     this.events.emit('error', error);
   }
 
+  /**
+   * Starts (or with `undefined` stops) counting messages and timing requests into `sink`. Used by `ClientMetrics`;
+   * existing subscriptions are counted from now on too.
+   */
+  setMetrics(sink: ClientMetricsSink | undefined): void {
+    this.sink = sink;
+    for (const sub of this.subscriptions) sub.counts = sink?.channel(sub.label);
+  }
+
   // ───────────────────────────── messaging ─────────────────────────────
 
   /**
@@ -361,7 +374,7 @@ export class NatsClient {
    * Rejects with `SubjectError` for wildcards or malformed subjects (nothing sent).
    */
   publish<T>(subject: string, data: T, options?: PublishOptions<T>): Promise<void> {
-    return this.out.publish(subject, data, options?.serializer, options?.headers);
+    return this.out.publish(subject, data, options?.serializer, options?.headers, this.sink?.channel(options?.metricsLabel ?? GENERIC_LABEL));
   }
 
   /**
@@ -369,7 +382,7 @@ export class NatsClient {
    * sent (or are kept during an outage). Never drops a message silently.
    */
   tryPublish<T>(subject: string, data: T, options?: PublishOptions<T>): void {
-    this.out.tryPublish(subject, data, options?.serializer, options?.headers);
+    this.out.tryPublish(subject, data, options?.serializer, options?.headers, this.sink?.channel(options?.metricsLabel ?? GENERIC_LABEL));
   }
 
   /** Resolves once the server has processed everything published before. Rejects at once while disconnected. */
@@ -386,11 +399,12 @@ export class NatsClient {
   /**
    * Subscribes (wildcards `*` and `>` allowed; `options.queue` for queue groups). Resolves once the server knows the
    * subscription. A message that fails to decode is counted as `rejected` and emitted as `error` (handler not
-   * called); a handler that throws or rejects is emitted as `HandlerError`; the subscription keeps running.
+   * called); a handler that throws or rejects is emitted as `HandlerError`; the subscription keeps running. Past
+   * `maxInFlight` running handlers, messages are dropped, counted as `dropped` and reported as `NatsSlowConsumerError`.
    */
   async subscribe<T>(subject: string, handler: MessageHandler<T>, options?: SubscribeOptions<T>): Promise<Subscription> {
     const serializer = options?.serializer ?? (JSON_SERIALIZER as Serializer<T>);
-    return this.listen('subscribe', subject, options?.queue, options?.max, (sub) => this.in.subscriber(sub, handler, serializer));
+    return this.listen('subscribe', subject, options, options?.max, (sub) => this.in.subscriber(sub, handler, serializer));
   }
 
   /** Stops a subscription (same as `subscription.unsubscribe()`). Safe twice. */
@@ -406,25 +420,31 @@ export class NatsClient {
   async reply<Req, Res>(subject: string, handler: ReplyHandler<Req, Res>, options?: ReplyOptions<Req, Res>): Promise<Subscription> {
     const requestSerializer = options?.requestSerializer ?? (JSON_SERIALIZER as Serializer<Req>);
     const responseSerializer = options?.responseSerializer ?? (JSON_SERIALIZER as Serializer<Res>);
-    return this.listen('reply', subject, options?.queue, undefined, (sub) => this.in.responder(sub, handler, requestSerializer, responseSerializer));
+    return this.listen('reply', subject, options, undefined, (sub) => this.in.responder(sub, handler, requestSerializer, responseSerializer));
   }
 
   /** Validates, subscribes with the callback `makeCallback` builds, and resolves once the server knows the subscription. */
   private async listen(
     operation: string,
     subject: string,
-    queue: string | undefined,
+    options: { queue?: string; maxInFlight?: number; metricsLabel?: string } | undefined,
     max: number | undefined,
     makeCallback: (sub: ManagedSubscription) => SubscriptionCallback,
   ): Promise<Subscription> {
     const nc = this.out.connection(operation);
     assertSubscribeSubject(subject);
+    const queue = options?.queue;
     if (queue !== undefined && (queue === '' || /[\s\p{Cc}]/u.test(queue))) {
       throw new SubjectError(`Invalid queue group "${queue}" for "${subject}": use a non-empty name without white space or control characters.`, {
         subject,
       });
     }
-    const sub = new ManagedSubscription(subject, (s) => this.subscriptions.delete(s));
+    const maxInFlight = options?.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+    if (!(maxInFlight === Infinity || (Number.isInteger(maxInFlight) && maxInFlight >= 1))) {
+      throw new DistributedError('INVALID_ARGUMENT', `maxInFlight for "${subject}" must be an integer of at least 1 or Infinity, got ${maxInFlight}.`);
+    }
+    const sub = new ManagedSubscription(subject, (s) => this.subscriptions.delete(s), maxInFlight, options?.metricsLabel ?? GENERIC_LABEL);
+    sub.counts = this.sink?.channel(sub.label);
     this.subscriptions.add(sub);
     const natsSub = nc.subscribe(subject, { queue, max, callback: makeCallback(sub) });
     sub.attach(natsSub);
@@ -441,6 +461,27 @@ export class NatsClient {
    * when it drops while waiting), `SubjectError` or the serializers' errors.
    */
   request<Req, Res>(subject: string, data: Req, options?: RequestOptions<Req, Res>): Promise<Res> {
+    const sink = this.sink;
+    if (sink === undefined) return this.sendRequest(subject, data, options);
+    // Metrics on: time the request from the call to its outcome, labelled ok or with the error's code.
+    const label = options?.metricsLabel ?? GENERIC_LABEL;
+    const start = performance.now();
+    const finish = (outcome: string): void => {
+      sink.requestFinished(label, (performance.now() - start) / 1000, outcome);
+    };
+    return this.sendRequest(subject, data, options).then(
+      (value) => {
+        finish('ok');
+        return value;
+      },
+      (error: unknown) => {
+        finish(error instanceof DistributedError ? error.code : 'ERROR');
+        throw error;
+      },
+    );
+  }
+
+  private sendRequest<Req, Res>(subject: string, data: Req, options: RequestOptions<Req, Res> | undefined): Promise<Res> {
     const timeout = options?.timeout ?? this.requestTimeout;
     let pending: ReturnType<NatsConnection['request']>;
     try {
