@@ -112,7 +112,9 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
   });
   const hasParams = template.parameters.length > 0;
   const serializer = validatingJsonSerializer(spec.message.name, spec.message.schema);
-  const publishOptions: PublishOptions<T> = { serializer };
+  // Metrics count per channel id: bounded, unlike the concrete subjects of parameterised channels.
+  const metricsLabel = spec.id;
+  const publishOptions: PublishOptions<T> = { serializer, metricsLabel };
 
   /** Splits `[params?, ...rest]` according to whether the channel has parameters. */
   const split = (args: readonly unknown[]): { params: Params; rest: unknown[] } =>
@@ -137,13 +139,13 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
       const { params, rest } = split(args);
       const subject = template.build(params);
       const [payload, options] = rest as [T, Omit<PublishOptions<T>, 'serializer'> | undefined];
-      return client.publish(subject, payload, options === undefined ? publishOptions : { ...options, serializer });
+      return client.publish(subject, payload, options === undefined ? publishOptions : { ...options, serializer, metricsLabel });
     },
     async subscribe(client, ...args) {
       const { params, rest } = split(args);
       const subject = template.buildPattern(params);
       const [handler, options] = rest as [ChannelHandler<T, PS>, Omit<SubscribeOptions<T>, 'serializer'> | undefined];
-      return client.subscribe<T>(subject, (payload, context) => handler(payload, contextFor(context)), { ...options, serializer });
+      return client.subscribe<T>(subject, (payload, context) => handler(payload, contextFor(context)), { ...options, serializer, metricsLabel });
     },
   };
   if (spec.reply === undefined) return channel;
@@ -159,7 +161,7 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
       const { params, rest } = split(args);
       const subject = template.build(params);
       const [payload, options] = rest as [T, { timeout?: number; headers?: Record<string, string> } | undefined];
-      return client.request<T, R>(subject, payload, { ...options, requestSerializer: serializer, responseSerializer: replySerializer });
+      return client.request<T, R>(subject, payload, { ...options, requestSerializer: serializer, responseSerializer: replySerializer, metricsLabel });
     },
     async reply(client, ...args) {
       const { params, rest } = split(args);
@@ -169,6 +171,7 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
         ...options,
         requestSerializer: serializer,
         responseSerializer: replySerializer,
+        metricsLabel,
       });
     },
   };
