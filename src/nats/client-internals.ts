@@ -6,6 +6,7 @@
  *   nc.protocol.connected                        boolean, false from socket loss until the next successful dial
  *   nc.protocol.outbound.size()                  bytes queued in nats.js, not yet handed to the socket
  *   nc.protocol.transport.socket.writableLength  bytes handed to the socket, not yet written to the kernel
+ *   nc.protocol.flushPending()                   writes what nats.js queued (wrapped by holdWrites)
  * If a nats.js upgrade moves them, the fallbacks keep the client working (without byte-accurate backpressure);
  * the unit test of this module fails first and says so.
  */
@@ -15,6 +16,7 @@ interface ProtocolInternals {
   connected?: unknown;
   outbound?: { size?: () => number };
   transport?: { socket?: { writableLength?: unknown } };
+  flushPending?: () => void;
 }
 
 function protocolOf(nc: NatsConnection): ProtocolInternals | undefined {
@@ -38,6 +40,23 @@ export function pendingOutboundBytes(nc: NatsConnection): number {
 export function isTransportConnected(nc: NatsConnection): boolean {
   const connected = protocolOf(nc)?.connected;
   return typeof connected === 'boolean' ? connected : !nc.isClosed();
+}
+
+/**
+ * Lets `hold()` postpone nats.js's writes: while it returns true, the data nats.js queues stays in its outbound
+ * buffer; the returned function writes it. nats.js writes after every message as soon as the caller yields, and
+ * an awaited publish yields after every message: one system call, one promise and one write request per message.
+ * Holding for the rest of a tick sends a burst of awaited publishes in one write, as a synchronous loop of raw
+ * publishes would. Returns undefined (nothing installed, no batching) when the internals are not there.
+ */
+export function holdWrites(nc: NatsConnection, hold: () => boolean): (() => void) | undefined {
+  const protocol = protocolOf(nc);
+  if (protocol === undefined || typeof protocol.flushPending !== 'function') return undefined;
+  const flushPending = protocol.flushPending.bind(protocol);
+  protocol.flushPending = () => {
+    if (!hold()) flushPending();
+  };
+  return flushPending;
 }
 
 /** True when the internals this module reads are where it expects them (checked by tests against the pinned nats.js). */

@@ -9,7 +9,7 @@ import type { MsgHdrs, NatsConnection } from 'nats';
 import { NatsBackpressureError, NatsNotConnectedError, type DistributedError } from '../errors.js';
 import { assertPublishSubject } from '../subjects.js';
 import { operationError } from './client-errors.js';
-import { corkableSocket, isTransportConnected, pendingOutboundBytes, type CorkableSocket } from './client-internals.js';
+import { holdWrites, isTransportConnected, pendingOutboundBytes } from './client-internals.js';
 import { toNatsHeaders } from './client-messages.js';
 import type { ChannelCounts } from './client-metrics.js';
 import { OutageBuffer, type BufferedPublish } from './client-outage-buffer.js';
@@ -44,12 +44,13 @@ export class Outbound {
   private outage = new OutageBuffer(this.limits.maxPendingBytes);
   private flushWait: Promise<void> | undefined;
   private readonly validSubjects = new Set<string>();
-  /** The socket held corked until the end of the current tick, if any. */
-  private corked: CorkableSocket | undefined;
-  private readonly uncork = (): void => {
-    const socket = this.corked;
-    this.corked = undefined;
-    socket?.uncork();
+  /** True while nats.js's writes are held until the end of the current tick (see {@link batch}). */
+  private holding = false;
+  /** Writes what nats.js queued; undefined when writes cannot be held on this connection. */
+  private writeNow: (() => void) | undefined;
+  private readonly release = (): void => {
+    this.holding = false;
+    this.writeNow?.();
   };
   /** Headers of the message `encode` just built (undefined: none); read synchronously right after the call. */
   headers: MsgHdrs | undefined;
@@ -60,6 +61,8 @@ export class Outbound {
   attach(nc: NatsConnection, limits: OutboundLimits): void {
     this.nc = nc;
     this.limits = limits;
+    this.holding = false;
+    this.writeNow = holdWrites(nc, () => this.holding);
     this.outage = new OutageBuffer(limits.maxPendingBytes);
     this.open = true;
   }
@@ -125,7 +128,7 @@ export class Outbound {
         return RESOLVED;
       }
       if (pendingOutboundBytes(nc) > this.limits.maxPendingBytes) return this.publishAfterFlush(nc, subject, payload, headers, counts);
-      if (this.corked === undefined) this.batch(nc);
+      if (!this.holding) this.batch();
       nc.publish(subject, payload, headers === undefined ? undefined : { headers });
       if (counts !== undefined) counts.published += 1;
       return RESOLVED;
@@ -156,7 +159,7 @@ export class Outbound {
       if (pending > this.limits.maxPendingBytes) {
         throw new NatsBackpressureError(subject, pending, this.limits.maxPendingBytes, 'while the connection drains');
       }
-      if (this.corked === undefined) this.batch(nc);
+      if (!this.holding) this.batch();
       nc.publish(subject, payload, headers === undefined ? undefined : { headers });
       if (counts !== undefined) counts.published += 1;
     } catch (error) {
@@ -190,16 +193,14 @@ export class Outbound {
   }
 
   /**
-   * Holds the socket's writes until the current tick is over (all microtasks included), so publishes awaited one
-   * after the other leave in one write instead of one system call each. The held bytes count as pending, so
-   * backpressure still sees them; a request or flush that waits ends the tick and sends everything.
+   * Holds nats.js's writes until the current tick is over (all microtasks included), so publishes awaited one after
+   * the other leave in one write instead of one system call each. Held bytes count as pending, so backpressure
+   * still sees them; whatever waits (a request, a flush, the backpressure flush) ends the tick and sends everything.
    */
-  private batch(nc: NatsConnection): void {
-    const socket = corkableSocket(nc);
-    if (socket === undefined) return;
-    socket.cork();
-    this.corked = socket;
-    process.nextTick(this.uncork);
+  private batch(): void {
+    if (this.writeNow === undefined) return;
+    this.holding = true;
+    process.nextTick(this.release);
   }
 
   private keep(subject: string, payload: Uint8Array, headers: MsgHdrs | undefined): void {
