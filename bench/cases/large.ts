@@ -9,7 +9,7 @@ import { closeAll, rawConnection, typedClient } from '../lib/connections.js';
 import type { BenchContext } from '../lib/context.js';
 import type { Figure } from '../lib/figures.js';
 import { count, counter, flowRound, type FlowResult } from '../lib/flow.js';
-import { WORKER_ID, inferenceRequest } from '../lib/payloads.js';
+import { RAW_WORKER_ID, WORKER_ID, inferenceRequest } from '../lib/payloads.js';
 import { alternate, median } from '../lib/stats.js';
 
 const PROMPT_BYTES = 100 * 1024;
@@ -32,7 +32,7 @@ async function inBytes(httpPort: number): Promise<number> {
 export async function largeFigures(ctx: BenchContext): Promise<Figure[]> {
   const channel = channels.workerInference;
   const params = { workerId: WORKER_ID };
-  const subject = channel.subject(params);
+  const rawSubject = channel.subject({ workerId: RAW_WORKER_ID });
   const payload = inferenceRequest(PROMPT_BYTES);
   const jc = JSONCodec();
   const timeoutMs = ctx.quick ? 15_000 : 60_000;
@@ -44,7 +44,7 @@ export async function largeFigures(ctx: BenchContext): Promise<Figure[]> {
   ]);
   try {
     const rawCount = counter();
-    sub.subscribe(subject, {
+    sub.subscribe(rawSubject, {
       callback: (err, msg) => {
         if (err !== null) return;
         jc.decode(msg.data);
@@ -66,7 +66,7 @@ export async function largeFigures(ctx: BenchContext): Promise<Figure[]> {
     const rawRound = (n: number) => (): Promise<Round> =>
       measured(n, () =>
         flowRound(rawCount, n, CHUNK, WINDOW, (size) => {
-          for (let i = 0; i < size; i++) pub.publish(subject, jc.encode(payload));
+          for (let i = 0; i < size; i++) pub.publish(rawSubject, jc.encode(payload));
         }, timeoutMs),
       );
     const typedRound = (n: number, publisher: typeof client) => (): Promise<Round> =>

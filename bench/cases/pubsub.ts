@@ -22,28 +22,41 @@ export async function pubsubFigures(ctx: BenchContext): Promise<Figure[]> {
   const [pub, sub] = await Promise.all([rawConnection(ctx.url), rawConnection(ctx.url)]);
   const [client, subClient] = await Promise.all([typedClient(ctx.url), typedClient(ctx.url)]);
   try {
-    const rawCount = counter();
-    sub.subscribe(subject, {
-      callback: (err, msg) => {
-        if (err !== null) return;
-        jc.decode(msg.data);
-        count(rawCount);
-      },
-    });
-    await sub.flush();
-    const typedCount = counter();
-    await channel.subscribe(subClient, () => {
-      count(typedCount);
-    });
-
-    const raw = (): Promise<FlowResult> =>
-      flowRound(rawCount, n, CHUNK, WINDOW, (size) => {
-        for (let i = 0; i < size; i++) pub.publish(subject, jc.encode(payload));
-      }, timeoutMs);
-    const typed = (): Promise<FlowResult> =>
-      flowRound(typedCount, n, CHUNK, WINDOW, async (size) => {
-        for (let i = 0; i < size; i++) await channel.publish(client, payload);
-      }, timeoutMs);
+    // Each side subscribes for its own rounds only: both use the channel's subject, and neither subscriber may
+    // do the other's work.
+    const raw = async (): Promise<FlowResult> => {
+      const c = counter();
+      const s = sub.subscribe(subject, {
+        callback: (err, msg) => {
+          if (err !== null) return;
+          jc.decode(msg.data);
+          count(c);
+        },
+      });
+      await sub.flush();
+      try {
+        return await flowRound(c, n, CHUNK, WINDOW, (size) => {
+          for (let i = 0; i < size; i++) pub.publish(subject, jc.encode(payload));
+        }, timeoutMs);
+      } finally {
+        s.unsubscribe();
+        await sub.flush();
+      }
+    };
+    const typed = async (): Promise<FlowResult> => {
+      const c = counter();
+      const s = await channel.subscribe(subClient, () => {
+        count(c);
+      });
+      try {
+        return await flowRound(c, n, CHUNK, WINDOW, async (size) => {
+          for (let i = 0; i < size; i++) await channel.publish(client, payload);
+        }, timeoutMs);
+      } finally {
+        await s.unsubscribe();
+        await subClient.flush();
+      }
+    };
     const result = await alternate(ctx.sizes.rounds, raw, typed);
     ctx.log(`pub->sub: raw ${result.raw.map((r) => Math.round(r.rate)).join(', ')} / typed ${result.typed.map((r) => Math.round(r.rate)).join(', ')} msg/s`);
     const missing = [...result.raw, ...result.typed].reduce((sum, r) => sum + r.missing, 0);

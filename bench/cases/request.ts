@@ -8,7 +8,7 @@ import type { InferenceRequest } from '../../generated/index.js';
 import { closeAll, rawConnection, typedClient } from '../lib/connections.js';
 import type { BenchContext } from '../lib/context.js';
 import type { Figure } from '../lib/figures.js';
-import { WORKER_ID, ack, inferenceRequest } from '../lib/payloads.js';
+import { RAW_WORKER_ID, WORKER_ID, ack, inferenceRequest } from '../lib/payloads.js';
 import { alternate, median, nowMs, percentile } from '../lib/stats.js';
 
 const TIMEOUT_MS = 5000;
@@ -23,13 +23,13 @@ interface Latency {
 export async function requestFigures(ctx: BenchContext): Promise<Figure[]> {
   const channel = channels.workerInference;
   const params = { workerId: WORKER_ID };
-  const subject = channel.subject(params);
+  const rawSubject = channel.subject({ workerId: RAW_WORKER_ID });
   const payload = inferenceRequest(400);
   const jc = JSONCodec();
   const [nc, responder] = await Promise.all([rawConnection(ctx.url), rawConnection(ctx.url)]);
   const [client, replier] = await Promise.all([typedClient(ctx.url), typedClient(ctx.url)]);
   try {
-    responder.subscribe(subject, {
+    responder.subscribe(rawSubject, {
       callback: (err, msg) => {
         if (err !== null) return;
         msg.respond(jc.encode(ack(jc.decode(msg.data) as InferenceRequest)));
@@ -39,7 +39,7 @@ export async function requestFigures(ctx: BenchContext): Promise<Figure[]> {
     await channel.reply(replier, params, (request) => ack(request));
 
     const rawOnce = async (): Promise<void> => {
-      const msg = await nc.request(subject, jc.encode(payload), { timeout: TIMEOUT_MS });
+      const msg = await nc.request(rawSubject, jc.encode(payload), { timeout: TIMEOUT_MS });
       jc.decode(msg.data);
     };
     const typedOnce = async (): Promise<void> => {

@@ -4,7 +4,10 @@
  */
 import type { InferenceAck, InferenceRequest, WorkerHeartbeat } from '../../generated/index.js';
 
+/** The typed side's worker. */
 export const WORKER_ID = '0b8c5a36-7f2e-4d1a-9c3b-5e6f7a8b9c0d';
+/** The raw side's worker: its own subject of the same length, so neither side's subscriber sees the other's traffic. */
+export const RAW_WORKER_ID = '7d2e9f10-3a4b-4c5d-8e6f-a1b2c3d4e5f6';
 const REQUEST_ID = '3f1e2d4c-5b6a-4978-8a1b-2c3d4e5f6a7b';
 const MODEL = 'mlx-community/Llama-3.2-3B-Instruct-4bit';
 
@@ -20,7 +23,7 @@ export function heartbeat(): WorkerHeartbeat {
       activeRequests: 3,
       totalRequestsHandled: 182_734,
       avgLatencyMs: 412.7,
-      modelsLoaded: [MODEL, 'mlx-community/Qwen2.5-7B-Instruct-4bit'],
+      modelsLoaded: [MODEL],
     },
     timestamp: 1_794_000_000_000,
   };
