@@ -41,6 +41,8 @@ const accept = (workerId: string) => (req: InferenceRequest): InferenceAck => ({
 
 /** Counts server-side subscriptions on `subject` (monitoring endpoint). */
 async function subscriptionsOn(subject: string): Promise<number> {
+  // UNSUB is sent asynchronously; a flush round-trip guarantees the server has processed it.
+  await controller.flush();
   const subsz = await monitor(server.server, '/subsz?subs=1');
   const list = (subsz?.subscriptions_list ?? []) as { subject: string }[];
   return list.filter((s) => s.subject === subject).length;
