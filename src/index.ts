@@ -41,6 +41,10 @@ export {
   type StreamInferenceOptions,
 } from './streaming.js';
 export { toRuntimeOptions, type RuntimeOptions } from './config/runtime-options.js';
+// Metrics (Prometheus): attach a ClientMetrics to a client, read metrics() or serve them on loopback.
+export { ClientMetrics, OVERFLOW_LABEL, type ClientMetricsOptions } from './metrics.js';
+export { serveMetrics, type MetricsServer, type MetricsServerOptions, type MetricsSource } from './metrics-http.js';
+export { GENERIC_LABEL, type ChannelCounts, type ClientMetricsSink } from './nats/client-metrics.js';
 export { clusterConfigSpec, DEFAULT_CLUSTER_CONFIG_PATH } from './config/cluster.js';
 export type { ParseOptions } from './config/loader.js';
 
