@@ -17,6 +17,9 @@ import type {
   Subscription,
 } from '../nats/types.js';
 
+/** Subjects a parameterised channel remembers (cleared when full, so memory stays bounded). */
+const MAX_BUILT_SUBJECTS = 1024;
+
 /** What a channel needs from a client. `NatsClient` satisfies it. */
 export interface ChannelTransport {
   publish<T>(subject: string, data: T, options?: PublishOptions<T>): Promise<void>;
@@ -120,11 +123,40 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
   const split = (args: readonly unknown[]): { params: Params; rest: unknown[] } =>
     hasParams ? { params: args[0] as Params, rest: args.slice(1) } : { params: {} as Params, rest: [...args] };
 
-  const contextFor = (context: MessageContext): ChannelMessageContext<PS> => ({
-    ...context,
-    // The subscription subject may hold wildcards; the message's own subject gives the concrete values.
-    params: (template.parse(context.subject) ?? {}) as Params,
-  });
+  // Hot path: the subject of a channel without parameters never changes, and a parameterised channel sees the
+  // same few values again and again (one per worker): remember subjects already built and checked.
+  const NO_PARAMS = Object.freeze({}) as Params;
+  const fixedSubject = hasParams ? '' : template.build(NO_PARAMS);
+  const single = template.parameters.length === 1 ? (template.parameters[0] as string) : undefined;
+  const built = new Map<string, string>();
+  const subjectFor = (params: Params): string => {
+    if (!hasParams) return fixedSubject;
+    const value = single === undefined ? undefined : (params as Record<string, unknown> | undefined)?.[single];
+    if (typeof value !== 'string') return template.build(params);
+    let subject = built.get(value);
+    if (subject === undefined) {
+      subject = template.build(params);
+      if (built.size >= MAX_BUILT_SUBJECTS) built.clear();
+      built.set(value, subject);
+    }
+    return subject;
+  };
+
+  /**
+   * Adds the parameters to the handler's context (a fresh object per message, so it is extended in place). A
+   * concrete subscription subject fixes them once; only wildcard subscriptions parse each message's subject.
+   */
+  const contextMaker = (params: Params): ((context: MessageContext) => ChannelMessageContext<PS>) => {
+    const wildcard = hasParams && template.parameters.some((name) => (params as Record<string, unknown>)[name] === '*');
+    const fixed = hasParams
+      ? (Object.freeze(Object.fromEntries(template.parameters.map((name) => [name, (params as Record<string, unknown>)[name]]))) as Params)
+      : NO_PARAMS;
+    return (context) => {
+      const extended = context as ChannelMessageContext<PS>;
+      extended.params = wildcard ? ((template.parse(context.subject) ?? {}) as Params) : fixed;
+      return extended;
+    };
+  };
 
   const channel: Channel<PS, T> = {
     id: spec.id,
@@ -135,16 +167,22 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
     serializer,
     subject: (...args) => template.build(split(args).params),
     parse: (subject) => template.parse(subject) as Params | undefined,
-    async publish(client, ...args) {
-      const { params, rest } = split(args);
-      const subject = template.build(params);
-      const [payload, options] = rest as [T, Omit<PublishOptions<T>, 'serializer'> | undefined];
-      return client.publish(subject, payload, options === undefined ? publishOptions : { ...options, serializer, metricsLabel });
+    // Not async: an async wrapper would cost every awaited publish two more promise turns.
+    publish(client, ...args) {
+      try {
+        const subject = subjectFor((hasParams ? args[0] : NO_PARAMS) as Params);
+        const payload = (hasParams ? args[1] : args[0]) as T;
+        const options = (hasParams ? args[2] : args[1]) as Omit<PublishOptions<T>, 'serializer'> | undefined;
+        return client.publish(subject, payload, options === undefined ? publishOptions : { ...options, serializer, metricsLabel });
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
     },
     async subscribe(client, ...args) {
       const { params, rest } = split(args);
       const subject = template.buildPattern(params);
       const [handler, options] = rest as [ChannelHandler<T, PS>, Omit<SubscribeOptions<T>, 'serializer'> | undefined];
+      const contextFor = contextMaker(params);
       return client.subscribe<T>(subject, (payload, context) => handler(payload, contextFor(context)), { ...options, serializer, metricsLabel });
     },
   };
@@ -157,16 +195,21 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
     ...channel,
     replyName,
     replySchema,
-    async request(client, ...args) {
-      const { params, rest } = split(args);
-      const subject = template.build(params);
-      const [payload, options] = rest as [T, { timeout?: number; headers?: Record<string, string> } | undefined];
-      return client.request<T, R>(subject, payload, { ...options, requestSerializer: serializer, responseSerializer: replySerializer, metricsLabel });
+    request(client, ...args) {
+      try {
+        const subject = subjectFor((hasParams ? args[0] : NO_PARAMS) as Params);
+        const payload = (hasParams ? args[1] : args[0]) as T;
+        const options = (hasParams ? args[2] : args[1]) as { timeout?: number; headers?: Record<string, string> } | undefined;
+        return client.request<T, R>(subject, payload, { ...options, requestSerializer: serializer, responseSerializer: replySerializer, metricsLabel });
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
     },
     async reply(client, ...args) {
       const { params, rest } = split(args);
       const subject = template.buildPattern(params);
       const [handler, options] = rest as [ChannelReplyHandler<T, R, PS>, { queue?: string } | undefined];
+      const contextFor = contextMaker(params);
       return client.reply<T, R>(subject, (payload, context) => handler(payload, contextFor(context)), {
         ...options,
         requestSerializer: serializer,
