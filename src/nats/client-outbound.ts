@@ -18,6 +18,13 @@ import { JSON_SERIALIZER, type Serializer } from './serializers.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
 const MAX_SUBJECT_CACHE = 4096;
+/**
+ * Bytes one tick may publish before `publish()` lets the event loop run. A loop of awaited publishes is all
+ * microtasks: without a turn of the event loop, completed socket writes are never released and garbage piles up
+ * (a 1M-message burst grew past 250 MB with the kernel taking every byte at once, so the pending-bytes limit
+ * never fired). Large enough that one write carries thousands of messages.
+ */
+const MAX_TICK_BYTES = 1024 * 1024;
 
 /** Limits that come from the client options. */
 export interface OutboundLimits {
@@ -48,8 +55,13 @@ export class Outbound {
   private holding = false;
   /** Writes what nats.js queued; undefined when writes cannot be held on this connection. */
   private writeNow: (() => void) | undefined;
+  /** Bytes published since the tick began. */
+  private tickBytes = 0;
+  /** Resolves on the next turn of the event loop; shared by every publisher that waits for it. */
+  private loopTurn: Promise<void> | undefined;
   private readonly release = (): void => {
     this.holding = false;
+    this.tickBytes = 0;
     this.writeNow?.();
   };
   /** Headers of the message `encode` just built (undefined: none); read synchronously right after the call. */
@@ -131,7 +143,8 @@ export class Outbound {
       if (!this.holding) this.batch();
       nc.publish(subject, payload, headers === undefined ? undefined : { headers });
       if (counts !== undefined) counts.published += 1;
-      return RESOLVED;
+      this.tickBytes += payload.byteLength;
+      return this.tickBytes > MAX_TICK_BYTES ? this.nextLoopTurn() : RESOLVED;
     } catch (error) {
       return Promise.reject(operationError(error, 'publish', subject, this.host.secrets()));
     }
@@ -198,9 +211,20 @@ export class Outbound {
    * still sees them; whatever waits (a request, a flush, the backpressure flush) ends the tick and sends everything.
    */
   private batch(): void {
-    if (this.writeNow === undefined) return;
+    // Without the nats.js internals nothing is held, but the tick is still counted for MAX_TICK_BYTES.
     this.holding = true;
     process.nextTick(this.release);
+  }
+
+  /** A promise that resolves once the event loop has turned (I/O callbacks and write completions ran). */
+  private nextLoopTurn(): Promise<void> {
+    this.loopTurn ??= new Promise<void>((resolve) => {
+      setImmediate(() => {
+        this.loopTurn = undefined;
+        resolve();
+      });
+    });
+    return this.loopTurn;
   }
 
   private keep(subject: string, payload: Uint8Array, headers: MsgHdrs | undefined): void {
