@@ -115,6 +115,24 @@ export class NatsServerStartError extends DistributedError {
   }
 }
 
+/** The embedded nats-server exited while the client used it (a crash or an outside kill). Carries its last log lines. */
+export class NatsServerExitError extends DistributedError {
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly logs: readonly string[];
+  constructor(exitCode: number | null, signal: string | null, logs: readonly string[]) {
+    const how = signal === null ? `with code ${String(exitCode)}` : `by signal ${signal}`;
+    const tail = logs.length > 0 ? `\nLast nats-server log lines:\n  ${logs.slice(-10).join('\n  ')}` : '';
+    super(
+      'NATS_SERVER_EXITED',
+      `The embedded nats-server exited unexpectedly ${how}. The client keeps trying to reconnect but nothing restarts the server: call disconnect() and connect() again, and check the log lines below.${tail}`,
+    );
+    this.exitCode = exitCode;
+    this.signal = signal;
+    this.logs = logs;
+  }
+}
+
 /** The port the embedded server should listen on is taken by another process. */
 export class NatsPortInUseError extends NatsServerStartError {
   readonly port: number;
