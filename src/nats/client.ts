@@ -7,7 +7,7 @@
  * dispatch in client-inbound.ts.
  */
 import { connect as natsConnect, DebugEvents, Events, type NatsConnection, type Status } from 'nats';
-import { DistributedError, NatsConnectionError, NatsNotConnectedError, SubjectError, describe, redactUrl } from '../errors.js';
+import { DistributedError, NatsConnectionError, NatsNotConnectedError, NatsServerExitError, SubjectError, describe, redactUrl } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { assertSubscribeSubject } from '../subjects.js';
 import { connectError, connectTimeoutError, operationError, requestError, scrubSecrets } from './client-errors.js';
@@ -128,6 +128,10 @@ export class NatsClient {
         throw error;
       }
       this.server = server;
+      // The server object is private to the client: its crash report (code, signal, last log lines) is emitted here.
+      server.on('exit', (info) => {
+        if (!info.expected && this.server === server) this.report(new NatsServerExitError(info.code, info.signal, info.logs));
+      });
       servers = [server.getUrl()];
     }
 
