@@ -40,7 +40,11 @@ async function stuckSubscription(client: NatsClient, subject: string, maxInFligh
   const gate = new Promise<void>((resolve) => {
     release = resolve;
   });
-  const sub = await client.subscribe(subject, (data: unknown) => gate.then(() => data), { maxInFlight });
+  const held: unknown[] = [];
+  const sub = await client.subscribe(subject, async (data: unknown) => {
+    await gate;
+    held.push(data);
+  }, { maxInFlight });
   return { release, sub };
 }
 
