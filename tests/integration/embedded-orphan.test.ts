@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isProcessAlive, processArgv, waitForProcessGone } from '../helpers/processes.js';
+import { isProcessAlive, waitForProcessGone } from '../helpers/processes.js';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 const serverModule = join(projectRoot, 'src/nats/embedded-server.ts');
@@ -24,10 +24,13 @@ beforeAll(() => {
   // The parent: start a server, report its pid, then end the way argv[2] says (or wait to be killed).
   writeFileSync(
     script,
-    `import { EmbeddedNatsServer } from ${JSON.stringify(serverModule)};
+    `import { readFileSync } from 'node:fs';
+import { EmbeddedNatsServer } from ${JSON.stringify(serverModule)};
 const server = new EmbeddedNatsServer();
 await server.start({ port: 0, httpPort: 0, auth: { token: 'orphan-test-token' } });
-process.stdout.write(JSON.stringify({ pid: server.getPid() }) + '\\n');
+// Report the config path too: in the exit modes the server may be gone before the test could read its argv.
+const argv = readFileSync('/proc/' + server.getPid() + '/cmdline', 'utf8').split('\\0');
+process.stdout.write(JSON.stringify({ pid: server.getPid(), conf: argv[argv.indexOf('-c') + 1] }) + '\\n');
 const mode = process.argv[2];
 if (mode === 'exit') process.exit(0);
 if (mode === 'throw') setTimeout(() => { throw new Error('uncaught in parent'); }, 10);
@@ -56,7 +59,7 @@ async function startParent(mode: string): Promise<{ parent: ChildProcess; server
   parent.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  const serverPid = await new Promise<number>((resolve, reject) => {
+  const reported = await new Promise<{ pid: number; conf: string }>((resolve, reject) => {
     let stdout = '';
     const timer = setTimeout(() => {
       reject(new Error(`parent did not report a server within 15 s; stderr: ${stderr}`));
@@ -66,7 +69,7 @@ async function startParent(mode: string): Promise<{ parent: ChildProcess; server
       const line = stdout.split('\n')[0];
       if (stdout.includes('\n') && line !== undefined) {
         clearTimeout(timer);
-        resolve((JSON.parse(line) as { pid: number }).pid);
+        resolve(JSON.parse(line) as { pid: number; conf: string });
       }
     });
     parent.once('exit', (code, signal) => {
@@ -75,9 +78,8 @@ async function startParent(mode: string): Promise<{ parent: ChildProcess; server
       reject(new Error(`parent exited (${code ?? signal ?? '?'}) before reporting; stderr: ${stderr}`));
     });
   });
-  serverPids.push(serverPid);
-  const argv = processArgv(serverPid);
-  return { parent, serverPid, confDir: dirname(argv[argv.indexOf('-c') + 1]!) };
+  serverPids.push(reported.pid);
+  return { parent, serverPid: reported.pid, confDir: dirname(reported.conf) };
 }
 
 function exited(parent: ChildProcess): Promise<void> {
