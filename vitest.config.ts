@@ -15,7 +15,8 @@ export default defineConfig({
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts', 'codegen/**/*.ts'],
-      exclude: ['codegen/cli.ts'],
+      // codegen/cli.ts is a thin wrapper run as a process (its logic lives in generate.ts/output.ts, tested in-process).
+      exclude: ['codegen/cli.ts', 'tests/**'],
       thresholds: { lines: 90, functions: 90, statements: 90, branches: 85 },
       reporter: ['text-summary', 'text'],
     },
