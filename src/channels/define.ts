@@ -129,10 +129,11 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
   const fixedSubject = hasParams ? '' : template.build(NO_PARAMS);
   const single = template.parameters.length === 1 ? (template.parameters[0] as string) : undefined;
   const built = new Map<string, string>();
-  const subjectFor = (params: Params): string => {
+  const subjectFor = (params: Params | undefined): string => {
     if (!hasParams) return fixedSubject;
     const value = single === undefined ? undefined : (params as Record<string, unknown> | undefined)?.[single];
-    if (typeof value !== 'string') return template.build(params);
+    // Anything else (a missing object or value, a number from untyped callers) gets the template's own error.
+    if (typeof value !== 'string') return template.build(params ?? NO_PARAMS);
     let subject = built.get(value);
     if (subject === undefined) {
       subject = template.build(params);
