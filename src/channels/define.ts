@@ -136,7 +136,7 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
     if (typeof value !== 'string') return template.build(params ?? NO_PARAMS);
     let subject = built.get(value);
     if (subject === undefined) {
-      subject = template.build(params);
+      subject = template.build(params as Params);
       if (built.size >= MAX_BUILT_SUBJECTS) built.clear();
       built.set(value, subject);
     }

@@ -49,7 +49,13 @@ describe('awaited publishes in one tick', () => {
     const { url } = await cleanup.server();
     const client = await cleanup.client(url);
     const got: string[] = [];
-    await client.subscribe('batch.try', (s: string) => got.push(s), { serializer: stringSerializer() });
+    await client.subscribe(
+      'batch.try',
+      (s: string) => {
+        got.push(s);
+      },
+      { serializer: stringSerializer() },
+    );
     for (let i = 0; i < 1000; i++) client.tryPublish('batch.try', `m${i}`, { serializer: stringSerializer() });
     await client.flush();
     await waitFor(() => got.length === 1000, '1000 messages');

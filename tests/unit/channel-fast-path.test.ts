@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineChannel, type ChannelTransport } from '../../src/channels/define.js';
 import { SubjectError } from '../../src/errors.js';
-import type { MessageContext, MessageHandler } from '../../src/nats/types.js';
+import type { MessageContext, MessageHandler, Subscription } from '../../src/nats/types.js';
 
 const Payload = z.strictObject({ n: z.number() });
 const Ack = z.strictObject({ ok: z.boolean() });
@@ -30,7 +30,7 @@ const two = defineChannel({
 function recorder(): { transport: ChannelTransport; subjects: string[]; handlers: MessageHandler<unknown>[] } {
   const subjects: string[] = [];
   const handlers: MessageHandler<unknown>[] = [];
-  const subscription = { subject: '', received: 0, rejected: 0, unsubscribe: () => Promise.resolve(), isClosed: () => false };
+  const subscription: Subscription = { subject: '', received: 0, rejected: 0, dropped: 0, unsubscribe: () => Promise.resolve(), isClosed: () => false };
   const transport: ChannelTransport = {
     publish: (subject) => {
       subjects.push(subject);
