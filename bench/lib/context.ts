@@ -35,7 +35,7 @@ export const FULL: Sizes = {
   codegenRounds: 3,
 };
 
-/** --quick: a smoke run of about 20 s; same figures, fewer messages (reported in the notes). */
+/** --quick: a smoke run of about 20 s; same figures, fewer messages, one round of the fresh-process figures. */
 export const QUICK: Sizes = {
   rounds: 3,
   publish: 30_000,
@@ -43,9 +43,10 @@ export const QUICK: Sizes = {
   requestsInSequence: 400,
   requestsInFlight: 100,
   requestTotal: 3000,
-  largePrompts: 150,
-  compressedPrompts: 80,
-  burst: 200_000,
+  largePrompts: 100,
+  compressedPrompts: 40,
+  burst: 150_000,
+  // Figures measured in fresh processes cost a process start each (about 1 s under tsx): one round in --quick.
   burstRounds: 1,
   embeddedRounds: 3,
   configRounds: 1,
