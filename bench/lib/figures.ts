@@ -77,7 +77,7 @@ export function jsonLine(figure: Figure): string {
   return JSON.stringify({ metric: figure.metric, unit: figure.unit, typed: round(figure.typed), raw: round(figure.raw), ratio: round(ratioOf(figure)) });
 }
 
-/** The readable table: figure, unit, raw, typed, typed/raw, targets with met / NOT MET, then the notes. */
+/** The readable table: figure, unit, raw, typed, typed/raw, rounds (medians), targets with met / NOT MET, then the notes. */
 export function renderTable(figures: readonly Figure[]): string {
   const rows = figures.map((f) => {
     const ratio = ratioOf(f);
@@ -85,12 +85,12 @@ export function renderTable(figures: readonly Figure[]): string {
       const ok = meets(f, t);
       return `${describeTarget(t, f.unit)}: ${ok === null ? 'not measured' : ok ? 'met' : 'NOT MET'}`;
     });
-    return [f.metric, f.unit, formatValue(f.raw, f.unit), formatValue(f.typed, f.unit), ratio === null ? '-' : `${ratio.toFixed(2)}x`, verdicts.join('; ') || '-'];
+    return [f.metric, f.unit, formatValue(f.raw, f.unit), formatValue(f.typed, f.unit), ratio === null ? '-' : `${ratio.toFixed(2)}x`, String(f.rounds), verdicts.join('; ') || '-'];
   });
-  const header = ['figure', 'unit', 'raw nats.js', 'typed', 'typed/raw', 'target'];
+  const header = ['figure', 'unit', 'raw nats.js', 'typed', 'typed/raw', 'rounds', 'target'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]): string =>
-    cells.map((cell, i) => (i >= 2 && i <= 4 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+    cells.map((cell, i) => (i >= 2 && i <= 5 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
   const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
   const notes = figures.filter((f) => f.note !== undefined).map((f) => `  ${f.metric}: ${f.note ?? ''}`);
   if (notes.length > 0) out.push('', 'Notes:', ...notes);
