@@ -33,7 +33,8 @@ export function validatingJsonSerializer<T>(name: string, schema: z.ZodType<T>):
       if (bytes.byteLength === 0) throw new MessageDecodeError(subject, 0, `the payload is empty, expected a JSON ${name}`);
       let parsed: unknown;
       try {
-        parsed = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+        // nats.js hands over Buffer views of its read buffer: decode them in place, without a new view object.
+        parsed = JSON.parse(bytes instanceof Buffer ? bytes.toString('utf8') : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
       } catch (error) {
         throw new MessageDecodeError(subject, bytes.byteLength, `not valid JSON (${(error as Error).message})`, { cause: error });
       }

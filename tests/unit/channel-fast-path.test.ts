@@ -144,3 +144,13 @@ describe('parameters in handler contexts', () => {
     expect(Object.isFrozen(params)).toBe(true);
   });
 });
+
+describe('the validating serializer reads both Buffers and plain byte arrays', () => {
+  it('decodes a Buffer view and a Uint8Array alike, and still rejects invalid payloads', () => {
+    const text = JSON.stringify({ n: 1 });
+    const slab = Buffer.from(`xx${text}yy`);
+    expect(none.serializer.decode(slab.subarray(2, 2 + text.length), 'tick')).toEqual({ n: 1 });
+    expect(none.serializer.decode(new TextEncoder().encode(text), 'tick')).toEqual({ n: 1 });
+    expect(() => none.serializer.decode(new TextEncoder().encode('{"n":"x"}'), 'tick')).toThrow(/Tick|n/);
+  });
+});
