@@ -2,10 +2,11 @@
  * Structured logging through pino. JSON by default, readable text on request, one child logger per component,
  * and redaction of anything that looks like a credential wherever it is nested.
  */
-import { pino, type Logger, type DestinationStream } from 'pino';
+import { pino, type Logger as PinoLogger, type DestinationStream } from 'pino';
 import pretty from 'pino-pretty';
 
-export type { Logger } from 'pino';
+/** A pino logger: what every class here takes as `logger` and what {@link createLogger} returns. */
+export type Logger = PinoLogger;
 
 /** Log levels accepted by {@link createLogger} (pino's, with `silent` to turn logging off). */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
