@@ -19,9 +19,55 @@ export function compileSchema<T extends z.ZodType>(schema: T): T {
   return z.compile(schema);
 }
 
+/** The parts of a zod schema's definition that decide whether parsing may change a value. */
+interface SchemaDef {
+  type: string;
+  coerce?: boolean;
+  checks?: readonly { _zod: { def: { check: string } } }[];
+  shape?: Readonly<Record<string, z.ZodType>>;
+  catchall?: z.ZodType;
+  element?: z.ZodType;
+  options?: readonly z.ZodType[];
+  innerType?: z.ZodType;
+}
+
+/** Schema kinds whose successful parse returns its input unchanged (given unchanging children and checks). */
+const IDENTITY_LEAVES = new Set(['string', 'number', 'boolean', 'null', 'literal', 'enum', 'unknown', 'any']);
+
+/**
+ * True when a successful parse of `schema` returns a value equal to its input: no defaults, transforms, coercion,
+ * stripped keys (plain `z.object`), freezing or overwriting checks. Then, for plain JSON data, validating is enough
+ * and zod's output copy can be skipped. Conservative: any kind it does not know answers false.
+ */
+export function parseKeepsInput(schema: z.ZodType): boolean {
+  const def = (schema as unknown as { _zod: { def: SchemaDef } })._zod.def;
+  if (def.coerce === true) return false;
+  if (def.checks?.some((check) => check._zod.def.check === 'overwrite') === true) return false;
+  if (IDENTITY_LEAVES.has(def.type)) return true;
+  switch (def.type) {
+    case 'object': {
+      // Only strictObject (catchall never) and looseObject (catchall unknown): a plain object strips unknown keys.
+      const catchall = def.catchall === undefined ? undefined : (def.catchall as unknown as { _zod: { def: SchemaDef } })._zod.def.type;
+      if (catchall !== 'never' && catchall !== 'unknown') return false;
+      return Object.values(def.shape ?? {}).every(parseKeepsInput);
+    }
+    case 'array':
+      return def.element !== undefined ? parseKeepsInput(def.element) : false;
+    case 'union':
+      return def.options?.every(parseKeepsInput) === true;
+    case 'optional':
+    case 'nullable':
+      return def.innerType !== undefined ? parseKeepsInput(def.innerType) : false;
+    default:
+      return false;
+  }
+}
+
 /** A JSON serializer that validates against `schema` in both directions. `name` is the message name for errors. */
 export function validatingJsonSerializer<T>(name: string, schema: z.ZodType<T>): Serializer<T> {
   const compiled = compileSchema(schema);
+  // JSON.parse yields plain data, so where parsing cannot change a value the decoded object itself is the result.
+  const keepsInput = parseKeepsInput(schema);
   return {
     name: `json:${name}`,
     encode(value: T, subject: string): Uint8Array {
@@ -38,6 +84,7 @@ export function validatingJsonSerializer<T>(name: string, schema: z.ZodType<T>):
       } catch (error) {
         throw new MessageDecodeError(subject, bytes.byteLength, `not valid JSON (${(error as Error).message})`, { cause: error });
       }
+      if (keepsInput && compiled.validate(parsed)) return parsed as T;
       const result = compiled.safeParse(parsed);
       if (!result.success) throw new ValidationError('inbound', subject, toValidationIssues(result.error), name);
       return result.data;
