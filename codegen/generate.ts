@@ -11,7 +11,8 @@ import { emitContract, emitIndex } from './emit-index.js';
 import { emitSchemas } from './emit-schemas.js';
 import { CodegenError, loadContract, type Diagnostic } from './load.js';
 import { buildModel } from './model.js';
-import { formatTypeScript, markdownHeader, tsHeader, type OutputFile } from './output.js';
+import { formatTypeScript, startFormatter } from './format.js';
+import { markdownHeader, tsHeader, type OutputFile } from './output.js';
 import { SourceSet } from './sources.js';
 
 /** What to generate. Paths may be relative to the current directory. */
@@ -38,6 +39,21 @@ export interface CodegenResult {
 
 /** Runs the pipeline. Rejects with a {@link CodegenError} listing every problem. */
 export async function generate(options: CodegenOptions): Promise<CodegenResult> {
+  // Prettier loads on a worker thread while the spec is parsed here; the config output, which does not depend on
+  // the spec, is emitted and sent for formatting first, so it formats during the parse too.
+  startFormatter();
+  const config = options.configSchema === undefined ? undefined : emitConfigFiles(options.configSchema, options.configDocs);
+  try {
+    return await generateFrom(options, config);
+  } catch (error) {
+    // The worker stays referenced while a request is in flight: let the config's finish before reporting.
+    await config?.module?.formatted.catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The rest of the pipeline, once the config output is under way. */
+async function generateFrom(options: CodegenOptions, config: ConfigOutput | undefined): Promise<CodegenResult> {
   const loaded = await loadContract(options.input);
   const model = buildModel(loaded.document, loaded.sources, loaded.file);
   const baseDir = path.dirname(loaded.file);
@@ -46,35 +62,58 @@ export async function generate(options: CodegenOptions): Promise<CodegenResult> 
   const schemas = emitSchemas(model, loaded.sources);
   const channels = emitChannels(model, loaded.sources);
   const problems = [...schemas.diagnostics, ...channels.diagnostics];
-  const modules: { name: string; body: string; primary: string; sources: string[] }[] = [
+  const modules: { name: string; body: string; primary: string; sources: string[]; formatted?: Promise<string> }[] = [
     { name: 'schemas', body: schemas.code, primary: loaded.file, sources: model.sourceFiles },
     { name: 'channels', body: channels.code, primary: loaded.file, sources: model.sourceFiles },
     { name: 'contract', body: emitContract(model.info), primary: loaded.file, sources: [loaded.file] },
   ];
   const files: OutputFile[] = [];
   const sourceFiles = [...model.sourceFiles];
-  if (options.configSchema !== undefined) {
-    const configFile = path.resolve(options.configSchema);
-    const configSources = new SourceSet();
-    try {
-      modules.push({ name: 'config', body: emitConfig(configFile, configSources), primary: configFile, sources: configSources.paths });
-      if (options.configDocs !== undefined) {
-        const schema = configSources.valueAt({ file: configFile, pointer: '' }) as object;
-        files.push({ path: path.resolve(options.configDocs), content: markdownHeader(configSources.paths, baseDir) + renderConfigDocs(schema) });
-      }
-    } catch (error) {
-      if (!(error instanceof CodegenError)) throw error;
-      problems.push(...error.diagnostics);
-    }
-    sourceFiles.push(...configSources.paths);
+  if (config !== undefined) {
+    if (config.module !== undefined) modules.push(config.module);
+    if (config.docs !== undefined) files.push({ path: path.resolve(config.docs.path), content: markdownHeader(config.sources, baseDir) + config.docs.body });
+    problems.push(...config.problems);
+    sourceFiles.push(...config.sources);
   }
   if (problems.length > 0) throw new CodegenError([...problems, ...loaded.warnings, ...model.warnings]);
 
   modules.push({ name: 'index', body: emitIndex(modules.map((m) => m.name)), primary: loaded.file, sources: sourceFiles });
-  for (const m of modules) {
-    const formatted = await formatTypeScript(m.body);
-    files.unshift({ path: path.join(outDir, `${m.name}.ts`), content: `${tsHeader(m.primary, m.sources, baseDir)}\n${formatted}` });
-  }
+  // All requests go out at once; the worker answers them in order.
+  const formatted = await Promise.all(modules.map((m) => m.formatted ?? formatTypeScript(m.body)));
+  modules.forEach((m, i) => {
+    files.unshift({ path: path.join(outDir, `${m.name}.ts`), content: `${tsHeader(m.primary, m.sources, baseDir)}\n${formatted[i] ?? ''}` });
+  });
   files.sort((a, b) => (a.path < b.path ? -1 : 1));
   return { files, warnings: [...loaded.warnings, ...model.warnings], sourceFiles: [...new Set(sourceFiles)], managedDirs: [outDir] };
+}
+
+/** The config module and its reference page, emitted before the spec is parsed; problems are kept for later. */
+interface ConfigOutput {
+  module?: { name: string; body: string; primary: string; sources: string[]; formatted: Promise<string> };
+  docs?: { path: string; body: string };
+  problems: Diagnostic[];
+  sources: string[];
+}
+
+/** Emits config.ts (sent for formatting at once) and the configuration reference from the config schema. */
+function emitConfigFiles(configSchema: string, configDocs: string | undefined): ConfigOutput {
+  const configFile = path.resolve(configSchema);
+  const configSources = new SourceSet();
+  const out: ConfigOutput = { problems: [], sources: [] };
+  try {
+    const body = emitConfig(configFile, configSources);
+    const formatted = formatTypeScript(body);
+    // Awaited later; a parse failure in between must not leave an unhandled rejection.
+    formatted.catch(() => undefined);
+    out.module = { name: 'config', body, primary: configFile, sources: configSources.paths, formatted };
+    if (configDocs !== undefined) {
+      const schema = configSources.valueAt({ file: configFile, pointer: '' }) as object;
+      out.docs = { path: configDocs, body: renderConfigDocs(schema) };
+    }
+  } catch (error) {
+    if (!(error instanceof CodegenError)) throw error;
+    out.problems.push(...error.diagnostics);
+  }
+  out.sources = configSources.paths;
+  return out;
 }
