@@ -9,7 +9,7 @@ export default defineConfig({
     pool: 'forks',
     typecheck: {
       enabled: true,
-      include: ['tests/types/**/*.test-d.ts'],
+      include: ['tests/**/*.test-d.ts'],
       tsconfig: './tsconfig.json',
     },
     coverage: {

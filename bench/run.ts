@@ -13,7 +13,7 @@ import { USAGE, parseBenchArgs, type BenchArgs, type Group } from './lib/args.js
 import { FULL, QUICK, type BenchContext } from './lib/context.js';
 import { jsonLine, renderTable, summarize, type Figure } from './lib/figures.js';
 import { describeMachine } from './lib/machine.js';
-import { EmbeddedNatsServer } from '../src/nats/embedded-server.js';
+import { EmbeddedNatsServer } from '../src/server/embedded-server.js';
 
 const CASES: Record<Group, (ctx: BenchContext) => Promise<Figure[]>> = {
   startup: startupFigures,

@@ -6,8 +6,8 @@ import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generate, type CodegenOptions } from './generate.js';
-import { CodegenError, formatDiagnostic } from './load.js';
-import { staleFiles, writeFiles } from './output.js';
+import { CodegenError, formatDiagnostic } from './input/load.js';
+import { staleFiles, writeFiles } from './output/write.js';
 
 const HELP = `Usage: npm run codegen -- [options]
 

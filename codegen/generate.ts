@@ -4,16 +4,16 @@
  * the output untouched; output.ts writes or checks the result.
  */
 import path from 'node:path';
-import { renderConfigDocs } from './config-docs.js';
-import { emitChannels } from './emit-channels.js';
-import { emitConfig } from './emit-config.js';
-import { emitContract, emitIndex } from './emit-index.js';
-import { emitSchemas } from './emit-schemas.js';
-import { CodegenError, loadContract, type Diagnostic } from './load.js';
-import { buildModel } from './model.js';
-import { formatTypeScript, startFormatter } from './format.js';
-import { markdownHeader, tsHeader, type OutputFile } from './output.js';
-import { SourceSet } from './sources.js';
+import { renderConfigDocs } from './docs/config-docs.js';
+import { emitChannels } from './emit/channels.js';
+import { emitConfig } from './emit/config.js';
+import { emitContract, emitIndex } from './emit/index.js';
+import { emitSchemas } from './emit/schemas.js';
+import { CodegenError, loadContract, type Diagnostic } from './input/load.js';
+import { buildModel } from './model/model.js';
+import { formatTypeScript, startFormatter } from './output/format.js';
+import { markdownHeader, tsHeader, type OutputFile } from './output/write.js';
+import { SourceSet } from './input/sources.js';
 
 /** What to generate. Paths may be relative to the current directory. */
 export interface CodegenOptions {

@@ -3,7 +3,7 @@
 // sha256 of sources + generator v1: 10e885371ff9dba398af48448e3aa170380553dac787719447f1f2c53fd9a5ab
 
 import { z } from 'zod';
-import { defineChannel } from '../src/channels/define.js';
+import { defineChannel } from '../src/contract/index.js';
 import {
   ClusterAnnouncementSchema,
   InferenceAckSchema,

@@ -3,7 +3,7 @@
 // sha256 of sources + generator v1: 5453dfc001c0858c12144fca6d0ed019e74d8bdc14b8a1ef61822a7e0660ece2
 
 import { z } from 'zod';
-import { isInteger, isUri } from '../src/formats.js';
+import { isInteger, isUri } from '../src/contract/index.js';
 
 /**
  * Configuration of one node of the MLX inference cluster (config/cluster.yaml): its role, how it reaches NATS, discovery, static workers, load balancing and logging.

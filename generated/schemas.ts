@@ -3,7 +3,7 @@
 // sha256 of sources + generator v1: 10e885371ff9dba398af48448e3aa170380553dac787719447f1f2c53fd9a5ab
 
 import { z } from 'zod';
-import { isHostname, isInteger } from '../src/formats.js';
+import { isHostname, isInteger } from '../src/contract/index.js';
 
 /** Zod schema of {@link HardwareProfile}. */
 export const HardwareProfileSchema = z

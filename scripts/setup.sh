@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure nats-server is installed: the tests and the embedded mode run it as a child process.
 #
-# Looks where the package does (src/nats/find-binary.ts): NATS_SERVER_BIN, PATH, /usr/sbin, /usr/local/bin,
+# Looks where the package does (src/server/find-binary.ts): NATS_SERVER_BIN, PATH, /usr/sbin, /usr/local/bin,
 # /opt/homebrew/bin. If it is nowhere, installs it where that can be done unattended (root with apt-get, or brew);
 # otherwise exits 1 with the exact command to run. Idempotent: prints one line when it is already there.
 set -euo pipefail

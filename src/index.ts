@@ -4,22 +4,23 @@
  */
 import { channels } from '../generated/index.js';
 import type { ClusterConfig } from '../generated/index.js';
-import { createInferenceStreaming } from './streaming.js';
-import { loadClusterConfig as loadClusterConfigShape, parseClusterConfig as parseClusterConfigShape } from './config/cluster.js';
+import { createInferenceStreaming } from './cluster/streaming.js';
+import { loadClusterConfig as loadClusterConfigShape, parseClusterConfig as parseClusterConfigShape } from './cluster/config.js';
 import type { ParseOptions } from './config/loader.js';
 
 // Generated from the contract: Zod schemas, their types, `channels`, contract metadata, ClusterConfigSchema.
 export * from '../generated/index.js';
 
 // Runtime.
-export { NatsClient } from './nats/client.js';
-export { EmbeddedNatsServer, type EmbeddedServerExit, type EmbeddedServerEvents, type EmbeddedNatsServerConfig } from './nats/embedded-server.js';
-export { findNatsServer } from './nats/find-binary.js';
-export type * from './nats/types.js';
-export { jsonSerializer, stringSerializer, bytesSerializer, type Serializer } from './nats/serializers.js';
-export { createLogger, silentLogger, type Logger, type LoggerOptions, type LogLevel } from './logger.js';
-export * from './errors.js';
-export { isSafeToken, assertPublishSubject, assertSubscribeSubject, compileSubjectTemplate, type SubjectTemplate } from './subjects.js';
+export { NatsClient } from './client/client.js';
+export { EmbeddedNatsServer, type EmbeddedServerExit, type EmbeddedServerEvents, type EmbeddedNatsServerConfig } from './server/embedded-server.js';
+export { findNatsServer } from './server/find-binary.js';
+export type * from './client/types.js';
+export type { EmbeddedServerOptions } from './server/index.js';
+export { jsonSerializer, stringSerializer, bytesSerializer, type Serializer } from './client/serializers.js';
+export { createLogger, silentLogger, type Logger, type LoggerOptions, type LogLevel } from './base/logger.js';
+export * from './base/errors.js';
+export { isSafeToken, assertPublishSubject, assertSubscribeSubject, compileSubjectTemplate, type SubjectTemplate } from './base/subjects.js';
 export {
   defineChannel,
   type Channel,
@@ -31,21 +32,21 @@ export {
   type ChannelMessageContext,
   type ParameterSchemas,
   type ParameterValues,
-} from './channels/define.js';
-export { validatingJsonSerializer } from './channels/typed-serializer.js';
+} from './contract/define-channel.js';
+export { validatingJsonSerializer } from './contract/typed-serializer.js';
 export {
   createInferenceStreaming,
   type InferenceStream,
   type InferenceStreaming,
   type InferenceJobHandler,
   type StreamInferenceOptions,
-} from './streaming.js';
-export { toRuntimeOptions, type RuntimeOptions } from './config/runtime-options.js';
+} from './cluster/streaming.js';
+export { toRuntimeOptions, type RuntimeOptions } from './cluster/runtime-options.js';
 // Metrics (Prometheus): attach a ClientMetrics to a client, read metrics() or serve them on loopback.
-export { ClientMetrics, OVERFLOW_LABEL, type ClientMetricsOptions } from './metrics.js';
-export { serveMetrics, type MetricsServer, type MetricsServerOptions, type MetricsSource } from './metrics-http.js';
-export { GENERIC_LABEL, type ChannelCounts, type ClientMetricsSink } from './nats/client-metrics.js';
-export { clusterConfigSpec, DEFAULT_CLUSTER_CONFIG_PATH } from './config/cluster.js';
+export { ClientMetrics, OVERFLOW_LABEL, type ClientMetricsOptions } from './metrics/client-metrics.js';
+export { serveMetrics, type MetricsServer, type MetricsServerOptions, type MetricsSource } from './metrics/http.js';
+export { GENERIC_LABEL, type ChannelCounts, type ClientMetricsSink } from './client/metrics-sink.js';
+export { clusterConfigSpec, DEFAULT_CLUSTER_CONFIG_PATH } from './cluster/config.js';
 export type { ParseOptions } from './config/loader.js';
 
 /**

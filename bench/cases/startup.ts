@@ -2,7 +2,7 @@
  * Start-up figures, typed side only (raw nats.js has no counterpart): embedded server start to ready, config load
  * and codegen, the last two cold in fresh processes.
  */
-import { EmbeddedNatsServer } from '../../src/nats/embedded-server.js';
+import { EmbeddedNatsServer } from '../../src/server/embedded-server.js';
 import { runChild } from '../lib/child.js';
 import type { BenchContext } from '../lib/context.js';
 import type { Figure } from '../lib/figures.js';

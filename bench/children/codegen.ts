@@ -4,7 +4,7 @@
  */
 const began = performance.now();
 const { generate } = await import('../../codegen/generate.js');
-const { staleFiles } = await import('../../codegen/output.js');
+const { staleFiles } = await import('../../codegen/output/write.js');
 const imported = performance.now();
 const result = await generate({
   input: 'asyncapi.yaml',

@@ -3,8 +3,8 @@
  * baseline is never weakened). Typed: this package's NatsClient in external mode.
  */
 import { connect, type NatsConnection } from 'nats';
-import { NatsClient } from '../../src/nats/client.js';
-import type { NatsClientOptions } from '../../src/nats/types.js';
+import { NatsClient } from '../../src/client/client.js';
+import type { NatsClientOptions } from '../../src/client/types.js';
 
 /** A raw nats.js connection to `url`. */
 export function rawConnection(url: string): Promise<NatsConnection> {

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { createRequire } from 'node:module';
-import { findNatsServer } from '../../src/nats/find-binary.js';
+import { findNatsServer } from '../../src/server/find-binary.js';
 
 const require = createRequire(import.meta.url);
 

@@ -2,7 +2,7 @@
  * JSON Schema (draft-07, as AsyncAPI uses it) to Zod 4 source text. It replaces json-schema-to-zod, which is
  * deprecated and wrong under zod 4 (see DESIGN.md). The goal is parity with ajv 8 + ajv-formats 3 (`strict: false`,
  * `useDefaults: true`): whatever the emitted Zod accepts, ajv accepts, and the reverse, except where ajv-formats
- * departs from the JSON Schema Test Suite (src/formats.ts lists those).
+ * departs from the JSON Schema Test Suite (src/contract/formats.ts lists those).
  *
  * One module per keyword group (keywords-*.ts), each function naming the spec section it implements.
  *
@@ -11,9 +11,9 @@
  * const helpers = new Set<string>();
  * const expr = emitZod(schema, { refName, pointer: '#/components/schemas/Foo', usedHelpers: helpers });
  * // after all schemas of the file: header lines
- * const imports = zodImports('../src', helpers);
+ * const imports = zodImports('../src/contract/index.js', helpers);
  * ```
- * The expression uses `z` from 'zod' and, by bare name, the src/formats.js exports recorded in `usedHelpers`.
+ * The expression uses `z` from 'zod' and, by bare name, the format helpers of the runtime's contract face (src/contract/index.ts) recorded in `usedHelpers`.
  */
 import type { ChildOptions, EmitState, SchemaObject } from './state.js';
 import { isSchemaObject, joinPointer, unsupportedAt } from './state.js';
@@ -35,7 +35,7 @@ export interface ZodEmitContext {
   /** JSON pointer of the root schema, used in diagnostics */
   pointer?: string;
   /**
-   * Receives the names of the src/formats.js exports the emitted expression uses (e.g. `isDateTime`). Share one set
+   * Receives the names of the contract face's format helpers the emitted expression uses (e.g. `isDateTime`). Share one set
    * across every schema of a generated file and pass it to {@link zodImports}.
    */
   usedHelpers?: Set<string>;
@@ -68,10 +68,10 @@ export function emitZod(schema: JsonSchema, ctx: ZodEmitContext): string {
  * The import lines the emitted expressions need: zod, and the src/formats.js helpers they use, in sorted order.
  * `srcRelative` is the path from the generated file to src/ (e.g. '../src').
  */
-export function zodImports(srcRelative: string, usedHelpers: ReadonlySet<string>): string[] {
+export function zodImports(contractModule: string, usedHelpers: ReadonlySet<string>): string[] {
   const lines = [`import { z } from 'zod';`];
   if (usedHelpers.size > 0) {
-    lines.push(`import { ${[...usedHelpers].sort().join(', ')} } from '${srcRelative}/formats.js';`);
+    lines.push(`import { ${[...usedHelpers].sort().join(', ')} } from '${contractModule}';`);
   }
   return lines;
 }

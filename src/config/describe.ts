@@ -3,7 +3,7 @@
  * configuration problem. Found values never carry credentials: URLs lose their user info here, and the loader
  * replaces anything at a secret path with `[REDACTED]` before a message is built.
  */
-import { redactUrl } from '../errors.js';
+import { redactUrl } from '../base/errors.js';
 import { schemaTypes, type JsonSchema } from './json-schema.js';
 
 const FORMAT_WORDS: Readonly<Record<string, string>> = {

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import { ConfigValidationError, type ConfigProblem } from '../errors.js';
+import { ConfigValidationError, type ConfigProblem } from '../base/errors.js';
 import { deepFreeze } from './freeze.js';
 import { interpolateDocument, type Environment } from './interpolate.js';
 import type { JsonSchema } from './json-schema.js';

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DistributedError } from '../errors.js';
+import { DistributedError } from '../base/errors.js';
 import type { JsonSchema } from './json-schema.js';
 
 /** Where `schemas/` may be relative to a module in `src/config/` or `dist/src/config/`. */

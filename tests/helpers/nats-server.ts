@@ -3,8 +3,8 @@
  * any server that already holds 4222. Always `await stop()` (e.g. in afterAll / afterEach).
  */
 import { randomBytes } from 'node:crypto';
-import { EmbeddedNatsServer } from '../../src/nats/embedded-server.js';
-import type { EmbeddedServerOptions } from '../../src/nats/types.js';
+import { EmbeddedNatsServer } from '../../src/server/embedded-server.js';
+import type { EmbeddedServerOptions } from '../../src/server/index.js';
 
 /** A running test server. */
 export interface TestNatsServer {

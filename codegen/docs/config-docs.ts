@@ -1,0 +1,137 @@
+/**
+ * Renders docs/configuration.md from the cluster configuration JSON Schema: how the file is read, the rules
+ * between keys, and one table row per key (dotted path, type, default, constraint, description). Output depends
+ * only on the schema (in its key order), so `codegen --check` can tell when the page has drifted.
+ */
+import type { JsonSchema } from '../../src/config/json-schema.js';
+
+/** Prose that the schema cannot carry: interpolation, error format, cross-field rules and deliberate choices. */
+const NOTES = `## How the file is read
+
+- YAML 1.2 (\`yes\`/\`no\` are strings; write \`true\`/\`false\`). Duplicate keys are an error.
+- **Environment variables**: in any string value, \`\${VAR}\` is replaced by the variable's value and
+  \`\${VAR:-default}\` by the default when VAR is unset or empty. \`$\${...}\` is a literal \`\${...}\`. An unset
+  variable without a default is an error that names it. Keys are never interpolated.
+- A value that is exactly one reference takes the type the schema expects there: \`port: \${PORT}\` with
+  \`PORT=4223\` is the number 4223, \`enabled: \${JS}\` with \`JS=true\` is a boolean, and an empty value for a key
+  that accepts \`null\` is \`null\`. A reference inside longer text (\`nats://\${HOST}:4222\`) stays text.
+- Every default below is applied, so a file with only \`cluster.mode\` and \`cluster.nats.mode\` is complete.
+- \`null\` means "not set": keys set to \`null\` are left out of the loaded configuration.
+- Unknown keys are errors (\`additionalProperties: false\` everywhere), with a suggestion for likely typos.
+- The loaded configuration is deeply frozen.
+
+## Errors
+
+All problems are reported at once in one \`ConfigValidationError\` (code \`CONFIG_VALIDATION\`). Each names the
+file, line and column, the key path, what was expected and what was found:
+
+\`\`\`
+Invalid configuration (2 problems):
+  config/cluster.yaml:21:13: cluster.nats.embedded.port: expected an integer from 1024 to 65535, found 80
+  config/cluster.yaml:22:7: cluster.nats.embedded.prot: expected a known key (did you mean 'port'?), found unknown key 'prot'
+Fix the file and start again.
+\`\`\`
+
+Values of \`password\`, \`token\` and everything under \`tls\` are shown as \`[REDACTED]\`; user info in URLs is removed.
+
+## Rules between keys
+
+Checked once every key is valid on its own:
+
+- \`cluster.nats.mode: external\` needs \`cluster.nats.server_url\` or a non-empty \`cluster.nats.servers\`.
+- \`cluster.discovery.offline_timeout_ms\` must be greater than \`cluster.discovery.heartbeat_interval_ms\`.
+- The ports this node listens on must all differ: \`controller.port\` and \`controller.dashboard_port\` (controller
+  and dual mode), \`worker.port\` (worker and dual mode), \`nats.embedded.port\` and \`nats.embedded.http_port\`
+  (embedded mode).
+- \`cluster.nats.user\` and \`cluster.nats.password\` go together; so do \`cluster.nats.tls.cert\` and \`cluster.nats.tls.key\`.
+- Controller settings are used in controller and dual mode, worker settings in worker and dual mode. A section for
+  the other role is not an error: it is not used.
+
+## Choices that differ from the seed
+
+- \`cluster.worker.port\` defaults to **8082**, not 8080: the seed gave the controller and the worker both 8080, which
+  clash in its own dual-mode default file.
+- \`cluster.nats.max_reconnect_attempts\` accepts \`-1\` (reconnect forever) and \`0\` (never), as the client does.
+- Added for external and secured clusters: \`servers\`, \`token\`, \`tls\`, \`embedded.host\`, \`request_timeout_ms\`.
+- \`cluster.controller.bind_address\` keeps the seed's default \`0.0.0.0\`: it is the controller's HTTP API, which
+  other machines call. The embedded NATS server binds \`127.0.0.1\` unless \`embedded.host\` says otherwise.
+`;
+
+/**
+ * Renders the configuration reference page (Markdown) for `schema`. Deterministic: same schema, same text.
+ * The codegen CLI puts its generated-file header (with the source hash) in front and writes docs/configuration.md.
+ */
+export function renderConfigDocs(schema: object): string {
+  const root = schema as JsonSchema;
+  const rows: string[] = [];
+  collectRows(root, '', rows);
+  const title = root.title === undefined ? 'Configuration' : `Configuration (${root.title})`;
+  return [
+    `# ${title}`,
+    '',
+    root.description ?? '',
+    '',
+    'The default file is `config/cluster.yaml`; its first line points editors at the schema, so they complete and check keys.',
+    '',
+    NOTES,
+    '## Keys',
+    '',
+    '| Key | Type | Default | Constraint | Description |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
+function collectRows(schema: JsonSchema, prefix: string, rows: string[]): void {
+  const required = new Set(schema.required ?? []);
+  for (const [key, child] of Object.entries(schema.properties ?? {})) {
+    const path = prefix === '' ? key : `${prefix}.${key}`;
+    rows.push(row(path, child, required.has(key)));
+    collectRows(child, path, rows);
+    if (child.items !== undefined) collectRows(child.items, `${path}[]`, rows);
+  }
+}
+
+function row(path: string, schema: JsonSchema, required: boolean): string {
+  const cells = [code(path), typeOf(schema), defaultOf(schema), constraintOf(schema, required), schema.description ?? ''];
+  return `| ${cells.map(cell).join(' | ')} |`;
+}
+
+function typeOf(schema: JsonSchema): string {
+  const types = schema.type === undefined ? [] : [schema.type].flat();
+  return types
+    .map((type) => (type === 'array' && schema.items !== undefined ? `array of ${typeOf(schema.items)}` : type))
+    .join(' or ');
+}
+
+function defaultOf(schema: JsonSchema): string {
+  if (schema.default !== undefined) return code(JSON.stringify(schema.default));
+  return '—';
+}
+
+function constraintOf(schema: JsonSchema, required: boolean): string {
+  const parts: string[] = [];
+  if (required) parts.push('required');
+  if (schema.enum !== undefined) parts.push(`one of ${schema.enum.map((v) => code(String(v))).join(', ')}`);
+  const { minimum: min, maximum: max } = schema;
+  if (min !== undefined && max !== undefined) parts.push(`${min}–${max}`);
+  else if (min !== undefined) parts.push(`≥ ${min}`);
+  else if (max !== undefined) parts.push(`≤ ${max}`);
+  if (schema.format !== undefined) parts.push(`format ${schema.format}`);
+  if (schema.anyOf !== undefined) parts.push(schema.anyOf.map((branch) => (branch.format === undefined ? 'other' : `format ${branch.format}`)).join(' or '));
+  if (schema.pattern !== undefined) parts.push(`pattern ${code(schema.pattern)}`);
+  if (schema.minLength !== undefined) parts.push(schema.minLength === 1 ? 'non-empty' : `at least ${schema.minLength} characters`);
+  if (schema.minItems !== undefined) parts.push(`at least ${schema.minItems} item${schema.minItems === 1 ? '' : 's'}`);
+  if (schema.additionalProperties === false) parts.push('no other keys');
+  return parts.join('; ');
+}
+
+function code(text: string): string {
+  return `\`${text}\``;
+}
+
+/** Makes text safe inside a Markdown table cell. */
+function cell(text: string): string {
+  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+}

@@ -1,0 +1,65 @@
+/**
+ * generated/channels.ts: parameter schemas and one `defineChannel` entry per channel (AsyncAPI 3 §Channel
+ * Object), keyed by channel id, with its address, parameters, message and, where an operation declares one, its
+ * reply (§Operation Reply Object). The runtime in src/contract/define-channel.ts does the rest.
+ */
+import { CONTRACT_MODULE, docComment, emitOrDiagnose, literal, propertyKey } from './common.js';
+import type { Diagnostic } from '../input/load.js';
+import type { ChannelModel, ContractModel, MessageModel } from '../model/model.js';
+import type { SourceSet } from '../input/sources.js';
+import { emitZod } from '../zod/emit.js';
+
+/** The body of channels.ts (without header), and the problems met. */
+export function emitChannels(model: ContractModel, sources: SourceSet): { code: string; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const parameterDecls: string[] = [];
+  const used = new Set<string>();
+  let needsZ = false;
+  const helpers = new Set<string>();
+  for (const channel of model.channels) {
+    for (const p of channel.parameters) {
+      const expression = emitOrDiagnose(() => emitZod(p.schema, { refName: () => undefined, pointer: '', usedHelpers: helpers }), p.schema, `parameter "${p.name}" of channel "${channel.id}"`, sources, () => undefined, p.origin, diagnostics);
+      const doc = docComment([`Parameter \`${p.name}\` of \`${channel.address}\`.`, p.description].filter(Boolean).join('\n\n'));
+      parameterDecls.push(`${doc}export const ${p.identifier}: z.ZodType<string> = ${expression};`);
+      needsZ = true;
+    }
+  }
+  const entries = model.channels.map((channel) => {
+    const message = messageExpression(channel.messages, used);
+    const reply = channel.replies.length > 0 ? messageExpression(channel.replies, used) : undefined;
+    if (message.union || reply?.union === true) needsZ = true;
+    const fields = [
+      `id: ${literal(channel.id)}`,
+      `address: ${literal(channel.address)}`,
+      ...(channel.description !== undefined && channel.description.trim() !== '' ? [`description: ${literal(channel.description.trim())}`] : []),
+      `parameters: {${channel.parameters.map((p) => `${propertyKey(p.name)}: ${p.identifier}`).join(', ')}}`,
+      `message: ${message.code}`,
+      ...(reply === undefined ? [] : [`reply: ${reply.code}`]),
+    ];
+    return `${docComment(channelDoc(channel), '  ')}  ${propertyKey(channel.id)}: defineChannel({${fields.join(', ')}}),`;
+  });
+  const imports = [
+    ...(needsZ ? [`import { z } from 'zod';`] : []),
+    `import { ${['defineChannel', ...[...helpers].sort()].join(', ')} } from '${CONTRACT_MODULE}';`,
+    ...(used.size > 0 ? [`import { ${[...used].sort().join(', ')} } from './schemas.js';`] : []),
+  ];
+  const code = [
+    imports.join('\n'),
+    ...parameterDecls,
+    `/** The channels of the contract, keyed by channel id: subject builders and parsers, validated publish/subscribe and, where a reply is declared, request/reply. */\nexport const channels = {\n${entries.join('\n')}\n} as const;`,
+  ].join('\n\n');
+  return { code: `${code}\n`, diagnostics };
+}
+
+function channelDoc(channel: ChannelModel): string {
+  const lines = [`\`${channel.address}\`: ${channel.messages.map((m) => m.name).join(' | ')}${channel.replies.length > 0 ? `, replied to with ${channel.replies.map((m) => m.name).join(' | ')}` : ''}.`];
+  return lines.join('\n');
+}
+
+/** `{ name, schema }` for one message, or a union (names joined with ` | `) for several. */
+function messageExpression(messages: readonly MessageModel[], used: Set<string>): { code: string; union: boolean } {
+  for (const m of messages) used.add(`${m.typeName}Schema`);
+  const name = literal(messages.map((m) => m.name).join(' | '));
+  if (messages.length === 1) return { code: `{ name: ${name}, schema: ${messages[0]?.typeName ?? ''}Schema }`, union: false };
+  return { code: `{ name: ${name}, schema: z.union([${messages.map((m) => `${m.typeName}Schema`).join(', ')}]) }`, union: true };
+}

@@ -1,0 +1,51 @@
+/**
+ * generated/config.ts: the cluster configuration schema (schemas/cluster-config.schema.json) as
+ * `ClusterConfigSchema`, with `ClusterConfig` (the parsed value, defaults applied: `z.infer`) and
+ * `ClusterConfigInput` (what a file may contain: `z.input`). Same resolver and emitter as the contract.
+ */
+import { CONTRACT_MODULE, docComment, emitOrDiagnose } from './common.js';
+import { CodegenError, type Diagnostic } from '../input/load.js';
+import { SchemaResolver } from '../model/model.js';
+import { Namer } from '../model/naming.js';
+import type { SourceSet } from '../input/sources.js';
+import { emitZod, zodImports } from '../zod/emit.js';
+
+/** The body of config.ts (without header). Throws {@link CodegenError} on an unsupported or broken schema. */
+export function emitConfig(schemaFile: string, sources: SourceSet): string {
+  const diagnostics: Diagnostic[] = [];
+  const root = sources.follow({ file: schemaFile, pointer: '' });
+  if (!root.ok) throw new CodegenError([{ severity: 'error', file: schemaFile, line: 1, column: 1, message: root.message }]);
+  const resolver = new SchemaResolver(sources, schemaFile, new Namer(['z']));
+  resolver.declareRoot(root.at, 'ClusterConfig');
+  diagnostics.push(...resolver.diagnostics);
+  const parts: string[] = [];
+  const helpers = new Set<string>();
+  for (const named of resolver.schemas) {
+    const schema = named.schema as Record<string, unknown>;
+    const constant = `${named.name}Schema`;
+    const expression = emitOrDiagnose(
+      () => emitZod(schema, { refName: (s) => refIdentifier(resolver, schema, s), pointer: '', usedHelpers: helpers }),
+      schema,
+      named.name,
+      sources,
+      (o) => resolver.originOf(o),
+      named.origin,
+      diagnostics,
+    );
+    const description = typeof schema.description === 'string' ? schema.description : undefined;
+    parts.push(`${docComment(description)}export const ${constant} = ${expression};`);
+    parts.push(`${docComment(`The parsed configuration (defaults applied), as {@link ${constant}} returns it.`)}export type ${named.name} = z.infer<typeof ${constant}>;`);
+    if (named.name === 'ClusterConfig') {
+      parts.push(`/** What a configuration file may contain before defaults are applied. */\nexport type ClusterConfigInput = z.input<typeof ${constant}>;`);
+    }
+  }
+  if (diagnostics.length > 0) throw new CodegenError(diagnostics);
+  return `${[zodImports(CONTRACT_MODULE, helpers).join('\n'), ...parts].join('\n\n')}\n`;
+}
+
+/** The constant a reference to a shared subschema is written as (never the root itself). */
+function refIdentifier(resolver: SchemaResolver, root: object, schema: unknown): string | undefined {
+  if (schema === root || typeof schema !== 'object' || schema === null) return undefined;
+  const name = resolver.nameOf(schema);
+  return name === undefined ? undefined : `${name}Schema`;
+}

@@ -1,0 +1,511 @@
+/**
+ * NatsClient: the package's connection to NATS on nats.js v2. It starts its own nats-server or joins existing ones,
+ * reconnects with backoff, keeps one small state machine with typed events, and offers typed publish/subscribe and
+ * request/reply with bounded outbound buffering, optional compression, and errors that never carry credentials.
+ *
+ * This file holds the connection lifecycle and the public API; publishing lives in client-outbound.ts, message
+ * dispatch in client-inbound.ts.
+ */
+import { connect as natsConnect, DebugEvents, Events, type NatsConnection, type Status } from 'nats';
+import { DistributedError, NatsConnectionError, NatsNotConnectedError, SubjectError, describe, redactUrl } from '../base/errors.js';
+import { silentLogger, type Logger } from '../base/logger.js';
+import { assertSubscribeSubject } from '../base/subjects.js';
+import { connectError, connectTimeoutError, operationError, requestError, scrubSecrets } from './errors.js';
+import { TypedEvents } from './events.js';
+import { Inbound, type SubscriptionCallback } from './inbound.js';
+import { isTransportConnected } from './nats-internals.js';
+import { ManagedSubscription } from './messages.js';
+import { GENERIC_LABEL, type ClientMetricsSink } from './metrics-sink.js';
+import { CLIENT_DEFAULTS, collectSecrets, embeddedServerOptions, natsConnectionOptions, resolveClientOptions } from './options.js';
+import { Outbound } from './outbound.js';
+import { InflightRequests, withTimeout } from './requests.js';
+import { startEmbeddedServer, type EmbeddedServerHandle } from './embedded.js';
+import { createReconnectDelay, type ReconnectDelay } from './reconnect.js';
+import { JSON_SERIALIZER, type Serializer } from './serializers.js';
+import type {
+  ClientEventName,
+  ClientEvents,
+  ClientHealth,
+  ConnectionState,
+  MessageHandler,
+  NatsClientOptions,
+  PublishOptions,
+  ReplyHandler,
+  ReplyOptions,
+  RequestOptions,
+  SubscribeOptions,
+  Subscription,
+} from './types.js';
+
+const HEALTH_RTT_TIMEOUT_MS = 2000;
+/** Default `maxInFlight` of a subscription: enough for any sane handler, small enough to bound memory. */
+const DEFAULT_MAX_IN_FLIGHT = 1000;
+
+/** A NATS client: see the module comment and the README for the full contract. */
+export class NatsClient {
+  private readonly rootLogger: Logger;
+  private log: Logger;
+  private readonly events = new TypedEvents<ClientEvents>((event, error) => {
+    this.log.error({ event, error: describe(error) }, 'An event listener threw; the client ignores it and goes on');
+  });
+  private readonly out = new Outbound({
+    describeState: () => this.state,
+    report: (error) => {
+      this.report(error);
+    },
+    secrets: () => this.secrets,
+  });
+  private readonly in = new Inbound({
+    report: (error) => {
+      this.report(error);
+    },
+    encode: (subject, data, serializer) => this.out.encode(subject, data, serializer),
+    encodedHeaders: () => this.out.headers,
+    secrets: () => this.secrets,
+    logger: () => this.log,
+  });
+  private nc: NatsConnection | undefined;
+  private server: EmbeddedServerHandle | undefined;
+  private state: ConnectionState = 'disconnected';
+  private secrets: readonly string[] = [];
+  private requestTimeout: number = CLIENT_DEFAULTS.requestTimeout;
+  private drainTimeout: number = CLIENT_DEFAULTS.drainTimeout;
+  private reconnectDelay: ReconnectDelay | undefined;
+  private reconnectAttempt = 0;
+  private reconnects = 0;
+  private currentServer: string | undefined;
+  private lastError: string | undefined;
+  private connecting: Promise<void> | undefined;
+  private disconnecting: Promise<void> | undefined;
+  private readonly inflight = new InflightRequests(() => this.secrets);
+  private readonly subscriptions = new Set<ManagedSubscription>();
+  private sink: ClientMetricsSink | undefined;
+
+  /** `logger`: parent logger (default silent); the client logs through a `{ component: 'nats-client' }` child. */
+  constructor(defaults: { logger?: Logger } = {}) {
+    this.rootLogger = defaults.logger ?? silentLogger();
+    this.log = this.rootLogger.child({ component: 'nats-client' });
+  }
+
+  // ───────────────────────────── connection ─────────────────────────────
+
+  /**
+   * Connects (embedded mode: starts nats-server first). Rejects with `NatsConnectionError` within `connectTimeout`
+   * when no server answers, `ConfigValidationError` for bad options, `NatsServerStartError` when the embedded server
+   * cannot start. Messages name the URL without credentials.
+   */
+  connect(options: NatsClientOptions): Promise<void> {
+    if (this.connecting !== undefined || (this.nc !== undefined && !this.nc.isClosed())) {
+      return Promise.reject(
+        new DistributedError('NATS_ALREADY_CONNECTED', 'connect() was called on a client that is already connected or connecting. Call disconnect() first.'),
+      );
+    }
+    this.connecting = this.doConnect(options).finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  private async doConnect(options: NatsClientOptions): Promise<void> {
+    const resolved = resolveClientOptions(options);
+    this.log = (options.logger ?? this.rootLogger).child({ component: 'nats-client' });
+    this.secrets = collectSecrets(options);
+    this.requestTimeout = resolved.requestTimeout;
+    this.drainTimeout = resolved.drainTimeout;
+    this.reconnects = 0;
+    this.lastError = undefined;
+    this.setState('connecting');
+
+    // A connection that closed for good (not through disconnect()) may leave its embedded server behind.
+    await this.stopServer();
+    let servers = resolved.servers;
+    if (resolved.mode === 'embedded') {
+      let server: EmbeddedServerHandle;
+      try {
+        // A crash report (code, signal, last log lines) counts only for the server this client still holds.
+        server = await startEmbeddedServer(embeddedServerOptions(options), options.logger ?? this.rootLogger, (crash) => {
+          if (this.server === server) this.report(crash);
+        });
+      } catch (error) {
+        this.failConnect(error);
+        throw error;
+      }
+      this.server = server;
+      servers = [server.url];
+    }
+
+    const delay = createReconnectDelay({ initialMs: resolved.reconnectTimeWait, maxMs: Math.max(resolved.reconnectMaxWait, resolved.reconnectTimeWait) });
+    const pending = natsConnect(natsConnectionOptions(options, resolved, servers, delay.handler));
+    let nc: NatsConnection;
+    try {
+      nc = await withTimeout(pending, resolved.connectTimeout, () => connectTimeoutError(servers, resolved.connectTimeout));
+    } catch (error) {
+      // A connection that completes after we gave up must not linger.
+      pending.then((late) => late.close(), () => undefined).catch(() => undefined);
+      const failure = error instanceof NatsConnectionError ? error : connectError(error, servers, this.secrets);
+      this.failConnect(failure);
+      await this.stopServer();
+      throw failure;
+    }
+    this.nc = nc;
+    this.reconnectDelay = delay;
+    // nats.js consulted the handler while dialling; forget that wait, or a young connection that loses its server
+    // sleeps it out before trying the other servers (a 2 s failover instead of an immediate one).
+    delay.reset();
+    this.reconnectAttempt = 0;
+    this.out.attach(nc, { maxPendingBytes: resolved.maxPendingBytes, compressThreshold: resolved.compressThreshold });
+    this.currentServer = redactUrl(nc.getServer());
+    // Both must be hooked before any await: nats.js only reports status events to iterators that already exist.
+    void this.watchStatus(nc, nc.status());
+    void nc
+      .closed()
+      .then((err) => {
+        this.onClosed(nc, err);
+      })
+      .catch((error: unknown) => {
+        this.log.error({ error: describe(error) }, 'Handling the closed connection failed');
+      });
+    this.setState('connected');
+    this.log.info({ server: this.currentServer }, 'Connected to NATS');
+    this.events.emit('connected', { server: this.currentServer });
+  }
+
+  private failConnect(error: unknown): void {
+    this.lastError = scrubSecrets(describe(error), this.secrets);
+    this.setState('disconnected');
+    this.log.error({ error: this.lastError }, 'Connecting to NATS failed');
+  }
+
+  /**
+   * Drains and closes: publishes waiting for backpressure go out, subscriptions stop taking messages, running
+   * handlers finish (bounded by `drainTimeout`), pending data is flushed, the connection closes, and an embedded
+   * server is stopped. Safe to call twice or concurrently.
+   */
+  disconnect(): Promise<void> {
+    this.disconnecting ??= this.doDisconnect().finally(() => {
+      this.disconnecting = undefined;
+    });
+    return this.disconnecting;
+  }
+
+  private async doDisconnect(): Promise<void> {
+    if (this.connecting !== undefined) await this.connecting.catch(() => undefined);
+    const nc = this.nc;
+    if (nc !== undefined && !nc.isClosed()) {
+      this.setState('draining');
+      try {
+        await withTimeout(this.drain(nc), this.drainTimeout, () => new Error(`drain did not finish within ${this.drainTimeout} ms`));
+      } catch (error) {
+        this.log.warn({ error: describe(error) }, 'Drain incomplete; closing the connection now');
+      }
+      this.out.close();
+      if (!nc.isClosed()) await nc.close().catch(() => undefined);
+      await nc.closed();
+    }
+    this.nc = undefined;
+    this.out.close();
+    await this.stopServer();
+    this.setState('closed');
+  }
+
+  private async drain(nc: NatsConnection): Promise<void> {
+    // Publishers waiting for a backpressure flush write as soon as it completes: let them.
+    await this.out.settle();
+    // Without a connection nothing can be flushed; close() then reports what is lost.
+    if (!isTransportConnected(nc)) return;
+    // Stop taking messages; those already received are dispatched before each drain resolves.
+    const draining: Promise<void>[] = [];
+    for (const sub of this.subscriptions) if (sub.inner !== undefined) draining.push(sub.inner.drain().catch(() => undefined));
+    await Promise.all(draining);
+    // Handlers still running may publish or reply: publishing stays open until they are done.
+    await this.in.idle();
+    this.out.close();
+    await nc.drain();
+  }
+
+  private async stopServer(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (server === undefined) return;
+    try {
+      await server.stop();
+    } catch (error) {
+      this.log.error({ error: describe(error) }, 'Stopping the embedded nats-server failed');
+    }
+  }
+
+  /** True while connected (not while reconnecting, draining or closed). */
+  isConnected(): boolean {
+    return this.state === 'connected';
+  }
+
+  /** One of disconnected, connecting, connected, reconnecting, draining, closed. */
+  getConnectionState(): ConnectionState {
+    return this.state;
+  }
+
+  /** A snapshot: state, server (no credentials), RTT of a fresh ping when connected, reconnects, last error, pending bytes. */
+  async health(): Promise<ClientHealth> {
+    const nc = this.nc;
+    let rttMs: number | undefined;
+    if (nc !== undefined && this.state === 'connected' && isTransportConnected(nc)) {
+      rttMs = await withTimeout(nc.rtt(), HEALTH_RTT_TIMEOUT_MS, () => new Error('rtt timeout')).catch(() => undefined);
+    }
+    return {
+      state: this.state,
+      server: this.currentServer,
+      rttMs,
+      reconnects: this.reconnects,
+      lastError: this.lastError,
+      pendingBytes: this.out.pendingBytes(),
+    };
+  }
+
+  /** Adds a listener. Listener errors are logged, never thrown; `error` with no listener is logged only. */
+  on<E extends ClientEventName>(event: E, handler: (...args: ClientEvents[E]) => void): this {
+    this.events.on(event, handler);
+    return this;
+  }
+
+  /** Removes a listener. */
+  off<E extends ClientEventName>(event: E, handler: (...args: ClientEvents[E]) => void): this {
+    this.events.off(event, handler);
+    return this;
+  }
+
+  private setState(state: ConnectionState): void {
+    if (this.state === state) return;
+    this.log.debug({ from: this.state, to: state }, 'Connection state changed');
+    this.state = state;
+  }
+
+  private async watchStatus(nc: NatsConnection, statuses: AsyncIterable<Status>): Promise<void> {
+    try {
+      for await (const status of statuses) {
+        if (this.nc !== nc) break;
+        this.onStatus(nc, status);
+      }
+    } catch (error) {
+      this.log.error({ error: describe(error) }, 'Status monitoring stopped');
+    }
+  }
+
+  private onStatus(nc: NatsConnection, status: Status): void {
+    const closing = this.state === 'draining' || this.state === 'closed';
+    const data = typeof status.data === 'string' ? redactUrl(status.data) : status.data;
+    switch (status.type) {
+      case Events.Disconnect:
+        if (closing) return;
+        this.setState('disconnected');
+        this.log.warn({ server: this.currentServer }, 'Disconnected from NATS');
+        this.inflight.failAll('the connection to NATS was lost');
+        this.events.emit('disconnected', { server: this.currentServer });
+        return;
+      case DebugEvents.Reconnecting:
+        if (closing) return;
+        this.reconnectAttempt += 1;
+        this.setState('reconnecting');
+        this.log.info({ attempt: this.reconnectAttempt, server: data }, 'Reconnecting to NATS');
+        this.events.emit('reconnecting', { attempt: this.reconnectAttempt });
+        return;
+      case Events.Reconnect: {
+        this.reconnectDelay?.reset();
+        this.reconnectAttempt = 0;
+        this.reconnects += 1;
+        this.currentServer = redactUrl(nc.getServer());
+        const replayed = this.out.replay();
+        if (replayed > 0) this.log.info({ messages: replayed }, 'Sent the messages published during the outage');
+        if (closing) return;
+        this.setState('connected');
+        this.log.info({ server: this.currentServer, reconnects: this.reconnects }, 'Reconnected to NATS');
+        this.events.emit('reconnected', { server: this.currentServer });
+        return;
+      }
+      case Events.Error:
+        this.report(new DistributedError('NATS_ASYNC_ERROR', `The NATS server at ${this.currentServer ?? 'unknown'} reported an error: ${describe(data)}.`));
+        return;
+      case Events.LDM:
+        this.log.warn({ server: data }, 'The NATS server entered lame duck mode; the client will move to another server');
+        return;
+      default:
+        this.log.debug({ type: status.type, data }, 'NATS status');
+    }
+  }
+
+  private onClosed(nc: NatsConnection, err: unknown): void {
+    if (this.nc !== nc) return;
+    this.out.close();
+    const lost = this.out.takeBuffered();
+    this.inflight.failAll('the connection to NATS closed');
+    const error = err instanceof Error ? connectError(err, [this.currentServer ?? 'nats'], this.secrets) : undefined;
+    if (error !== undefined) {
+      this.lastError = error.message;
+      this.log.error({ error: error.message }, 'The NATS connection closed for good');
+    }
+    if (lost.length > 0) {
+      const bytes = lost.reduce((sum, item) => sum + item.size, 0);
+      this.report(
+        new NatsConnectionError(
+          `${lost.length} message(s) (${bytes} bytes) published during the outage could not be delivered: the connection closed for good before it came back.`,
+          this.currentServer ?? '',
+        ),
+      );
+    }
+    this.setState('closed');
+    this.events.emit('closed', error === undefined ? {} : { error });
+  }
+
+  /** Logs an error the client does not throw to a caller, remembers it for health(), and emits it. */
+  private report(error: DistributedError): void {
+    this.lastError = scrubSecrets(error.message, this.secrets);
+    this.log.warn({ code: error.code, subject: (error as { subject?: unknown }).subject, error: this.lastError }, 'NATS client error');
+    this.events.emit('error', error);
+  }
+
+  /**
+   * Starts (or with `undefined` stops) counting messages and timing requests into `sink`. Used by `ClientMetrics`;
+   * existing subscriptions are counted from now on too.
+   */
+  setMetrics(sink: ClientMetricsSink | undefined): void {
+    this.sink = sink;
+    for (const sub of this.subscriptions) sub.counts = sink?.channel(sub.label);
+  }
+
+  // ───────────────────────────── messaging ─────────────────────────────
+
+  /**
+   * Publishes `data` (JSON unless `options.serializer`). Resolves at once in the common case; when more than
+   * `maxPendingBytes` wait to be sent it first waits for a flush. While the connection is down the message is kept
+   * (up to `maxPendingBytes`) and sent after the reconnect; past that bound it rejects with `NatsBackpressureError`.
+   * Rejects with `SubjectError` for wildcards or malformed subjects (nothing sent).
+   */
+  publish<T>(subject: string, data: T, options?: PublishOptions<T>): Promise<void> {
+    return this.out.publish(subject, data, options?.serializer, options?.headers, this.sink?.channel(options?.metricsLabel ?? GENERIC_LABEL));
+  }
+
+  /**
+   * Like `publish()` but never waits: throws `NatsBackpressureError` when more than `maxPendingBytes` wait to be
+   * sent (or are kept during an outage). Never drops a message silently.
+   */
+  tryPublish<T>(subject: string, data: T, options?: PublishOptions<T>): void {
+    this.out.tryPublish(subject, data, options?.serializer, options?.headers, this.sink?.channel(options?.metricsLabel ?? GENERIC_LABEL));
+  }
+
+  /** Resolves once the server has processed everything published before. Rejects at once while disconnected. */
+  async flush(): Promise<void> {
+    const nc = this.out.connection('flush');
+    if (!isTransportConnected(nc)) throw new NatsNotConnectedError(`Cannot flush while the client is ${this.state}: wait for 'reconnected'.`);
+    try {
+      await nc.flush();
+    } catch (error) {
+      throw operationError(error, 'flush', '*', this.secrets);
+    }
+  }
+
+  /**
+   * Subscribes (wildcards `*` and `>` allowed; `options.queue` for queue groups). Resolves once the server knows the
+   * subscription. A message that fails to decode is counted as `rejected` and emitted as `error` (handler not
+   * called); a handler that throws or rejects is emitted as `HandlerError`; the subscription keeps running. Past
+   * `maxInFlight` running handlers, messages are dropped, counted as `dropped` and reported as `NatsSlowConsumerError`.
+   */
+  async subscribe<T>(subject: string, handler: MessageHandler<T>, options?: SubscribeOptions<T>): Promise<Subscription> {
+    const serializer = options?.serializer ?? (JSON_SERIALIZER as Serializer<T>);
+    return this.listen('subscribe', subject, options, options?.max, (sub) => this.in.subscriber(sub, handler, serializer));
+  }
+
+  /** Stops a subscription (same as `subscription.unsubscribe()`). Safe twice. */
+  async unsubscribe(subscription: Subscription): Promise<void> {
+    await subscription.unsubscribe();
+  }
+
+  /**
+   * Answers requests on `subject` with the handler's return value. A request that fails to decode, a handler that
+   * throws, or a reply that fails to encode is answered with an error reply (`Nats-Service-Error` /
+   * `Nats-Service-Error-Code` headers, which the requester gets as `NatsRemoteError`) and emitted as `error`.
+   */
+  async reply<Req, Res>(subject: string, handler: ReplyHandler<Req, Res>, options?: ReplyOptions<Req, Res>): Promise<Subscription> {
+    const requestSerializer = options?.requestSerializer ?? (JSON_SERIALIZER as Serializer<Req>);
+    const responseSerializer = options?.responseSerializer ?? (JSON_SERIALIZER as Serializer<Res>);
+    return this.listen('reply', subject, options, undefined, (sub) => this.in.responder(sub, handler, requestSerializer, responseSerializer));
+  }
+
+  /** Validates, subscribes with the callback `makeCallback` builds, and resolves once the server knows the subscription. */
+  private async listen(
+    operation: string,
+    subject: string,
+    options: { queue?: string; maxInFlight?: number; metricsLabel?: string } | undefined,
+    max: number | undefined,
+    makeCallback: (sub: ManagedSubscription) => SubscriptionCallback,
+  ): Promise<Subscription> {
+    const nc = this.out.connection(operation);
+    assertSubscribeSubject(subject);
+    const queue = options?.queue;
+    if (queue !== undefined && (queue === '' || /[\s\p{Cc}]/u.test(queue))) {
+      throw new SubjectError(`Invalid queue group "${queue}" for "${subject}": use a non-empty name without white space or control characters.`, {
+        subject,
+      });
+    }
+    const maxInFlight = options?.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+    if (!(maxInFlight === Infinity || (Number.isInteger(maxInFlight) && maxInFlight >= 1))) {
+      throw new DistributedError('INVALID_ARGUMENT', `maxInFlight for "${subject}" must be an integer of at least 1 or Infinity, got ${maxInFlight}.`);
+    }
+    const sub = new ManagedSubscription(subject, (s) => this.subscriptions.delete(s), maxInFlight, options?.metricsLabel ?? GENERIC_LABEL);
+    sub.counts = this.sink?.channel(sub.label);
+    this.subscriptions.add(sub);
+    const natsSub = nc.subscribe(subject, { queue, max, callback: makeCallback(sub) });
+    sub.attach(natsSub);
+    // Forget subscriptions that end on their own (max reached, connection closed).
+    void natsSub.closed.then(() => this.subscriptions.delete(sub)).catch(() => undefined);
+    // Once the server has the subscription, messages published right after reach it. Skipped while disconnected.
+    if (isTransportConnected(nc)) await nc.flush().catch(() => undefined);
+    return sub;
+  }
+
+  /**
+   * Sends a request and resolves with the decoded reply. Rejects with `NatsTimeoutError`, `NatsNoRespondersError`,
+   * `NatsRemoteError` (the responder failed), `NatsNotConnectedError` (at once while the connection is down, or
+   * when it drops while waiting), `SubjectError` or the serializers' errors.
+   */
+  request<Req, Res>(subject: string, data: Req, options?: RequestOptions<Req, Res>): Promise<Res> {
+    const sink = this.sink;
+    if (sink === undefined) return this.sendRequest(subject, data, options);
+    // Metrics on: time the request from the call to its outcome, labelled ok or with the error's code.
+    const label = options?.metricsLabel ?? GENERIC_LABEL;
+    const start = performance.now();
+    const finish = (outcome: string): void => {
+      sink.requestFinished(label, (performance.now() - start) / 1000, outcome);
+    };
+    return this.sendRequest(subject, data, options).then(
+      (value) => {
+        finish('ok');
+        return value;
+      },
+      (error: unknown) => {
+        finish(error instanceof DistributedError ? error.code : 'ERROR');
+        throw error;
+      },
+    );
+  }
+
+  private sendRequest<Req, Res>(subject: string, data: Req, options: RequestOptions<Req, Res> | undefined): Promise<Res> {
+    const timeout = options?.timeout ?? this.requestTimeout;
+    let pending: ReturnType<NatsConnection['request']>;
+    try {
+      const nc = this.out.connection('send a request');
+      this.out.checkSubject(subject);
+      if (!isTransportConnected(nc)) {
+        throw new NatsNotConnectedError(
+          `Request on "${subject}" not sent: the client is ${this.state}. It fails at once instead of waiting for the timeout; retry after 'reconnected'.`,
+        );
+      }
+      if (!(timeout >= 1)) throw new DistributedError('INVALID_ARGUMENT', `Request timeout must be at least 1 ms, got ${timeout}.`);
+      const payload = this.out.encode(subject, data, options?.requestSerializer, options?.headers);
+      const headers = this.out.headers;
+      pending = nc.request(subject, payload, headers === undefined ? { timeout } : { timeout, headers });
+    } catch (error) {
+      return Promise.reject(requestError(error, subject, timeout, this.secrets));
+    }
+    const responseSerializer = options?.responseSerializer ?? (JSON_SERIALIZER as Serializer<Res>);
+    return this.inflight.track(subject, timeout, pending, (msg) => this.in.decodeResponse(msg, subject, responseSerializer));
+  }
+}

@@ -1,0 +1,221 @@
+/**
+ * The inbound half of NatsClient: decoding (and decompressing) messages, calling subscription and reply handlers,
+ * containing their failures, answering requests with results or error replies, and tracking handlers that are still
+ * running so `disconnect()` can let them finish.
+ */
+import type { Msg, MsgHdrs, NatsError } from 'nats';
+import { DistributedError, HandlerError, NatsSlowConsumerError, describe } from '../base/errors.js';
+import type { Logger } from '../base/logger.js';
+import { operationError, scrubSecrets } from './errors.js';
+import { ManagedSubscription, inboundError, messageContext, remoteErrorOf, respondWithError } from './messages.js';
+import { decompressPayload, isCompressed } from './compression.js';
+import type { Serializer } from './serializers.js';
+import type { MessageHandler, ReplyHandler } from './types.js';
+
+/** Marker for "no value": a decoded payload may legitimately be undefined. */
+const NOTHING: unique symbol = Symbol('nothing');
+
+/** A nats.js subscription callback. */
+export type SubscriptionCallback = (err: NatsError | null, msg: Msg) => void;
+
+/** What the inbound side needs from its client. */
+export interface InboundHost {
+  /** Logs, remembers and emits an error nobody awaits. */
+  report(error: DistributedError): void;
+  /** Encodes a reply like a publish (compression included); headers land in `headers()`. */
+  encode<T>(subject: string, data: T, serializer: Serializer<T>): Uint8Array;
+  /** Headers of the payload `encode` just returned. */
+  encodedHeaders(): MsgHdrs | undefined;
+  secrets(): readonly string[];
+  logger(): Logger;
+}
+
+const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
+  typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+
+/** Message dispatch for one NatsClient. */
+export class Inbound {
+  private running = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly host: InboundHost) {}
+
+  /** The nats.js callback of a subscription: decode, count, call the handler, contain its failure. */
+  subscriber<T>(sub: ManagedSubscription, handler: MessageHandler<T>, serializer: Serializer<T>): SubscriptionCallback {
+    return (err, msg) => {
+      if (err !== null) {
+        this.host.report(operationError(err, 'receive', sub.subject, this.host.secrets()));
+        return;
+      }
+      if (sub.inFlight >= sub.maxInFlight) {
+        this.drop(sub, msg, false);
+        return;
+      }
+      const data = this.decode(sub, msg, serializer, false);
+      if (data === NOTHING) return;
+      try {
+        const result = handler(data, messageContext(msg));
+        if (isPromiseLike(result)) this.track(result, msg.subject, sub);
+      } catch (error) {
+        this.host.report(new HandlerError(msg.subject, error));
+      }
+    };
+  }
+
+  /** The nats.js callback of a reply subscription: decode, call the handler, answer with its result or an error reply. */
+  responder<Req, Res>(
+    sub: ManagedSubscription,
+    handler: ReplyHandler<Req, Res>,
+    requestSerializer: Serializer<Req>,
+    responseSerializer: Serializer<Res>,
+  ): SubscriptionCallback {
+    return (err, msg) => {
+      if (err !== null) {
+        this.host.report(operationError(err, 'receive', sub.subject, this.host.secrets()));
+        return;
+      }
+      if (sub.inFlight >= sub.maxInFlight) {
+        this.drop(sub, msg, true);
+        return;
+      }
+      const data = this.decode(sub, msg, requestSerializer, true);
+      if (data === NOTHING) return;
+      let result: Res | Promise<Res>;
+      try {
+        result = handler(data, messageContext(msg));
+      } catch (error) {
+        this.failReply(msg, error);
+        return;
+      }
+      if (!isPromiseLike(result)) {
+        this.sendReply(msg, result, responseSerializer);
+        return;
+      }
+      this.running += 1;
+      sub.inFlight += 1;
+      Promise.resolve(result)
+        .then(
+          (value) => {
+            this.sendReply(msg, value, responseSerializer);
+          },
+          (error: unknown) => {
+            this.failReply(msg, error);
+          },
+        )
+        .finally(() => {
+          this.done(sub);
+        })
+        .catch((error: unknown) => {
+          this.host.logger().error({ subject: msg.subject, error: describe(error) }, 'Answering a request failed');
+        });
+    };
+  }
+
+  /** Resolves once no asynchronous handler is running. */
+  idle(): Promise<void> {
+    if (this.running === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Decodes a reply to a request on `subject`: a remote error becomes `NatsRemoteError`, compression is undone. */
+  decodeResponse<Res>(msg: Msg, subject: string, serializer: Serializer<Res>): Res {
+    const remote = remoteErrorOf(msg, subject);
+    if (remote !== undefined) throw remote;
+    try {
+      const bytes = isCompressed(msg.headers) ? decompressPayload(msg.data, subject) : msg.data;
+      return serializer.decode(bytes, subject);
+    } catch (error) {
+      throw inboundError(error, subject, msg.data.byteLength);
+    }
+  }
+
+  /** Decompresses and decodes; on failure counts, reports (and answers a request with an error), returns NOTHING. */
+  private decode<T>(sub: ManagedSubscription, msg: Msg, serializer: Serializer<T>, isRequest: boolean): T | typeof NOTHING {
+    const bytes = msg.data;
+    try {
+      const data = serializer.decode(isCompressed(msg.headers) ? decompressPayload(bytes, msg.subject) : bytes, msg.subject);
+      sub.received += 1;
+      const counts = sub.counts;
+      if (counts !== undefined) counts.received += 1;
+      return data;
+    } catch (error) {
+      sub.rejected += 1;
+      const counts = sub.counts;
+      if (counts !== undefined) counts.rejected += 1;
+      const failure = inboundError(error, msg.subject, bytes.byteLength);
+      this.host.report(failure);
+      if (isRequest) this.respondError(msg, failure.code, failure.message);
+      return NOTHING;
+    }
+  }
+
+  private sendReply<Res>(msg: Msg, value: Res, serializer: Serializer<Res>): void {
+    const subject = msg.subject;
+    try {
+      const payload = this.host.encode(subject, value, serializer);
+      const headers = this.host.encodedHeaders();
+      if (!msg.respond(payload, headers === undefined ? undefined : { headers })) {
+        this.host.logger().debug({ subject }, 'A reply handler ran for a message without a reply subject; nothing to answer');
+      }
+    } catch (error) {
+      const failure = error instanceof DistributedError ? error : operationError(error, 'reply', subject, this.host.secrets());
+      this.host.report(failure);
+      this.respondError(msg, failure.code, failure.message);
+    }
+  }
+
+  private failReply(msg: Msg, error: unknown): void {
+    this.host.report(new HandlerError(msg.subject, error));
+    const code = error instanceof DistributedError ? error.code : 'HANDLER_ERROR';
+    this.respondError(msg, code, scrubSecrets(describe(error), this.host.secrets()));
+  }
+
+  private respondError(msg: Msg, code: string, message: string): void {
+    try {
+      respondWithError(msg, code, message);
+    } catch (error) {
+      this.host.logger().warn({ subject: msg.subject, error: describe(error) }, 'Could not send an error reply');
+    }
+  }
+
+  private track(result: PromiseLike<unknown>, subject: string, sub: ManagedSubscription): void {
+    this.running += 1;
+    sub.inFlight += 1;
+    void result.then(
+      () => {
+        this.done(sub);
+      },
+      (error: unknown) => {
+        this.done(sub);
+        this.host.report(new HandlerError(subject, error));
+      },
+    );
+  }
+
+  /** A message that arrived while `maxInFlight` handlers run: counted, a request answered with an error, reported once per episode. */
+  private drop(sub: ManagedSubscription, msg: Msg, isRequest: boolean): void {
+    sub.dropped += 1;
+    const counts = sub.counts;
+    if (counts !== undefined) counts.dropped += 1;
+    if (isRequest) {
+      this.respondError(msg, 'NATS_SLOW_CONSUMER', `The responder on "${msg.subject}" is busy (${sub.maxInFlight} requests in progress); retry later.`);
+    }
+    if (sub.dropping) return;
+    sub.dropping = true;
+    this.host.report(new NatsSlowConsumerError(msg.subject, sub.subject, sub.maxInFlight));
+  }
+
+  private done(sub: ManagedSubscription): void {
+    sub.inFlight -= 1;
+    // Hysteresis: the episode ends once half the slots are free, so a sustained overload is one report, not one per message.
+    if (sub.dropping && sub.inFlight <= sub.maxInFlight / 2) {
+      sub.dropping = false;
+      this.host.logger().warn({ subscription: sub.subject, dropped: sub.dropped }, 'A slow subscription caught up; it dropped messages while behind');
+    }
+    this.running -= 1;
+    if (this.running > 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

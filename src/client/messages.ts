@@ -1,0 +1,112 @@
+/**
+ * Message-level helpers of NatsClient: headers, handler contexts, error replies in the NATS micro convention, and
+ * the Subscription handle.
+ */
+import { headers as natsHeaders, type Msg, type MsgHdrs, type Subscription as NatsSubscription } from 'nats';
+import { MessageDecodeError, NatsRemoteError, ValidationError, describe } from '../base/errors.js';
+import { GENERIC_LABEL, type ChannelCounts } from './metrics-sink.js';
+import type { MessageContext, Subscription } from './types.js';
+
+/** NATS micro convention: the error description of a failed request. */
+export const SERVICE_ERROR_HEADER = 'Nats-Service-Error';
+/** NATS micro convention: the error code of a failed request. */
+export const SERVICE_ERROR_CODE_HEADER = 'Nats-Service-Error-Code';
+
+const EMPTY = new Uint8Array(0);
+const MAX_HEADER_VALUE = 2000;
+
+/** nats.js headers from a plain record. */
+export function toNatsHeaders(record: Readonly<Record<string, string>>): MsgHdrs {
+  const h = natsHeaders();
+  for (const [key, value] of Object.entries(record)) h.set(key, headerValue(value));
+  return h;
+}
+
+/** A header value on one line and of bounded length (header values cannot hold CR/LF). */
+export function headerValue(text: string): string {
+  const line = text.replace(/[\r\n]+/g, ' ');
+  return line.length > MAX_HEADER_VALUE ? `${line.slice(0, MAX_HEADER_VALUE - 3)}...` : line;
+}
+
+/** The handler's view of a message. Plain own properties, so callers may spread it. */
+export function messageContext(msg: Msg): MessageContext {
+  const h = msg.headers;
+  const reply = msg.reply;
+  const context: MessageContext = { subject: msg.subject };
+  if (h !== undefined) context.headers = new Map(h);
+  if (reply !== undefined && reply !== '') context.reply = reply;
+  return context;
+}
+
+/** Answers a request with an error: empty payload, code and message in the NATS micro headers. False when there is nobody to answer. */
+export function respondWithError(msg: Msg, code: string, message: string): boolean {
+  const h = natsHeaders();
+  h.set(SERVICE_ERROR_HEADER, headerValue(message));
+  h.set(SERVICE_ERROR_CODE_HEADER, headerValue(code));
+  return msg.respond(EMPTY, { headers: h });
+}
+
+/** The remote error carried by a reply, or undefined for a normal reply. */
+export function remoteErrorOf(msg: Msg, subject: string): NatsRemoteError | undefined {
+  const h = msg.headers;
+  if (!h?.has(SERVICE_ERROR_HEADER)) return undefined;
+  const code = h.get(SERVICE_ERROR_CODE_HEADER);
+  return new NatsRemoteError(subject, code === '' ? 'UNKNOWN' : code, h.get(SERVICE_ERROR_HEADER));
+}
+
+/** Any decode failure as an error that names the subject: our own errors pass through, others become MessageDecodeError. */
+export function inboundError(error: unknown, subject: string, size: number): MessageDecodeError | ValidationError {
+  if (error instanceof MessageDecodeError || error instanceof ValidationError) return error;
+  return new MessageDecodeError(subject, size, `the serializer failed: ${describe(error)}`, { cause: error });
+}
+
+/** The Subscription handle returned by `subscribe()` and `reply()`. */
+export class ManagedSubscription implements Subscription {
+  received = 0;
+  rejected = 0;
+  dropped = 0;
+  /** Handlers of this subscription still running (async ones). */
+  inFlight = 0;
+  /** True from the first drop until the handlers catch up: one slow-consumer report per episode. */
+  dropping = false;
+  /** The metrics record of `label`, when the client reports metrics. */
+  counts: ChannelCounts | undefined;
+  private natsSub: NatsSubscription | undefined;
+  private closed = false;
+
+  constructor(
+    readonly subject: string,
+    private readonly onClose: (sub: ManagedSubscription) => void,
+    /** Past this many running handlers, messages are dropped. */
+    readonly maxInFlight = Infinity,
+    /** Metrics label. */
+    readonly label = GENERIC_LABEL,
+  ) {}
+
+  /** Binds the nats.js subscription (created after this handle, because its callback refers to the handle). */
+  attach(natsSub: NatsSubscription): void {
+    this.natsSub = natsSub;
+  }
+
+  /** The underlying nats.js subscription, for draining. */
+  get inner(): NatsSubscription | undefined {
+    return this.natsSub;
+  }
+
+  unsubscribe(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      try {
+        this.natsSub?.unsubscribe();
+      } catch {
+        // Already closed with its connection: nothing left to stop.
+      }
+      this.onClose(this);
+    }
+    return Promise.resolve();
+  }
+
+  isClosed(): boolean {
+    return this.closed || this.natsSub?.isClosed() === true;
+  }
+}

@@ -1,0 +1,226 @@
+/**
+ * NatsClient options: defaults, checks, and translation into nats.js connection options and embedded-server options.
+ */
+import { isIP } from 'node:net';
+import { checkServerIdentity, type PeerCertificate } from 'node:tls';
+import type { ConnectionOptions, TlsOptions as NatsTlsOptions } from 'nats';
+import { ConfigValidationError, type ConfigProblem } from '../base/errors.js';
+import type { EmbeddedServerOptions } from '../server/index.js';
+import type { NatsClientOptions, TlsOptions } from './types.js';
+
+/** Defaults of the optional numeric and boolean options. */
+export const CLIENT_DEFAULTS = {
+  reconnect: true,
+  maxReconnectAttempts: 10,
+  reconnectTimeWait: 2000,
+  reconnectMaxWait: 30_000,
+  connectTimeout: 5000,
+  requestTimeout: 5000,
+  maxPendingBytes: 8 * 1024 * 1024,
+  drainTimeout: 10_000,
+  embeddedPort: 4222,
+} as const;
+
+/** Options after defaults and checks. */
+export interface ResolvedClientOptions {
+  mode: 'embedded' | 'external';
+  /** External mode: the server URLs. Embedded mode: empty until the server runs. */
+  servers: readonly string[];
+  reconnect: boolean;
+  maxReconnectAttempts: number;
+  reconnectTimeWait: number;
+  reconnectMaxWait: number;
+  connectTimeout: number;
+  requestTimeout: number;
+  maxPendingBytes: number;
+  /** Undefined: compression off. */
+  compressThreshold: number | undefined;
+  drainTimeout: number;
+}
+
+/** Fills in defaults and checks every option; throws {@link ConfigValidationError} listing all problems at once. */
+export function resolveClientOptions(options: NatsClientOptions): ResolvedClientOptions {
+  const problems: ConfigProblem[] = [];
+  const problem = (path: string, expected: string, found: unknown): void => {
+    problems.push({ file: '<inline>', path, expected, found: typeof found === 'string' ? JSON.stringify(found) : String(found) });
+  };
+  const mode = (options as Partial<NatsClientOptions>).mode;
+  if (mode !== 'embedded' && mode !== 'external') problem('mode', '"embedded" or "external"', mode);
+
+  const servers = options.servers !== undefined ? [...options.servers] : options.serverUrl !== undefined ? [options.serverUrl] : [];
+  if (mode === 'external') {
+    if (servers.length === 0) problem('serverUrl', 'a server URL such as "nats://127.0.0.1:4222" (or a servers list) in external mode', 'nothing');
+    servers.forEach((url, i) => {
+      if (typeof url !== 'string' || url.trim() === '') problem(options.servers === undefined ? 'serverUrl' : `servers[${i}]`, 'a non-empty URL', url);
+    });
+  }
+  if ((options.user === undefined) !== (options.password === undefined)) {
+    problem(options.user === undefined ? 'user' : 'password', 'user and password given together', 'only one of them');
+  }
+  if (options.token !== undefined && options.user !== undefined) problem('token', 'either token or user/password, not both', 'both');
+
+  const number = (path: keyof NatsClientOptions, fallback: number, min: number, integer = false): number => {
+    const value = options[path] as unknown;
+    if (value === undefined) return fallback;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
+      problem(path, `${integer ? 'an integer' : 'a number'} >= ${min}`, value);
+      return fallback;
+    }
+    return value;
+  };
+  const resolved: ResolvedClientOptions = {
+    mode: mode === 'embedded' ? 'embedded' : 'external',
+    servers: mode === 'external' ? servers : [],
+    reconnect: options.reconnect ?? CLIENT_DEFAULTS.reconnect,
+    maxReconnectAttempts: number('maxReconnectAttempts', CLIENT_DEFAULTS.maxReconnectAttempts, -1, true),
+    reconnectTimeWait: number('reconnectTimeWait', CLIENT_DEFAULTS.reconnectTimeWait, 0),
+    reconnectMaxWait: number('reconnectMaxWait', CLIENT_DEFAULTS.reconnectMaxWait, 0),
+    connectTimeout: number('connectTimeout', CLIENT_DEFAULTS.connectTimeout, 1),
+    requestTimeout: number('requestTimeout', CLIENT_DEFAULTS.requestTimeout, 1),
+    maxPendingBytes: number('maxPendingBytes', CLIENT_DEFAULTS.maxPendingBytes, 1),
+    compressThreshold: options.compressThreshold === undefined ? undefined : number('compressThreshold', 0, 0),
+    drainTimeout: number('drainTimeout', CLIENT_DEFAULTS.drainTimeout, 0),
+  };
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  return resolved;
+}
+
+/** Strings that must never appear in a log line, message or status: password, token and credentials inside URLs. */
+export function collectSecrets(options: NatsClientOptions): string[] {
+  const secrets: string[] = [];
+  if (options.password !== undefined && options.password !== '') secrets.push(options.password);
+  if (options.token !== undefined && options.token !== '') secrets.push(options.token);
+  const auth = options.embedded?.auth;
+  if (auth !== undefined) secrets.push('token' in auth ? auth.token : auth.password);
+  for (const url of [options.serverUrl, ...(options.servers ?? [])]) {
+    if (typeof url !== 'string') continue;
+    const found = splitUrlCredentials(url);
+    const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^@/]*)@/i.exec(url)?.[1];
+    // Both the raw (percent-encoded) and the decoded form could end up in a message.
+    for (const secret of [found.password, found.token, userinfo?.includes(':') ? userinfo.slice(userinfo.indexOf(':') + 1) : userinfo]) {
+      if (secret !== undefined && secret !== '') secrets.push(secret);
+    }
+  }
+  // Longest first, so scrubbing a secret that contains another never leaves a fragment behind.
+  return [...new Set(secrets)].sort((a, b) => b.length - a.length);
+}
+
+/** Options for the embedded server: port from `embeddedPort` ?? `embedded.port` ?? 4222, and the client's credentials as its `auth`. */
+export function embeddedServerOptions(options: NatsClientOptions): EmbeddedServerOptions {
+  const port = options.embeddedPort ?? options.embedded?.port ?? CLIENT_DEFAULTS.embeddedPort;
+  let auth = options.embedded?.auth;
+  if (auth === undefined && options.user !== undefined && options.password !== undefined) auth = { user: options.user, password: options.password };
+  if (auth === undefined && options.token !== undefined) auth = { token: options.token };
+  return { ...options.embedded, port, ...(auth === undefined ? {} : { auth }) };
+}
+
+const isPem = (value: string): boolean => value.includes('-----BEGIN');
+
+/** TLS options for nats.js, plus the Node TLS hook nats.js passes through to `tls.connect`. */
+export type ClientTlsOptions = NatsTlsOptions & { checkServerIdentity?: (host: string, cert: PeerCertificate) => Error | undefined };
+
+/**
+ * TLS material for nats.js: PEM text is passed as is, anything else is taken as a file path.
+ *
+ * nats.js v2 sets no TLS server name when a URL holds an IP address, so Node checks the certificate against
+ * "localhost". With `serverHosts`, a certificate valid for one of those IP addresses is accepted instead (the CA
+ * chain is still verified); host names are checked as usual.
+ */
+export function natsTlsOptions(tls: TlsOptions, serverHosts: readonly string[] = []): ClientTlsOptions {
+  const out: ClientTlsOptions = {};
+  if (tls.ca !== undefined) {
+    if (isPem(tls.ca)) out.ca = tls.ca;
+    else out.caFile = tls.ca;
+  }
+  if (tls.cert !== undefined) {
+    if (isPem(tls.cert)) out.cert = tls.cert;
+    else out.certFile = tls.cert;
+  }
+  if (tls.key !== undefined) {
+    if (isPem(tls.key)) out.key = tls.key;
+    else out.keyFile = tls.key;
+  }
+  const ips = serverHosts.filter((host) => isIP(host) !== 0);
+  if (ips.length > 0) {
+    out.checkServerIdentity = (host, cert) => {
+      if (host === 'localhost' && ips.some((ip) => checkServerIdentity(ip, cert) === undefined)) return undefined;
+      return checkServerIdentity(host, cert);
+    };
+  }
+  return out;
+}
+
+/** The host part of a server URL (`nats://h:1`, `h:1`, `[::1]:1`), without brackets; undefined if it cannot be read. */
+export function hostOf(url: string): string | undefined {
+  try {
+    const parsed = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `nats://${url}`);
+    return parsed.hostname.replace(/^\[(.*)\]$/, '$1');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Credentials found in a server URL, and the URL without them (nats.js v2 ignores URL credentials). */
+export interface UrlCredentials {
+  url: string;
+  user?: string;
+  password?: string;
+  token?: string;
+}
+
+/** Splits `nats://user:pass@host` / `nats://token@host` into the bare URL and the (percent-decoded) credentials. */
+export function splitUrlCredentials(url: string): UrlCredentials {
+  const match = /^([a-z][a-z0-9+.-]*:\/\/)([^@/]*)@(.*)$/i.exec(url);
+  if (match === null) return { url };
+  const [, scheme = '', userinfo = '', rest = ''] = match;
+  const decode = (text: string): string => {
+    try {
+      return decodeURIComponent(text);
+    } catch {
+      return text;
+    }
+  };
+  const colon = userinfo.indexOf(':');
+  const bare = `${scheme}${rest}`;
+  if (colon === -1) return userinfo === '' ? { url: bare } : { url: bare, token: decode(userinfo) };
+  return { url: bare, user: decode(userinfo.slice(0, colon)), password: decode(userinfo.slice(colon + 1)) };
+}
+
+/**
+ * The nats.js connection options for `servers`. Reconnect waits come from `reconnectDelayHandler`. Credentials
+ * given inside server URLs are moved into the options (explicit options win), so nats.js never sees them in a URL.
+ */
+export function natsConnectionOptions(
+  options: NatsClientOptions,
+  resolved: ResolvedClientOptions,
+  servers: readonly string[],
+  reconnectDelayHandler: () => number,
+): ConnectionOptions {
+  const split = servers.map(splitUrlCredentials);
+  const fromUrl = split.find((s) => s.user !== undefined || s.token !== undefined);
+  const natsOptions: ConnectionOptions = {
+    servers: split.map((s) => s.url),
+    reconnect: resolved.reconnect,
+    maxReconnectAttempts: resolved.maxReconnectAttempts,
+    reconnectTimeWait: resolved.reconnectTimeWait,
+    reconnectDelayHandler,
+    timeout: resolved.connectTimeout,
+    // Fail the first connect instead of retrying forever; reconnects after that follow the policy above.
+    waitOnFirstConnect: false,
+    // nats.js otherwise allocates an Error per request to improve stack traces: measurable on the hot path.
+    noAsyncTraces: true,
+  };
+  const explicitAuth = options.user !== undefined || options.token !== undefined;
+  const user = explicitAuth ? options.user : fromUrl?.user;
+  const password = explicitAuth ? options.password : fromUrl?.password;
+  const token = explicitAuth ? options.token : fromUrl?.token;
+  if (options.name !== undefined) natsOptions.name = options.name;
+  if (user !== undefined) natsOptions.user = user;
+  if (password !== undefined) natsOptions.pass = password;
+  if (token !== undefined) natsOptions.token = token;
+  if (options.tls !== undefined) {
+    const hosts = split.map((s) => hostOf(s.url)).filter((h): h is string => h !== undefined);
+    natsOptions.tls = natsTlsOptions(options.tls, hosts);
+  }
+  return natsOptions;
+}

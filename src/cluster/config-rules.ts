@@ -1,0 +1,93 @@
+/**
+ * Cross-field rules of the cluster configuration: what one key's value means for another's, which a JSON Schema
+ * cannot say well. Each returns findings pointing at the key to change.
+ *
+ * Controller settings are used only in controller and dual mode, worker settings only in worker and dual mode.
+ * A section for the other role is not an error (one file can serve several nodes); it is simply not used, and
+ * its ports do not count as taken.
+ */
+import type { ConfigRule, RuleFinding } from '../config/loader.js';
+import type { ClusterConfigShape } from './config-shape.js';
+
+type Rule = ConfigRule<ClusterConfigShape>;
+
+/** External NATS needs somewhere to connect: `server_url` or a non-empty `servers` list. */
+export const externalNeedsServer: Rule = ({ cluster }) => {
+  const { nats } = cluster;
+  if (nats.mode !== 'external') return [];
+  if (typeof nats.server_url === 'string' || (nats.servers?.length ?? 0) > 0) return [];
+  return [
+    {
+      path: ['cluster', 'nats', 'server_url'],
+      expected: 'a NATS server URL such as nats://10.0.0.5:4222 (nats.mode is external; or list the cluster under nats.servers)',
+      found: 'no such key',
+      target: 'key',
+      showsValue: false,
+    },
+  ];
+};
+
+/** A worker may miss a heartbeat or two before it is offline, so the timeout must exceed the interval. */
+export const offlineAfterHeartbeat: Rule = ({ cluster }) => {
+  const { heartbeat_interval_ms: interval, offline_timeout_ms: timeout } = cluster.discovery;
+  if (timeout > interval) return [];
+  return [
+    {
+      path: ['cluster', 'discovery', 'offline_timeout_ms'],
+      expected: `a value greater than cluster.discovery.heartbeat_interval_ms (${interval})`,
+      found: String(timeout),
+    },
+  ];
+};
+
+/** Two servers of one node cannot listen on one port: controller, dashboard, worker and embedded NATS. */
+export const distinctPorts: Rule = ({ cluster }) => {
+  const listening: { path: string[]; port: number }[] = [];
+  if (cluster.mode !== 'worker') {
+    listening.push({ path: ['cluster', 'controller', 'port'], port: cluster.controller.port });
+    listening.push({ path: ['cluster', 'controller', 'dashboard_port'], port: cluster.controller.dashboard_port });
+  }
+  if (cluster.mode !== 'controller') listening.push({ path: ['cluster', 'worker', 'port'], port: cluster.worker.port });
+  if (cluster.nats.mode === 'embedded') {
+    listening.push({ path: ['cluster', 'nats', 'embedded', 'port'], port: cluster.nats.embedded.port });
+    listening.push({ path: ['cluster', 'nats', 'embedded', 'http_port'], port: cluster.nats.embedded.http_port });
+  }
+  const findings: RuleFinding[] = [];
+  listening.forEach((entry, index) => {
+    const holder = listening.slice(0, index).find((earlier) => earlier.port === entry.port);
+    if (holder === undefined) return;
+    findings.push({
+      path: entry.path,
+      expected: `a port not already used by ${holder.path.join('.')} (${holder.port}) in ${cluster.mode} mode`,
+      found: String(entry.port),
+    });
+  });
+  return findings;
+};
+
+/** User and password only work together. */
+export const userWithPassword: Rule = ({ cluster }) => {
+  const { user, password } = cluster.nats;
+  const hasUser = (user ?? null) !== null;
+  const hasPassword = (password ?? null) !== null;
+  if (hasUser === hasPassword) return [];
+  return [
+    hasUser
+      ? { path: ['cluster', 'nats', 'password'], expected: 'a password (nats.user is set)', found: 'no password', target: 'key', showsValue: false }
+      : { path: ['cluster', 'nats', 'user'], expected: 'a user name (nats.password is set)', found: 'no user', target: 'key', showsValue: false },
+  ];
+};
+
+/** A client certificate is useless without its key, and the other way round. */
+export const certWithKey: Rule = ({ cluster }) => {
+  const tls = cluster.nats.tls;
+  if (tls === undefined || (tls.cert === undefined) === (tls.key === undefined)) return [];
+  return [
+    tls.cert === undefined
+      ? { path: ['cluster', 'nats', 'tls', 'cert'], expected: 'a client certificate (nats.tls.key is set)', found: 'no cert', target: 'key', showsValue: false }
+      : { path: ['cluster', 'nats', 'tls', 'key'], expected: 'a client key (nats.tls.cert is set)', found: 'no key', target: 'key', showsValue: false },
+  ];
+};
+
+/** Every cross-field rule of the cluster configuration, in the order they are checked. */
+export const clusterRules: readonly Rule[] = [externalNeedsServer, offlineAfterHeartbeat, distinctPorts, userWithPassword, certWithKey];

@@ -1,0 +1,223 @@
+/**
+ * The runtime behind generated `channels`: one call per AsyncAPI channel turns its address, parameter schemas and
+ * message schemas into subject builders/parsers and validated, typed publish/subscribe/request/reply functions.
+ * It knows nothing of any particular contract, so code generated from any spec runs on it.
+ */
+import type { z } from 'zod';
+import { compileSubjectTemplate } from '../base/subjects.js';
+import { toValidationIssues, validatingJsonSerializer } from './typed-serializer.js';
+import type { Serializer } from '../client/serializers.js';
+import type {
+  MessageContext,
+  MessageHandler,
+  PublishOptions,
+  ReplyOptions,
+  RequestOptions,
+  SubscribeOptions,
+  Subscription,
+} from '../client/types.js';
+
+/** Subjects a parameterised channel remembers (cleared when full, so memory stays bounded). */
+const MAX_BUILT_SUBJECTS = 1024;
+
+/** What a channel needs from a client. `NatsClient` satisfies it. */
+export interface ChannelTransport {
+  publish<T>(subject: string, data: T, options?: PublishOptions<T>): Promise<void>;
+  subscribe<T>(subject: string, handler: MessageHandler<T>, options?: SubscribeOptions<T>): Promise<Subscription>;
+  request<Req, Res>(subject: string, data: Req, options?: RequestOptions<Req, Res>): Promise<Res>;
+  reply<Req, Res>(subject: string, handler: (data: Req, context: MessageContext) => Res | Promise<Res>, options?: ReplyOptions<Req, Res>): Promise<Subscription>;
+}
+
+/** Parameter schemas of a channel, one per `{name}` in its address. */
+export type ParameterSchemas = Record<string, z.ZodType<string>>;
+
+/** Concrete parameter values of a channel. */
+export type ParameterValues<PS extends ParameterSchemas> = { readonly [K in keyof PS]: string };
+
+/** Parameters first for channels that have them; nothing for channels that have none. */
+type WithParams<PS extends ParameterSchemas, Rest extends unknown[]> = [keyof PS] extends [never] ? Rest : [params: ParameterValues<PS>, ...Rest];
+
+/** What a typed handler learns besides the payload: the subject and its parsed parameters. */
+export interface ChannelMessageContext<PS extends ParameterSchemas> extends MessageContext {
+  params: ParameterValues<PS>;
+}
+
+/** A typed subscription handler. */
+export type ChannelHandler<T, PS extends ParameterSchemas> = (payload: T, context: ChannelMessageContext<PS>) => void | Promise<void>;
+
+/** A typed reply handler: its return value (validated) is the reply. */
+export type ChannelReplyHandler<T, R, PS extends ParameterSchemas> = (payload: T, context: ChannelMessageContext<PS>) => R | Promise<R>;
+
+/** Declaration of a channel, as generated code writes it. */
+export interface ChannelSpec<PS extends ParameterSchemas, T, R> {
+  /** Channel id in the contract, e.g. `workerInference`. */
+  id: string;
+  /** Address template, e.g. `worker.{workerId}.inference`. */
+  address: string;
+  description?: string;
+  parameters: PS;
+  message: { name: string; schema: z.ZodType<T> };
+  reply?: { name: string; schema: z.ZodType<R> };
+}
+
+/** A channel without a declared reply: publish and subscribe. */
+export interface Channel<PS extends ParameterSchemas, T> {
+  readonly id: string;
+  /** The address template from the contract. */
+  readonly address: string;
+  readonly description: string | undefined;
+  readonly messageName: string;
+  /** The payload schema (Zod). */
+  readonly schema: z.ZodType<T>;
+  /** The validating serializer used on the wire, for callers of the generic client API. */
+  readonly serializer: Serializer<T>;
+  /** Builds the concrete subject. Throws `SubjectError` for a value that is not one safe token or breaks its schema. */
+  subject(...params: WithParams<PS, []>): string;
+  /** Anchored, exact: the parameters of a subject on this channel, or undefined. */
+  parse(subject: string): ParameterValues<PS> | undefined;
+  /** Validates, then publishes. Rejects with `ValidationError` (nothing sent) or `SubjectError`. */
+  publish(client: ChannelTransport, ...args: WithParams<PS, [payload: T, options?: Omit<PublishOptions<T>, 'serializer'>]>): Promise<void>;
+  /**
+   * Subscribes. A parameter value of `'*'` subscribes to every value of it; the handler gets the parsed parameters.
+   * Invalid messages never reach the handler: they are counted on the subscription and emitted as client `error`s.
+   */
+  subscribe(
+    client: ChannelTransport,
+    ...args: WithParams<PS, [handler: ChannelHandler<T, PS>, options?: Omit<SubscribeOptions<T>, 'serializer'>]>
+  ): Promise<Subscription>;
+}
+
+/** A channel whose operation declares a reply: adds request and reply. */
+export interface RequestReplyChannel<PS extends ParameterSchemas, T, R> extends Channel<PS, T> {
+  readonly replyName: string;
+  readonly replySchema: z.ZodType<R>;
+  /** Sends a validated request and resolves with the validated reply. */
+  request(
+    client: ChannelTransport,
+    ...args: WithParams<PS, [payload: T, options?: { timeout?: number; headers?: Record<string, string> }]>
+  ): Promise<R>;
+  /** Answers requests; the handler's return value is validated before it is sent. `'*'` parameters serve every value. */
+  reply(client: ChannelTransport, ...args: WithParams<PS, [handler: ChannelReplyHandler<T, R, PS>, options?: { queue?: string }]>): Promise<Subscription>;
+}
+
+/** Declares a channel with a reply. */
+export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSpec<PS, T, R> & { reply: { name: string; schema: z.ZodType<R> } }): RequestReplyChannel<PS, T, R>;
+/** Declares a channel without a reply. */
+export function defineChannel<PS extends ParameterSchemas, T>(spec: ChannelSpec<PS, T, never> & { reply?: undefined }): Channel<PS, T>;
+export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSpec<PS, T, R>): Channel<PS, T> | RequestReplyChannel<PS, T, R> {
+  type Params = ParameterValues<PS>;
+  const paramSchemas = spec.parameters as Record<string, z.ZodType<string>>;
+  const template = compileSubjectTemplate<string>(spec.address, (param, value) => {
+    const schema = paramSchemas[param];
+    if (schema === undefined) return `the contract declares no schema for it`;
+    const result = schema.safeParse(value);
+    return result.success ? undefined : toValidationIssues(result.error).map((i) => i.message).join('; ');
+  });
+  const hasParams = template.parameters.length > 0;
+  const serializer = validatingJsonSerializer(spec.message.name, spec.message.schema);
+  // Metrics count per channel id: bounded, unlike the concrete subjects of parameterised channels.
+  const metricsLabel = spec.id;
+  const publishOptions: PublishOptions<T> = { serializer, metricsLabel };
+
+  /** Splits `[params?, ...rest]` according to whether the channel has parameters. */
+  const split = (args: readonly unknown[]): { params: Params; rest: unknown[] } =>
+    hasParams ? { params: args[0] as Params, rest: args.slice(1) } : { params: {} as Params, rest: [...args] };
+
+  // Hot path: the subject of a channel without parameters never changes, and a parameterised channel sees the
+  // same few values again and again (one per worker): remember subjects already built and checked.
+  const NO_PARAMS = Object.freeze({}) as Params;
+  const fixedSubject = hasParams ? '' : template.build(NO_PARAMS);
+  const single = template.parameters.length === 1 ? (template.parameters[0] as string) : undefined;
+  const built = new Map<string, string>();
+  const subjectFor = (params: Params | undefined): string => {
+    if (!hasParams) return fixedSubject;
+    const value = single === undefined ? undefined : (params as Record<string, unknown> | undefined)?.[single];
+    // Anything else (a missing object or value, a number from untyped callers) gets the template's own error.
+    if (typeof value !== 'string') return template.build(params ?? NO_PARAMS);
+    let subject = built.get(value);
+    if (subject === undefined) {
+      subject = template.build(params as Params);
+      if (built.size >= MAX_BUILT_SUBJECTS) built.clear();
+      built.set(value, subject);
+    }
+    return subject;
+  };
+
+  /**
+   * Adds the parameters to the handler's context (a fresh object per message, so it is extended in place). A
+   * concrete subscription subject fixes them once; only wildcard subscriptions parse each message's subject.
+   */
+  const contextMaker = (params: Params): ((context: MessageContext) => ChannelMessageContext<PS>) => {
+    const wildcard = hasParams && template.parameters.some((name) => (params as Record<string, unknown>)[name] === '*');
+    const fixed = hasParams
+      ? (Object.freeze(Object.fromEntries(template.parameters.map((name) => [name, (params as Record<string, unknown>)[name]]))) as Params)
+      : NO_PARAMS;
+    return (context) => {
+      const extended = context as ChannelMessageContext<PS>;
+      extended.params = wildcard ? ((template.parse(context.subject) ?? {}) as Params) : fixed;
+      return extended;
+    };
+  };
+
+  const channel: Channel<PS, T> = {
+    id: spec.id,
+    address: spec.address,
+    description: spec.description,
+    messageName: spec.message.name,
+    schema: spec.message.schema,
+    serializer,
+    subject: (...args) => template.build(split(args).params),
+    parse: (subject) => template.parse(subject) as Params | undefined,
+    // Not async: an async wrapper would cost every awaited publish two more promise turns.
+    publish(client, ...args) {
+      try {
+        const subject = subjectFor((hasParams ? args[0] : NO_PARAMS) as Params);
+        const payload = (hasParams ? args[1] : args[0]) as T;
+        const options = (hasParams ? args[2] : args[1]) as Omit<PublishOptions<T>, 'serializer'> | undefined;
+        return client.publish(subject, payload, options === undefined ? publishOptions : { ...options, serializer, metricsLabel });
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    },
+    async subscribe(client, ...args) {
+      const { params, rest } = split(args);
+      const subject = template.buildPattern(params);
+      const [handler, options] = rest as [ChannelHandler<T, PS>, Omit<SubscribeOptions<T>, 'serializer'> | undefined];
+      const contextFor = contextMaker(params);
+      return client.subscribe<T>(subject, (payload, context) => handler(payload, contextFor(context)), { ...options, serializer, metricsLabel });
+    },
+  };
+  if (spec.reply === undefined) return channel;
+
+  const replyName = spec.reply.name;
+  const replySchema = spec.reply.schema;
+  const replySerializer = validatingJsonSerializer(replyName, replySchema);
+  const withReply: RequestReplyChannel<PS, T, R> = {
+    ...channel,
+    replyName,
+    replySchema,
+    request(client, ...args) {
+      try {
+        const subject = subjectFor((hasParams ? args[0] : NO_PARAMS) as Params);
+        const payload = (hasParams ? args[1] : args[0]) as T;
+        const options = (hasParams ? args[2] : args[1]) as { timeout?: number; headers?: Record<string, string> } | undefined;
+        return client.request<T, R>(subject, payload, { ...options, requestSerializer: serializer, responseSerializer: replySerializer, metricsLabel });
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    },
+    async reply(client, ...args) {
+      const { params, rest } = split(args);
+      const subject = template.buildPattern(params);
+      const [handler, options] = rest as [ChannelReplyHandler<T, R, PS>, { queue?: string } | undefined];
+      const contextFor = contextMaker(params);
+      return client.reply<T, R>(subject, (payload, context) => handler(payload, contextFor(context)), {
+        ...options,
+        requestSerializer: serializer,
+        responseSerializer: replySerializer,
+        metricsLabel,
+      });
+    },
+  };
+  return withReply;
+}

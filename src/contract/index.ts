@@ -1,0 +1,7 @@
+/**
+ * The contract face: everything code generated from an AsyncAPI contract imports, and nothing else. Generated
+ * modules reach the runtime only through this file, so the runtime can change behind it.
+ */
+export * from './define-channel.js';
+export { validatingJsonSerializer } from './typed-serializer.js';
+export * from './formats.js';

@@ -1,0 +1,93 @@
+/**
+ * A serializer that validates: outbound values must match the schema before they are encoded (nothing invalid
+ * leaves the process), inbound bytes are decoded and must match before a handler sees them.
+ */
+import { z } from 'zod';
+import { MessageDecodeError, ValidationError, type ValidationIssue } from '../base/errors.js';
+import type { Serializer } from '../client/serializers.js';
+
+/** Converts Zod issues into the package's path/message pairs. */
+export function toValidationIssues(error: z.ZodError): ValidationIssue[] {
+  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+}
+
+/**
+ * Compiles `schema` for the hot path with zod's `z.compile` (a generated fast path that falls back to the runtime
+ * parser for anything it cannot model, so verdicts are identical).
+ */
+export function compileSchema<T extends z.ZodType>(schema: T): T {
+  return z.compile(schema);
+}
+
+/** The parts of a zod schema's definition that decide whether parsing may change a value. */
+interface SchemaDef {
+  type: string;
+  coerce?: boolean;
+  checks?: readonly { _zod: { def: { check: string } } }[];
+  shape?: Readonly<Record<string, z.ZodType>>;
+  catchall?: z.ZodType;
+  element?: z.ZodType;
+  options?: readonly z.ZodType[];
+  innerType?: z.ZodType;
+}
+
+/** Schema kinds whose successful parse returns its input unchanged (given unchanging children and checks). */
+const IDENTITY_LEAVES = new Set(['string', 'number', 'boolean', 'null', 'literal', 'enum', 'unknown', 'any']);
+
+/**
+ * True when a successful parse of `schema` returns a value equal to its input: no defaults, transforms, coercion,
+ * stripped keys (plain `z.object`), freezing or overwriting checks. Then, for plain JSON data, validating is enough
+ * and zod's output copy can be skipped. Conservative: any kind it does not know answers false.
+ */
+export function parseKeepsInput(schema: z.ZodType): boolean {
+  const def = (schema as unknown as { _zod: { def: SchemaDef } })._zod.def;
+  if (def.coerce === true) return false;
+  if (def.checks?.some((check) => check._zod.def.check === 'overwrite') === true) return false;
+  if (IDENTITY_LEAVES.has(def.type)) return true;
+  switch (def.type) {
+    case 'object': {
+      // Only strictObject (catchall never) and looseObject (catchall unknown): a plain object strips unknown keys.
+      const catchall = def.catchall === undefined ? undefined : (def.catchall as unknown as { _zod: { def: SchemaDef } })._zod.def.type;
+      if (catchall !== 'never' && catchall !== 'unknown') return false;
+      return Object.values(def.shape ?? {}).every(parseKeepsInput);
+    }
+    case 'array':
+      return def.element !== undefined ? parseKeepsInput(def.element) : false;
+    case 'union':
+      return def.options?.every(parseKeepsInput) === true;
+    case 'optional':
+    case 'nullable':
+      return def.innerType !== undefined ? parseKeepsInput(def.innerType) : false;
+    default:
+      return false;
+  }
+}
+
+/** A JSON serializer that validates against `schema` in both directions. `name` is the message name for errors. */
+export function validatingJsonSerializer<T>(name: string, schema: z.ZodType<T>): Serializer<T> {
+  const compiled = compileSchema(schema);
+  // JSON.parse yields plain data, so where parsing cannot change a value the decoded object itself is the result.
+  const keepsInput = parseKeepsInput(schema);
+  return {
+    name: `json:${name}`,
+    encode(value: T, subject: string): Uint8Array {
+      const result = compiled.safeParse(value);
+      if (!result.success) throw new ValidationError('outbound', subject, toValidationIssues(result.error), name);
+      return Buffer.from(JSON.stringify(result.data));
+    },
+    decode(bytes: Uint8Array, subject: string): T {
+      if (bytes.byteLength === 0) throw new MessageDecodeError(subject, 0, `the payload is empty, expected a JSON ${name}`);
+      let parsed: unknown;
+      try {
+        // nats.js hands over Buffer views of its read buffer: decode them in place, without a new view object.
+        parsed = JSON.parse(bytes instanceof Buffer ? bytes.toString('utf8') : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+      } catch (error) {
+        throw new MessageDecodeError(subject, bytes.byteLength, `not valid JSON (${(error as Error).message})`, { cause: error });
+      }
+      if (keepsInput && compiled.validate(parsed)) return parsed as T;
+      const result = compiled.safeParse(parsed);
+      if (!result.success) throw new ValidationError('inbound', subject, toValidationIssues(result.error), name);
+      return result.data;
+    },
+  };
+}

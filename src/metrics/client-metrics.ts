@@ -1,0 +1,166 @@
+/**
+ * Prometheus metrics of NatsClient (the seed's P2), on a prom-client registry: messages published, received,
+ * rejected as invalid and dropped by slow subscriptions, per channel; request latency; reconnects; connection state.
+ *
+ * Off unless a ClientMetrics is attached. The client then counts into plain per-label number records (see
+ * src/nats/client-metrics.ts); the counters are filled from them only when the registry is scraped, so a message
+ * costs one field increment, never a label hash.
+ */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { NatsClient } from '../client/client.js';
+import type { ChannelCounts, ClientMetricsSink } from '../client/metrics-sink.js';
+import type { ConnectionState } from '../client/types.js';
+import { serveMetrics, type MetricsServer, type MetricsServerOptions } from './http.js';
+
+/** Options of {@link ClientMetrics}. */
+export interface ClientMetricsOptions {
+  /** Registry to register in. Default: a new one (not prom-client's global registry). */
+  registry?: Registry;
+  /** Prefix of every metric name. Default `mlx_distributed_`. */
+  prefix?: string;
+  /** Buckets of the request latency histogram, in seconds. Default 0.5 ms to 10 s. */
+  latencyBuckets?: readonly number[];
+  /** Most distinct channel labels kept; later ones are counted under `_other`. Default 500. */
+  maxLabels?: number;
+}
+
+const STATES: readonly ConnectionState[] = ['disconnected', 'connecting', 'connected', 'reconnecting', 'draining', 'closed'];
+const DEFAULT_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** Label of channels past `maxLabels`, so a caller that labels by concrete subject cannot grow the registry without end. */
+export const OVERFLOW_LABEL = '_other';
+
+type LatencyChild = ReturnType<Histogram<'channel' | 'outcome'>['labels']>;
+
+/**
+ * Metrics of one or more NatsClients. `attach(client)` starts counting; `metrics()` returns the Prometheus text
+ * exposition format; `serve()` exposes it over HTTP on loopback.
+ *
+ * Metrics (with the default prefix): `mlx_distributed_messages_published_total`, `..._received_total`,
+ * `..._rejected_total` (invalid: failed to decode or validate), `..._dropped_total` (slow consumer), all labelled
+ * `channel` (the channel id for generated channels, `_generic` for the generic API unless `metricsLabel` says
+ * otherwise); `mlx_distributed_request_duration_seconds{channel,outcome}` (outcome `ok` or the error code);
+ * `mlx_distributed_reconnects_total`; `mlx_distributed_connection_state{state}` (attached clients in each state).
+ */
+export class ClientMetrics implements ClientMetricsSink {
+  /** The registry the metrics live in. */
+  readonly registry: Registry;
+  private readonly records = new Map<string, ChannelCounts>();
+  private readonly latency: Histogram<'channel' | 'outcome'>;
+  private readonly latencyChildren = new Map<string, LatencyChild>();
+  private readonly clients = new Map<NatsClient, () => void>();
+  private readonly maxLabels: number;
+  private reconnects = 0;
+
+  constructor(options: ClientMetricsOptions = {}) {
+    this.registry = options.registry ?? new Registry();
+    this.maxLabels = options.maxLabels ?? 500;
+    const prefix = options.prefix ?? 'mlx_distributed_';
+    const registers = [this.registry];
+    const perChannel = (name: string, help: string, field: keyof ChannelCounts): void => {
+      const records = this.records;
+      new Counter({
+        name: `${prefix}${name}`,
+        help,
+        labelNames: ['channel'],
+        registers,
+        collect() {
+          this.reset();
+          for (const [channel, counts] of records) this.inc({ channel }, counts[field]);
+        },
+      });
+    };
+    perChannel('messages_published_total', 'Messages accepted by publish (sent, or kept during an outage and sent after it).', 'published');
+    perChannel('messages_received_total', 'Messages decoded, validated and handed to a handler.', 'received');
+    perChannel('messages_rejected_total', 'Incoming messages that failed to decode or validate; the handler was not called.', 'rejected');
+    perChannel('messages_dropped_total', 'Incoming messages dropped because the subscription had maxInFlight handlers running.', 'dropped');
+    this.latency = new Histogram({
+      name: `${prefix}request_duration_seconds`,
+      help: 'Time from request() to its outcome (ok, or the error code such as NATS_TIMEOUT).',
+      labelNames: ['channel', 'outcome'],
+      buckets: [...(options.latencyBuckets ?? DEFAULT_BUCKETS)],
+      registers,
+    });
+    const reconnects = (): number => this.reconnects;
+    new Counter({
+      name: `${prefix}reconnects_total`,
+      help: 'Successful reconnects to NATS after a lost connection.',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(reconnects());
+      },
+    });
+    const clients = this.clients;
+    new Gauge({
+      name: `${prefix}connection_state`,
+      help: 'Attached clients in each connection state (1 for the current state of a single client).',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        for (const state of STATES) this.set({ state }, 0);
+        for (const client of clients.keys()) this.inc({ state: client.getConnectionState() });
+      },
+    });
+  }
+
+  /** Starts counting `client`'s messages, requests, reconnects and state. Returns a function that stops it. */
+  attach(client: NatsClient): () => void {
+    const existing = this.clients.get(client);
+    if (existing !== undefined) return existing;
+    const onReconnected = (): void => {
+      this.reconnects += 1;
+    };
+    client.on('reconnected', onReconnected);
+    client.setMetrics(this);
+    const detach = (): void => {
+      if (!this.clients.delete(client)) return;
+      client.off('reconnected', onReconnected);
+      client.setMetrics(undefined);
+    };
+    this.clients.set(client, detach);
+    return detach;
+  }
+
+  /** Stops counting `client` (totals so far are kept). */
+  detach(client: NatsClient): void {
+    this.clients.get(client)?.();
+  }
+
+  /** The metrics in the Prometheus text exposition format. */
+  metrics(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  /** The Content-Type of {@link metrics}. */
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** Serves {@link metrics} over HTTP (default host 127.0.0.1, path /metrics). */
+  serve(options: MetricsServerOptions): Promise<MetricsServer> {
+    return serveMetrics(this, options);
+  }
+
+  /** @internal The record of `label`, shared by every message with that label (see ClientMetricsSink). */
+  channel(label: string): ChannelCounts {
+    let counts = this.records.get(label);
+    if (counts === undefined) {
+      if (this.records.size >= this.maxLabels && label !== OVERFLOW_LABEL) return this.channel(OVERFLOW_LABEL);
+      counts = { published: 0, received: 0, rejected: 0, dropped: 0 };
+      this.records.set(label, counts);
+    }
+    return counts;
+  }
+
+  /** @internal Records one request's duration (see ClientMetricsSink). */
+  requestFinished(label: string, seconds: number, outcome: string): void {
+    const key = `${label}\n${outcome}`;
+    let child = this.latencyChildren.get(key);
+    if (child === undefined) {
+      const channel = this.records.has(label) || this.records.size < this.maxLabels ? label : OVERFLOW_LABEL;
+      child = this.latency.labels({ channel, outcome });
+      this.latencyChildren.set(key, child);
+    }
+    child.observe(seconds);
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * holdWrites (client-internals) and the Outbound hot path without the nats.js internals: the fallbacks must keep
+ * publishing correct, only without batching.
+ */
+import type { NatsConnection } from 'nats';
+import { describe, expect, it, vi } from 'vitest';
+import { holdWrites } from '../../src/client/nats-internals.js';
+import { Outbound } from '../../src/client/outbound.js';
+import { bytesSerializer } from '../../src/client/serializers.js';
+
+describe('holdWrites', () => {
+  it('returns undefined and installs nothing when nats.js has no flushPending', () => {
+    const bare = { isClosed: () => false } as unknown as NatsConnection;
+    expect(holdWrites(bare, () => true)).toBeUndefined();
+    const noFlush = { protocol: {} } as unknown as NatsConnection;
+    expect(holdWrites(noFlush, () => true)).toBeUndefined();
+  });
+
+  it('skips nats.js writes while held, and the returned function writes', () => {
+    const flushPending = vi.fn();
+    const protocol = { flushPending };
+    const nc = { protocol } as unknown as NatsConnection;
+    let held = true;
+    const writeNow = holdWrites(nc, () => held);
+    protocol.flushPending();
+    expect(flushPending).not.toHaveBeenCalled();
+    held = false;
+    protocol.flushPending();
+    expect(flushPending).toHaveBeenCalledTimes(1);
+    writeNow?.();
+    expect(flushPending).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('Outbound without the nats.js internals', () => {
+  it('publishes every message and still lets the event loop turn after 1 MiB in one tick', async () => {
+    const publish = vi.fn();
+    const nc = { publish, isClosed: () => false } as unknown as NatsConnection;
+    const out = new Outbound({ describeState: () => 'connected', report: () => undefined, secrets: () => [] });
+    out.attach(nc, { maxPendingBytes: 64 * 1024 * 1024, compressThreshold: undefined });
+    const payload = new Uint8Array(256 * 1024);
+    const results = [0, 1, 2, 3, 4].map(() => out.publish('hold.test', payload, bytesSerializer()));
+    expect(publish).toHaveBeenCalledTimes(5);
+    // The fifth message passes 1 MiB in this tick: it waits for a turn of the event loop (a pending promise).
+    const settled = await Promise.race([results[4]!.then(() => 'resolved'), Promise.resolve('pending')]);
+    expect(settled).toBe('pending');
+    await expect(Promise.all(results)).resolves.toHaveLength(5);
+    // A new tick starts from zero: the next message resolves at once.
+    await new Promise((resolve) => setImmediate(resolve));
+    const next = await Promise.race([out.publish('hold.test', payload, bytesSerializer()).then(() => 'resolved'), new Promise((r) => {
+        setImmediate(() => {
+          r('pending');
+        });
+      })]);
+    expect(next).toBe('resolved');
+  });
+});

@@ -1,0 +1,176 @@
+/**
+ * Every generated channel on a real nats-server: typed publish/subscribe with the contract's examples, wildcard
+ * subscriptions with their parameters, request/reply with the acknowledgement, and validation on both sides.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { connect, type NatsConnection } from 'nats';
+import {
+  channels,
+  NatsClient,
+  NatsRemoteError,
+  SubjectError,
+  ValidationError,
+  type DistributedError,
+  type InferenceAck,
+  type InferenceRequest,
+  type WorkerHeartbeat,
+} from '../../src/index.js';
+import { startNatsServer, type TestNatsServer } from '../helpers/nats-server.js';
+import { waitFor } from '../helpers/client.js';
+
+/** Example payloads of every message, read from the contract itself. */
+const spec = parse(readFileSync('asyncapi.yaml', 'utf8')) as { components: { messages: Record<string, { examples: { payload: unknown }[] }> } };
+const examples = (message: string): unknown[] => spec.components.messages[message]?.examples.map((e) => e.payload) ?? [];
+const first = (message: string): unknown => examples(message)[0];
+
+const WORKER = '0b8c5a36-7f2e-4d1a-9c3b-5e6f7a8b9c0d';
+const OTHER = '1c9d6b47-8a3f-4e2b-8d4c-6f7a8b9c0d1e';
+
+let server: TestNatsServer;
+let client: NatsClient;
+let raw: NatsConnection;
+const errors: DistributedError[] = [];
+
+beforeAll(async () => {
+  server = await startNatsServer();
+  client = new NatsClient();
+  client.on('error', (error) => errors.push(error));
+  await client.connect({ mode: 'external', serverUrl: server.url });
+  raw = await connect({ servers: server.url });
+});
+
+afterAll(async () => {
+  await raw.close();
+  await client.disconnect();
+  await server.stop();
+});
+
+/** Collects what a subscription delivers. */
+function collector<T>(): { items: T[]; push: (item: T) => void } {
+  const items: T[] = [];
+  return { items, push: (item) => items.push(item) };
+}
+
+describe('publish/subscribe round trips with the contract examples', () => {
+  it.each([
+    ['workerRegister', 'WorkerRegistration'],
+    ['workerHeartbeat', 'WorkerHeartbeat'],
+    ['clusterAnnounce', 'ClusterAnnouncement'],
+  ] as const)('%s carries every %s example unchanged', async (id, message) => {
+    const channel = channels[id];
+    const got = collector<unknown>();
+    const sub = await channel.subscribe(client, (payload: unknown) => { got.push(payload); });
+    const payloads = examples(message);
+    expect(payloads.length).toBeGreaterThan(0);
+    for (const payload of payloads) await channel.publish(client, payload as never);
+    await waitFor(() => got.items.length === payloads.length, `${payloads.length} ${message} messages`);
+    expect(got.items).toEqual(payloads);
+    await sub.unsubscribe();
+  });
+
+  it('response.{requestId} carries each StreamingResponse variant to the subscriber of that request only', async () => {
+    const events = examples('StreamingResponse') as { requestId: string; type: string }[];
+    expect(new Set(events.map((e) => e.type))).toEqual(new Set(['token', 'done', 'error']));
+    const requestId = events[0]!.requestId;
+    const mine = collector<unknown>();
+    const others = collector<unknown>();
+    const a = await channels.response.subscribe(client, { requestId }, (e) => { mine.push(e); });
+    const b = await channels.response.subscribe(client, { requestId: OTHER }, (e) => { others.push(e); });
+    for (const event of events) await channels.response.publish(client, { requestId: event.requestId }, event as never);
+    await waitFor(() => mine.items.length === events.filter((e) => e.requestId === requestId).length, 'events for the request');
+    await client.flush();
+    expect(others.items).toEqual([]);
+    await a.unsubscribe();
+    await b.unsubscribe();
+  });
+
+  it('a wildcard subscription hands the parsed parameters to the handler', async () => {
+    const request = (first('InferenceRequest') as InferenceRequest);
+    const got = collector<{ workerId: string; subject: string; prompt: string }>();
+    const sub = await channels.workerInference.subscribe(client, { workerId: '*' }, (payload, ctx) => {
+      got.push({ workerId: ctx.params.workerId, subject: ctx.subject, prompt: payload.prompt });
+    });
+    await channels.workerInference.publish(client, { workerId: WORKER }, request);
+    await channels.workerInference.publish(client, { workerId: OTHER }, request);
+    await waitFor(() => got.items.length === 2, 'two inference requests');
+    expect(got.items).toEqual([
+      { workerId: WORKER, subject: `worker.${WORKER}.inference`, prompt: request.prompt },
+      { workerId: OTHER, subject: `worker.${OTHER}.inference`, prompt: request.prompt },
+    ]);
+    await sub.unsubscribe();
+  });
+});
+
+describe('request/reply with the acknowledgement', () => {
+  it('the worker acknowledges, typed on both sides', async () => {
+    const sub = await channels.workerInference.reply(client, { workerId: WORKER }, (request, ctx): InferenceAck => ({
+      requestId: request.requestId,
+      workerId: ctx.params.workerId,
+      status: 'accepted',
+    }));
+    const request = (first('InferenceRequest') as InferenceRequest);
+    const ack = await channels.workerInference.request(client, { workerId: WORKER }, request);
+    expect(ack).toEqual({ requestId: request.requestId, workerId: WORKER, status: 'accepted' });
+    await sub.unsubscribe();
+  });
+
+  it('an invalid reply is refused by the responder and reaches the requester as a remote VALIDATION error', async () => {
+    const sub = await channels.workerInference.reply(client, { workerId: WORKER }, (request) => ({ requestId: request.requestId, workerId: 'nope', status: 'accepted' }));
+    const error = await channels.workerInference.request(client, { workerId: WORKER }, (first('InferenceRequest') as InferenceRequest)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NatsRemoteError);
+    expect((error as NatsRemoteError).remoteCode).toBe('VALIDATION');
+    expect((error as NatsRemoteError).message).toMatch(/workerId/);
+    await sub.unsubscribe();
+  });
+});
+
+describe('validation on both sides', () => {
+  it('an invalid outbound payload rejects with a ValidationError naming subject and field, and nothing is sent', async () => {
+    let seen = 0;
+    const sub = raw.subscribe('worker.heartbeat', { callback: () => { seen += 1; } });
+    const heartbeat = { ...(first('WorkerHeartbeat') as WorkerHeartbeat), metrics: { ...(first('WorkerHeartbeat') as WorkerHeartbeat).metrics, cpuUsagePercent: 140 } };
+    const error = await channels.workerHeartbeat.publish(client, heartbeat).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).subject).toBe('worker.heartbeat');
+    expect((error as ValidationError).direction).toBe('outbound');
+    expect((error as ValidationError).issues.map((i) => i.path)).toEqual(['metrics.cpuUsagePercent']);
+    await client.flush();
+    await raw.flush();
+    expect(seen).toBe(0);
+    sub.unsubscribe();
+  });
+
+  it('an invalid inbound message never reaches the handler, is reported with its subject, and the subscription goes on', async () => {
+    const got = collector<WorkerHeartbeat>();
+    const sub = await channels.workerHeartbeat.subscribe(client, (hb) => { got.push(hb); });
+    errors.length = 0;
+    const valid = (first('WorkerHeartbeat') as WorkerHeartbeat);
+    raw.publish('worker.heartbeat', Buffer.from(JSON.stringify({ ...valid, workerId: 'worker-123' })));
+    raw.publish('worker.heartbeat', Buffer.from('{not json'));
+    raw.publish('worker.heartbeat', new Uint8Array(0));
+    raw.publish('worker.heartbeat', Buffer.from(JSON.stringify(valid)));
+    await raw.flush();
+    await waitFor(() => got.items.length === 1 && errors.length === 3, 'one delivery and three reported errors');
+    expect(got.items).toEqual([valid]);
+    expect(errors.map((e) => e.code)).toEqual(['VALIDATION', 'DECODE', 'DECODE']);
+    expect(errors.every((e) => (e as { subject?: string }).subject === 'worker.heartbeat')).toBe(true);
+    expect(sub.rejected).toBe(3);
+    await sub.unsubscribe();
+  });
+
+  it.each(['>', '*', 'a.b', '', 'worker-123'])('refuses the parameter %j before anything is sent', async (workerId) => {
+    const error = await channels.workerInference.publish(client, { workerId }, (first('InferenceRequest') as InferenceRequest)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SubjectError);
+    expect(() => channels.workerInference.subject({ workerId })).toThrow(SubjectError);
+  });
+
+  it('subject() and parse() agree with the address', () => {
+    expect(channels.workerInference.address).toBe('worker.{workerId}.inference');
+    expect(channels.workerInference.subject({ workerId: WORKER })).toBe(`worker.${WORKER}.inference`);
+    expect(channels.workerInference.parse(`worker.${WORKER}.inference`)).toEqual({ workerId: WORKER });
+    expect(channels.workerInference.parse(`worker.${WORKER}.inference.x`)).toBeUndefined();
+    expect(channels.workerHeartbeat.subject()).toBe('worker.heartbeat');
+  });
+});

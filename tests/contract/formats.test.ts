@@ -1,0 +1,353 @@
+// Format checks against cases from the official JSON Schema Test Suite (tests/draft2020-12/optional/format/*.json),
+// written out here by hand. Cases marked "departs from ajv-formats" are where we follow the suite, not ajv.
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  codePointLength,
+  doesNotMatch,
+  equalsOneOf,
+  everyKeyMatches,
+  hasUniqueItems,
+  isDate,
+  isDateTime,
+  isEmail,
+  isHostname,
+  isInt32,
+  isInt64,
+  isInteger,
+  isNotOfJsonTypes,
+  isTime,
+  isUri,
+  jsonEqual,
+  someItemMatches,
+} from '../../src/contract/formats.js';
+
+type Case = readonly [value: string, valid: boolean];
+
+function check(name: string, fn: (value: string) => boolean, cases: readonly Case[]): void {
+  describe(name, () => {
+    it.each(cases)('%j is valid: %s', (value, valid) => {
+      expect(fn(value)).toBe(valid);
+    });
+  });
+}
+
+check('date-time', isDateTime, [
+  ['1963-06-19T08:30:06.283185Z', true],
+  ['1963-06-19T08:30:06Z', true],
+  ['1937-01-01T12:00:27.87+00:20', true],
+  ['1990-12-31T15:59:50.123-08:00', true],
+  ['1998-12-31T23:59:60Z', true],
+  ['1998-12-31T15:59:60.123-08:00', true],
+  ['1998-12-31T23:59:61Z', false],
+  ['1998-12-31T23:58:60Z', false],
+  ['1998-12-31T22:59:60Z', false],
+  ['1990-02-31T15:59:59.123-08:00', false],
+  ['1990-12-31T15:59:59-24:00', false],
+  ['1963-06-19T08:30:06.28123+01:00Z', false],
+  ['1990-12-31T24:00:00Z', false],
+  ['1990-12-31T15:60:00Z', false],
+  ['1990-12-31T10:00:00+10:60', false],
+  ['06/19/1963 08:30:06 PST', false],
+  ['1963-06-19t08:30:06.283185z', true],
+  ['2013-350T01:01:01', false],
+  ['1963-6-19T08:30:06.283185Z', false],
+  ['1963-06-1T08:30:06.283185Z', false],
+  ['1963-06-1৪T00:00:00Z', false],
+  ['1963-06-11T0৪:00:00Z', false],
+  ['+11963-06-19T08:30:06.283185Z', false],
+  ['1985-04-12T23:20:50Z\n', false],
+  ['2020-02-29T00:00:00Z', true],
+  ['2100-02-29T00:00:00Z', false],
+  ['2000-02-29T00:00:00Z', true],
+  // RFC 3339 §5.6 NOTE: a space may replace the T
+  ['1963-06-19 08:30:06Z', true],
+  ['1963-06-19\n08:30:06Z', false],
+  // departs from ajv-formats
+  ['1985-04-12T23:20:50+01', false],
+  ['1985-04-12T23:20:50+0100', false],
+  ['2016-12-31T24:59:60+01:00', false],
+  ['2016-12-31T24:59:59+01:00', false],
+  ['1985-04-12T00:59:59.999999999999999Z', true],
+]);
+
+check('date', isDate, [
+  ['1963-06-19', true],
+  ['2020-01-31', true],
+  ['2020-01-32', false],
+  ['2021-02-28', true],
+  ['2021-02-29', false],
+  ['2020-02-29', true],
+  ['2020-02-30', false],
+  ['2020-04-30', true],
+  ['2020-04-31', false],
+  ['2020-12-31', true],
+  ['2020-13-01', false],
+  ['2020-00-01', false],
+  ['2020-01-00', false],
+  ['06/19/1963', false],
+  ['2013-350', false],
+  ['1998-1-20', false],
+  ['1998-01-1', false],
+  ['1998-13-01', false],
+  ['1600-02-29', true],
+  ['1900-02-29', false],
+  ['1963-06-1৪', false],
+  ['20230328', false],
+  ['2023-W01', false],
+]);
+
+check('time', isTime, [
+  ['08:30:06Z', true],
+  ['008:030:006Z', false],
+  ['8:3:6Z', false],
+  ['23:59:60Z', true],
+  ['22:59:60Z', false],
+  ['23:58:60Z', false],
+  ['23:59:60+00:00', true],
+  ['01:29:60+01:30', true],
+  ['23:29:60+23:30', true],
+  ['23:59:60+01:00', false],
+  ['23:59:60+00:30', false],
+  ['15:59:60-08:00', true],
+  ['00:29:60-23:30', true],
+  ['23:59:60-01:00', false],
+  ['23:59:60-00:30', false],
+  ['23:20:50.52Z', true],
+  ['08:30:06+00:20', true],
+  ['12:34:56-00:00', true],
+  ['08:30:06-8:000', false],
+  ['08:30:06z', true],
+  ['24:00:00Z', false],
+  ['00:60:00Z', false],
+  ['00:00:61Z', false],
+  ['01:02:03+24:00', false],
+  ['01:02:03+00:60', false],
+  ['01:02:03Z+00:30', false],
+  ['08:30:06 PST', false],
+  ['01:01:01,1111', false],
+  ['12:00:00', false],
+  ['12:00:00.52', false],
+  ['1২:00:00Z', false],
+  ['08:30:06#00:20', false],
+  ['ab:cd:ef', false],
+  ['2020-11-28T23:55:45Z', false],
+]);
+
+check('email', isEmail, [
+  ['joe.bloggs@example.com', true],
+  ['2962', false],
+  ['te~st@example.com', true],
+  ['~test@example.com', true],
+  ['test~@example.com', true],
+  ['.test@example.com', false],
+  ['test.@example.com', false],
+  ['te.s.t@example.com', true],
+  ['te..st@example.com', false],
+  ['joe.bloggs@invalid=domain.com', false],
+  ['joe.bloggs@[127.0.0.300]', false],
+  ['user1@oceania.org, user2@oceania.org', false],
+  ['"Winston Smith" <winston.smith@recdep.minitrue> (Records Department)', false],
+  ['@example.com', false],
+  ['joe.bloggs@', false],
+  ['joe bloggs@example.com', false],
+  // like ajv-formats: the domain needs a dot
+  ['joe@localhost', false],
+  ['joe@[IPv6:1::2::3]', false],
+  ['joe@[tag:content]', false],
+  // departs from ajv-formats
+  ['"joe bloggs"@example.com', true],
+  ['"joe..bloggs"@example.com', true],
+  ['"joe@bloggs"@example.com', true],
+  ['"joe\\"bloggs"@example.com', true],
+  ['joe.bloggs@[127.0.0.1]', true],
+  ['joe.bloggs@[IPv6:::1]', true],
+]);
+
+check('hostname', isHostname, [
+  ['www.example.com', true],
+  ['hostname', true],
+  ['h0stn4me', true],
+  ['1host', true],
+  ['hostnam3', true],
+  ['', false],
+  ['.', false],
+  ['.example', false],
+  ['example．com', false],
+  ['host-name', true],
+  ['-hostname', false],
+  ['hostname-', false],
+  ['host_name', false],
+  [`${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.com`, false],
+  [`${'a'.repeat(63)}.com`, true],
+  [`${'a'.repeat(64)}.com`, false],
+  ['example.com\n', false],
+  ['\u212Aelvin.example.com', false],
+  ['a--b.com', true],
+  ['xn--9n2bp8q.xn--9t4b11yi5a', true],
+  ['xn--zca29lwxobi7a', true],
+  ['xn--qmbc', true],
+  ['xn--ll-0ea', true],
+  ['xn--wva3je', true],
+  ['xn--4dbc5h', true],
+  ['xn--4dbc8h', true],
+  ['xn--k8j5u', true],
+  ['xn--bck0j', true],
+  ['xn--vek778f', true],
+  ['xn--ngba1o', true],
+  ['xn--0-gyc', true],
+  ['xn--11b2ezcw70k', true],
+  ['xn--11b2ezcs70k', true],
+  ['xn--ngba5hb2804a', true],
+  // departs from ajv-formats
+  ['example.', false],
+  ['xn--X', false],
+  ['xn--07jt112bpxg.xn--9t4b11yi5a', false],
+  ['xn--hello-txk', false],
+  ['xn--hello-zed', false],
+  ['xn--hello-6bf', false],
+  ['xn--chb89f', false],
+  ['xn--07jceefgh4c', false],
+  ['xn--al-0ea', false],
+  ['xn--l-fda', false],
+  ['xn--la-0ea', false],
+  ['xn--l-gda', false],
+  ['xn--S-jib3p', false],
+  ['xn--wva3j', false],
+  ['xn--A-2hc5h', false],
+  ['xn--5db1e', false],
+  ['xn--A-2hc8h', false],
+  ['xn--5db3e', false],
+  ['xn--defabc-k64e', false],
+  ['xn--vek', false],
+  ['xn--ngb6iyr', false],
+  ['xn--11b2er09f', false],
+  ['xn--02b508i', false],
+  ['XN--aa---o47jg78q', false],
+  // more A-label edge cases: pure ASCII, hyphen ends, digits beyond the code point range
+  ['xn--abc-', false],
+  ['xn---abc', false],
+  ['xn--99999999999', false],
+  ['xn--ls8h', false],
+]);
+
+check('uri', isUri, [
+  ['http://foo.bar/?baz=qux#quux', true],
+  ['http://foo.com/blah_(wikipedia)_blah#cite-1', true],
+  ['http://foo.bar/?q=Test%20URL-encoded%20stuff', true],
+  ['http://xn--nw2a.xn--j6w193g/', true],
+  ["http://-.~_!$&'()*+,;=:%40:80%2f::::::@example.com", true],
+  ['http://223.255.255.254', true],
+  ['ftp://ftp.is.co.za/rfc/rfc1808.txt', true],
+  ['ldap://[2001:db8::7]/c=GB?objectClass?one', true],
+  ['mailto:John.Doe@example.com', true],
+  ['news:comp.infosystems.www.servers.unix', true],
+  ['tel:+1-816-555-1212', true],
+  ['urn:oasis:names:specification:docbook:dtd:xml:4.1.2', true],
+  ['http://[v1.fe80::a+en1]/', true],
+  ['http://[::ffff:1.2.3.4]', true],
+  ['//foo.bar/?baz=qux#quux', false],
+  ['/abc', false],
+  ['\\\\WINDOWS\\fileshare', false],
+  ['abc', false],
+  ['http:// shouldfail.com', false],
+  [':// should fail', false],
+  ['bar,baz:foo', false],
+  ['https://[@example.org/test.txt', false],
+  ['https://example.org/foobar®.txt', false],
+  ['https://example.org/foobar\\.txt', false],
+  ['https://example.org/foobar".txt', false],
+  ['https://example.org/foobar<>.txt', false],
+  ['https://example.org/foobar{}.txt', false],
+  ['https://example.org/foobar^.txt', false],
+  ['https://example.org/foobar`.txt', false],
+  ['https://example.org/foo bar.txt', false],
+  ['https://example.org/foobar|.txt', false],
+  ['http://087.10.0.1/', true],
+  ['http://999.999.999.999/', true],
+  ['http://example.com/%6G', false],
+  ['http://example.com/%A', false],
+  ['http://example.com/%', false],
+  ['1http://example.com', false],
+  ['ht_tp://example.com', false],
+  ['http://[1::2::3]/', false],
+  // like ajv-formats: an empty hierarchical part is rejected
+  ['http:', false],
+  // departs from ajv-formats
+  ['http://example.com:abc/path', false],
+  ['http://[::ffff:01.2.3.4]', false],
+  ['http:/[::1]', false],
+]);
+
+describe('number formats', () => {
+  it('int32 accepts integers in the signed 32-bit range only', () => {
+    expect(isInt32(2 ** 31 - 1)).toBe(true);
+    expect(isInt32(-(2 ** 31))).toBe(true);
+    expect(isInt32(2 ** 31)).toBe(false);
+    expect(isInt32(1.5)).toBe(false);
+  });
+  it('int64 and integer accept whole numbers beyond 2^53', () => {
+    expect(isInt64(2 ** 60)).toBe(true);
+    expect(isInteger(2 ** 60)).toBe(true);
+    expect(isInteger(1e300)).toBe(true);
+    expect(isInteger(0.5)).toBe(false);
+    expect(isInt64(0.5)).toBe(false);
+  });
+});
+
+describe('keyword helpers', () => {
+  it('codePointLength counts an astral character once', () => {
+    expect(codePointLength('a😀b')).toBe(3);
+    expect('a😀b'.length).toBe(4);
+    // a lone surrogate is one code point, as in ajv's ucs2length
+    expect(codePointLength('\ud800a\udc00')).toBe(3);
+    expect(codePointLength('\udc00\ud800')).toBe(2);
+  });
+
+  it('jsonEqual compares structurally, key order ignored, arrays ordered', () => {
+    expect(jsonEqual({ a: [1, { b: null }] }, { a: [1, { b: null }] })).toBe(true);
+    expect(jsonEqual({ a: 1, b: 2 }, { b: 2, a: 1 })).toBe(true);
+    expect(jsonEqual({ a: 1 }, { a: 1, b: 2 })).toBe(false);
+    expect(jsonEqual({ a: 1, c: 3 }, { a: 1, b: 3 })).toBe(false);
+    expect(jsonEqual([1, 2], [2, 1])).toBe(false);
+    expect(jsonEqual([1], [1, 1])).toBe(false);
+    expect(jsonEqual([], {})).toBe(false);
+    expect(jsonEqual(null, {})).toBe(false);
+    expect(jsonEqual(1, '1')).toBe(false);
+  });
+
+  it('hasUniqueItems uses JSON equality', () => {
+    expect(hasUniqueItems([1, '1', { a: 1 }, [1]])).toBe(true);
+    expect(hasUniqueItems([{ a: 1, b: 2 }, { b: 2, a: 1 }])).toBe(false);
+    expect(hasUniqueItems([])).toBe(true);
+  });
+
+  it('equalsOneOf matches structured enum values', () => {
+    const pred = equalsOneOf([{ a: 1 }, [1, 2]]);
+    expect(pred({ a: 1 })).toBe(true);
+    expect(pred([1, 2])).toBe(true);
+    expect(pred({ a: 2 })).toBe(false);
+  });
+
+  it('doesNotMatch, someItemMatches and everyKeyMatches delegate to the schema', () => {
+    expect(doesNotMatch(z.number())('x')).toBe(true);
+    expect(doesNotMatch(z.number())(1)).toBe(false);
+    expect(someItemMatches(z.string())([1, 'a'])).toBe(true);
+    expect(someItemMatches(z.string())([1, 2])).toBe(false);
+    expect(everyKeyMatches(z.string().max(2))({ ab: 1 })).toBe(true);
+    expect(everyKeyMatches(z.string().max(2))({ abc: 1 })).toBe(false);
+  });
+
+  it('isNotOfJsonTypes classifies JSON values', () => {
+    const notObjectOrString = isNotOfJsonTypes(['object', 'string']);
+    expect(notObjectOrString({})).toBe(false);
+    expect(notObjectOrString('s')).toBe(false);
+    expect(notObjectOrString([])).toBe(true);
+    expect(notObjectOrString(null)).toBe(true);
+    expect(notObjectOrString(1)).toBe(true);
+    expect(notObjectOrString(true)).toBe(true);
+    expect(isNotOfJsonTypes(['array', 'null', 'boolean', 'number'])('s')).toBe(true);
+    expect(notObjectOrString(Number.NaN)).toBe(false);
+    expect(notObjectOrString(undefined)).toBe(false);
+  });
+});
