@@ -7,9 +7,9 @@
  * its ports do not count as taken.
  */
 import type { ConfigRule, RuleFinding } from '../config/loader.js';
-import type { ClusterConfigShape } from './config-shape.js';
+import type { ClusterConfig } from '../../generated/index.js';
 
-type Rule = ConfigRule<ClusterConfigShape>;
+type Rule = ConfigRule<ClusterConfig>;
 
 /** External NATS needs somewhere to connect: `server_url` or a non-empty `servers` list. */
 export const externalNeedsServer: Rule = ({ cluster }) => {

@@ -5,7 +5,9 @@
 import type { LoggerOptions } from '../base/logger.js';
 import type { NatsClientOptions, TlsOptions } from '../client/types.js';
 import type { EmbeddedServerOptions } from '../server/index.js';
-import type { ClusterConfigShape, NatsConfigShape } from './config-shape.js';
+import type { ClusterConfig } from '../../generated/index.js';
+
+type NatsConfig = ClusterConfig['cluster']['nats'];
 
 /** Everything the runtime needs to start a node. */
 export interface RuntimeOptions {
@@ -22,7 +24,7 @@ export interface RuntimeOptions {
  * embedded mode, required by the embedded server (so other machines cannot connect without them). TLS and server
  * URLs apply to external mode only.
  */
-export function toRuntimeOptions(config: ClusterConfigShape): RuntimeOptions {
+export function toRuntimeOptions(config: ClusterConfig): RuntimeOptions {
   const { nats, logging, mode } = config.cluster;
   const embedded = nats.mode === 'embedded' ? embeddedOptions(nats) : undefined;
   const client: NatsClientOptions = {
@@ -48,7 +50,7 @@ export function toRuntimeOptions(config: ClusterConfigShape): RuntimeOptions {
   return { client, embedded, logger };
 }
 
-function credentials(nats: NatsConfigShape): Pick<NatsClientOptions, 'user' | 'password' | 'token'> {
+function credentials(nats: NatsConfig): Pick<NatsClientOptions, 'user' | 'password' | 'token'> {
   const out: Pick<NatsClientOptions, 'user' | 'password' | 'token'> = {};
   if (typeof nats.user === 'string') out.user = nats.user;
   if (typeof nats.password === 'string') out.password = nats.password;
@@ -56,7 +58,7 @@ function credentials(nats: NatsConfigShape): Pick<NatsClientOptions, 'user' | 'p
   return out;
 }
 
-function embeddedOptions(nats: NatsConfigShape): EmbeddedServerOptions {
+function embeddedOptions(nats: NatsConfig): EmbeddedServerOptions {
   const { embedded } = nats;
   const options: EmbeddedServerOptions = {
     port: embedded.port,
@@ -71,7 +73,7 @@ function embeddedOptions(nats: NatsConfigShape): EmbeddedServerOptions {
   return options;
 }
 
-function tlsOptions(nats: NatsConfigShape): TlsOptions | undefined {
+function tlsOptions(nats: NatsConfig): TlsOptions | undefined {
   const tls = nats.tls;
   if (tls === undefined) return undefined;
   const out: TlsOptions = {};

@@ -1,34 +1,18 @@
 /**
- * Streaming inference on top of the generated channels: the controller sends an InferenceRequest to
+ * Streaming inference on the contract's channels: the controller sends an InferenceRequest to
  * `worker.{workerId}.inference`, gets the worker's acknowledgement as the reply, and iterates StreamingResponse
  * events from `response.{requestId}`; the worker side accepts jobs and turns yielded tokens into those events.
- * Generic over the contract's types so `src/` never imports `generated/`; `src/index.ts` binds it to the contract.
  */
-import { InferenceRejectedError, NatsTimeoutError, describe } from '../base/errors.js';
-import type { Channel, ChannelTransport, RequestReplyChannel } from '../contract/define-channel.js';
-import type { z } from 'zod';
+import { NatsTimeoutError, describe } from '../base/errors.js';
+import type { ChannelTransport } from '../contract/index.js';
 import type { Subscription } from '../client/types.js';
+import { channels as contractChannels, type InferenceAck, type InferenceRequest, type StreamingResponse } from '../../generated/index.js';
+import { InferenceRejectedError } from './errors.js';
 
-/** The fields the helper reads from a request. */
-export interface InferenceRequestLike {
-  requestId: string;
-}
-/** The fields the helper reads from an acknowledgement. */
-export interface InferenceAckLike {
-  /** `accepted`, or a refusal such as `refused` (then `reason` says why). */
-  status: string;
-  reason?: string | undefined;
-}
-/** The fields the helper reads from a streaming event. */
-export interface StreamEventLike {
-  requestId: string;
-  type: string;
-}
-
-/** The two channels the helper runs on. */
-export interface InferenceChannels<Req, Ack, Ev> {
-  inference: RequestReplyChannel<{ workerId: z.ZodType<string> }, Req, Ack>;
-  response: Channel<{ requestId: z.ZodType<string> }, Ev>;
+/** The two channels streaming runs on: by default the contract's `workerInference` and `response`. */
+export interface InferenceChannels {
+  inference: typeof contractChannels.workerInference;
+  response: typeof contractChannels.response;
 }
 
 /** Options of {@link InferenceStreaming.streamInference}. */
@@ -40,7 +24,7 @@ export interface StreamInferenceOptions {
 }
 
 /** The events of one request, ending after `done` or `error`. Breaking out of the loop unsubscribes. */
-export interface InferenceStream<Ack, Ev> extends AsyncIterable<Ev> {
+export interface InferenceStream<Ack = InferenceAck, Ev = StreamingResponse> extends AsyncIterable<Ev> {
   /** The worker's acknowledgement (always `status: 'accepted'`; a refusal rejects `streamInference`). */
   readonly ack: Ack;
   /** Stops listening. Safe to call twice. */
@@ -48,7 +32,7 @@ export interface InferenceStream<Ack, Ev> extends AsyncIterable<Ev> {
 }
 
 /** What a worker's job handler provides. */
-export interface InferenceJobHandler<Req, Ack> {
+export interface InferenceJobHandler<Req = InferenceRequest, Ack = InferenceAck> {
   /** Decides whether to take the job; the returned acknowledgement is the reply. */
   accept(request: Req): Ack | Promise<Ack>;
   /** Produces the tokens of an accepted job. Throwing ends the stream with an `error` event. */
@@ -56,17 +40,21 @@ export interface InferenceJobHandler<Req, Ack> {
 }
 
 /** The controller and worker sides of streaming inference, bound to one contract's channels. */
-export interface InferenceStreaming<Req, Ack, Ev> {
+export interface InferenceStreaming<Req = InferenceRequest, Ack = InferenceAck, Ev = StreamingResponse> {
   streamInference: (client: ChannelTransport, workerId: string, request: Req, options?: StreamInferenceOptions) => Promise<InferenceStream<Ack, Ev>>;
   serveInference: (client: ChannelTransport, workerId: string, handler: InferenceJobHandler<Req, Ack>, options?: { queue?: string }) => Promise<Subscription>;
 }
 
 const TERMINAL_TYPES = new Set(['done', 'error']);
 
-/** Binds the streaming helper to a contract's inference and response channels. */
-export function createInferenceStreaming<Req extends InferenceRequestLike, Ack extends InferenceAckLike, Ev extends StreamEventLike>(
-  channels: InferenceChannels<Req, Ack, Ev>,
-): InferenceStreaming<Req, Ack, Ev> {
+type Req = InferenceRequest;
+type Ack = InferenceAck;
+type Ev = StreamingResponse;
+
+/** Binds streaming to `channels` (by default the contract's own). */
+export function createInferenceStreaming(
+  channels: InferenceChannels = { inference: contractChannels.workerInference, response: contractChannels.response },
+): InferenceStreaming {
   async function streamInference(client: ChannelTransport, workerId: string, request: Req, options: StreamInferenceOptions = {}): Promise<InferenceStream<Ack, Ev>> {
     const idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
     const queue: Ev[] = [];
@@ -140,9 +128,8 @@ export function createInferenceStreaming<Req extends InferenceRequestLike, Ack e
 
   async function streamTokens(client: ChannelTransport, request: Req, handler: InferenceJobHandler<Req, Ack>, receivedAt: number): Promise<void> {
     const params = { requestId: request.requestId };
-    const send = (event: Record<string, unknown>): Promise<void> =>
-      // The event shapes are the contract's; the channel validates them before anything is sent.
-      channels.response.publish(client, params, { requestId: request.requestId, ...event } as unknown as Ev);
+    const send = (event: DistributiveOmit<Ev, 'requestId'>): Promise<void> =>
+      channels.response.publish(client, params, { requestId: request.requestId, ...event } as Ev);
     let index = 0;
     try {
       for await (const token of handler.generate(request)) {
@@ -163,3 +150,23 @@ export function createInferenceStreaming<Req extends InferenceRequestLike, Ack e
 
   return { streamInference, serveInference };
 }
+
+/** Omit over each member of a union (the plain Omit would merge the variants). */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+const defaultStreaming = createInferenceStreaming();
+
+/**
+ * Controller side of streaming inference: subscribes to `response.{requestId}`, sends the InferenceRequest to
+ * `worker.{workerId}.inference`, and resolves once the worker accepted (a refusal rejects with
+ * `InferenceRejectedError`). Iterate the result for StreamingResponse events; it ends after `done` or `error`,
+ * fails with `NatsTimeoutError` when idle too long, and unsubscribes when you break out.
+ */
+export const streamInference = defaultStreaming.streamInference;
+
+/**
+ * Worker side of streaming inference: answers requests on `worker.{workerId}.inference` with the acknowledgement
+ * `accept()` returns, then streams the tokens `generate()` yields as StreamingResponse events, ending with `done`
+ * (or `error` if it throws).
+ */
+export const serveInference = defaultStreaming.serveInference;

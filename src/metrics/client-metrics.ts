@@ -1,9 +1,9 @@
 /**
- * Prometheus metrics of NatsClient (the seed's P2), on a prom-client registry: messages published, received,
+ * Prometheus metrics of NatsClient, on a prom-client registry: messages published, received,
  * rejected as invalid and dropped by slow subscriptions, per channel; request latency; reconnects; connection state.
  *
- * Off unless a ClientMetrics is attached. The client then counts into plain per-label number records (see
- * src/nats/client-metrics.ts); the counters are filled from them only when the registry is scraped, so a message
+ * Off unless a metrics object is attached. The client then counts into plain per-label number records (see
+ * src/client/metrics-sink.ts); the counters are filled from them only when the registry is scraped, so a message
  * costs one field increment, never a label hash.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -12,11 +12,11 @@ import type { ChannelCounts, ClientMetricsSink } from '../client/metrics-sink.js
 import type { ConnectionState } from '../client/types.js';
 import { serveMetrics, type MetricsServer, type MetricsServerOptions } from './http.js';
 
-/** Options of {@link ClientMetrics}. */
+/** Options of {@link NatsClientMetrics}. */
 export interface ClientMetricsOptions {
   /** Registry to register in. Default: a new one (not prom-client's global registry). */
   registry?: Registry;
-  /** Prefix of every metric name. Default `mlx_distributed_`. */
+  /** Prefix of every metric name. Default `nats_client_`; the package entry's ClientMetrics uses the cluster's. */
   prefix?: string;
   /** Buckets of the request latency histogram, in seconds. Default 0.5 ms to 10 s. */
   latencyBuckets?: readonly number[];
@@ -35,13 +35,13 @@ type LatencyChild = ReturnType<Histogram<'channel' | 'outcome'>['labels']>;
  * Metrics of one or more NatsClients. `attach(client)` starts counting; `metrics()` returns the Prometheus text
  * exposition format; `serve()` exposes it over HTTP on loopback.
  *
- * Metrics (with the default prefix): `mlx_distributed_messages_published_total`, `..._received_total`,
+ * Metrics (`<prefix>` is the prefix option): `<prefix>messages_published_total`, `..._received_total`,
  * `..._rejected_total` (invalid: failed to decode or validate), `..._dropped_total` (slow consumer), all labelled
  * `channel` (the channel id for generated channels, `_generic` for the generic API unless `metricsLabel` says
- * otherwise); `mlx_distributed_request_duration_seconds{channel,outcome}` (outcome `ok` or the error code);
- * `mlx_distributed_reconnects_total`; `mlx_distributed_connection_state{state}` (attached clients in each state).
+ * otherwise); `<prefix>request_duration_seconds{channel,outcome}` (outcome `ok` or the error code);
+ * `<prefix>reconnects_total`; `<prefix>connection_state{state}` (attached clients in each state).
  */
-export class ClientMetrics implements ClientMetricsSink {
+export class NatsClientMetrics implements ClientMetricsSink {
   /** The registry the metrics live in. */
   readonly registry: Registry;
   private readonly records = new Map<string, ChannelCounts>();
@@ -54,7 +54,7 @@ export class ClientMetrics implements ClientMetricsSink {
   constructor(options: ClientMetricsOptions = {}) {
     this.registry = options.registry ?? new Registry();
     this.maxLabels = options.maxLabels ?? 500;
-    const prefix = options.prefix ?? 'mlx_distributed_';
+    const prefix = options.prefix ?? 'nats_client_';
     const registers = [this.registry];
     const perChannel = (name: string, help: string, field: keyof ChannelCounts): void => {
       const records = this.records;
