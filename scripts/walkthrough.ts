@@ -42,7 +42,7 @@ async function main(): Promise<number> {
   });
 
   const nats = config.cluster.nats;
-  say(`1. Connecting (${nats.mode} NATS${nats.mode === 'embedded' ? `, port ${runtime.embedded?.port ?? 4222}` : ''})...`);
+  say(`1. Connecting (${nats.mode} NATS${nats.mode === 'embedded' ? `, port ${nats.embedded.port}` : ''})...`);
   const t0 = performance.now();
   await client.connect(runtime.client);
   const health = await client.health();

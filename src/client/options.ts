@@ -1,6 +1,7 @@
 /**
  * NatsClient options: defaults, checks, and translation into nats.js connection options and embedded-server options.
  */
+import { RUNTIME_DEFAULTS } from '../base/defaults.js';
 import { isIP } from 'node:net';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import type { ConnectionOptions, TlsOptions as NatsTlsOptions } from 'nats';
@@ -8,18 +9,8 @@ import { ConfigValidationError, type ConfigProblem } from '../base/errors.js';
 import type { EmbeddedServerOptions } from '../server/index.js';
 import type { NatsClientOptions, TlsOptions } from './types.js';
 
-/** Defaults of the optional numeric and boolean options. */
-export const CLIENT_DEFAULTS = {
-  reconnect: true,
-  maxReconnectAttempts: 10,
-  reconnectTimeWait: 2000,
-  reconnectMaxWait: 30_000,
-  connectTimeout: 5000,
-  requestTimeout: 5000,
-  maxPendingBytes: 8 * 1024 * 1024,
-  drainTimeout: 10_000,
-  embeddedPort: 4222,
-} as const;
+/** Defaults of the optional numeric and boolean options (from the runtime's one table of defaults). */
+export const CLIENT_DEFAULTS = { ...RUNTIME_DEFAULTS.client, embeddedPort: RUNTIME_DEFAULTS.embedded.port } as const;
 
 /** Options after defaults and checks. */
 export interface ResolvedClientOptions {

@@ -13,7 +13,10 @@ type NatsConfig = ClusterConfig['cluster']['nats'];
 export interface RuntimeOptions {
   /** Options of `NatsClient.connect()`. In embedded mode they include the embedded server's options too. */
   client: NatsClientOptions;
-  /** Options of the embedded nats-server; undefined in external mode. */
+  /**
+   * Options of the embedded nats-server; undefined in external mode. The same object as `client.embedded`, for
+   * callers that start the server themselves.
+   */
   embedded: EmbeddedServerOptions | undefined;
   /** Options of `createLogger()`. */
   logger: LoggerOptions;
@@ -37,7 +40,6 @@ export function toRuntimeOptions(config: ClusterConfig): RuntimeOptions {
     ...credentials(nats),
   };
   if (embedded !== undefined) {
-    client.embeddedPort = nats.embedded.port;
     client.embedded = embedded;
   } else {
     if (typeof nats.server_url === 'string') client.serverUrl = nats.server_url;

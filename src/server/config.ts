@@ -4,6 +4,7 @@
  * Everything goes into the file rather than onto argv: credentials must never be visible to `ps`, and one place
  * for all settings keeps the command line to `-c <file> --ports_file_dir <dir>` plus the caller's own `args`.
  */
+import { RUNTIME_DEFAULTS } from '../base/defaults.js';
 import { ConfigValidationError, type ConfigProblem } from '../base/errors.js';
 import type { EmbeddedServerOptions } from './types.js';
 
@@ -33,16 +34,8 @@ export interface ResolvedEmbeddedOptions {
   logLines: number;
 }
 
-/** Defaults of the options the seed names, and of the additions. */
-export const EMBEDDED_DEFAULTS = {
-  port: 4222,
-  httpPort: 8222,
-  host: '127.0.0.1',
-  logLevel: 'info',
-  startTimeoutMs: 5000,
-  stopGraceMs: 3000,
-  logLines: 200,
-} as const;
+/** Defaults of the embedded server's options (from the runtime's one table of defaults). */
+export const EMBEDDED_DEFAULTS = RUNTIME_DEFAULTS.embedded;
 
 /** nats-server refuses payload limits above 64 MiB. */
 const MAX_PAYLOAD_LIMIT = 64 * 1024 * 1024;

@@ -15,7 +15,6 @@ describe('toRuntimeOptions', () => {
         maxReconnectAttempts: 10,
         reconnectTimeWait: 2000,
         requestTimeout: 5000,
-        embeddedPort: 4222,
         embedded,
       },
       embedded,
@@ -31,7 +30,7 @@ describe('toRuntimeOptions', () => {
     );
     const { client, embedded } = toRuntimeOptions(config);
     expect(embedded).toEqual({ port: 4333, httpPort: 8333, host: '0.0.0.0', jetstream: true, storeDir: '/var/js', logLevel: 'debug', auth: { user: 'inference', password: 'pw' } });
-    expect(client).toMatchObject({ mode: 'embedded', embeddedPort: 4333, user: 'inference', password: 'pw', embedded });
+    expect(client).toMatchObject({ mode: 'embedded', user: 'inference', password: 'pw', embedded });
     expect(client.serverUrl).toBeUndefined();
   });
 

@@ -1,0 +1,28 @@
+/**
+ * The programmatic defaults of the runtime, in one table: what NatsClient and EmbeddedNatsServer use when an
+ * option is not given. A configuration file has its own defaults, in its JSON Schema; a test checks that the
+ * two agree where they describe the same setting.
+ */
+export const RUNTIME_DEFAULTS = {
+  /** NatsClient.connect() options. */
+  client: {
+    reconnect: true,
+    maxReconnectAttempts: 10,
+    reconnectTimeWait: 2000,
+    reconnectMaxWait: 30_000,
+    connectTimeout: 5000,
+    requestTimeout: 5000,
+    maxPendingBytes: 8 * 1024 * 1024,
+    drainTimeout: 10_000,
+  },
+  /** EmbeddedNatsServer options. */
+  embedded: {
+    port: 4222,
+    httpPort: 8222,
+    host: '127.0.0.1',
+    logLevel: 'info',
+    startTimeoutMs: 5000,
+    stopGraceMs: 3000,
+    logLines: 200,
+  },
+} as const;
