@@ -1,11 +1,13 @@
 /**
  * NatsClient options: defaults, checks, and translation into nats.js connection options and embedded-server options.
  */
+import { missingCredentialHalf } from '../base/credentials.js';
 import { RUNTIME_DEFAULTS } from '../base/defaults.js';
 import { isIP } from 'node:net';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import type { ConnectionOptions, TlsOptions as NatsTlsOptions } from 'nats';
 import { ConfigValidationError, type ConfigProblem } from '../base/errors.js';
+import { splitUrlCredentials, uniqueSecrets, urlSecrets } from '../base/redaction.js';
 import type { EmbeddedServerOptions } from '../server/index.js';
 import type { NatsClientOptions, TlsOptions } from './types.js';
 
@@ -45,9 +47,8 @@ export function resolveClientOptions(options: NatsClientOptions): ResolvedClient
       if (typeof url !== 'string' || url.trim() === '') problem(options.servers === undefined ? 'serverUrl' : `servers[${i}]`, 'a non-empty URL', url);
     });
   }
-  if ((options.user === undefined) !== (options.password === undefined)) {
-    problem(options.user === undefined ? 'user' : 'password', 'user and password given together', 'only one of them');
-  }
+  const missing = missingCredentialHalf(options.user, options.password);
+  if (missing !== undefined) problem(missing, 'user and password given together', 'only one of them');
   if (options.token !== undefined && options.user !== undefined) problem('token', 'either token or user/password, not both', 'both');
 
   const number = (path: keyof NatsClientOptions, fallback: number, min: number, integer = false): number => {
@@ -84,16 +85,9 @@ export function collectSecrets(options: NatsClientOptions): string[] {
   const auth = options.embedded?.auth;
   if (auth !== undefined) secrets.push('token' in auth ? auth.token : auth.password);
   for (const url of [options.serverUrl, ...(options.servers ?? [])]) {
-    if (typeof url !== 'string') continue;
-    const found = splitUrlCredentials(url);
-    const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^@/]*)@/i.exec(url)?.[1];
-    // Both the raw (percent-encoded) and the decoded form could end up in a message.
-    for (const secret of [found.password, found.token, userinfo?.includes(':') ? userinfo.slice(userinfo.indexOf(':') + 1) : userinfo]) {
-      if (secret !== undefined && secret !== '') secrets.push(secret);
-    }
+    if (typeof url === 'string') secrets.push(...urlSecrets(url));
   }
-  // Longest first, so scrubbing a secret that contains another never leaves a fragment behind.
-  return [...new Set(secrets)].sort((a, b) => b.length - a.length);
+  return uniqueSecrets(secrets);
 }
 
 /** Options for the embedded server: port from `embeddedPort` ?? `embedded.port` ?? 4222, and the client's credentials as its `auth`. */
@@ -151,31 +145,8 @@ export function hostOf(url: string): string | undefined {
   }
 }
 
-/** Credentials found in a server URL, and the URL without them (nats.js v2 ignores URL credentials). */
-export interface UrlCredentials {
-  url: string;
-  user?: string;
-  password?: string;
-  token?: string;
-}
-
-/** Splits `nats://user:pass@host` / `nats://token@host` into the bare URL and the (percent-decoded) credentials. */
-export function splitUrlCredentials(url: string): UrlCredentials {
-  const match = /^([a-z][a-z0-9+.-]*:\/\/)([^@/]*)@(.*)$/i.exec(url);
-  if (match === null) return { url };
-  const [, scheme = '', userinfo = '', rest = ''] = match;
-  const decode = (text: string): string => {
-    try {
-      return decodeURIComponent(text);
-    } catch {
-      return text;
-    }
-  };
-  const colon = userinfo.indexOf(':');
-  const bare = `${scheme}${rest}`;
-  if (colon === -1) return userinfo === '' ? { url: bare } : { url: bare, token: decode(userinfo) };
-  return { url: bare, user: decode(userinfo.slice(0, colon)), password: decode(userinfo.slice(colon + 1)) };
-}
+// nats.js v2 ignores URL credentials, so natsConnectionOptions moves them into the options.
+export { splitUrlCredentials, type UrlCredentials } from '../base/redaction.js';
 
 /**
  * The nats.js connection options for `servers`. Reconnect waits come from `reconnectDelayHandler`. Credentials

@@ -6,6 +6,7 @@
  * A section for the other role is not an error (one file can serve several nodes); it is simply not used, and
  * its ports do not count as taken.
  */
+import { missingCredentialHalf } from '../base/credentials.js';
 import type { ConfigRule, RuleFinding } from '../config/loader.js';
 import type { ClusterConfig } from '../../generated/index.js';
 
@@ -67,12 +68,10 @@ export const distinctPorts: Rule = ({ cluster }) => {
 
 /** User and password only work together. */
 export const userWithPassword: Rule = ({ cluster }) => {
-  const { user, password } = cluster.nats;
-  const hasUser = (user ?? null) !== null;
-  const hasPassword = (password ?? null) !== null;
-  if (hasUser === hasPassword) return [];
+  const missing = missingCredentialHalf(cluster.nats.user, cluster.nats.password);
+  if (missing === undefined) return [];
   return [
-    hasUser
+    missing === 'password'
       ? { path: ['cluster', 'nats', 'password'], expected: 'a password (nats.user is set)', found: 'no password', target: 'key', showsValue: false }
       : { path: ['cluster', 'nats', 'user'], expected: 'a user name (nats.password is set)', found: 'no user', target: 'key', showsValue: false },
   ];
