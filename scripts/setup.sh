@@ -4,7 +4,22 @@
 # Looks where the package does (src/server/find-binary.ts): NATS_SERVER_BIN, PATH, /usr/sbin, /usr/local/bin,
 # /opt/homebrew/bin. If it is nowhere, installs it where that can be done unattended (root with apt-get, or brew);
 # otherwise exits 1 with the exact command to run. Idempotent: prints one line when it is already there.
+#
+# `--with-browser` (what `npm test` runs first) then makes sure of a Chromium too, with scripts/setup-browser.sh: the
+# browser test needs one, `npm start` does not.
 set -euo pipefail
+
+case "${1-}" in
+  '') ;;
+  --with-browser)
+    "$BASH" "${BASH_SOURCE[0]}"
+    exec "$BASH" "$(dirname "${BASH_SOURCE[0]}")/setup-browser.sh"
+    ;;
+  *)
+    echo "usage: bash scripts/setup.sh [--with-browser]" >&2
+    exit 2
+    ;;
+esac
 
 # The usual places after PATH; NATS_SETUP_SEARCH_DIRS (space-separated) replaces them, for the script's own tests.
 SEARCH_DIRS="${NATS_SETUP_SEARCH_DIRS-/usr/sbin /usr/local/bin /opt/homebrew/bin}"

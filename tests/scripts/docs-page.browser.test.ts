@@ -1,10 +1,9 @@
 /**
  * The docs page in a real browser: build the site from the repository's asyncapi.yaml into a temp directory,
- * serve it on 127.0.0.1 with the docs server, and open it in headless Chromium (Debian's package, driven by
- * playwright-core). The page must show every channel and message of the contract and the examples without a click,
- * log no errors, and ask no host but 127.0.0.1 for anything.
+ * serve it on 127.0.0.1 with the docs server, and open it in headless Chromium (the system browser that
+ * scripts/setup-browser.sh finds or installs, driven by playwright-core). The page must show every channel and
+ * message of the contract and the examples without a click, log no errors, and ask no host but 127.0.0.1 for anything.
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,8 +15,8 @@ import { loadSpec } from '../../scripts/docs/load.js';
 import type { LoadedSpec } from '../../scripts/docs/load.js';
 import { serveDirectory } from '../../scripts/docs/serve.js';
 import type { RunningServer } from '../../scripts/docs/serve.js';
+import { findChromium } from '../helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -63,17 +62,12 @@ describe('docs page in headless Chromium', () => {
   const outside: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is not installed at ${CHROMIUM}; the docs browser test needs it. Run \`apt-get install -y chromium\` ` +
-          '(as root; .ci/run installs it in CI) and run the tests again. Never `npx playwright install`.',
-      );
-    }
+    const executablePath = findChromium(); // Throws naming CHROMIUM_BIN and the install command when there is none.
     dir = await mkdtemp(path.join(tmpdir(), 'docs-page-'));
     spec = await loadSpec(SPEC);
     await buildDocs({ input: SPEC, siteDir: path.join(dir, 'site'), markdownFile: path.join(dir, 'asyncapi.md') });
     server = await serveDirectory(path.join(dir, 'site'), { port: 0 });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     page.on('console', (message) => {
       if (message.type() === 'error') consoleErrors.push(message.text());
