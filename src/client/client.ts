@@ -17,6 +17,7 @@ import { isTransportConnected } from './nats-internals.js';
 import { ManagedSubscription } from './messages.js';
 import { GENERIC_LABEL, type ClientMetricsSink } from './metrics-sink.js';
 import { CLIENT_DEFAULTS, collectSecrets, embeddedServerOptions, natsConnectionOptions, resolveClientOptions } from './options.js';
+import { ConnectionSlot } from './connection.js';
 import { Outbound } from './outbound.js';
 import { InflightRequests, withTimeout } from './requests.js';
 import { startEmbeddedServer, type EmbeddedServerHandle } from './embedded.js';
@@ -48,8 +49,9 @@ export class NatsClient {
   private readonly events = new TypedEvents<ClientEvents>((event, error) => {
     this.log.error({ event, error: describe(error) }, 'An event listener threw; the client ignores it and goes on');
   });
+  private readonly connection = new ConnectionSlot(() => this.state);
   private readonly out = new Outbound({
-    describeState: () => this.state,
+    connection: this.connection,
     report: (error) => {
       this.report(error);
     },
@@ -60,7 +62,6 @@ export class NatsClient {
       this.report(error);
     },
     encode: (subject, data, serializer) => this.out.encode(subject, data, serializer),
-    encodedHeaders: () => this.out.headers,
     secrets: () => this.secrets,
     logger: () => this.log,
   });
@@ -153,6 +154,7 @@ export class NatsClient {
     // sleeps it out before trying the other servers (a 2 s failover instead of an immediate one).
     delay.reset();
     this.reconnectAttempt = 0;
+    this.connection.attach(nc);
     this.out.attach(nc, { maxPendingBytes: resolved.maxPendingBytes, compressThreshold: resolved.compressThreshold });
     this.currentServer = redactUrl(nc.getServer());
     // Both must be hooked before any await: nats.js only reports status events to iterators that already exist.
@@ -198,12 +200,12 @@ export class NatsClient {
       } catch (error) {
         this.log.warn({ error: describe(error) }, 'Drain incomplete; closing the connection now');
       }
-      this.out.close();
+      this.connection.close();
       if (!nc.isClosed()) await nc.close().catch(() => undefined);
       await nc.closed();
     }
     this.nc = undefined;
-    this.out.close();
+    this.connection.close();
     await this.stopServer();
     this.setState('closed');
   }
@@ -219,7 +221,7 @@ export class NatsClient {
     await Promise.all(draining);
     // Handlers still running may publish or reply: publishing stays open until they are done.
     await this.in.idle();
-    this.out.close();
+    this.connection.close();
     await nc.drain();
   }
 
@@ -334,7 +336,7 @@ export class NatsClient {
 
   private onClosed(nc: NatsConnection, err: unknown): void {
     if (this.nc !== nc) return;
-    this.out.close();
+    this.connection.close();
     const lost = this.out.takeBuffered();
     this.inflight.failAll('the connection to NATS closed');
     const error = err instanceof Error ? connectError(err, [this.currentServer ?? 'nats'], this.secrets) : undefined;
@@ -393,7 +395,7 @@ export class NatsClient {
 
   /** Resolves once the server has processed everything published before. Rejects at once while disconnected. */
   async flush(): Promise<void> {
-    const nc = this.out.connection('flush');
+    const nc = this.connection.require('flush');
     if (!isTransportConnected(nc)) throw new NatsNotConnectedError(`Cannot flush while the client is ${this.state}: wait for 'reconnected'.`);
     try {
       await nc.flush();
@@ -437,7 +439,7 @@ export class NatsClient {
     max: number | undefined,
     makeCallback: (sub: ManagedSubscription) => SubscriptionCallback,
   ): Promise<Subscription> {
-    const nc = this.out.connection(operation);
+    const nc = this.connection.require(operation);
     assertSubscribeSubject(subject);
     const queue = options?.queue;
     if (queue !== undefined && (queue === '' || /[\s\p{Cc}]/u.test(queue))) {
@@ -491,7 +493,7 @@ export class NatsClient {
     const timeout = options?.timeout ?? this.requestTimeout;
     let pending: ReturnType<NatsConnection['request']>;
     try {
-      const nc = this.out.connection('send a request');
+      const nc = this.connection.require('send a request');
       this.out.checkSubject(subject);
       if (!isTransportConnected(nc)) {
         throw new NatsNotConnectedError(
@@ -499,8 +501,7 @@ export class NatsClient {
         );
       }
       if (!(timeout >= 1)) throw new DistributedError('INVALID_ARGUMENT', `Request timeout must be at least 1 ms, got ${timeout}.`);
-      const payload = this.out.encode(subject, data, options?.requestSerializer, options?.headers);
-      const headers = this.out.headers;
+      const { payload, headers } = this.out.encode(subject, data, options?.requestSerializer, options?.headers);
       pending = nc.request(subject, payload, headers === undefined ? { timeout } : { timeout, headers });
     } catch (error) {
       return Promise.reject(requestError(error, subject, timeout, this.secrets));

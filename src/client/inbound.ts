@@ -3,12 +3,13 @@
  * containing their failures, answering requests with results or error replies, and tracking handlers that are still
  * running so `disconnect()` can let them finish.
  */
-import type { Msg, MsgHdrs, NatsError } from 'nats';
+import type { Msg, NatsError } from 'nats';
 import { DistributedError, HandlerError, NatsSlowConsumerError, describe } from '../base/errors.js';
 import type { Logger } from '../base/logger.js';
 import { operationError, scrubSecrets } from './errors.js';
 import { ManagedSubscription, inboundError, messageContext, remoteErrorOf, respondWithError } from './messages.js';
 import { decompressPayload, isCompressed } from './compression.js';
+import type { Encoded } from './outbound.js';
 import type { Serializer } from './serializers.js';
 import type { MessageHandler, ReplyHandler } from './types.js';
 
@@ -22,10 +23,8 @@ export type SubscriptionCallback = (err: NatsError | null, msg: Msg) => void;
 export interface InboundHost {
   /** Logs, remembers and emits an error nobody awaits. */
   report(error: DistributedError): void;
-  /** Encodes a reply like a publish (compression included); headers land in `headers()`. */
-  encode<T>(subject: string, data: T, serializer: Serializer<T>): Uint8Array;
-  /** Headers of the payload `encode` just returned. */
-  encodedHeaders(): MsgHdrs | undefined;
+  /** Encodes a reply like a publish (compression included). */
+  encode<T>(subject: string, data: T, serializer: Serializer<T>): Encoded;
   secrets(): readonly string[];
   logger(): Logger;
 }
@@ -152,8 +151,7 @@ export class Inbound {
   private sendReply<Res>(msg: Msg, value: Res, serializer: Serializer<Res>): void {
     const subject = msg.subject;
     try {
-      const payload = this.host.encode(subject, value, serializer);
-      const headers = this.host.encodedHeaders();
+      const { payload, headers } = this.host.encode(subject, value, serializer);
       if (!msg.respond(payload, headers === undefined ? undefined : { headers })) {
         this.host.logger().debug({ subject }, 'A reply handler ran for a message without a reply subject; nothing to answer');
       }

@@ -3,10 +3,11 @@
  * (backpressure while connected, an outage buffer while not), and the replay after a reconnect.
  *
  * Hot path (connected, under the limit): one cached subject check, the serializer, two property reads for the
- * pending byte count, nats.js publish, and a shared already-resolved promise. No other allocation, no async work.
+ * pending byte count, nats.js publish, and a shared already-resolved promise. No async work.
  */
 import type { MsgHdrs, NatsConnection } from 'nats';
 import { NatsBackpressureError, NatsNotConnectedError, type DistributedError } from '../base/errors.js';
+import type { ConnectionSlot } from './connection.js';
 import { assertPublishSubject } from '../base/subjects.js';
 import { operationError } from './errors.js';
 import { holdWrites, isTransportConnected, pendingOutboundBytes } from './nats-internals.js';
@@ -33,10 +34,16 @@ export interface OutboundLimits {
   compressThreshold: number | undefined;
 }
 
+/** A payload ready to send, with the headers that go with it (undefined: none). */
+export interface Encoded {
+  readonly payload: Uint8Array;
+  readonly headers: MsgHdrs | undefined;
+}
+
 /** What the outbound side needs from its client. */
 export interface OutboundHost {
-  /** Describes the client's state for "not connected" messages. */
-  describeState(): string;
+  /** The client's connection. */
+  readonly connection: ConnectionSlot;
   /** Reports an error nobody awaits (a replayed publish that failed). */
   report(error: DistributedError): void;
   /** Secrets to scrub from error messages. */
@@ -45,8 +52,6 @@ export interface OutboundHost {
 
 /** Publishing for one NatsClient. */
 export class Outbound {
-  private nc: NatsConnection | undefined;
-  private open = false;
   private limits: OutboundLimits = { maxPendingBytes: 8 * 1024 * 1024, compressThreshold: undefined };
   private outage = new OutageBuffer(this.limits.maxPendingBytes);
   private flushWait: Promise<void> | undefined;
@@ -64,38 +69,21 @@ export class Outbound {
     this.tickBytes = 0;
     this.writeNow?.();
   };
-  /** Headers of the message `encode` just built (undefined: none); read synchronously right after the call. */
-  headers: MsgHdrs | undefined;
 
   constructor(private readonly host: OutboundHost) {}
 
-  /** Starts publishing on `nc` with `limits`; forgets any previous buffer. */
+  /** Starts publishing on the client's new connection `nc` with `limits`; forgets any previous buffer. */
   attach(nc: NatsConnection, limits: OutboundLimits): void {
-    this.nc = nc;
     this.limits = limits;
     this.holding = false;
     this.writeNow = holdWrites(nc, () => this.holding);
     this.outage = new OutageBuffer(limits.maxPendingBytes);
-    this.open = true;
-  }
-
-  /** Refuses further publishes (draining or closed). */
-  close(): void {
-    this.open = false;
   }
 
   /** Bytes waiting: in nats.js and the socket, plus the outage buffer. */
   pendingBytes(): number {
-    return (this.nc === undefined ? 0 : pendingOutboundBytes(this.nc)) + this.outage.bytes;
-  }
-
-  /** The connection, or `NatsNotConnectedError` when publishing is closed. */
-  connection(operation: string): NatsConnection {
-    const nc = this.nc;
-    if (nc === undefined || !this.open || nc.isClosed()) {
-      throw new NatsNotConnectedError(`Cannot ${operation}: the client is ${this.host.describeState()}. Call connect() first (and not after disconnect()).`);
-    }
-    return nc;
+    const nc = this.host.connection.current();
+    return (nc === undefined ? 0 : pendingOutboundBytes(nc)) + this.outage.bytes;
   }
 
   /** Throws `SubjectError` unless `subject` is concrete; remembers subjects already checked. */
@@ -106,8 +94,8 @@ export class Outbound {
     this.validSubjects.add(subject);
   }
 
-  /** Encodes (and compresses past the threshold) a payload; its headers are left in `this.headers`. */
-  encode<T>(subject: string, data: T, serializer: Serializer<T> | undefined, userHeaders?: Readonly<Record<string, string>>): Uint8Array {
+  /** Encodes (and compresses past the threshold) a payload, with the headers that must travel with it. */
+  encode<T>(subject: string, data: T, serializer: Serializer<T> | undefined, userHeaders?: Readonly<Record<string, string>>): Encoded {
     let payload = (serializer ?? (JSON_SERIALIZER as Serializer<T>)).encode(data, subject);
     let headers: MsgHdrs | undefined;
     if (userHeaders !== undefined) headers = toNatsHeaders(userHeaders);
@@ -117,8 +105,7 @@ export class Outbound {
       headers ??= toNatsHeaders({});
       headers.set(ENCODING_HEADER, GZIP);
     }
-    this.headers = headers;
-    return payload;
+    return { payload, headers };
   }
 
   /** See `NatsClient.publish`. `counts` (metrics on): its `published` rises once the message is sent or kept. */
@@ -130,20 +117,14 @@ export class Outbound {
     counts?: ChannelCounts,
   ): Promise<void> {
     try {
-      const nc = this.connection('publish');
+      const nc = this.host.connection.require('publish');
       this.checkSubject(subject);
-      const payload = this.encode(subject, data, serializer, userHeaders);
-      const headers = this.headers;
-      if (this.outage.length > 0 || !isTransportConnected(nc)) {
-        this.keep(subject, payload, headers);
-        if (counts !== undefined) counts.published += 1;
-        return RESOLVED;
-      }
-      if (pendingOutboundBytes(nc) > this.limits.maxPendingBytes) return this.publishAfterFlush(nc, subject, payload, headers, counts);
+      const message = this.encode(subject, data, serializer, userHeaders);
+      if (this.keptForOutage(nc, subject, message, counts)) return RESOLVED;
+      if (pendingOutboundBytes(nc) > this.limits.maxPendingBytes) return this.publishAfterFlush(nc, subject, message, counts);
       if (!this.holding) this.batch();
-      nc.publish(subject, payload, headers === undefined ? undefined : { headers });
-      if (counts !== undefined) counts.published += 1;
-      this.tickBytes += payload.byteLength;
+      this.send(nc, subject, message, counts);
+      this.tickBytes += message.payload.byteLength;
       return this.tickBytes > MAX_TICK_BYTES ? this.nextLoopTurn() : RESOLVED;
     } catch (error) {
       return Promise.reject(operationError(error, 'publish', subject, this.host.secrets()));
@@ -159,22 +140,16 @@ export class Outbound {
     counts?: ChannelCounts,
   ): void {
     try {
-      const nc = this.connection('publish');
+      const nc = this.host.connection.require('publish');
       this.checkSubject(subject);
-      const payload = this.encode(subject, data, serializer, userHeaders);
-      const headers = this.headers;
-      if (this.outage.length > 0 || !isTransportConnected(nc)) {
-        this.keep(subject, payload, headers);
-        if (counts !== undefined) counts.published += 1;
-        return;
-      }
+      const message = this.encode(subject, data, serializer, userHeaders);
+      if (this.keptForOutage(nc, subject, message, counts)) return;
       const pending = pendingOutboundBytes(nc);
       if (pending > this.limits.maxPendingBytes) {
         throw new NatsBackpressureError(subject, pending, this.limits.maxPendingBytes, 'while the connection drains');
       }
       if (!this.holding) this.batch();
-      nc.publish(subject, payload, headers === undefined ? undefined : { headers });
-      if (counts !== undefined) counts.published += 1;
+      this.send(nc, subject, message, counts);
     } catch (error) {
       throw operationError(error, 'publish', subject, this.host.secrets());
     }
@@ -182,7 +157,7 @@ export class Outbound {
 
   /** Sends, in order, what was kept during the outage. Returns how many; does nothing while the socket is down. */
   replay(): number {
-    const nc = this.nc;
+    const nc = this.host.connection.current();
     if (nc === undefined || this.outage.length === 0 || !isTransportConnected(nc)) return 0;
     const items = this.outage.takeAll();
     for (const item of items) {
@@ -227,19 +202,25 @@ export class Outbound {
     return this.loopTurn;
   }
 
-  private keep(subject: string, payload: Uint8Array, headers: MsgHdrs | undefined): void {
-    if (!this.outage.tryAdd(subject, payload, headers)) {
+  /**
+   * While the connection is down, or messages kept during an outage still wait (order!), keeps `message` for the
+   * replay and returns true; throws `NatsBackpressureError` when the outage buffer is full. Otherwise returns false.
+   */
+  private keptForOutage(nc: NatsConnection, subject: string, message: Encoded, counts: ChannelCounts | undefined): boolean {
+    if (this.outage.length === 0 && isTransportConnected(nc)) return false;
+    if (!this.outage.tryAdd(subject, message.payload, message.headers)) {
       throw new NatsBackpressureError(subject, this.outage.bytes, this.outage.limit, 'while the connection to NATS is down');
     }
+    if (counts !== undefined) counts.published += 1;
+    return true;
   }
 
-  private async publishAfterFlush(
-    nc: NatsConnection,
-    subject: string,
-    payload: Uint8Array,
-    headers: MsgHdrs | undefined,
-    counts: ChannelCounts | undefined,
-  ): Promise<void> {
+  private send(nc: NatsConnection, subject: string, message: Encoded, counts: ChannelCounts | undefined): void {
+    nc.publish(subject, message.payload, message.headers === undefined ? undefined : { headers: message.headers });
+    if (counts !== undefined) counts.published += 1;
+  }
+
+  private async publishAfterFlush(nc: NatsConnection, subject: string, message: Encoded, counts: ChannelCounts | undefined): Promise<void> {
     // One shared flush (PING/PONG: the server has read everything before it) for every publisher that waits.
     this.flushWait ??= nc
       .flush()
@@ -249,12 +230,6 @@ export class Outbound {
       });
     await this.flushWait;
     if (nc.isClosed()) throw new NatsNotConnectedError(`Cannot publish to "${subject}": the connection closed while waiting for a flush.`);
-    if (this.outage.length > 0 || !isTransportConnected(nc)) {
-      this.keep(subject, payload, headers);
-      if (counts !== undefined) counts.published += 1;
-      return;
-    }
-    nc.publish(subject, payload, headers === undefined ? undefined : { headers });
-    if (counts !== undefined) counts.published += 1;
+    if (!this.keptForOutage(nc, subject, message, counts)) this.send(nc, subject, message, counts);
   }
 }

@@ -5,6 +5,7 @@
 import type { NatsConnection } from 'nats';
 import { describe, expect, it, vi } from 'vitest';
 import { holdWrites } from '../../src/client/nats-internals.js';
+import { ConnectionSlot } from '../../src/client/connection.js';
 import { Outbound } from '../../src/client/outbound.js';
 import { bytesSerializer } from '../../src/client/serializers.js';
 
@@ -36,7 +37,9 @@ describe('Outbound without the nats.js internals', () => {
   it('publishes every message and still lets the event loop turn after 1 MiB in one tick', async () => {
     const publish = vi.fn();
     const nc = { publish, isClosed: () => false } as unknown as NatsConnection;
-    const out = new Outbound({ describeState: () => 'connected', report: () => undefined, secrets: () => [] });
+    const connection = new ConnectionSlot(() => 'connected');
+    connection.attach(nc);
+    const out = new Outbound({ connection, report: () => undefined, secrets: () => [] });
     out.attach(nc, { maxPendingBytes: 64 * 1024 * 1024, compressThreshold: undefined });
     const payload = new Uint8Array(256 * 1024);
     const results = [0, 1, 2, 3, 4].map(() => out.publish('hold.test', payload, bytesSerializer()));
