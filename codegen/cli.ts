@@ -6,7 +6,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generate, type CodegenOptions } from './generate.js';
-import { CodegenError, formatDiagnostic } from './input/load.js';
+import { CodegenError, formatDiagnostic } from './input/diagnostics.js';
 import { staleFiles, writeFiles } from './output/write.js';
 
 const HELP = `Usage: npm run codegen -- [options]

@@ -4,7 +4,7 @@
  * reply (§Operation Reply Object). The runtime in src/contract/define-channel.ts does the rest.
  */
 import { CONTRACT_MODULE, docComment, emitOrDiagnose, literal, propertyKey } from './common.js';
-import type { Diagnostic } from '../input/load.js';
+import type { Diagnostic } from '../input/diagnostics.js';
 import type { ChannelModel, ContractModel, MessageModel } from '../model/model.js';
 import type { SourceSet } from '../input/sources.js';
 import { emitZod } from '../zod/emit.js';

@@ -2,7 +2,7 @@
  * Helpers shared by the emitters: JSDoc comments, string literals, property keys, and turning an emitter's
  * unsupported-construct error into a located diagnostic.
  */
-import { diagnosticAt, type Diagnostic } from '../input/load.js';
+import { diagnosticAt, type Diagnostic } from '../input/diagnostics.js';
 import { isIdentifier } from '../model/naming.js';
 import { pointerSegments, type SourceRef, type SourceSet } from '../input/sources.js';
 import { UnsupportedSchemaError } from '../zod/emit.js';

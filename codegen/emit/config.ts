@@ -4,7 +4,7 @@
  * `ClusterConfigInput` (what a file may contain: `z.input`). Same resolver and emitter as the contract.
  */
 import { CONTRACT_MODULE, docComment, emitOrDiagnose } from './common.js';
-import { CodegenError, type Diagnostic } from '../input/load.js';
+import { CodegenError, type Diagnostic } from '../input/diagnostics.js';
 import { SchemaResolver } from '../model/model.js';
 import { Namer } from '../model/naming.js';
 import type { SourceSet } from '../input/sources.js';

@@ -3,7 +3,7 @@
  * its `z.infer` type under the same name, declared after the schemas it uses.
  */
 import { CONTRACT_MODULE, docComment, emitOrDiagnose } from './common.js';
-import type { Diagnostic } from '../input/load.js';
+import type { Diagnostic } from '../input/diagnostics.js';
 import type { ContractModel } from '../model/model.js';
 import type { SourceSet } from '../input/sources.js';
 import { emitZod, zodImports } from '../zod/emit.js';

@@ -13,7 +13,8 @@
  */
 import path from 'node:path';
 import type { AsyncAPIDocumentInterface, MessageInterface } from '@asyncapi/parser';
-import { CodegenError, diagnosticAt, forEachSubschema, type Diagnostic } from '../input/load.js';
+import { CodegenError, diagnosticAt, type Diagnostic } from '../input/diagnostics.js';
+import { forEachSubschema } from '../input/subschemas.js';
 import { Namer, pascalCase } from './naming.js';
 import { childPointer, pointerSegments, refKey, refOf, type SourceRef, type SourceSet } from '../input/sources.js';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generate } from '../../codegen/generate.js';
-import { CodegenError, formatDiagnostic } from '../../codegen/input/load.js';
+import { CodegenError, formatDiagnostic } from '../../codegen/input/diagnostics.js';
 import { GENERATED_MARKER, sourceHash, staleFiles, tsHeader, writeFiles } from '../../codegen/output/write.js';
 
 const run = promisify(execFile);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CodegenError, formatDiagnostic, loadContract } from '../../../codegen/input/load.js';
+import { CodegenError, formatDiagnostic } from '../../../codegen/input/diagnostics.js';
+import { loadContract } from '../../../codegen/input/load.js';
 import { addressParameters, buildModel, subjectProblem, type ContractModel } from '../../../codegen/model/model.js';
 
 const spec = (name: string): string => path.resolve('tests/fixtures/specs', name);

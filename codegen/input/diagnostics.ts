@@ -1,0 +1,47 @@
+/**
+ * How codegen reports problems: a {@link Diagnostic} is one problem at a file, line and column; a
+ * {@link CodegenError} carries all of them, and {@link formatDiagnostic} prints one as `file:line:col: message`.
+ */
+import path from 'node:path';
+import type { SourceRef, SourceSet } from './sources.js';
+
+/** One problem, located in a file. Lines and columns are 1-based. */
+export interface Diagnostic {
+  severity: 'error' | 'warning';
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** Thrown when the contract cannot be turned into code; carries every problem found. */
+export class CodegenError extends Error {
+  readonly diagnostics: Diagnostic[];
+  constructor(diagnostics: Diagnostic[]) {
+    super(`codegen stopped: ${String(diagnostics.filter((d) => d.severity === 'error').length)} problem(s)\n${diagnostics.map((d) => formatDiagnostic(d)).join('\n')}`);
+    this.name = 'CodegenError';
+    this.diagnostics = diagnostics;
+  }
+}
+
+/** `file:line:col: message`, the file relative to `cwd` when it lies inside it. Warnings say so. */
+export function formatDiagnostic(d: Diagnostic, cwd: string = process.cwd()): string {
+  const relative = path.relative(cwd, d.file);
+  const file = relative.startsWith('..') || path.isAbsolute(relative) ? d.file : relative;
+  return `${file}:${String(d.line)}:${String(d.column)}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.message}`;
+}
+
+/** Removes repeats (same file, position and message), keeping the first, then sorts by file and position. */
+export function dedupeDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Map<string, Diagnostic>();
+  for (const d of list) {
+    const key = `${d.file}\u0000${String(d.line)}\u0000${String(d.column)}\u0000${d.message}`;
+    if (!seen.has(key)) seen.set(key, d);
+  }
+  return [...seen.values()].sort((a, b) => (a.file === b.file ? a.line - b.line || a.column - b.column : a.file < b.file ? -1 : 1));
+}
+
+/** A diagnostic at a source location. */
+export function diagnosticAt(sources: SourceSet, at: SourceRef, message: string, severity: Diagnostic['severity'] = 'error'): Diagnostic {
+  return { severity, file: at.file, ...sources.position(at), message };
+}
