@@ -3,6 +3,7 @@
  * without `instanceof` across package copies, and every message says what happened, where, and what to do next.
  * Credentials never enter a message: URLs pass through {@link redactUrl} first.
  */
+import { redactUrl } from './redaction.js';
 
 /** Base class of every error this package throws or emits. */
 export class DistributedError extends Error {
@@ -263,11 +264,8 @@ export class ConfigValidationError extends DistributedError {
   }
 }
 
-/** Removes user, password and token from a URL so it can be logged or shown. Non-URLs pass through unchanged. */
-export function redactUrl(url: string): string {
-  // nats://user:pass@host:4222 or nats://token@host:4222 → nats://[REDACTED]@host:4222
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, '$1[REDACTED]@');
-}
+// Part of the package API; defined with the rest of the redaction rules.
+export { redactUrl };
 
 /** A short, safe description of any thrown value. */
 export function describe(value: unknown): string {

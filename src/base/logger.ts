@@ -4,6 +4,7 @@
  */
 import { pino, type Logger as PinoLogger, type DestinationStream } from 'pino';
 import pretty from 'pino-pretty';
+import { REDACTED, SECRET_KEYS } from './redaction.js';
 
 /** A pino logger: what every class here takes as `logger` and what {@link createLogger} returns. */
 export type Logger = PinoLogger;
@@ -23,17 +24,15 @@ export interface LoggerOptions {
   name?: string;
 }
 
-/** Keys whose values are never written, at any depth we expect them. */
-export const REDACTED_KEYS = ['password', 'pass', 'token', 'auth_token', 'credentials', 'creds', 'nkey', 'seed', 'key', 'authorization'];
-
-const redactPaths = REDACTED_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `*.*.*.${k}`]);
+// Secret keys are never written, at any depth we expect them.
+const redactPaths = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `*.*.*.${k}`]);
 
 /** Creates the root logger. Components take `logger.child({ component: '...' })`. */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const base = {
     level: options.level ?? 'info',
     name: options.name,
-    redact: { paths: redactPaths, censor: '[REDACTED]' },
+    redact: { paths: redactPaths, censor: REDACTED },
   };
   const destination =
     typeof options.destination === 'string' ? pino.destination({ dest: options.destination, sync: false, mkdir: true }) : options.destination;

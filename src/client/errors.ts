@@ -13,6 +13,10 @@ import {
   describe,
   redactUrl,
 } from '../base/errors.js';
+import { revealsSecret, scrubSecrets } from '../base/redaction.js';
+
+// The client takes it from here, with the other error helpers.
+export { scrubSecrets };
 
 /** The `code` of a nats.js (or Node system) error, if it has one. */
 export function natsCode(error: unknown): string | undefined {
@@ -21,19 +25,11 @@ export function natsCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-/** Replaces every secret, and credentials inside URLs, with `[REDACTED]`. */
-export function scrubSecrets(text: string, secrets: readonly string[]): string {
-  let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^@/\s]*@/gi, '$1[REDACTED]@');
-  for (const secret of secrets) out = out.split(secret).join('[REDACTED]');
-  return out;
-}
-
 /** The original error as a `cause`, unless anything in it (message, properties, nested causes) reveals a secret. */
 function safeCause(error: unknown, secrets: readonly string[]): { cause?: unknown } {
   if (error === undefined) return {};
   const text = inspect(error, { depth: 4 });
-  const leaks = secrets.some((s) => text.includes(s)) || /[a-z][a-z0-9+.-]*:\/\/[^@/\s]+@/i.test(text);
-  return leaks ? {} : { cause: error };
+  return revealsSecret(text, secrets) ? {} : { cause: error };
 }
 
 const CONNECT_HINTS: Record<string, string> = {

@@ -3,7 +3,7 @@
  * configuration problem. Found values never carry credentials: URLs lose their user info here, and the loader
  * replaces anything at a secret path with `[REDACTED]` before a message is built.
  */
-import { redactUrl } from '../base/errors.js';
+import { redactLoosely } from '../base/redaction.js';
 import { schemaTypes, type JsonSchema } from './json-schema.js';
 
 const FORMAT_WORDS: Readonly<Record<string, string>> = {
@@ -106,7 +106,7 @@ export function describeFound(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'string') {
     // Credentials before an `@` (nats://user:pass@host, or a URL missing its `://`) never leave the loader.
-    const safe = redactUrl(value).replace(/[^\s@/[\]]+@/g, '[REDACTED]@');
+    const safe = redactLoosely(value);
     return JSON.stringify(safe.length > MAX_FOUND_LENGTH ? `${safe.slice(0, MAX_FOUND_LENGTH)}…` : safe);
   }
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);

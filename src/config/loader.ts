@@ -9,6 +9,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { ConfigValidationError, type ConfigProblem } from '../base/errors.js';
+import { isSecretKey, REDACTED, SECRET_KEYS } from '../base/redaction.js';
 import { deepFreeze } from './freeze.js';
 import { interpolateDocument, type Environment } from './interpolate.js';
 import type { JsonSchema } from './json-schema.js';
@@ -38,7 +39,7 @@ export interface ConfigSpec<T> {
   readonly schema: JsonSchema;
   /** Rules between fields, run once the schema is satisfied. */
   readonly rules?: readonly ConfigRule<T>[];
-  /** Keys whose values (and everything under them) never appear in messages. Default: password, token, tls. */
+  /** Keys whose values (and everything under them) never appear in messages, case ignored. Default: {@link DEFAULT_SECRET_KEYS}. */
   readonly secretKeys?: readonly string[];
   /** Drop keys whose value is `null` from the result ("null means not set"). Default true. */
   readonly nullMeansUnset?: boolean;
@@ -52,10 +53,8 @@ export interface ParseOptions {
   env?: Environment;
 }
 
-/** Keys redacted when a spec does not say otherwise. */
-export const DEFAULT_SECRET_KEYS: readonly string[] = ['password', 'token', 'tls'];
-
-const REDACTED = '[REDACTED]';
+/** Keys redacted when a spec does not say otherwise: the package's one list of secret key names. */
+export const DEFAULT_SECRET_KEYS: readonly string[] = SECRET_KEYS;
 
 const validators = new WeakMap<JsonSchema, ValidateFunction>();
 
@@ -183,9 +182,8 @@ function yamlErrorText(message: string): string {
 }
 
 function toProblems(findings: readonly Finding[], file: string, secretKeys: readonly string[], source: Source | undefined): ConfigProblem[] {
-  const secrets = new Set(secretKeys);
   const problems = findings.map((finding): ConfigProblem => {
-    const secret = finding.path.some((segment) => typeof segment === 'string' && secrets.has(segment));
+    const secret = finding.path.some((segment) => typeof segment === 'string' && isSecretKey(segment, secretKeys));
     const found = secret && finding.showsValue !== false ? REDACTED : finding.found;
     const problem: ConfigProblem = { file, path: formatPath(finding.path), expected: finding.expected, found };
     const position = positionOf(finding, source);

@@ -6,6 +6,7 @@
  */
 import { RUNTIME_DEFAULTS } from '../base/defaults.js';
 import { ConfigValidationError, type ConfigProblem } from '../base/errors.js';
+import { REDACTED } from '../base/redaction.js';
 import type { EmbeddedServerOptions } from './types.js';
 
 /** Log levels of `EmbeddedServerOptions.logLevel`, lowest first. */
@@ -71,7 +72,7 @@ class Checker {
       file: '<EmbeddedServerOptions>',
       path,
       expected: 'a non-empty string without control characters',
-      found: typeof value === 'string' ? '[REDACTED]' : describeFound(value),
+      found: typeof value === 'string' ? REDACTED : describeFound(value),
     });
     return false;
   }

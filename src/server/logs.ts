@@ -4,6 +4,9 @@
  */
 import type { EmbeddedLogLevel } from './config.js';
 
+// Defined with the rest of the redaction rules; EmbeddedNatsServer takes it from here.
+export { redactLogLine } from '../base/redaction.js';
+
 /** A fixed-size ring of the most recent lines: memory stays bounded however chatty the server is. */
 export class LogRing {
   private readonly buffer: string[] = [];
@@ -54,24 +57,6 @@ export function createLineSplitter(onLine: (line: string) => void, maxLineLength
       pending = '';
     },
   };
-}
-
-const REDACTED = '[REDACTED]';
-// `"pass":"x"` (protocol traces), `password: x` / `token = x` (config echoes), `user:pass@` in URLs.
-const JSON_SECRET = /("(?:pass|password|auth_token|token|sig|jwt|nkey)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
-const CONF_SECRET = /\b(pass|password|auth_token|token)(\s*[:=]\s*)("(?:[^"\\]|\\.)*"|\S+)/gi;
-const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi;
-
-/** Removes known secrets and anything shaped like a credential from one log line. */
-export function redactLogLine(line: string, secrets: readonly string[] = []): string {
-  let out = line;
-  for (const secret of secrets) {
-    if (secret !== '') out = out.split(secret).join(REDACTED);
-  }
-  return out
-    .replace(JSON_SECRET, `$1"${REDACTED}"`)
-    .replace(CONF_SECRET, (_m, key: string, sep: string, value: string) => (value === `"${REDACTED}"` ? _m : `${key}${sep}${REDACTED}`))
-    .replace(URL_USERINFO, `$1${REDACTED}@`);
 }
 
 /** The level of a nats-server log line, from its `[INF]`-style tag; untagged output (usage text, panics) counts as error. */
