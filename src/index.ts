@@ -8,12 +8,11 @@
 export * from '../generated/index.js';
 
 // Runtime.
-export { NatsClient } from './client/client.js';
+export { NatsClient, jsonSerializer, stringSerializer, bytesSerializer, type Serializer } from './client/index.js';
 export { EmbeddedNatsServer, type EmbeddedServerExit, type EmbeddedServerEvents, type EmbeddedNatsServerConfig } from './server/index.js';
 export { findNatsServer } from './server/index.js';
 export type * from './client/types.js';
 export type { EmbeddedServerOptions } from './server/index.js';
-export { jsonSerializer, stringSerializer, bytesSerializer, type Serializer } from './client/serializers.js';
 export { createLogger, silentLogger, type Logger, type LoggerOptions, type LogLevel } from './base/logger.js';
 export * from './base/errors.js';
 export { isSafeToken, assertPublishSubject, assertSubscribeSubject, compileSubjectTemplate, type SubjectTemplate } from './base/subjects.js';
@@ -33,7 +32,7 @@ export {
 // Metrics (Prometheus): attach a ClientMetrics to a client, read metrics() or serve them on loopback.
 export { OVERFLOW_LABEL, type ClientMetricsOptions } from './metrics/client-metrics.js';
 export { serveMetrics, type MetricsServer, type MetricsServerOptions, type MetricsSource } from './metrics/http.js';
-export { GENERIC_LABEL, type ChannelCounts, type ClientMetricsSink } from './client/metrics-sink.js';
+export { GENERIC_LABEL, type ChannelCounts, type ClientMetricsSink } from './client/index.js';
 export type { ParseOptions } from './config/loader.js';
 
 // Cluster layer.

@@ -8,6 +8,8 @@ import { NatsServerExitError } from '../base/errors.js';
 import type { Logger } from '../base/logger.js';
 import { EmbeddedNatsServer, type EmbeddedServerOptions } from '../server/index.js';
 
+export type { EmbeddedServerOptions };
+
 /** A running embedded server, as the client sees it. */
 export interface EmbeddedServerHandle {
   /** The URL clients connect to. */

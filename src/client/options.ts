@@ -8,7 +8,7 @@ import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import type { ConnectionOptions, TlsOptions as NatsTlsOptions } from 'nats';
 import { ConfigValidationError, type ConfigProblem } from '../base/errors.js';
 import { splitUrlCredentials, uniqueSecrets, urlSecrets } from '../base/redaction.js';
-import type { EmbeddedServerOptions } from '../server/index.js';
+import type { EmbeddedServerOptions } from './embedded.js';
 import type { NatsClientOptions, TlsOptions } from './types.js';
 
 /** Defaults of the optional numeric and boolean options (from the runtime's one table of defaults). */

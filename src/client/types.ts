@@ -2,7 +2,7 @@
  * Public types of the client: options, states, events and handler shapes, shared with the generated channels.
  */
 import type { Logger } from 'pino';
-import type { EmbeddedServerOptions } from '../server/index.js';
+import type { EmbeddedServerOptions } from './embedded.js';
 import type { Serializer } from './serializers.js';
 import type { DistributedError } from '../base/errors.js';
 

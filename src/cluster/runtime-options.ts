@@ -3,7 +3,7 @@
  * file alone: NatsClient connect options, EmbeddedNatsServer options (embedded mode), and logger options.
  */
 import type { LoggerOptions } from '../base/logger.js';
-import type { NatsClientOptions, TlsOptions } from '../client/types.js';
+import type { NatsClientOptions, TlsOptions } from '../client/index.js';
 import type { EmbeddedServerOptions } from '../server/index.js';
 import type { ClusterConfig } from '../../generated/index.js';
 

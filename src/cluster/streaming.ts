@@ -5,7 +5,7 @@
  */
 import { NatsTimeoutError, describe } from '../base/errors.js';
 import type { ChannelTransport } from '../contract/index.js';
-import type { Subscription } from '../client/types.js';
+import type { Subscription } from '../client/index.js';
 import { channels as contractChannels, type InferenceAck, type InferenceRequest, type StreamingResponse } from '../../generated/index.js';
 import { InferenceRejectedError } from './errors.js';
 
@@ -55,7 +55,7 @@ type Ev = StreamingResponse;
 export function createInferenceStreaming(
   channels: InferenceChannels = { inference: contractChannels.workerInference, response: contractChannels.response },
 ): InferenceStreaming {
-  async function streamInference(client: ChannelTransport, workerId: string, request: Req, options: StreamInferenceOptions = {}): Promise<InferenceStream<Ack, Ev>> {
+  async function streamInference(client: ChannelTransport, workerId: string, request: Req, options: StreamInferenceOptions = {}): Promise<InferenceStream> {
     const idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
     const queue: Ev[] = [];
     let wake: (() => void) | undefined;
@@ -110,7 +110,7 @@ export function createInferenceStreaming(
     return { ack, cancel, [Symbol.asyncIterator]: events };
   }
 
-  async function serveInference(client: ChannelTransport, workerId: string, handler: InferenceJobHandler<Req, Ack>, options: { queue?: string } = {}): Promise<Subscription> {
+  async function serveInference(client: ChannelTransport, workerId: string, handler: InferenceJobHandler, options: { queue?: string } = {}): Promise<Subscription> {
     return channels.inference.reply(
       client,
       { workerId },
@@ -126,10 +126,10 @@ export function createInferenceStreaming(
     );
   }
 
-  async function streamTokens(client: ChannelTransport, request: Req, handler: InferenceJobHandler<Req, Ack>, receivedAt: number): Promise<void> {
+  async function streamTokens(client: ChannelTransport, request: Req, handler: InferenceJobHandler, receivedAt: number): Promise<void> {
     const params = { requestId: request.requestId };
     const send = (event: DistributiveOmit<Ev, 'requestId'>): Promise<void> =>
-      channels.response.publish(client, params, { requestId: request.requestId, ...event } as Ev);
+      channels.response.publish(client, params, { requestId: request.requestId, ...event });
     let index = 0;
     try {
       for await (const token of handler.generate(request)) {

@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import { compileSubjectTemplate } from '../base/subjects.js';
 import { toValidationIssues, validatingJsonSerializer } from './typed-serializer.js';
-import type { Serializer } from '../client/serializers.js';
+import type { Serializer } from '../client/index.js';
 import type {
   MessageContext,
   MessageHandler,
@@ -15,7 +15,7 @@ import type {
   RequestOptions,
   SubscribeOptions,
   Subscription,
-} from '../client/types.js';
+} from '../client/index.js';
 
 /** Subjects a parameterised channel remembers (cleared when full, so memory stays bounded). */
 const MAX_BUILT_SUBJECTS = 1024;

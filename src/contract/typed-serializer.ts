@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { MessageDecodeError, ValidationError, type ValidationIssue } from '../base/errors.js';
-import type { Serializer } from '../client/serializers.js';
+import type { Serializer } from '../client/index.js';
 
 /** Converts Zod issues into the package's path/message pairs. */
 export function toValidationIssues(error: z.ZodError): ValidationIssue[] {

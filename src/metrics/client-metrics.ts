@@ -7,9 +7,7 @@
  * costs one field increment, never a label hash.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { NatsClient } from '../client/client.js';
-import type { ChannelCounts, ClientMetricsSink } from '../client/metrics-sink.js';
-import type { ConnectionState } from '../client/types.js';
+import type { ChannelCounts, ClientMetricsSink, ConnectionState, NatsClient } from '../client/index.js';
 import { serveMetrics, type MetricsServer, type MetricsServerOptions } from './http.js';
 
 /** Options of {@link NatsClientMetrics}. */

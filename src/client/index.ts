@@ -1,0 +1,8 @@
+/**
+ * The client's public face: what the rest of the runtime (contract face, metrics, cluster layer) and the package
+ * entry may use. The other files of this folder are the client's internals.
+ */
+export { NatsClient } from './client.js';
+export type * from './types.js';
+export { jsonSerializer, stringSerializer, bytesSerializer, type Serializer } from './serializers.js';
+export { GENERIC_LABEL, type ChannelCounts, type ClientMetricsSink } from './metrics-sink.js';
