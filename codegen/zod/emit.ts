@@ -1,6 +1,8 @@
 /**
  * JSON Schema (draft-07, as AsyncAPI uses it) to Zod 4 source text. It replaces json-schema-to-zod, which is
- * deprecated and wrong under zod 4 (see DESIGN.md). The goal is parity with ajv 8 + ajv-formats 3 (`strict: false`,
+ * deprecated and wrong under zod 4 (`format: ipv4` becomes `z.string().ip()`, which zod 4 lacks; `$ref` becomes
+ * `z.any()`; `oneOf` with `discriminator: type` loses its type; objects strip unknown keys that JSON Schema keeps).
+ * The goal is parity with ajv 8 + ajv-formats 3 (`strict: false`,
  * `useDefaults: true`): whatever the emitted Zod accepts, ajv accepts, and the reverse, except where ajv-formats
  * departs from the JSON Schema Test Suite (src/contract/formats.ts lists those).
  *
@@ -15,8 +17,9 @@
  * ```
  * The expression uses `z` from 'zod' and, by bare name, the format helpers of the runtime's contract face (src/contract/index.ts) recorded in `usedHelpers`.
  */
-import type { ChildOptions, EmitState, SchemaObject } from './state.js';
-import { isSchemaObject, joinPointer, unsupportedAt } from './state.js';
+import { isSchemaObject, type JsonSchema, type SchemaObject } from './json-schema.js';
+import type { ChildOptions, EmitState } from './state.js';
+import { joinPointer, unsupportedAt } from './state.js';
 import { UnsupportedSchemaError } from './errors.js';
 import { emitApplicators } from './keywords-applicator.js';
 import { emitEnum } from './keywords-enum.js';
@@ -24,9 +27,8 @@ import { emitTypePart } from './keywords-type.js';
 import { quote } from './source.js';
 
 export { UnsupportedSchemaError };
-
-/** A JSON Schema: an object, or the boolean schemas `true` (anything) and `false` (nothing). */
-export type JsonSchema = Record<string, unknown> | boolean;
+/** The schema type {@link emitZod} takes; defined in json-schema.ts. */
+export type { JsonSchema };
 
 /** What the caller tells the emitter. */
 export interface ZodEmitContext {

@@ -2,9 +2,9 @@
  * Applicators: draft-07 validation §6.7 (allOf, anyOf, oneOf, not), with the AsyncAPI/OpenAPI `discriminator`
  * (a property name, or `{ propertyName }`) turning a tagged `oneOf`/`anyOf` into `z.discriminatedUnion`.
  */
-import type { JsonSchema } from './emit.js';
-import type { EmitState, SchemaObject, TypeName } from './state.js';
-import { hasType, isSchemaObject } from './state.js';
+import { isSchemaObject, type JsonSchema, type SchemaObject, type TypeName } from './json-schema.js';
+import type { EmitState } from './state.js';
+import { hasType } from './state.js';
 import { quote } from './source.js';
 
 /** What the applicators of one node contribute. */

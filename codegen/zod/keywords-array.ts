@@ -1,8 +1,9 @@
 /**
  * Array keywords: draft-07 validation §6.4 (items, maxItems, minItems, uniqueItems, contains).
  */
-import type { EmitState, SchemaObject } from './state.js';
-import { isCount, isSchemaObject } from './state.js';
+import { isSchemaObject, type SchemaObject } from './json-schema.js';
+import type { EmitState } from './state.js';
+import { isCount } from './state.js';
 import { quote } from './source.js';
 
 const ARRAY_KEYWORDS = ['items', 'minItems', 'maxItems', 'uniqueItems', 'contains'];

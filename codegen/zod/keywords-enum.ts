@@ -1,7 +1,8 @@
 /**
  * Value keywords: draft-07 validation §6.1.2 `enum` and §6.1.3 `const`.
  */
-import type { EmitState, SchemaObject, TypeName } from './state.js';
+import type { SchemaObject, TypeName } from './json-schema.js';
+import type { EmitState } from './state.js';
 import { hasType } from './state.js';
 import { literal } from './source.js';
 

@@ -2,7 +2,8 @@
  * Number keywords: draft-07 validation §6.2 (multipleOf, maximum, exclusiveMaximum, minimum, exclusiveMinimum), the
  * `integer` type (§6.1.1) and ajv-formats' number formats (int32, int64, float, double).
  */
-import type { EmitState, SchemaObject } from './state.js';
+import type { SchemaObject } from './json-schema.js';
+import type { EmitState } from './state.js';
 import { isNumber } from './state.js';
 import { literal, quote } from './source.js';
 

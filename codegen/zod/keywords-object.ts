@@ -2,9 +2,9 @@
  * Object keywords: draft-07 validation §6.5 (maxProperties, minProperties, required, properties,
  * additionalProperties, propertyNames) and §10.2 `default` on properties, applied like ajv's `useDefaults`.
  */
-import type { EmitState, SchemaObject } from './state.js';
-import type { TypeName } from './state.js';
-import { hasType, isCount, isSchemaObject } from './state.js';
+import { isSchemaObject, type SchemaObject, type TypeName } from './json-schema.js';
+import type { EmitState } from './state.js';
+import { hasType, isCount } from './state.js';
 import { literal, propertyKey, quote } from './source.js';
 
 const OBJECT_KEYWORDS = ['properties', 'required', 'additionalProperties', 'minProperties', 'maxProperties', 'propertyNames'];

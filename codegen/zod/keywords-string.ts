@@ -1,7 +1,8 @@
 /**
  * String keywords: draft-07 validation §6.3 (maxLength, minLength, pattern) and §7 (format) for string formats.
  */
-import type { EmitState, SchemaObject } from './state.js';
+import type { SchemaObject } from './json-schema.js';
+import type { EmitState } from './state.js';
 import { isCount } from './state.js';
 import { quote, regexLiteral } from './source.js';
 

@@ -2,7 +2,8 @@
  * The `type` keyword (draft-07 validation §6.1.1), the `nullable` extension ajv also honours, and schemas without
  * `type`, whose type-specific keywords apply only to values of their type (validation §4.1).
  */
-import type { EmitState, SchemaObject, TypeName } from './state.js';
+import type { SchemaObject, TypeName } from './json-schema.js';
+import type { EmitState } from './state.js';
 import { emitArray, hasArrayKeywords } from './keywords-array.js';
 import { emitNumber, hasNumberKeywords } from './keywords-number.js';
 import { emitObject, hasObjectKeywords } from './keywords-object.js';

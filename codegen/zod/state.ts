@@ -2,15 +2,9 @@
  * What every keyword emitter receives: where it is (for diagnostics), the ajv rules that depend on position, and a way
  * to emit a subschema. Keyword modules never import the dispatcher; they call `child`.
  */
-import type { JsonSchema } from './emit.js';
+import type { JsonSchema, TypeName } from './json-schema.js';
 import { UnsupportedSchemaError } from './errors.js';
 import { pointerToken } from './source.js';
-
-/** A schema object (the non-boolean form). */
-export type SchemaObject = Record<string, unknown>;
-
-/** The JSON Schema primitive type names (draft-07 validation §6.1.1). */
-export type TypeName = 'null' | 'boolean' | 'object' | 'array' | 'number' | 'integer' | 'string';
 
 /** Position-dependent options for a subschema. */
 export interface ChildOptions {
@@ -46,11 +40,6 @@ export function joinPointer(pointer: string, path: readonly (string | number)[])
 /** Throws the emitter's error at `pointer`. */
 export function unsupportedAt(pointer: string, construct: string, hint: string): never {
   throw new UnsupportedSchemaError(construct, pointer, hint);
-}
-
-/** Whether `value` is a schema object (not a boolean schema, not an array). */
-export function isSchemaObject(value: unknown): value is SchemaObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Whether `value` is a finite number. */

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { buildZod, expectParity, expectVerdicts } from '../../helpers/zod-harness.js';
-import type { JsonSchema } from '../../../codegen/zod/emit.js';
+import type { JsonSchema } from '../../../codegen/zod/json-schema.js';
 
 const token = {
   type: 'object',

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { emitZod, zodImports } from '../../../codegen/zod/emit.js';
-import type { JsonSchema } from '../../../codegen/zod/emit.js';
+import type { JsonSchema } from '../../../codegen/zod/json-schema.js';
 import { loadContract, payloadsFor } from '../../helpers/parity-payloads.js';
 import { buildZod } from '../../helpers/zod-harness.js';
 

@@ -1,7 +1,7 @@
 // The emitter's public surface: imports, named references, descriptions, diagnostics for unsupported constructs.
 import { describe, expect, it } from 'vitest';
 import { emitZod, UnsupportedSchemaError, zodImports } from '../../../codegen/zod/emit.js';
-import type { JsonSchema } from '../../../codegen/zod/emit.js';
+import type { JsonSchema } from '../../../codegen/zod/json-schema.js';
 import { literal, pointerToken, propertyKey, quote, regexLiteral } from '../../../codegen/zod/source.js';
 import { buildZod, expectVerdicts } from '../../helpers/zod-harness.js';
 
