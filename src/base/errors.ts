@@ -161,9 +161,16 @@ export class ValidationError extends DistributedError {
   readonly subject: string | undefined;
   readonly direction: 'outbound' | 'inbound';
   readonly issues: readonly ValidationIssue[];
-  constructor(direction: 'outbound' | 'inbound', subject: string | undefined, issues: readonly ValidationIssue[], schemaName?: string) {
+  /** `part`: what failed, the payload (default) or the parameters parsed from the subject. */
+  constructor(
+    direction: 'outbound' | 'inbound',
+    subject: string | undefined,
+    issues: readonly ValidationIssue[],
+    schemaName?: string,
+    part: 'payload' | 'subject parameters' = 'payload',
+  ) {
     const where = subject === undefined ? '' : ` on "${subject}"`;
-    const what = schemaName === undefined ? 'payload' : `${schemaName} payload`;
+    const what = schemaName === undefined ? part : `${schemaName} ${part}`;
     const list = issues.map((i) => `${i.path === '' ? '(root)' : i.path}: ${i.message}`).join('; ');
     const next =
       direction === 'outbound'

@@ -61,6 +61,8 @@ export interface SubjectTemplate<P extends string> {
   buildPattern(values: Readonly<Record<P, string>>): string;
   /** Anchored, exact: the parameters of a concrete subject, or undefined when it does not match. */
   parse(subject: string): Record<P, string> | undefined;
+  /** Why `subject` does not match (one entry per problem, with the parameter when one is at fault); empty when it does. */
+  explain(subject: string): { parameter?: P; problem: string }[];
 }
 
 /**
@@ -125,6 +127,22 @@ export function compileSubjectTemplate<P extends string>(
         }
       }
       return result;
+    },
+    explain(subject) {
+      const tokens = subject.split('.');
+      if (tokens.length !== parts.length) return [{ problem: `has ${tokens.length} tokens where "${address}" has ${parts.length}` }];
+      const problems: { parameter?: P; problem: string }[] = [];
+      parts.forEach((part, i) => {
+        const token = tokens[i] as string;
+        if ('literal' in part) {
+          if (token !== part.literal) problems.push({ problem: `token ${i + 1} is "${printable(token)}" where "${address}" has "${part.literal}"` });
+          return;
+        }
+        const parameter = part.param as P;
+        const problem = isSafeToken(token) ? check(parameter, token) : 'must be one NATS token';
+        if (problem !== undefined) problems.push({ parameter, problem: `${problem} (got "${printable(token)}")` });
+      });
+      return problems;
     },
   };
 }

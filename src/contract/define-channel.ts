@@ -4,6 +4,7 @@
  * It knows nothing of any particular contract, so code generated from any spec runs on it.
  */
 import type { z } from 'zod';
+import { ValidationError } from '../base/errors.js';
 import { compileSubjectTemplate } from '../base/subjects.js';
 import { toValidationIssues, validatingJsonSerializer } from './typed-serializer.js';
 import type { Serializer } from '../client/index.js';
@@ -143,12 +144,35 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
     return subject;
   };
 
+  const isWildcard = (params: Params): boolean => hasParams && template.parameters.some((name) => (params as Record<string, unknown>)[name] === '*');
+
+  /**
+   * The serializer of a subscription. A wildcard subscription also checks the parameters of each message's subject
+   * before decoding it: a value that breaks its schema fails like an invalid payload (counted as rejected,
+   * reported with the subject, answered with an error reply for a request), and the handler never runs.
+   */
+  const inboundSerializer = <V>(params: Params, base: Serializer<V>, schemaName: string): Serializer<V> => {
+    if (!isWildcard(params)) return base;
+    return {
+      name: base.name,
+      encode: (value, subject) => base.encode(value, subject),
+      decode(bytes, subject) {
+        if (template.parse(subject) === undefined) {
+          const issues = template.explain(subject).map(({ parameter, problem }) => ({ path: parameter === undefined ? '(subject)' : `{${parameter}}`, message: problem }));
+          throw new ValidationError('inbound', subject, issues, `${schemaName} (${spec.address})`, 'subject parameters');
+        }
+        return base.decode(bytes, subject);
+      },
+    };
+  };
+
   /**
    * Adds the parameters to the handler's context (a fresh object per message, so it is extended in place). A
-   * concrete subscription subject fixes them once; only wildcard subscriptions parse each message's subject.
+   * concrete subscription subject fixes them once; only wildcard subscriptions parse each message's subject
+   * (already checked by {@link inboundSerializer}).
    */
   const contextMaker = (params: Params): ((context: MessageContext) => ChannelMessageContext<PS>) => {
-    const wildcard = hasParams && template.parameters.some((name) => (params as Record<string, unknown>)[name] === '*');
+    const wildcard = isWildcard(params);
     const fixed = hasParams
       ? (Object.freeze(Object.fromEntries(template.parameters.map((name) => [name, (params as Record<string, unknown>)[name]]))) as Params)
       : NO_PARAMS;
@@ -184,7 +208,8 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
       const subject = template.buildPattern(params);
       const [handler, options] = rest as [ChannelHandler<T, PS>, Omit<SubscribeOptions<T>, 'serializer'> | undefined];
       const contextFor = contextMaker(params);
-      return client.subscribe<T>(subject, (payload, context) => handler(payload, contextFor(context)), { ...options, serializer, metricsLabel });
+      const checked = inboundSerializer(params, serializer, spec.message.name);
+      return client.subscribe<T>(subject, (payload, context) => handler(payload, contextFor(context)), { ...options, serializer: checked, metricsLabel });
     },
   };
   if (spec.reply === undefined) return channel;
@@ -213,7 +238,7 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
       const contextFor = contextMaker(params);
       return client.reply<T, R>(subject, (payload, context) => handler(payload, contextFor(context)), {
         ...options,
-        requestSerializer: serializer,
+        requestSerializer: inboundSerializer(params, serializer, spec.message.name),
         responseSerializer: replySerializer,
         metricsLabel,
       });
