@@ -1,9 +1,11 @@
 /**
  * Renders docs/configuration.md from the cluster configuration JSON Schema: how the file is read, the rules
  * between keys, and one table row per key (dotted path, type, default, constraint, description). Output depends
- * only on the schema (in its key order), so `codegen --check` can tell when the page has drifted.
+ * only on the schema (in its key order), so `codegen --check` can tell when the page has drifted. The schema is read
+ * as codegen reads every schema (keyword values unchecked): a keyword of an unexpected shape is left out of the page.
  */
-import type { JsonSchema } from '../../src/config/json-schema.js';
+import { isSchemaObject, type SchemaObject } from '../zod/json-schema.js';
+import { code, heading, table } from './markdown.js';
 
 /** Prose that the schema cannot carry: interpolation, error format, cross-field rules and deliberate choices. */
 const NOTES = `## How the file is read
@@ -62,76 +64,86 @@ Checked once every key is valid on its own:
  * The codegen CLI puts its generated-file header (with the source hash) in front and writes docs/configuration.md.
  */
 export function renderConfigDocs(schema: object): string {
-  const root = schema as JsonSchema;
-  const rows: string[] = [];
+  const root = node(schema);
+  const rows: string[][] = [];
   collectRows(root, '', rows);
-  const title = root.title === undefined ? 'Configuration' : `Configuration (${root.title})`;
+  const title = text(root.title);
   return [
-    `# ${title}`,
+    heading(1, title === undefined ? 'Configuration' : `Configuration (${title})`),
     '',
-    root.description ?? '',
+    text(root.description) ?? '',
     '',
     'The default file is `config/cluster.yaml`; its first line points editors at the schema, so they complete and check keys.',
     '',
     NOTES,
-    '## Keys',
+    heading(2, 'Keys'),
     '',
-    '| Key | Type | Default | Constraint | Description |',
-    '| --- | --- | --- | --- | --- |',
-    ...rows,
+    table(['Key', 'Type', 'Default', 'Constraint', 'Description'], rows),
     '',
   ].join('\n');
 }
 
-function collectRows(schema: JsonSchema, prefix: string, rows: string[]): void {
-  const required = new Set(schema.required ?? []);
-  for (const [key, child] of Object.entries(schema.properties ?? {})) {
+/** The schema object at a keyword, or an empty schema for a boolean schema or anything else. */
+function node(value: unknown): SchemaObject {
+  return isSchemaObject(value) ? value : {};
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function numberOf(value: unknown): number | undefined {
+  return typeof value === 'number' ? value : undefined;
+}
+
+/** One row per key, depth first in schema order; array items add `[]` to the path. */
+function collectRows(schema: SchemaObject, prefix: string, rows: string[][]): void {
+  const required = new Set(Array.isArray(schema.required) ? schema.required : []);
+  for (const [key, value] of Object.entries(node(schema.properties))) {
     const path = prefix === '' ? key : `${prefix}.${key}`;
+    const child = node(value);
     rows.push(row(path, child, required.has(key)));
     collectRows(child, path, rows);
-    if (child.items !== undefined) collectRows(child.items, `${path}[]`, rows);
+    if (child.items !== undefined) collectRows(node(child.items), `${path}[]`, rows);
   }
 }
 
-function row(path: string, schema: JsonSchema, required: boolean): string {
-  const cells = [code(path), typeOf(schema), defaultOf(schema), constraintOf(schema, required), schema.description ?? ''];
-  return `| ${cells.map(cell).join(' | ')} |`;
+function row(path: string, schema: SchemaObject, required: boolean): string[] {
+  return [code(path), typeOf(schema), defaultOf(schema), constraintOf(schema, required), text(schema.description) ?? ''];
 }
 
-function typeOf(schema: JsonSchema): string {
-  const types = schema.type === undefined ? [] : [schema.type].flat();
+function typeOf(schema: SchemaObject): string {
+  const types: unknown[] = schema.type === undefined ? [] : [schema.type].flat();
   return types
-    .map((type) => (type === 'array' && schema.items !== undefined ? `array of ${typeOf(schema.items)}` : type))
+    .filter((type) => typeof type === 'string')
+    .map((type) => (type === 'array' && schema.items !== undefined ? `array of ${typeOf(node(schema.items))}` : type))
     .join(' or ');
 }
 
-function defaultOf(schema: JsonSchema): string {
+function defaultOf(schema: SchemaObject): string {
   if (schema.default !== undefined) return code(JSON.stringify(schema.default));
   return '—';
 }
 
-function constraintOf(schema: JsonSchema, required: boolean): string {
+function constraintOf(schema: SchemaObject, required: boolean): string {
   const parts: string[] = [];
   if (required) parts.push('required');
-  if (schema.enum !== undefined) parts.push(`one of ${schema.enum.map((v) => code(String(v))).join(', ')}`);
-  const { minimum: min, maximum: max } = schema;
+  if (Array.isArray(schema.enum)) parts.push(`one of ${schema.enum.map((v) => code(String(v))).join(', ')}`);
+  const [min, max] = [numberOf(schema.minimum), numberOf(schema.maximum)];
   if (min !== undefined && max !== undefined) parts.push(`${min}–${max}`);
   else if (min !== undefined) parts.push(`≥ ${min}`);
   else if (max !== undefined) parts.push(`≤ ${max}`);
-  if (schema.format !== undefined) parts.push(`format ${schema.format}`);
-  if (schema.anyOf !== undefined) parts.push(schema.anyOf.map((branch) => (branch.format === undefined ? 'other' : `format ${branch.format}`)).join(' or '));
-  if (schema.pattern !== undefined) parts.push(`pattern ${code(schema.pattern)}`);
-  if (schema.minLength !== undefined) parts.push(schema.minLength === 1 ? 'non-empty' : `at least ${schema.minLength} characters`);
-  if (schema.minItems !== undefined) parts.push(`at least ${schema.minItems} item${schema.minItems === 1 ? '' : 's'}`);
+  const format = text(schema.format);
+  if (format !== undefined) parts.push(`format ${format}`);
+  if (Array.isArray(schema.anyOf)) {
+    parts.push(schema.anyOf.map((branch) => text(node(branch).format)).map((f) => (f === undefined ? 'other' : `format ${f}`)).join(' or '));
+  }
+  const pattern = text(schema.pattern);
+  if (pattern !== undefined) parts.push(`pattern ${code(pattern)}`);
+  const minLength = numberOf(schema.minLength);
+  if (minLength !== undefined) parts.push(minLength === 1 ? 'non-empty' : `at least ${minLength} characters`);
+  const minItems = numberOf(schema.minItems);
+  if (minItems !== undefined) parts.push(`at least ${minItems} item${minItems === 1 ? '' : 's'}`);
   if (schema.additionalProperties === false) parts.push('no other keys');
   return parts.join('; ');
-}
-
-function code(text: string): string {
-  return `\`${text}\``;
-}
-
-/** Makes text safe inside a Markdown table cell. */
-function cell(text: string): string {
-  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 }

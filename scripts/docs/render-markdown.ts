@@ -11,6 +11,7 @@ import type {
   SchemaInterface,
   ServerInterface,
 } from '@asyncapi/parser';
+import { code, heading, link, table } from '../../codegen/docs/markdown.js';
 
 /** One row of a payload table. */
 export interface PropertyRow {
@@ -32,43 +33,12 @@ interface VariantGroup {
 /** How deep nested objects are walked; deeper levels are summarised by their type (guards odd or huge schemas). */
 const MAX_DEPTH = 12;
 
-/**
- * Makes text fit one table cell: pipes would split the cell and newlines would end the row. A single line break
- * is a soft break in Markdown (a space); a blank line becomes a visible break.
- */
-export function cell(text: string): string {
-  return text
-    .trim()
-    .replace(/\|/g, '\\|')
-    .replace(/\r\n/g, '\n')
-    .replace(/\n{2,}/g, '<br><br>')
-    .replace(/\n/g, ' ');
-}
-
-/** An inline code span that survives backticks inside `text`. */
-export function code(text: string): string {
-  const fence = text.includes('`') ? '``' : '`';
-  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${text}${pad}${fence}`;
-}
-
 /** A stable HTML anchor id: `kind-` plus the lower-cased id with every other character turned into `-`. */
 export function anchor(kind: string, id: string): string {
   return `${kind}-${id
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '')}`;
-}
-
-function link(text: string, target: string): string {
-  return `[${text}](#${target})`;
-}
-
-function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const head = `| ${headers.join(' | ')} |`;
-  const rule = `| ${headers.map(() => '---').join(' | ')} |`;
-  const body = rows.map((row) => `| ${row.map(cell).join(' | ')} |`);
-  return [head, rule, ...body].join('\n');
 }
 
 function json(value: unknown): string {
@@ -309,7 +279,7 @@ function carriedMessages(own: readonly MessageInterface[], channels: readonly Ch
 
 function renderInfo(doc: AsyncAPIDocumentInterface): string[] {
   const info = doc.info();
-  const out = [`# ${info.title()} ${info.version()}`];
+  const out = [heading(1, `${info.title()} ${info.version()}`)];
   out.push(
     '> Generated from the AsyncAPI contract by `npm run docs`; do not edit by hand. ' +
       '`npm run docs -- --check` fails when this file is out of date.',
@@ -328,7 +298,7 @@ function renderInfo(doc: AsyncAPIDocumentInterface): string[] {
 }
 
 function renderContents(doc: AsyncAPIDocumentInterface): string[] {
-  const lines = ['## Contents', ''];
+  const lines = [heading(2, 'Contents'), ''];
   if (!doc.servers().isEmpty()) lines.push(`- ${link('Servers', 'servers')}`);
   lines.push(`- ${link('Channels', 'channels')}`);
   for (const c of doc.channels()) lines.push(`  - ${link(channelLabel(c), anchor('channel', c.id()))}`);
@@ -341,7 +311,7 @@ function renderContents(doc: AsyncAPIDocumentInterface): string[] {
 }
 
 function renderServer(server: ServerInterface): string[] {
-  const out = [`### ${code(server.id())}`];
+  const out = [heading(3, code(server.id()))];
   const protocol =
     server.protocolVersion() === undefined
       ? server.protocol()
@@ -376,7 +346,7 @@ function renderServer(server: ServerInterface): string[] {
 }
 
 function renderChannel(channel: ChannelInterface, anchors: MessageAnchors): string[] {
-  const out = [`<a id="${anchor('channel', channel.id())}"></a>`, `### ${channelLabel(channel)}`];
+  const out = [`<a id="${anchor('channel', channel.id())}"></a>`, heading(3, channelLabel(channel))];
   out.push(`Channel id ${code(channel.id())}.`);
   const description = channel.description();
   if (description !== undefined) out.push(description.trim());
@@ -415,7 +385,7 @@ function renderChannel(channel: ChannelInterface, anchors: MessageAnchors): stri
 
 function renderOperation(operation: OperationInterface, anchors: MessageAnchors): string[] {
   const id = operationId(operation);
-  const out = [`<a id="${anchor('operation', id)}"></a>`, `### ${code(id)}`];
+  const out = [`<a id="${anchor('operation', id)}"></a>`, heading(3, code(id))];
   const summary = operation.summary();
   if (summary !== undefined) out.push(`**${summary.trim()}**`);
   const description = operation.description();
@@ -451,7 +421,7 @@ function renderMessage(message: MessageInterface): string[] {
   const title = message.title();
   const out = [
     `<a id="${anchor('message', message.id())}"></a>`,
-    `### ${code(messageName(message))}${title === undefined ? '' : ` - ${title}`}`,
+    heading(3, `${code(messageName(message))}${title === undefined ? '' : ` - ${title}`}`),
   ];
   const summary = message.summary();
   if (summary !== undefined) out.push(`**${summary.trim()}**`);
@@ -491,14 +461,14 @@ export function renderMarkdown(doc: AsyncAPIDocumentInterface): string {
   const anchors = messageAnchors(doc);
   const blocks: string[] = [...renderInfo(doc), ...renderContents(doc)];
   if (!doc.servers().isEmpty()) {
-    blocks.push('## Servers');
+    blocks.push(heading(2, 'Servers'));
     for (const server of doc.servers()) blocks.push(...renderServer(server));
   }
-  blocks.push('## Channels');
+  blocks.push(heading(2, 'Channels'));
   for (const channel of doc.channels()) blocks.push(...renderChannel(channel, anchors));
-  blocks.push('## Operations');
+  blocks.push(heading(2, 'Operations'));
   for (const operation of doc.operations()) blocks.push(...renderOperation(operation, anchors));
-  blocks.push('## Messages');
+  blocks.push(heading(2, 'Messages'));
   for (const message of doc.messages()) blocks.push(...renderMessage(message));
   return `${blocks.join('\n\n')}\n`;
 }

@@ -13,7 +13,8 @@ import { DEFAULT_PORT, USAGE, parseDocsArgs } from '../../scripts/docs/args.js';
 import { DEFAULT_PATHS, buildDocs, checkDocs } from '../../scripts/docs/build.js';
 import { SpecLoadError, loadSpec } from '../../scripts/docs/load.js';
 import type { LoadedSpec } from '../../scripts/docs/load.js';
-import { anchor, cell, code, renderMarkdown } from '../../scripts/docs/render-markdown.js';
+import { cell } from '../../codegen/docs/markdown.js';
+import { anchor, renderMarkdown } from '../../scripts/docs/render-markdown.js';
 import { escapeJsonForScript, renderIndexHtml } from '../../scripts/docs/render-html.js';
 
 const SPEC = path.resolve('asyncapi.yaml');
@@ -292,18 +293,8 @@ properties:
   });
 });
 
-describe('Markdown helpers', () => {
-  it('keeps table cells on one row and escapes pipes', () => {
-    expect(cell('a | b')).toBe('a \\| b');
-    expect(cell('  line one\nline two\r\n\r\nnext paragraph\n')).toBe('line one line two<br><br>next paragraph');
-  });
-
-  it('wraps code spans so backticks inside survive', () => {
-    expect(code('plain')).toBe('`plain`');
-    expect(code('a`b')).toBe('``a`b``');
-    expect(code('`edge`')).toBe('`` `edge` ``');
-  });
-
+// Cells, code spans, tables and headings come from codegen/docs/markdown.ts (tests/codegen/docs/markdown.test.ts).
+describe('Markdown anchors', () => {
   it('makes stable, html-safe anchors', () => {
     expect(anchor('channel', 'worker.{workerId}.inference')).toBe('channel-worker-workerid-inference');
     expect(anchor('message', '--Odd  Name--')).toBe('message-odd-name');

@@ -55,4 +55,15 @@ describe('renderConfigDocs', () => {
     expect(other).toContain('| `c` | object | — |  |  |');
     expect(other).toContain('| `d` |  | — | other |  |');
   });
+
+  it('escapes like the AsyncAPI reference: backticks in code spans, CRLF and blank lines in descriptions', () => {
+    const other = renderConfigDocs({
+      title: 'Test\nschema',
+      properties: {
+        a: { type: 'string', pattern: '^`x`$', default: 'a`b', description: ' first line\r\nsame paragraph\r\n\r\nsecond paragraph ' },
+      },
+    });
+    expect(other.startsWith('# Configuration (Test schema)\n')).toBe(true);
+    expect(other).toContain('| `a` | string | ``"a`b"`` | pattern ``^`x`$`` | first line same paragraph<br><br>second paragraph |');
+  });
 });
