@@ -96,7 +96,7 @@ export class NatsServerNotFoundError extends DistributedError {
   constructor(searched: readonly string[]) {
     super(
       'NATS_SERVER_NOT_FOUND',
-      `nats-server was not found (looked in: ${searched.join(', ')}). Install it with "npm run setup" ` +
+      `nats-server was not found (looked in: ${searched.join(', ')}). Install it ` +
         `(Debian/Ubuntu as root: apt-get install -y nats-server; macOS: brew install nats-server), ` +
         `or point NATS_SERVER_BIN at the binary.`,
     );
@@ -137,15 +137,19 @@ export class NatsServerExitError extends DistributedError {
 /** The port the embedded server should listen on is taken by another process. */
 export class NatsPortInUseError extends NatsServerStartError {
   readonly port: number;
-  constructor(port: number, logs: readonly string[], exitCode: number | null = null) {
+  /** The option that set the port (e.g. `httpPort`), when known. */
+  readonly option: string | undefined;
+  constructor(port: number, logs: readonly string[], exitCode: number | null = null, option?: string) {
+    const choose = option === undefined ? 'choose another port' : `set \`${option}\` to another port`;
     super(
-      `Port ${port} is already in use, so nats-server cannot listen on it. Stop the process that holds it ` +
-        `(lsof -i :${port}), choose another port, or use port 0 for a free one.`,
+      `Port ${port} is already in use${option === undefined ? '' : ` (option \`${option}\`)`}, so nats-server cannot listen on it. ` +
+        `Stop the process that holds it (lsof -i :${port}), ${choose}, or use port 0 for a free one.`,
       logs,
       exitCode,
       'NATS_PORT_IN_USE',
     );
     this.port = port;
+    this.option = option;
   }
 }
 

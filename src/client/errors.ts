@@ -33,7 +33,7 @@ function safeCause(error: unknown, secrets: readonly string[]): { cause?: unknow
 }
 
 const CONNECT_HINTS: Record<string, string> = {
-  CONNECTION_REFUSED: 'nothing accepted the connection there: start nats-server (npm run setup installs it) or fix serverUrl/servers',
+  CONNECTION_REFUSED: 'nothing accepted the connection there: start nats-server there (or use embedded mode) or fix serverUrl/servers',
   ENOTFOUND: 'the host name does not resolve: check serverUrl/servers',
   EAI_AGAIN: 'the host name could not be resolved right now: check DNS and serverUrl/servers',
   AUTHORIZATION_VIOLATION: 'the server refused the credentials: check user/password or token',

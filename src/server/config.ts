@@ -92,7 +92,8 @@ function describeFound(value: unknown): string {
 export function resolveEmbeddedOptions(options: EmbeddedServerOptions = {}): ResolvedEmbeddedOptions {
   const c = new Checker();
   const port = options.port ?? EMBEDDED_DEFAULTS.port;
-  const httpPort = options.httpPort ?? EMBEDDED_DEFAULTS.httpPort;
+  // A free client port asks for a free monitoring port too: two servers started with port 0 must not clash on 8222.
+  const httpPort = options.httpPort ?? (port === 0 ? 0 : EMBEDDED_DEFAULTS.httpPort);
   const host = options.host ?? EMBEDDED_DEFAULTS.host;
   const logLevel = options.logLevel ?? EMBEDDED_DEFAULTS.logLevel;
   const startTimeoutMs = options.startTimeoutMs ?? EMBEDDED_DEFAULTS.startTimeoutMs;

@@ -392,11 +392,11 @@ export class EmbeddedNatsServer {
     const logs = this.getLogs();
     if (exit.spawnError !== undefined) {
       return new NatsServerStartError(
-        `Could not run nats-server at ${run.binary}: ${exit.spawnError.message}. Check that the file is an executable nats-server, or run "npm run setup".`,
+        `Could not run nats-server at ${run.binary}: ${exit.spawnError.message}. Check that the file is an executable nats-server (NATS_SERVER_BIN or the binary option).`,
         logs,
       );
     }
-    if (run.portInUse !== undefined) return new NatsPortInUseError(run.portInUse, logs, exit.code);
+    if (run.portInUse !== undefined) return new NatsPortInUseError(run.portInUse, logs, exit.code, portOption(run.options, run.portInUse));
     const how = exit.signal === null ? `exit code ${String(exit.code)}` : `signal ${exit.signal}`;
     const why = run.lastFailure === undefined ? '' : `: ${run.lastFailure}`;
     return new NatsServerStartError(
@@ -432,4 +432,12 @@ export class EmbeddedNatsServer {
     })();
     return run.terminating;
   }
+}
+
+/** Which option set `port` (as named in EmbeddedServerOptions), for a hint that says what to change. */
+function portOption(options: ResolvedEmbeddedOptions, port: number): string | undefined {
+  if (port === options.port) return 'port';
+  if (port === options.httpPort) return 'httpPort';
+  if (port === options.cluster?.port) return 'cluster.port';
+  return undefined;
 }

@@ -69,7 +69,7 @@ export function findNatsServerIn(search: NatsServerSearch = {}): string {
 /**
  * Finds the nats-server binary: `explicit` (the `binary` option), then `NATS_SERVER_BIN`, then `PATH`, then
  * /usr/sbin, /usr/local/bin and /opt/homebrew/bin. Returns its path.
- * @throws {NatsServerNotFoundError} listing where it looked and how to install it (`npm run setup`).
+ * @throws {NatsServerNotFoundError} listing where it looked and how to install it.
  */
 export function findNatsServer(explicit?: string): string {
   return findNatsServerIn({ explicit });

@@ -79,19 +79,36 @@ describe('EmbeddedNatsServer start failures', () => {
     const { port } = await occupyPort();
     const error = await startError(new EmbeddedNatsServer(), { port: 0, httpPort: port }, NatsPortInUseError);
     expect(error.port).toBe(port);
+    expect(error.option).toBe('httpPort');
+    expect(error.message).toContain('set `httpPort` to another port');
+  });
+
+  it('a free client port implies a free monitoring port: two servers with port 0 and no httpPort both start', async () => {
+    const a = new EmbeddedNatsServer();
+    const b = new EmbeddedNatsServer();
+    try {
+      await a.start({ port: 0 });
+      await b.start({ port: 0 });
+      expect(a.isRunning() && b.isRunning()).toBe(true);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
   });
 
   it('names the route port when that one is in use', async () => {
     const { port } = await occupyPort();
     const error = await startError(new EmbeddedNatsServer(), { port: 0, httpPort: 0, cluster: { name: 'c', port } }, NatsPortInUseError);
     expect(error.port).toBe(port);
+    expect(error.option).toBe('cluster.port');
   });
 
   it('reports a missing binary with where it looked', async () => {
     const missing = join(scratch, 'no-such-nats-server');
     const error = await startError(new EmbeddedNatsServer(), { binary: missing, port: 0, httpPort: 0 }, NatsServerNotFoundError);
     expect(error.message).toContain(missing);
-    expect(error.message).toContain('npm run setup');
+    // The hint works for a consumer of the package too: no script of this repository.
+    expect(error.message).not.toContain('npm run');
+    expect(error.message).toContain('apt-get install -y nats-server');
   });
 
   it('rejects invalid options before starting anything', async () => {
