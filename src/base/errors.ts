@@ -267,10 +267,10 @@ export class ConfigValidationError extends DistributedError {
       const path = p.path === '' ? '' : ` ${p.path}:`;
       return `  ${at}:${path} expected ${p.expected}, found ${p.found}`;
     });
-    super(
-      'CONFIG_VALIDATION',
-      `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${lines.join('\n')}\nFix the file and start again.`,
-    );
+    // Problems in options passed from code are named after the options (`<inline>`, `<EmbeddedServerOptions>`).
+    const fromCode = problems.every((p) => p.file.startsWith('<'));
+    const next = fromCode ? 'Fix the options passed in code and try again.' : 'Fix the file and start again.';
+    super('CONFIG_VALIDATION', `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${lines.join('\n')}\n${next}`);
     this.problems = problems;
   }
 }
