@@ -1,6 +1,8 @@
-// ESLint flat config: typescript-eslint's strict, type-checked rules, zero warnings (see `npm run lint`).
+// ESLint flat config: typescript-eslint's strict, type-checked rules, zero warnings (see `npm run lint`), and the import
+// rules between the repository's folders (lint/import-rules.js).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { importRules } from './lint/import-rules.js';
 
 export default tseslint.config(
   {
@@ -9,6 +11,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   ...tseslint.configs.stylisticTypeChecked,
+  importRules,
   {
     languageOptions: {
       parserOptions: {
