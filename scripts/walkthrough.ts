@@ -1,5 +1,5 @@
 /**
- * `npm start`: the seed's end-to-end walkthrough (Appendix C) on the generated typed API.
+ * `npm start`: the end-to-end walkthrough on the generated typed API.
  * Reads config/cluster.yaml (or --config <file>), starts/connects NATS, runs a simulated worker and a controller,
  * streams a few inference requests, prints a report, and shuts down cleanly. Ctrl-C at any point shuts down too.
  */

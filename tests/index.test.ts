@@ -1,4 +1,4 @@
-/** Every public export of the package entry carries a JSDoc comment (the seed's "documentation complete for all APIs"). */
+/** Every public export of the package entry carries a JSDoc comment (documentation complete for every API). */
 import { describe, expect, it } from 'vitest';
 import ts from 'typescript';
 

@@ -41,7 +41,7 @@ export async function memoryFigures(ctx: BenchContext): Promise<Figure[]> {
       raw: pick(raw, 'heapGrowthMB'),
       typed: pick(typed, 'heapGrowthMB'),
       rounds,
-      targets: [{ kind: 'typedBelow', value: 50, source: 'seed' }],
+      targets: [{ kind: 'typedBelow', value: 50, source: 'floor' }],
       note: 'heapUsed after connect minus before, full GC on both ends, fresh process per side',
     },
     {

@@ -79,7 +79,7 @@ export async function requestFigures(ctx: BenchContext): Promise<Figure[]> {
         raw: pick('p99', latency.raw),
         typed: pick('p99', latency.typed),
         rounds: ctx.sizes.rounds,
-        targets: [{ kind: 'typedBelow', value: 10_000, source: 'seed' }],
+        targets: [{ kind: 'typedBelow', value: 10_000, source: 'floor' }],
       },
       {
         metric: `request throughput, ${inFlight} in flight`,

@@ -54,7 +54,7 @@ export async function startupFigures(ctx: BenchContext): Promise<Figure[]> {
       rounds: starts.length,
       targets: [
         { kind: 'typedBelow', value: 100, source: 'issue' },
-        { kind: 'typedBelow', value: 2000, source: 'seed' },
+        { kind: 'typedBelow', value: 2000, source: 'floor' },
       ],
       note: 'EmbeddedNatsServer.start() with port 0 / httpPort 0 until it accepts clients and /healthz answers',
     },

@@ -1,5 +1,5 @@
 /**
- * Figures and targets: what the benchmark reports, the targets of the performance issue (and the seed's floors),
+ * Figures and targets: what the benchmark reports, the performance targets (and the product's absolute floors),
  * and the two outputs (a readable table, or one JSON line per figure).
  */
 
@@ -8,7 +8,7 @@ export interface Target {
   kind: 'ratioAtLeast' | 'ratioAtMost' | 'typedBelow' | 'typedAbove';
   value: number;
   /** Where the target comes from. */
-  source: 'issue' | 'seed';
+  source: 'issue' | 'floor';
 }
 
 /** One line of the report. `raw` is null when raw nats.js has no counterpart (codegen, config load...). */
@@ -47,16 +47,16 @@ export function meets(figure: Figure, target: Target): boolean | null {
 
 /** Human form of a target, e.g. `>= 1.0x raw` or `< 100 ms`. */
 export function describeTarget(target: Target, unit: string): string {
-  const seed = target.source === 'seed' ? ' (seed)' : '';
+  const floor = target.source === 'floor' ? ' (floor)' : '';
   switch (target.kind) {
     case 'ratioAtLeast':
-      return `>= ${target.value.toFixed(1)}x raw${seed}`;
+      return `>= ${target.value.toFixed(1)}x raw${floor}`;
     case 'ratioAtMost':
-      return `<= ${target.value.toFixed(1)}x raw${seed}`;
+      return `<= ${target.value.toFixed(1)}x raw${floor}`;
     case 'typedBelow':
-      return `< ${formatValue(target.value, unit)} ${unit}${seed}`;
+      return `< ${formatValue(target.value, unit)} ${unit}${floor}`;
     case 'typedAbove':
-      return `> ${formatValue(target.value, unit)} ${unit}${seed}`;
+      return `> ${formatValue(target.value, unit)} ${unit}${floor}`;
   }
 }
 

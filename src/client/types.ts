@@ -19,7 +19,7 @@ export interface TlsOptions {
   key?: string;
 }
 
-/** Options of `NatsClient.connect()`. Names follow the seed; the rest are additions. */
+/** Options of `NatsClient.connect()`. */
 export interface NatsClientOptions {
   /** `embedded` starts (and on disconnect stops) its own nats-server; `external` connects to `serverUrl` / `servers`. */
   mode: 'embedded' | 'external';
@@ -27,7 +27,7 @@ export interface NatsClientOptions {
   serverUrl?: string;
   /** Several server URLs of one NATS cluster, for failover. */
   servers?: readonly string[];
-  /** Embedded mode: the client port (seed name). Same as `embedded.port`. Default 4222. */
+  /** Embedded mode: the client port, a shorthand for `embedded.port` (this one wins when both are set). Default 4222. */
   embeddedPort?: number;
   /** Embedded mode: all server options. */
   embedded?: EmbeddedServerOptions;

@@ -90,8 +90,8 @@ function sendSignal(child: ChildProcess, signal: NodeJS.Signals): void {
 }
 
 /**
- * A nats-server child process with a small lifecycle API (the seed's `start`, `stop`, `isRunning`, `getPort`,
- * `getLogs`, plus ports, URL, pid and an `exit` event).
+ * A nats-server child process with a small lifecycle API (`start`, `stop`, `isRunning`, `getPort`,
+ * `getLogs`, ports, URL, pid and an `exit` event).
  *
  * @example
  * const server = new EmbeddedNatsServer();

@@ -48,9 +48,9 @@ const EXPECTED: Record<string, string[]> = {
   'external-without-url.yaml': [
     'external-without-url.yaml:3:3: cluster.nats.server_url: expected a NATS server URL such as nats://10.0.0.5:4222 (nats.mode is external; or list the cluster under nats.servers), found no such key',
   ],
-  'seed-port-clash.yaml': [
-    'seed-port-clash.yaml:8:18: cluster.nats.embedded.http_port: expected a port not already used by cluster.controller.dashboard_port (8081) in dual mode, found 8081',
-    'seed-port-clash.yaml:13:11: cluster.worker.port: expected a port not already used by cluster.controller.port (8080) in dual mode, found 8080',
+  'port-clash.yaml': [
+    'port-clash.yaml:8:18: cluster.nats.embedded.http_port: expected a port not already used by cluster.controller.dashboard_port (8081) in dual mode, found 8081',
+    'port-clash.yaml:13:11: cluster.worker.port: expected a port not already used by cluster.controller.port (8080) in dual mode, found 8080',
   ],
   'missing-env.yaml': [
     'missing-env.yaml:7:15: cluster.nats.password: expected the environment variable NATS_PASSWORD to be set (or a default: ${NATS_PASSWORD:-value}), found NATS_PASSWORD unset',

@@ -69,7 +69,7 @@ describe('listening ports', () => {
     expect(problem).toMatchObject({ path, expected: `a port not already used by ${holder} in dual mode` });
   });
 
-  it('reports the seed default (worker and controller both 8080) at the worker port line', () => {
+  it('reports worker and controller both on 8080 at the worker port line', () => {
     const text = 'cluster:\n  mode: dual\n  nats: {mode: embedded}\n  controller: {port: 8080}\n  worker:\n    port: 8080\n';
     expect(problemsOf(() => parseClusterConfig(text))).toEqual([
       {

@@ -241,7 +241,7 @@ describe('the schema itself', () => {
     }
   });
 
-  it('matches the seed ranges: ports 1024-65535 and priority 0-100', () => {
+  it('keeps the documented ranges: ports 1024-65535 and priority 0-100', () => {
     const ports = nodes.filter(([path]) => /(^|\.)(port|http_port|dashboard_port)$/.test(path));
     expect(ports.map(([path]) => path)).toEqual([
       'cluster.nats.embedded.port',

@@ -25,7 +25,7 @@ afterAll(() => {
 });
 
 describe('config/cluster.yaml', () => {
-  it("loads the seed's values (worker port 8082 instead of the clashing 8080)", async () => {
+  it('loads the default file (worker port 8082 instead of the clashing 8080)', async () => {
     const config = await loadClusterConfig('config/cluster.yaml', { env: {} });
     expect(config).toEqual({
       cluster: {

@@ -84,7 +84,9 @@ describe('wildcard subscriptions check each subject parameter', () => {
     });
     const kinds: string[] = [];
     const before = errors.length;
-    const sub = await events.subscribe(client, { kind: '*' }, (_payload, ctx) => kinds.push(ctx.params.kind));
+    const sub = await events.subscribe(client, { kind: '*' }, (_payload, ctx) => {
+      kinds.push(ctx.params.kind);
+    });
     raw.publish('test.events.bogus', encode({ at: 1 }));
     raw.publish('test.events.drain', encode({ at: 2 }));
     await raw.flush();

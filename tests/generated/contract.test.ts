@@ -421,7 +421,7 @@ describe('schema files', () => {
   });
 });
 
-describe('schemas reject what the seed rejects', () => {
+describe('schemas reject what the contract rules out', () => {
   const registration = examplesOf('WorkerRegistration')[0]!.payload as JsonObject;
   const hardware = registration.hardware as JsonObject;
   const capabilities = registration.capabilities as JsonObject;
@@ -438,7 +438,7 @@ describe('schemas reject what the seed rejects', () => {
     ['worker-registration.json', 'port 1023', { ...registration, port: 1023 }],
     ['worker-registration.json', 'port 65536', { ...registration, port: 65536 }],
     ['worker-registration.json', 'fractional port', { ...registration, port: 8080.5 }],
-    ['worker-registration.json', 'seed-style id worker-123', { ...registration, workerId: 'worker-123' }],
+    ['worker-registration.json', 'non-uuid id worker-123', { ...registration, workerId: 'worker-123' }],
     ['worker-registration.json', 'urn-prefixed uuid', { ...registration, workerId: 'urn:uuid:0b8c5a36-7f2e-4d1a-9c3b-5e6f7a8b9c0d' }],
     ['worker-registration.json', 'IPv4 out of range', { ...registration, ip: '256.1.1.1' }],
     ['worker-registration.json', 'ip that is a host name', { ...registration, ip: 'mac-studio.local' }],

@@ -69,10 +69,10 @@ export async function startNatsCluster(n = 3, options: Omit<EmbeddedServerOption
     await Promise.all(servers.map((s) => s.stop()));
   };
   try {
-    const seed = new EmbeddedNatsServer();
-    servers.push(seed);
-    await seed.start({ port: 0, httpPort: 0, serverName: `${name}-n1`, ...options, cluster: { name, port: 0 } });
-    const route = `nats-route://127.0.0.1:${seed.getClusterPort() ?? 0}`;
+    const first = new EmbeddedNatsServer();
+    servers.push(first);
+    await first.start({ port: 0, httpPort: 0, serverName: `${name}-n1`, ...options, cluster: { name, port: 0 } });
+    const route = `nats-route://127.0.0.1:${first.getClusterPort() ?? 0}`;
     const others = Array.from({ length: n - 1 }, () => new EmbeddedNatsServer());
     servers.push(...others);
     await Promise.all(

@@ -14,7 +14,7 @@ function problemsOf(options: unknown): { path: string; expected: string; found: 
 }
 
 describe('resolveEmbeddedOptions', () => {
-  it("applies the seed's defaults: port 4222, httpPort 8222, loopback, info, no JetStream", () => {
+  it('applies the defaults: port 4222, httpPort 8222, loopback, info, no JetStream', () => {
     const o = resolveEmbeddedOptions();
     expect(o).toMatchObject({
       port: 4222,
