@@ -1,68 +1,18 @@
 /**
- * Prettier formatting for generated TypeScript, run on a worker thread. Loading prettier and its first format cost
- * about 0.8 s of one core in a fresh process; the worker is started before the spec is parsed, so that cost runs on
- * the second core while the main thread parses. Only prettier's standalone build with the typescript and estree
- * plugins is loaded (the ones the `typescript` parser uses; same printer, same bytes as `prettier.format`).
- * Options are fixed, so output never depends on a config file or editor. If the worker cannot run, formatting
- * falls back to the main thread with the same plugins and options.
+ * Prettier formatting for generated TypeScript, run on a worker thread (format-worker.ts). Loading prettier and its
+ * first format cost about 0.8 s of one core in a fresh process; the worker is started before the spec is parsed, so
+ * that cost runs on the second core while the main thread parses. The prettier setup (standalone build, typescript
+ * and estree plugins, fixed options) is prettier.ts, shared with the fallback: if the worker cannot start, or stops
+ * before answering, formatting runs on the main thread with the same setup, so the bytes are the same either way.
  */
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { FORMAT_WORKER_DATA, type FormatReply, type FormatRequest } from './format-worker.js';
+import { loadPrettier, type Formatter } from './prettier.js';
 
-/** Prettier options, fixed so output never depends on a config file or editor. */
-export const PRETTIER_OPTIONS = {
-  printWidth: 120,
-  tabWidth: 2,
-  useTabs: false,
-  semi: true,
-  singleQuote: true,
-  quoteProps: 'as-needed',
-  trailingComma: 'all',
-  bracketSpacing: true,
-  arrowParens: 'always',
-  endOfLine: 'lf',
-  proseWrap: 'preserve',
-  parser: 'typescript',
-} as const;
-
-/** URLs of the prettier modules, resolved from this package so the worker finds the same copy. */
-function moduleUrls(): { standalone: string; plugins: string[] } {
-  const require = createRequire(import.meta.url);
-  const url = (id: string): string => pathToFileURL(require.resolve(id)).href;
-  return { standalone: url('prettier/standalone'), plugins: [url('prettier/plugins/typescript'), url('prettier/plugins/estree')] };
-}
-
-/** The worker: loads prettier once, then answers `{ id, code }` with `{ id, text }` or `{ id, error }`. */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const ready = (async () => {
-  // CommonJS builds arrive as the default export of the namespace.
-  const own = (m, key) => (m[key] === undefined && m.default !== undefined ? m.default : m);
-  const prettier = own(await import(workerData.standalone), 'format');
-  const plugins = await Promise.all(workerData.plugins.map(async (u) => {
-    const m = await import(u);
-    return m.parsers === undefined && m.printers === undefined && m.default !== undefined ? m.default : m;
-  }));
-  return { prettier, options: { ...workerData.options, plugins } };
-})();
-parentPort.on('message', async ({ id, code }) => {
-  try {
-    const { prettier, options } = await ready;
-    parentPort.postMessage({ id, text: await prettier.format(code, options) });
-  } catch (error) {
-    parentPort.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
-  }
-});
-`;
-
-interface Reply {
-  id: number;
-  text?: string;
-  error?: string;
-}
+export { PRETTIER_OPTIONS } from './prettier.js';
 
 interface Pending {
+  code: string;
   resolve: (text: string) => void;
   reject: (error: Error) => void;
 }
@@ -71,13 +21,28 @@ let worker: Worker | undefined;
 let workerFailed = false;
 let nextId = 0;
 const pending = new Map<number, Pending>();
+let inProcess: Promise<Formatter> | undefined;
 
-/** Rejects every request in flight and forgets the worker, so the next call falls back or starts a new one. */
-function dropWorker(error: Error): void {
+/**
+ * The worker runs a TypeScript file, so tsx's loader has to be registered in the worker itself. On Node 20 the flag
+ * `npm run codegen` runs under (`--import tsx`) registers tsx on the main thread only: a worker inheriting it loads
+ * format-worker.ts without it and fails (ERR_UNKNOWN_FILE_EXTENSION), and vitest's processes have no tsx at all.
+ * tsx's `register()` API registers in whichever thread calls it, so the worker starts with one preload that calls it.
+ * That preload is the worker's only flag: nothing else of the parent's (tsx's preflight, vitest's `--conditions`)
+ * reaches it. tsx is resolved from this file, so the working directory does not matter.
+ */
+function workerExecArgv(): string[] {
+  const register = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register();`;
+  return ['--import', `data:text/javascript,${encodeURIComponent(register)}`];
+}
+
+/** Forgets the worker and formats what it still owed on the main thread; later calls format there too. */
+function dropWorker(): void {
   workerFailed = true;
   worker = undefined;
-  for (const p of pending.values()) p.reject(error);
+  const owed = [...pending.values()];
   pending.clear();
+  for (const p of owed) formatInProcess(p.code).then(p.resolve, p.reject);
 }
 
 /**
@@ -87,9 +52,8 @@ function dropWorker(error: Error): void {
 export function startFormatter(): void {
   if (worker !== undefined || workerFailed) return;
   try {
-    // execArgv: [] keeps tsx's loader out of the worker: it runs plain JavaScript only.
-    const started = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { ...moduleUrls(), options: PRETTIER_OPTIONS } });
-    started.on('message', (reply: Reply) => {
+    const started = new Worker(new URL('./format-worker.ts', import.meta.url), { execArgv: workerExecArgv(), workerData: FORMAT_WORKER_DATA });
+    started.on('message', (reply: FormatReply) => {
       const p = pending.get(reply.id);
       if (p === undefined) return;
       pending.delete(reply.id);
@@ -97,10 +61,8 @@ export function startFormatter(): void {
       if (reply.text !== undefined) p.resolve(reply.text);
       else p.reject(new Error(`prettier failed on generated code: ${reply.error ?? 'unknown error'}`));
     });
-    started.on('error', (error) => { dropWorker(error); });
-    started.on('exit', () => {
-      if (worker === started) dropWorker(new Error('the formatting worker exited'));
-    });
+    started.on('error', () => { if (worker === started) dropWorker(); });
+    started.on('exit', () => { if (worker === started) dropWorker(); });
     // After the listeners: adding a 'message' listener references the worker again.
     started.unref();
     worker = started;
@@ -115,15 +77,15 @@ export async function formatTypeScript(code: string): Promise<string> {
   const current = worker;
   if (current === undefined) return formatInProcess(code);
   const id = nextId++;
-  const result = new Promise<string>((resolve, reject) => { pending.set(id, { resolve, reject }); });
+  const result = new Promise<string>((resolve, reject) => { pending.set(id, { code, resolve, reject }); });
   // Referenced while a request is in flight, so the process waits for the answer.
   current.ref();
-  current.postMessage({ id, code });
+  current.postMessage({ id, code } satisfies FormatRequest);
   return result;
 }
 
-/** The fallback: the same standalone prettier and plugins on the calling thread. */
+/** The fallback: the same prettier setup on the calling thread, loaded once. */
 async function formatInProcess(code: string): Promise<string> {
-  const [prettier, typescript, estree] = await Promise.all([import('prettier/standalone'), import('prettier/plugins/typescript'), import('prettier/plugins/estree')]);
-  return prettier.format(code, { ...PRETTIER_OPTIONS, plugins: [typescript, estree] });
+  inProcess ??= loadPrettier();
+  return (await inProcess)(code);
 }
