@@ -49,14 +49,14 @@ Checked once every key is valid on its own:
 - Controller settings are used in controller and dual mode, worker settings in worker and dual mode. A section for
   the other role is not an error: it is not used.
 
-## Choices that differ from the seed
+## Choices worth knowing
 
-- \`cluster.worker.port\` defaults to **8082**, not 8080: the seed gave the controller and the worker both 8080, which
-  clash in its own dual-mode default file.
+- \`cluster.worker.port\` defaults to **8082**, not 8080: 8080 is the controller's port, and in dual mode the controller
+  and the worker run side by side, so their defaults must differ.
 - \`cluster.nats.max_reconnect_attempts\` accepts \`-1\` (reconnect forever) and \`0\` (never), as the client does.
-- Added for external and secured clusters: \`servers\`, \`token\`, \`tls\`, \`embedded.host\`, \`request_timeout_ms\`.
-- \`cluster.controller.bind_address\` keeps the seed's default \`0.0.0.0\`: it is the controller's HTTP API, which
-  other machines call. The embedded NATS server binds \`127.0.0.1\` unless \`embedded.host\` says otherwise.
+- For external and secured clusters there are also \`servers\`, \`token\`, \`tls\`, \`embedded.host\` and \`request_timeout_ms\`.
+- \`cluster.controller.bind_address\` defaults to \`0.0.0.0\`: it is the controller's HTTP API, which other machines
+  call. The embedded NATS server binds \`127.0.0.1\` unless \`embedded.host\` says otherwise.
 `;
 
 /**

@@ -45,7 +45,7 @@ describe('buildModel on a valid contract', () => {
     expect(m.info).toMatchObject({ asyncapi: '3.0.0', title: 'Fixture', servers: [{ id: 'local', host: 'localhost:4222', protocol: 'nats' }] });
   });
 
-  it('reads the project contract: seed names, shared schemas, x-format on parameters', async () => {
+  it('reads the project contract: its message and schema names, shared schemas, x-format on parameters', async () => {
     const loaded = await loadContract('asyncapi.yaml');
     const m = buildModel(loaded.document, loaded.sources, loaded.file);
     const names = m.schemas.map((s) => s.name);
