@@ -1,0 +1,162 @@
+/**
+ * Routing strategies: pure functions from the workers the registry knows, the request and the router's small
+ * memory (round-robin cursor, sticky sessions) to a choice and the next memory. No clock, no I/O: each strategy
+ * is tested with tables, and the controller owns the only mutable copy of the memory.
+ */
+import type { InferenceRequest, ModelTier } from '../../generated/index.js';
+import { NoWorkerAvailableError } from './errors.js';
+import type { WorkerInfo } from './worker-info.js';
+
+/** The strategies of `load_balancing.strategy`. */
+export type StrategyName = 'round_robin' | 'least_loaded' | 'hardware_aware';
+
+/** What a model needs from a worker: its size tier and, when known, the memory it takes. */
+export interface ModelRequirement {
+  tier: ModelTier;
+  /** Unified memory the model needs, in GB; when unknown only the tier is checked. */
+  memoryGB?: number;
+}
+
+/** The part of the router that changes between requests. */
+export interface RouterMemory {
+  /** Round robin: how many choices were made so far (the next worker is this modulo the candidates). */
+  readonly turn: number;
+  /** Sticky sessions: the worker each session went to. */
+  readonly sessions: ReadonlyMap<string, string>;
+}
+
+/** A fresh memory. */
+export const INITIAL_MEMORY: RouterMemory = { turn: 0, sessions: new Map() };
+
+/** Most sessions remembered; the oldest are forgotten first, so memory stays bounded. */
+export const MAX_SESSIONS = 10_000;
+
+/** What a strategy is asked. */
+export interface RouteInput {
+  /** The registry's snapshot. */
+  workers: readonly WorkerInfo[];
+  request: Pick<InferenceRequest, 'modelId' | 'sessionId'>;
+  /** What the request's model needs; undefined: any worker can serve it. */
+  model?: ModelRequirement | undefined;
+  /** Workers not to pick (they already failed this request). */
+  exclude?: ReadonlySet<string>;
+  /** Keep a session on its worker while that worker is usable. */
+  sticky: boolean;
+  memory: RouterMemory;
+}
+
+/** A choice: the worker, why it was chosen, and the router's next memory. */
+export interface RouteChoice {
+  workerId: string;
+  /** A short human explanation, e.g. `least_loaded: 1 of 4 slots in use`. */
+  reason: string;
+  memory: RouterMemory;
+}
+
+/** Free slots of a worker: how many more requests it takes before it is busy. */
+export function freeSlots(worker: WorkerInfo): number {
+  return Math.max(0, worker.maxConcurrent - worker.load);
+}
+
+/** Whether `worker` can serve `model` (its tiers and its free memory). */
+export function fitsModel(worker: WorkerInfo, model: ModelRequirement | undefined): boolean {
+  if (model === undefined) return true;
+  if (!worker.supportedModelTiers.includes(model.tier)) return false;
+  return model.memoryGB === undefined || worker.availableMemoryGB >= model.memoryGB;
+}
+
+/**
+ * A model's requirement read from its id when it names a parameter count (`llama-3.1-8b-instruct-4bit`,
+ * `Qwen2.5-32B`): the tier by parameter count, and about 0.5 GB per billion parameters of 4-bit weights plus 20%
+ * for the KV cache. Undefined when the id names no size.
+ */
+export function requirementFromModelId(modelId: string): ModelRequirement | undefined {
+  const match = /(?:^|[^a-z0-9.])(\d+(?:\.\d+)?)b(?![a-z0-9])/i.exec(modelId);
+  if (match?.[1] === undefined) return undefined;
+  const billions = Number(match[1]);
+  const tier: ModelTier = billions < 3 ? 'tiny' : billions < 10 ? 'small' : billions < 40 ? 'medium' : billions < 100 ? 'large' : 'xlarge';
+  return { tier, memoryGB: Math.round(billions * 0.5 * 1.2 * 10) / 10 };
+}
+
+/** Rank of a chip for tie-breaks: generation first, then Ultra > Max > Pro > base. */
+export function chipRank(chip: string): number {
+  const match = /^Apple M(\d+)(?: (Pro|Max|Ultra))?$/.exec(chip);
+  if (match === null) return 0;
+  const variant = match[2] === 'Ultra' ? 3 : match[2] === 'Max' ? 2 : match[2] === 'Pro' ? 1 : 0;
+  return Number(match[1]) * 4 + variant;
+}
+
+/** Usable workers for the request, or the reason there are none. */
+function candidates(input: RouteInput): WorkerInfo[] | NoWorkerAvailableError {
+  const known = input.workers.filter((w) => !(input.exclude?.has(w.workerId) ?? false));
+  const reachable = known.filter((w) => w.state !== 'offline');
+  if (reachable.length === 0) {
+    const tried = input.exclude === undefined || input.exclude.size === 0 ? '' : ` (${input.exclude.size} already tried for this request)`;
+    return new NoWorkerAvailableError('none_online', `no worker is online${tried}; ${input.workers.length} known`);
+  }
+  const fitting = reachable.filter((w) => fitsModel(w, input.model));
+  if (fitting.length === 0) {
+    const model = input.model;
+    const need = model === undefined ? '' : `tier ${model.tier}${model.memoryGB === undefined ? '' : ` and ${model.memoryGB} GB free`}`;
+    return new NoWorkerAvailableError('no_tier_fits', `no online worker can serve ${input.request.modelId} (needs ${need}); ${reachable.length} online`);
+  }
+  const free = fitting.filter((w) => w.state !== 'busy');
+  if (free.length === 0) return new NoWorkerAvailableError('all_busy', `all ${fitting.length} workers that can serve ${input.request.modelId} are at maxConcurrent`);
+  // Degraded workers are used only when no healthy one fits.
+  const healthy = free.filter((w) => w.state === 'online');
+  return healthy.length > 0 ? healthy : free;
+}
+
+/** Stable order for the strategies: by worker id, so the same registry gives the same choices everywhere. */
+const byId = (a: WorkerInfo, b: WorkerInfo): number => (a.workerId < b.workerId ? -1 : a.workerId > b.workerId ? 1 : 0);
+
+function pickRoundRobin(pool: WorkerInfo[], turn: number): { worker: WorkerInfo; reason: string } {
+  const sorted = [...pool].sort(byId);
+  const worker = sorted[turn % sorted.length] as WorkerInfo;
+  return { worker, reason: `round_robin: turn ${turn} over ${sorted.length} workers` };
+}
+
+function pickLeastLoaded(pool: WorkerInfo[]): { worker: WorkerInfo; reason: string } {
+  const worker = [...pool].sort((a, b) => a.load / a.maxConcurrent - b.load / b.maxConcurrent || a.load - b.load || byId(a, b))[0] as WorkerInfo;
+  return { worker, reason: `least_loaded: ${worker.load} of ${worker.maxConcurrent} slots in use` };
+}
+
+function pickHardwareAware(pool: WorkerInfo[], model: ModelRequirement | undefined): { worker: WorkerInfo; reason: string } {
+  const worker = [...pool].sort(
+    (a, b) => freeSlots(b) - freeSlots(a) || chipRank(b.chip) - chipRank(a.chip) || b.unifiedMemoryGB - a.unifiedMemoryGB || byId(a, b),
+  )[0] as WorkerInfo;
+  const fit = model === undefined ? 'any model' : `tier ${model.tier}`;
+  return { worker, reason: `hardware_aware: ${fit}, ${freeSlots(worker)} free slots, ${worker.chip}, ${worker.unifiedMemoryGB} GB` };
+}
+
+/** Remembers `sessionId → workerId`, forgetting the oldest session past {@link MAX_SESSIONS}. */
+function remember(sessions: ReadonlyMap<string, string>, sessionId: string, workerId: string): ReadonlyMap<string, string> {
+  const next = new Map(sessions);
+  next.delete(sessionId);
+  next.set(sessionId, workerId);
+  if (next.size > MAX_SESSIONS) next.delete(next.keys().next().value as string);
+  return next;
+}
+
+/**
+ * Chooses a worker for the request with `strategy`, or returns a `NoWorkerAvailableError` saying why none fits
+ * (none online, all busy, no tier fits). Offline, unknown and excluded workers are never chosen. With `sticky`,
+ * a session stays on its worker while that worker is usable, and moves (and is remembered anew) when it is not.
+ */
+export function route(strategy: StrategyName, input: RouteInput): RouteChoice | NoWorkerAvailableError {
+  const pool = candidates(input);
+  if (pool instanceof NoWorkerAvailableError) return pool;
+  const sessionId = input.sticky ? input.request.sessionId : undefined;
+  if (sessionId !== undefined) {
+    const previous = input.memory.sessions.get(sessionId);
+    const kept = previous === undefined ? undefined : pool.find((w) => w.workerId === previous);
+    if (kept !== undefined) return { workerId: kept.workerId, reason: `sticky session ${sessionId}`, memory: input.memory };
+  }
+  const picked =
+    strategy === 'round_robin' ? pickRoundRobin(pool, input.memory.turn) : strategy === 'least_loaded' ? pickLeastLoaded(pool) : pickHardwareAware(pool, input.model);
+  const memory: RouterMemory = {
+    turn: input.memory.turn + 1,
+    sessions: sessionId === undefined ? input.memory.sessions : remember(input.memory.sessions, sessionId, picked.worker.workerId),
+  };
+  return { workerId: picked.worker.workerId, reason: picked.reason, memory };
+}
