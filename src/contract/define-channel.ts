@@ -29,14 +29,20 @@ export interface ChannelTransport {
   reply<Req, Res>(subject: string, handler: (data: Req, context: MessageContext) => Res | Promise<Res>, options?: ReplyOptions<Req, Res>): Promise<Subscription>;
 }
 
-/** Parameter schemas of a channel, one per `{name}` in its address. */
+/**
+ * Parameter schemas of a channel, one per `{name}` in its address. Each yields a string; its own type may be
+ * narrower (a union of literals for an enum parameter), and that type is what callers pass and handlers see.
+ */
 export type ParameterSchemas = Record<string, z.ZodType<string>>;
 
-/** Concrete parameter values of a channel. */
-export type ParameterValues<PS extends ParameterSchemas> = { readonly [K in keyof PS]: string };
+/** Concrete parameter values of a channel: each one of its schema's type (for an enum, one of its literals). */
+export type ParameterValues<PS extends ParameterSchemas> = { readonly [K in keyof PS]: z.output<PS[K]> };
 
-/** Parameters first for channels that have them; nothing for channels that have none. */
-type WithParams<PS extends ParameterSchemas, Rest extends unknown[]> = [keyof PS] extends [never] ? Rest : [params: ParameterValues<PS>, ...Rest];
+/** Parameter values of a subscription: each a concrete value, or `'*'` for every value of that parameter. */
+export type ParameterPatterns<PS extends ParameterSchemas> = { readonly [K in keyof PS]: z.output<PS[K]> | '*' };
+
+/** Parameters (`P`) first for channels that have them; nothing for channels that have none. */
+type WithParams<PS extends ParameterSchemas, P, Rest extends unknown[]> = [keyof PS] extends [never] ? Rest : [params: P, ...Rest];
 
 /** What a typed handler learns besides the payload: the subject and its parsed parameters. */
 export interface ChannelMessageContext<PS extends ParameterSchemas> extends MessageContext {
@@ -73,18 +79,18 @@ export interface Channel<PS extends ParameterSchemas, T> {
   /** The validating serializer used on the wire, for callers of the generic client API. */
   readonly serializer: Serializer<T>;
   /** Builds the concrete subject. Throws `SubjectError` for a value that is not one safe token or breaks its schema. */
-  subject(...params: WithParams<PS, []>): string;
+  subject(...params: WithParams<PS, ParameterValues<PS>, []>): string;
   /** Anchored, exact: the parameters of a subject on this channel, or undefined. */
   parse(subject: string): ParameterValues<PS> | undefined;
   /** Validates, then publishes. Rejects with `ValidationError` (nothing sent) or `SubjectError`. */
-  publish(client: ChannelTransport, ...args: WithParams<PS, [payload: T, options?: Omit<PublishOptions<T>, 'serializer'>]>): Promise<void>;
+  publish(client: ChannelTransport, ...args: WithParams<PS, ParameterValues<PS>, [payload: T, options?: Omit<PublishOptions<T>, 'serializer'>]>): Promise<void>;
   /**
    * Subscribes. A parameter value of `'*'` subscribes to every value of it; the handler gets the parsed parameters.
    * Invalid messages never reach the handler: they are counted on the subscription and emitted as client `error`s.
    */
   subscribe(
     client: ChannelTransport,
-    ...args: WithParams<PS, [handler: ChannelHandler<T, PS>, options?: Omit<SubscribeOptions<T>, 'serializer'>]>
+    ...args: WithParams<PS, ParameterPatterns<PS>, [handler: ChannelHandler<T, PS>, options?: Omit<SubscribeOptions<T>, 'serializer'>]>
   ): Promise<Subscription>;
 }
 
@@ -95,10 +101,10 @@ export interface RequestReplyChannel<PS extends ParameterSchemas, T, R> extends 
   /** Sends a validated request and resolves with the validated reply. */
   request(
     client: ChannelTransport,
-    ...args: WithParams<PS, [payload: T, options?: { timeout?: number; headers?: Record<string, string> }]>
+    ...args: WithParams<PS, ParameterValues<PS>, [payload: T, options?: { timeout?: number; headers?: Record<string, string> }]>
   ): Promise<R>;
   /** Answers requests; the handler's return value is validated before it is sent. `'*'` parameters serve every value. */
-  reply(client: ChannelTransport, ...args: WithParams<PS, [handler: ChannelReplyHandler<T, R, PS>, options?: { queue?: string }]>): Promise<Subscription>;
+  reply(client: ChannelTransport, ...args: WithParams<PS, ParameterPatterns<PS>, [handler: ChannelReplyHandler<T, R, PS>, options?: { queue?: string }]>): Promise<Subscription>;
 }
 
 /** Declares a channel with a reply. */
