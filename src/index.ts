@@ -37,7 +37,7 @@ export type { ParseOptions } from './config/loader.js';
 
 // Cluster layer.
 export { ClientMetrics } from './cluster/metrics.js';
-export { InferenceRejectedError } from './cluster/errors.js';
+export { InferenceRejectedError, NoWorkerAvailableError, StreamGapError, WorkerLostError, type NoWorkerReason } from './cluster/errors.js';
 export { clusterConfigSpec, DEFAULT_CLUSTER_CONFIG_PATH, loadClusterConfig, parseClusterConfig } from './cluster/config.js';
 export { toRuntimeOptions, type RuntimeOptions } from './cluster/runtime-options.js';
 export {
@@ -48,5 +48,7 @@ export {
   type InferenceStream,
   type InferenceStreaming,
   type InferenceJobHandler,
+  type InferenceService,
+  type ServeInferenceOptions,
   type StreamInferenceOptions,
 } from './cluster/streaming.js';

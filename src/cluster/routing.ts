@@ -26,7 +26,9 @@ export interface RouterMemory {
 }
 
 /** A fresh memory. */
-export const INITIAL_MEMORY: RouterMemory = { turn: 0, sessions: new Map() };
+export function initialMemory(): { turn: number; sessions: Map<string, string> } {
+  return { turn: 0, sessions: new Map() };
+}
 
 /** Most sessions remembered; the oldest are forgotten first, so memory stays bounded. */
 export const MAX_SESSIONS = 10_000;
@@ -45,12 +47,15 @@ export interface RouteInput {
   memory: RouterMemory;
 }
 
-/** A choice: the worker, why it was chosen, and the router's next memory. */
+/** A choice: the worker, why it was chosen, and what the router must remember. */
 export interface RouteChoice {
   workerId: string;
   /** A short human explanation, e.g. `least_loaded: 1 of 4 slots in use`. */
   reason: string;
-  memory: RouterMemory;
+  /** The round-robin turn to use next. */
+  turn: number;
+  /** Sticky sessions: the session to remember on this worker (the caller keeps the map; see {@link rememberChoice}). */
+  session: readonly [sessionId: string, workerId: string] | undefined;
 }
 
 /** Free slots of a worker: how many more requests it takes before it is busy. */
@@ -129,13 +134,17 @@ function pickHardwareAware(pool: WorkerInfo[], model: ModelRequirement | undefin
   return { worker, reason: `hardware_aware: ${fit}, ${freeSlots(worker)} free slots, ${worker.chip}, ${worker.unifiedMemoryGB} GB` };
 }
 
-/** Remembers `sessionId → workerId`, forgetting the oldest session past {@link MAX_SESSIONS}. */
-function remember(sessions: ReadonlyMap<string, string>, sessionId: string, workerId: string): ReadonlyMap<string, string> {
-  const next = new Map(sessions);
-  next.delete(sessionId);
-  next.set(sessionId, workerId);
-  if (next.size > MAX_SESSIONS) next.delete(next.keys().next().value as string);
-  return next;
+/**
+ * Applies a choice to the router's memory in place (the one mutable copy is the caller's): the next turn and
+ * the session, forgetting the least recently routed session past `maxSessions`.
+ */
+export function rememberChoice(memory: { turn: number; sessions: Map<string, string> }, choice: RouteChoice, maxSessions = MAX_SESSIONS): void {
+  memory.turn = choice.turn;
+  if (choice.session === undefined) return;
+  const [sessionId, workerId] = choice.session;
+  memory.sessions.delete(sessionId);
+  memory.sessions.set(sessionId, workerId);
+  if (memory.sessions.size > maxSessions) memory.sessions.delete(memory.sessions.keys().next().value as string);
 }
 
 /**
@@ -150,13 +159,10 @@ export function route(strategy: StrategyName, input: RouteInput): RouteChoice | 
   if (sessionId !== undefined) {
     const previous = input.memory.sessions.get(sessionId);
     const kept = previous === undefined ? undefined : pool.find((w) => w.workerId === previous);
-    if (kept !== undefined) return { workerId: kept.workerId, reason: `sticky session ${sessionId}`, memory: input.memory };
+    if (kept !== undefined) return { workerId: kept.workerId, reason: `sticky session ${sessionId}`, turn: input.memory.turn, session: [sessionId, kept.workerId] };
   }
   const picked =
     strategy === 'round_robin' ? pickRoundRobin(pool, input.memory.turn) : strategy === 'least_loaded' ? pickLeastLoaded(pool) : pickHardwareAware(pool, input.model);
-  const memory: RouterMemory = {
-    turn: input.memory.turn + 1,
-    sessions: sessionId === undefined ? input.memory.sessions : remember(input.memory.sessions, sessionId, picked.worker.workerId),
-  };
-  return { workerId: picked.worker.workerId, reason: picked.reason, memory };
+  const session = sessionId === undefined ? undefined : ([sessionId, picked.worker.workerId] as const);
+  return { workerId: picked.worker.workerId, reason: picked.reason, turn: input.memory.turn + 1, session };
 }

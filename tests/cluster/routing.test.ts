@@ -1,7 +1,7 @@
 /** Routing strategies as tables: the same registry snapshot and request always give the same choice. */
 import { describe, expect, it } from 'vitest';
 import { NoWorkerAvailableError } from '../../src/cluster/errors.js';
-import { chipRank, INITIAL_MEMORY, MAX_SESSIONS, requirementFromModelId, route, type RouteInput, type RouterMemory, type StrategyName } from '../../src/cluster/routing.js';
+import { chipRank, initialMemory, rememberChoice, requirementFromModelId, route, type RouteChoice, type RouteInput, type StrategyName } from '../../src/cluster/routing.js';
 import type { WorkerInfo } from '../../src/cluster/worker-info.js';
 
 function worker(id: string, over: Partial<WorkerInfo> = {}): WorkerInfo {
@@ -30,19 +30,19 @@ const input = (workers: WorkerInfo[], over: Partial<RouteInput> = {}): RouteInpu
   workers,
   request: { modelId: 'llama-8b' },
   sticky: false,
-  memory: INITIAL_MEMORY,
+  memory: initialMemory(),
   ...over,
 });
 
 /** Runs `n` requests through `strategy`, carrying the memory, and counts the choices. */
 function distribute(strategy: StrategyName, workers: WorkerInfo[], n: number, over: Partial<RouteInput> = {}): Record<string, number> {
-  let memory: RouterMemory = INITIAL_MEMORY;
+  const memory = initialMemory();
   const counts: Record<string, number> = {};
   for (let i = 0; i < n; i++) {
     const choice = route(strategy, input(workers, { ...over, memory }));
     if (choice instanceof NoWorkerAvailableError) throw choice;
     counts[choice.workerId] = (counts[choice.workerId] ?? 0) + 1;
-    memory = choice.memory;
+    rememberChoice(memory, choice);
   }
   return counts;
 }
@@ -60,11 +60,11 @@ describe('round_robin', () => {
 
   it('walks the workers in id order', () => {
     const picks: string[] = [];
-    let memory = INITIAL_MEMORY;
+    const memory = initialMemory();
     for (let i = 0; i < 4; i++) {
-      const choice = route('round_robin', input([worker('b'), worker('a')], { memory })) as Exclude<ReturnType<typeof route>, NoWorkerAvailableError>;
+      const choice = route('round_robin', input([worker('b'), worker('a')], { memory })) as RouteChoice;
       picks.push(choice.workerId);
-      memory = choice.memory;
+      rememberChoice(memory, choice);
     }
     expect(picks).toEqual(['a', 'b', 'a', 'b']);
   });
@@ -123,24 +123,29 @@ describe('sticky sessions', () => {
   });
 
   it('a session moves when its worker goes offline or busy, and stays on the new one', () => {
-    const first = route('round_robin', input(three, { sticky: true, request: { modelId: 'm', sessionId: 's' } })) as { workerId: string; memory: RouterMemory };
-    expect(first.workerId).toBe('a');
     for (const state of ['offline', 'busy'] as const) {
-      const moved = route('round_robin', input([worker('a', { state }), worker('b'), worker('c')], { sticky: true, request: { modelId: 'm', sessionId: 's' }, memory: first.memory })) as { workerId: string; memory: RouterMemory };
+      const memory = initialMemory();
+      const first = route('round_robin', input(three, { sticky: true, request: { modelId: 'm', sessionId: 's' }, memory })) as RouteChoice;
+      expect(first.workerId).toBe('a');
+      rememberChoice(memory, first);
+      const changed = [worker('a', { state }), worker('b'), worker('c')];
+      const moved = route('round_robin', input(changed, { sticky: true, request: { modelId: 'm', sessionId: 's' }, memory })) as RouteChoice;
       expect(moved.workerId).not.toBe('a');
-      const again = route('round_robin', input([worker('a', { state }), worker('b'), worker('c')], { sticky: true, request: { modelId: 'm', sessionId: 's' }, memory: moved.memory })) as { workerId: string };
+      rememberChoice(memory, moved);
+      const again = route('round_robin', input(changed, { sticky: true, request: { modelId: 'm', sessionId: 's' }, memory })) as RouteChoice;
       expect(again.workerId).toBe(moved.workerId);
     }
   });
 
   it('without sticky, sessions are ignored; memory of sessions stays bounded', () => {
     expect(Object.keys(distribute('round_robin', three, 3, { request: { modelId: 'm', sessionId: 's' } }))).toHaveLength(3);
-    let memory = INITIAL_MEMORY;
-    for (let i = 0; i < MAX_SESSIONS + 5; i++) {
-      memory = (route('round_robin', input(three, { sticky: true, request: { modelId: 'm', sessionId: `s${i}` }, memory })) as { memory: RouterMemory }).memory;
+    const memory = initialMemory();
+    for (let i = 0; i < 105; i++) {
+      rememberChoice(memory, route('round_robin', input(three, { sticky: true, request: { modelId: 'm', sessionId: `s${i}` }, memory })) as RouteChoice, 100);
     }
-    expect(memory.sessions.size).toBe(MAX_SESSIONS);
+    expect(memory.sessions.size).toBe(100);
     expect(memory.sessions.has('s0')).toBe(false);
+    expect(memory.sessions.has('s104')).toBe(true);
   });
 });
 

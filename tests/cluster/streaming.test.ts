@@ -165,6 +165,7 @@ describe('streaming inference', () => {
       }),
     );
     expect(texts).toEqual(prompts);
+    // Pinned: deployed controllers and workers meet on this subject; the helper's streams depend on it.
     expect(channels.response.address).toBe('response.{requestId}');
   });
 });
