@@ -1,29 +1,35 @@
 /**
- * `npm run codegen`: asyncapi.yaml (and schemas/cluster-config.schema.json) to generated/*.ts and
- * docs/configuration.md. See `--help`.
+ * The generator's command line: an AsyncAPI document to Zod schemas, types and typed channels (and, with
+ * --config-schema, a config module and its reference page). Run as the package's `mlx-codegen` bin (bin.ts, which
+ * checks the optional peers first) and, in this repository, as `npm run codegen`. See `--help`.
  */
 import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_RUNTIME_MODULE } from './emit/common.js';
 import { generate, type CodegenOptions } from './generate.js';
 import { CodegenError, formatDiagnostic } from './input/diagnostics.js';
 import { staleFiles, writeFiles } from './output/write.js';
+import { runtimeModuleProblem } from './runtime-module.js';
 
-const HELP = `Usage: npm run codegen -- [options]
+const HELP = `Usage: mlx-codegen [options]        (in this repository: npm run codegen -- [options])
 
 Generates Zod schemas, types and typed channel functions from an AsyncAPI 3 document.
 
 Options:
   --input <file>          AsyncAPI document (default: asyncapi.yaml)
-  --output <dir>          output directory, a sibling of the runtime's src/ (default: generated)
-  --config-schema <file>  cluster config JSON Schema to emit config.ts and docs/configuration.md from
-                          (default: schemas/cluster-config.schema.json; skipped for another --input unless given)
+  --output <dir>          output directory (default: generated)
+  --runtime <specifier>   module the generated code imports the runtime from
+                          (default: ${DEFAULT_RUNTIME_MODULE}; this repository: ../src/contract/index.js)
+  --config-schema <file>  a config JSON Schema to emit config.ts and its reference page from (default: none;
+                          this repository's npm script passes schemas/cluster-config.schema.json)
   --config-docs <file>    where the configuration reference goes (default: docs/configuration.md)
   --check                 write nothing; exit 1 and list the files that are stale
   --watch                 regenerate whenever the spec or a file it refers to changes
   --help                  show this text
 
-Exit status: 0 on success, 1 on a broken spec (each problem printed as file:line:col: message) or stale files.`;
+Exit status: 0 on success, 1 on a broken spec (each problem printed as file:line:col: message) or stale files,
+2 when the generator cannot run (an unknown option, a missing peer dependency).`;
 
 /** Parses the command line into codegen options and modes. */
 function parseCommandLine(argv: string[]): { options: CodegenOptions; check: boolean; watchMode: boolean; help: boolean } {
@@ -32,6 +38,7 @@ function parseCommandLine(argv: string[]): { options: CodegenOptions; check: boo
     options: {
       input: { type: 'string' },
       output: { type: 'string', default: 'generated' },
+      runtime: { type: 'string', default: DEFAULT_RUNTIME_MODULE },
       'config-schema': { type: 'string' },
       'config-docs': { type: 'string', default: 'docs/configuration.md' },
       check: { type: 'boolean', default: false },
@@ -40,10 +47,9 @@ function parseCommandLine(argv: string[]): { options: CodegenOptions; check: boo
     },
     strict: true,
   });
-  const foreignInput = values.input !== undefined && path.resolve(values.input) !== path.resolve('asyncapi.yaml');
-  const configSchema = values['config-schema'] ?? (foreignInput ? undefined : 'schemas/cluster-config.schema.json');
+  const configSchema = values['config-schema'];
   return {
-    options: { input: values.input ?? 'asyncapi.yaml', output: values.output, configSchema, configDocs: configSchema === undefined ? undefined : values['config-docs'] },
+    options: { input: values.input ?? 'asyncapi.yaml', output: values.output, runtime: values.runtime, configSchema, configDocs: configSchema === undefined ? undefined : values['config-docs'] },
     check: values.check,
     watchMode: values.watch,
     help: values.help,
@@ -56,11 +62,13 @@ async function runOnce(options: CodegenOptions, check: boolean): Promise<{ statu
   try {
     const result = await generate(options);
     for (const w of result.warnings) console.error(formatDiagnostic(w));
+    const runtimeProblem = runtimeModuleProblem(options.runtime ?? DEFAULT_RUNTIME_MODULE, options.output);
+    if (runtimeProblem !== undefined) console.error(`codegen: warning: ${runtimeProblem}`);
     const ms = Math.round(performance.now() - started);
     if (check) {
       const stale = staleFiles(result.files, result.managedDirs);
       if (stale.length > 0) {
-        console.error(`codegen --check: ${String(stale.length)} file(s) are not what ${options.input} produces; run \`npm run codegen\` and commit them:`);
+        console.error(`codegen --check: ${String(stale.length)} file(s) are not what ${options.input} produces; run the same command without --check and commit them:`);
         for (const file of stale) console.error(`  ${path.relative(process.cwd(), file)}`);
         return { status: 1, sources: result.sourceFiles };
       }

@@ -9,6 +9,7 @@ import { emitChannels } from './emit/channels.js';
 import { emitConfig } from './emit/config.js';
 import { emitContract, emitIndex } from './emit/index.js';
 import { emitSchemas } from './emit/schemas.js';
+import { DEFAULT_RUNTIME_MODULE } from './emit/common.js';
 import { CodegenError, type Diagnostic } from './input/diagnostics.js';
 import { loadContract } from './input/load.js';
 import { buildModel } from './model/model.js';
@@ -20,12 +21,17 @@ import { SourceSet } from './input/sources.js';
 export interface CodegenOptions {
   /** The AsyncAPI document. */
   input: string;
-  /** The directory for the TypeScript output (a sibling of the runtime's src/). */
+  /** The directory for the TypeScript output. */
   output: string;
   /** The cluster configuration JSON Schema; skipped when undefined. */
   configSchema?: string | undefined;
   /** Where the configuration reference is written; only with `configSchema`. */
   configDocs?: string | undefined;
+  /**
+   * The module specifier the generated code imports the runtime's contract face from: by default the package's
+   * `@mlx-serving/distributed/contract`; this repository's own output uses `../src/contract/index.js`.
+   */
+  runtime?: string | undefined;
 }
 
 /** Everything a run produced. */
@@ -43,7 +49,7 @@ export async function generate(options: CodegenOptions): Promise<CodegenResult> 
   // Prettier loads on a worker thread while the spec is parsed here; the config output, which does not depend on
   // the spec, is emitted and sent for formatting first, so it formats during the parse too.
   startFormatter();
-  const config = options.configSchema === undefined ? undefined : emitConfigFiles(options.configSchema, options.configDocs);
+  const config = options.configSchema === undefined ? undefined : emitConfigFiles(options.configSchema, options.configDocs, options.runtime ?? DEFAULT_RUNTIME_MODULE);
   try {
     return await generateFrom(options, config);
   } catch (error) {
@@ -60,8 +66,9 @@ async function generateFrom(options: CodegenOptions, config: ConfigOutput | unde
   const baseDir = path.dirname(loaded.file);
   const outDir = path.resolve(options.output);
 
-  const schemas = emitSchemas(model, loaded.sources);
-  const channels = emitChannels(model, loaded.sources);
+  const runtime = options.runtime ?? DEFAULT_RUNTIME_MODULE;
+  const schemas = emitSchemas(model, loaded.sources, runtime);
+  const channels = emitChannels(model, loaded.sources, runtime);
   const problems = [...schemas.diagnostics, ...channels.diagnostics];
   const modules: { name: string; body: string; primary: string; sources: string[]; formatted?: Promise<string> }[] = [
     { name: 'schemas', body: schemas.code, primary: loaded.file, sources: model.sourceFiles },
@@ -97,12 +104,12 @@ interface ConfigOutput {
 }
 
 /** Emits config.ts (sent for formatting at once) and the configuration reference from the config schema. */
-function emitConfigFiles(configSchema: string, configDocs: string | undefined): ConfigOutput {
+function emitConfigFiles(configSchema: string, configDocs: string | undefined, runtime: string): ConfigOutput {
   const configFile = path.resolve(configSchema);
   const configSources = new SourceSet();
   const out: ConfigOutput = { problems: [], sources: [] };
   try {
-    const body = emitConfig(configFile, configSources);
+    const body = emitConfig(configFile, configSources, runtime);
     const formatted = formatTypeScript(body);
     // Awaited later; a parse failure in between must not leave an unhandled rejection.
     formatted.catch(() => undefined);

@@ -11,6 +11,7 @@ const result = await generate({
   output: 'generated',
   configSchema: 'schemas/cluster-config.schema.json',
   configDocs: 'docs/configuration.md',
+  runtime: '../src/contract/index.js',
 });
 const stale = staleFiles(result.files, result.managedDirs);
 const done = performance.now();

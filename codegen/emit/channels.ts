@@ -3,14 +3,14 @@
  * Object), keyed by channel id, with its address, parameters, message and, where an operation declares one, its
  * reply (§Operation Reply Object). The runtime in src/contract/define-channel.ts does the rest.
  */
-import { CONTRACT_MODULE, docComment, emitOrDiagnose, literal, propertyKey } from './common.js';
+import { docComment, emitOrDiagnose, literal, propertyKey } from './common.js';
 import type { Diagnostic } from '../input/diagnostics.js';
 import type { ChannelModel, ContractModel, MessageModel } from '../model/model.js';
 import type { SourceSet } from '../input/sources.js';
 import { emitZod } from '../zod/emit.js';
 
-/** The body of channels.ts (without header), and the problems met. */
-export function emitChannels(model: ContractModel, sources: SourceSet): { code: string; diagnostics: Diagnostic[] } {
+/** The body of channels.ts (without header), and the problems met. `runtime`: the module defineChannel comes from. */
+export function emitChannels(model: ContractModel, sources: SourceSet, runtime: string): { code: string; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const parameterDecls: string[] = [];
   const used = new Set<string>();
@@ -40,7 +40,7 @@ export function emitChannels(model: ContractModel, sources: SourceSet): { code: 
   });
   const imports = [
     ...(needsZ ? [`import { z } from 'zod';`] : []),
-    `import { ${['defineChannel', ...[...helpers].sort()].join(', ')} } from '${CONTRACT_MODULE}';`,
+    `import { ${['defineChannel', ...[...helpers].sort()].join(', ')} } from ${literal(runtime)};`,
     ...(used.size > 0 ? [`import { ${[...used].sort().join(', ')} } from './schemas.js';`] : []),
   ];
   const code = [

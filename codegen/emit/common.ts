@@ -15,10 +15,11 @@ export function docComment(text: string | undefined, indent = ''): string {
 }
 
 /**
- * The module generated code imports its runtime from: the contract face of src/ (defineChannel, format helpers),
- * relative to the output directory, which is a sibling of src/.
+ * The module specifier generated code imports the runtime's contract face from (defineChannel, format helpers), unless
+ * the caller names another (`--runtime`): the package's `./contract` export, so the output can live anywhere in a
+ * project that depends on the package. This repository's own output passes `../src/contract/index.js` instead.
  */
-export const CONTRACT_MODULE = '../src/contract/index.js';
+export const DEFAULT_RUNTIME_MODULE = '@mlx-serving/distributed/contract';
 
 /** A property key as written in an object literal. */
 export function propertyKey(key: string): string {

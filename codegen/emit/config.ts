@@ -3,15 +3,18 @@
  * `ClusterConfigSchema`, with `ClusterConfig` (the parsed value, defaults applied: `z.infer`) and
  * `ClusterConfigInput` (what a file may contain: `z.input`). Same resolver and emitter as the contract.
  */
-import { CONTRACT_MODULE, docComment, emitOrDiagnose } from './common.js';
+import { docComment, emitOrDiagnose } from './common.js';
 import { CodegenError, type Diagnostic } from '../input/diagnostics.js';
 import { SchemaResolver } from '../model/model.js';
 import { Namer } from '../model/naming.js';
 import type { SourceSet } from '../input/sources.js';
 import { emitZod, zodImports } from '../zod/emit.js';
 
-/** The body of config.ts (without header). Throws {@link CodegenError} on an unsupported or broken schema. */
-export function emitConfig(schemaFile: string, sources: SourceSet): string {
+/**
+ * The body of config.ts (without header); `runtime` is the module the format helpers come from. Throws
+ * {@link CodegenError} on an unsupported or broken schema.
+ */
+export function emitConfig(schemaFile: string, sources: SourceSet, runtime: string): string {
   const diagnostics: Diagnostic[] = [];
   const root = sources.follow({ file: schemaFile, pointer: '' });
   if (!root.ok) throw new CodegenError([{ severity: 'error', file: schemaFile, line: 1, column: 1, message: root.message }]);
@@ -40,7 +43,7 @@ export function emitConfig(schemaFile: string, sources: SourceSet): string {
     }
   }
   if (diagnostics.length > 0) throw new CodegenError(diagnostics);
-  return `${[zodImports(CONTRACT_MODULE, helpers).join('\n'), ...parts].join('\n\n')}\n`;
+  return `${[zodImports(runtime, helpers).join('\n'), ...parts].join('\n\n')}\n`;
 }
 
 /** The constant a reference to a shared subschema is written as (never the root itself). */

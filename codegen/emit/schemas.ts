@@ -2,14 +2,14 @@
  * generated/schemas.ts: one Zod schema per named schema (message payloads and shared `$ref` targets), each with
  * its `z.infer` type under the same name, declared after the schemas it uses.
  */
-import { CONTRACT_MODULE, docComment, emitOrDiagnose } from './common.js';
+import { docComment, emitOrDiagnose } from './common.js';
 import type { Diagnostic } from '../input/diagnostics.js';
 import type { ContractModel } from '../model/model.js';
 import type { SourceSet } from '../input/sources.js';
 import { emitZod, zodImports } from '../zod/emit.js';
 
-/** The body of schemas.ts (without header), and the problems met. */
-export function emitSchemas(model: ContractModel, sources: SourceSet): { code: string; diagnostics: Diagnostic[] } {
+/** The body of schemas.ts (without header), and the problems met. `runtime`: the module the format helpers come from. */
+export function emitSchemas(model: ContractModel, sources: SourceSet, runtime: string): { code: string; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const parts: string[] = [];
   const helpers = new Set<string>();
@@ -34,7 +34,7 @@ export function emitSchemas(model: ContractModel, sources: SourceSet): { code: s
     parts.push(`/** Zod schema of {@link ${named.name}}. */\nexport const ${constant} = ${expression};`);
     parts.push(`${docComment(description ?? `Validated by {@link ${constant}}.`)}export type ${named.name} = z.infer<typeof ${constant}>;`);
   }
-  const code = [zodImports(CONTRACT_MODULE, helpers).join('\n'), ...parts].join('\n\n');
+  const code = [zodImports(runtime, helpers).join('\n'), ...parts].join('\n\n');
   return { code: `${code}\n`, diagnostics };
 }
 

@@ -24,9 +24,22 @@ const pending = new Map<number, Pending>();
 let inProcess: Promise<Formatter> | undefined;
 
 /**
- * The worker runs a TypeScript file, so tsx's loader has to be registered in the worker itself. On Node 20 the flag
- * `npm run codegen` runs under (`--import tsx`) registers tsx on the main thread only: a worker inheriting it loads
- * format-worker.ts without it and fails (ERR_UNKNOWN_FILE_EXTENSION), and vitest's processes have no tsx at all.
+ * The worker's file and flags. Compiled (the package's dist/codegen/output/format.js, run by the `mlx-codegen` bin
+ * under plain node), this module starts the compiled format-worker.js beside it with no flags; tsx is not installed
+ * there. Run from source (this file is format.ts: `npm run codegen`, vitest), it starts format-worker.ts with tsx's
+ * loader, as below.
+ */
+function workerStart(): { file: URL; execArgv: string[] } {
+  const fromSource = new URL(import.meta.url).pathname.endsWith('.ts');
+  if (!fromSource) return { file: new URL('./format-worker.js', import.meta.url), execArgv: [] };
+  return { file: new URL('./format-worker.ts', import.meta.url), execArgv: workerExecArgv() };
+}
+
+/**
+ * From source, the worker runs a TypeScript file, so tsx's loader has to be registered in the worker itself. On
+ * Node 20 the flag `npm run codegen` runs under (`--import tsx`) registers tsx on the main thread only: a worker
+ * inheriting it loads format-worker.ts without it and fails (ERR_UNKNOWN_FILE_EXTENSION), and vitest's processes
+ * have no tsx at all.
  * tsx's `register()` API registers in whichever thread calls it, so the worker starts with one preload that calls it.
  * That preload is the worker's only flag: nothing else of the parent's (tsx's preflight, vitest's `--conditions`)
  * reaches it. tsx is resolved from this file, so the working directory does not matter.
@@ -52,7 +65,8 @@ function dropWorker(): void {
 export function startFormatter(): void {
   if (worker !== undefined || workerFailed) return;
   try {
-    const started = new Worker(new URL('./format-worker.ts', import.meta.url), { execArgv: workerExecArgv(), workerData: FORMAT_WORKER_DATA });
+    const { file, execArgv } = workerStart();
+    const started = new Worker(file, { execArgv, workerData: FORMAT_WORKER_DATA });
     started.on('message', (reply: FormatReply) => {
       const p = pending.get(reply.id);
       if (p === undefined) return;

@@ -47,7 +47,7 @@ describe('generate', () => {
     expect(channels).toContain("parameters: { 'node-id': PingNodeIdParameterSchema }");
     expect(channels).toContain("reply: { name: 'Pong', schema: PongSchema }");
     expect(channels).toContain("message: { name: 'Started | Resumed | stopped', schema: z.union([StartedSchema, ResumedSchema, StoppedSchema]) }");
-    expect(channels).toContain("import { defineChannel } from '../src/contract/index.js';");
+    expect(channels).toContain("import { defineChannel } from '@mlx-serving/distributed/contract';");
   });
 
   it('stamps each file with the sha256 of its sources, which follows a change in a referenced file', async () => {
