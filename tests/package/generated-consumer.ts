@@ -1,0 +1,80 @@
+/**
+ * A project's own code on top of channels it generated with the package's `mlx-codegen` bin from its own contract
+ * (tests/package/contract/asyncapi.yaml, generated into ./generated/, which imports the runtime as
+ * `@mlx-serving/distributed/contract`). scripts/verify-package.sh type-checks it under strict and runs it: a
+ * request/reply on a parameterised subject and a wildcard subscription on an embedded server, each result checked.
+ * Exits non-zero on any failure.
+ */
+import { randomUUID } from 'node:crypto';
+import { NatsClient, SubjectError, ValidationError } from '@mlx-serving/distributed';
+import { channels, QuoteSchema, type Quote, type SensorReading } from './generated/index.js';
+
+/** Compile-time checks: the generated types are the contract's, not `any`. Never called. */
+export function typeChecks(client: NatsClient): void {
+  // @ts-expect-error quantity is an integer in the contract, not a string
+  void channels.quote.request(client, { ticker: 'ACME' }, { requestId: randomUUID(), quantity: '2' });
+  // @ts-expect-error the channel has a parameter: publishing without it does not compile
+  void channels.sensorReading.publish(client, { sensorId: randomUUID(), celsius: 1, unit: 'C' });
+  // @ts-expect-error a broadcast channel has no request
+  void channels.sensorReading.request;
+  const price: number = ({} as Quote).price;
+  void price;
+}
+
+function check(condition: boolean, message: string): asserts condition {
+  if (!condition) throw new Error(`generated-consumer: ${message}`);
+}
+
+/** Rejects after `ms`, so a lost message fails the run instead of hanging it. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => { reject(new Error(`generated-consumer: ${what} did not happen within ${String(ms)} ms`)); }, ms).unref())]);
+}
+
+async function main(): Promise<void> {
+  const client = new NatsClient();
+  await client.connect({ mode: 'embedded', embedded: { port: 0, httpPort: 0 } });
+  try {
+    // Request/reply on quotes.{ticker}.get: the handler sees the parsed parameter, the reply is validated.
+    const served: string[] = [];
+    await channels.quote.reply(client, { ticker: '*' }, (request, { params, subject }) => {
+      served.push(subject);
+      return { requestId: request.requestId, ticker: params.ticker, price: 12.5 * request.quantity };
+    });
+    await client.flush();
+    const requestId = randomUUID();
+    const quote = await channels.quote.request(client, { ticker: 'ACME' }, { requestId, quantity: 2 }, { timeout: 5000 });
+    check(QuoteSchema.safeParse(quote).success, `the reply is not a valid Quote: ${JSON.stringify(quote)}`);
+    check(quote.requestId === requestId && quote.ticker === 'ACME' && quote.price === 25, `unexpected reply ${JSON.stringify(quote)}`);
+    check(served.length === 1 && served[0] === 'quotes.ACME.get', `the request went to ${JSON.stringify(served)}`);
+    const badTicker = await channels.quote.request(client, { ticker: 'acme' }, { requestId, quantity: 1 }).catch((e: unknown) => e);
+    check(badTicker instanceof SubjectError, 'a ticker that breaks the parameter pattern should be refused');
+    const badRequest = await channels.quote.request(client, { ticker: 'ACME' }, { requestId, quantity: 0 }).catch((e: unknown) => e);
+    check(badRequest instanceof ValidationError, 'a quantity below the minimum should be refused before sending');
+
+    // Broadcast on sensors.{sensorId}.reading, heard by one wildcard subscription.
+    const sensors = [randomUUID(), randomUUID(), randomUUID()];
+    const heard = new Map<string, SensorReading>();
+    let mismatch: string | undefined;
+    const allHeard = new Promise<void>((resolve) => {
+      void channels.sensorReading.subscribe(client, { sensorId: '*' }, (reading, { params }) => {
+        if (params.sensorId !== reading.sensorId) mismatch = `subject parameter ${params.sensorId} carries a reading of ${reading.sensorId}`;
+        heard.set(params.sensorId, reading);
+        if (heard.size === sensors.length) resolve();
+      });
+    });
+    await client.flush();
+    for (const [i, sensorId] of sensors.entries()) {
+      await channels.sensorReading.publish(client, { sensorId }, { sensorId, celsius: 20 + i, unit: 'C' });
+    }
+    await within(allHeard, 5000, 'hearing every sensor through the wildcard subscription');
+    check(mismatch === undefined, mismatch ?? '');
+    for (const [i, sensorId] of sensors.entries()) check(heard.get(sensorId)?.celsius === 20 + i, `wrong reading for ${sensorId}`);
+    const notUuid = await channels.sensorReading.publish(client, { sensorId: 'sensor-1' }, { sensorId: 'sensor-1', celsius: 1, unit: 'C' }).catch((e: unknown) => e);
+    check(notUuid instanceof SubjectError, 'a sensorId that is not a UUID should be refused');
+  } finally {
+    await client.disconnect();
+  }
+  process.stdout.write('generated-consumer: code generated by mlx-codegen works (request/reply with a parameter, wildcard subscription, validation)\n');
+}
+
+await main();
