@@ -40,6 +40,12 @@ export { ClientMetrics } from './cluster/metrics.js';
 export { InferenceRejectedError, NoWorkerAvailableError, StreamGapError, WorkerLostError, type NoWorkerReason } from './cluster/errors.js';
 export { clusterConfigSpec, DEFAULT_CLUSTER_CONFIG_PATH, loadClusterConfig, parseClusterConfig } from './cluster/config.js';
 export { toRuntimeOptions, type RuntimeOptions } from './cluster/runtime-options.js';
+export { WorkerRegistry, type WorkerRegistryOptions, type WorkerRegistryEvents, type StaticWorker } from './cluster/registry.js';
+export type { WorkerInfo, WorkerState } from './cluster/worker-info.js';
+export { route, requirementFromModelId, type StrategyName, type ModelRequirement, type RouteInput, type RouteChoice, type RouterMemory } from './cluster/routing.js';
+export { Controller, type ControllerOptions, type ControllerStream, type InferAttempt } from './cluster/controller.js';
+export { Worker, type WorkerOptions, type InferenceEngine, type WorkerMetricsSample } from './cluster/worker.js';
+export { startNode, type ClusterNode, type NodeOptions } from './cluster/node.js';
 export {
   createInferenceStreaming,
   streamInference,

@@ -31,6 +31,7 @@ export class ResponseReader {
   private readonly reorderTimeoutMs: number;
   private readonly window: number;
   private subscription: Subscription | undefined;
+  private interrupted = false;
 
   private constructor(
     readonly requestId: string,
@@ -117,6 +118,12 @@ export class ResponseReader {
     }
   }
 
+  /** Makes a pending {@link next} resolve {@link IDLE} now (the caller learnt that the worker is gone). */
+  interrupt(): void {
+    this.interrupted = true;
+    this.wake?.();
+  }
+
   /** Stops listening. Safe twice. */
   async close(): Promise<void> {
     await this.subscription?.unsubscribe();
@@ -130,6 +137,10 @@ export class ResponseReader {
   private take(timeoutMs: number): Promise<StreamingResponse | typeof IDLE> {
     const queued = this.arrived.shift();
     if (queued !== undefined) return Promise.resolve(queued);
+    if (this.interrupted) {
+      this.interrupted = false;
+      return Promise.resolve(IDLE);
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.wake = undefined;
@@ -138,7 +149,9 @@ export class ResponseReader {
       this.wake = () => {
         clearTimeout(timer);
         this.wake = undefined;
-        resolve(this.arrived.shift() as StreamingResponse);
+        const event = this.arrived.shift();
+        if (event === undefined) this.interrupted = false;
+        resolve(event ?? IDLE);
       };
     });
   }

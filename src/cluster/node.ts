@@ -1,0 +1,101 @@
+/**
+ * startNode: a cluster node assembled from a loaded configuration. It connects (starting the embedded nats-server
+ * when `nats.mode` is `embedded`), then runs a controller, a worker or both according to `mode`, with the
+ * discovery timings, static workers and load-balancing strategy of the file. `stop()` drains in order: the
+ * worker finishes its streams, the controller says goodbye, the connection drains, the embedded server stops.
+ */
+import { NatsClient } from '../client/index.js';
+import { createLogger, type Logger } from '../base/logger.js';
+import { DistributedError } from '../base/errors.js';
+import type { ClusterConfig } from '../../generated/index.js';
+import { Controller, type ControllerOptions } from './controller.js';
+import { WorkerRegistry } from './registry.js';
+import { toRuntimeOptions } from './runtime-options.js';
+import { Worker, type WorkerOptions } from './worker.js';
+
+/** What the configuration file cannot say: the engine and the machine of a worker, and tuning of the controller. */
+export interface NodeOptions {
+  /** Required when the node runs a worker: the engine and this machine's hardware and capabilities. */
+  worker?: Omit<WorkerOptions, 'heartbeatIntervalMs' | 'workerId' | 'port'>;
+  /** Controller tuning beyond the file (model sizes, attempts, timeouts). */
+  controller?: Omit<ControllerOptions, 'strategy' | 'stickySessions'>;
+  /** Logger; default: one built from `cluster.logging`. */
+  logger?: Logger;
+}
+
+/** A running node. */
+export interface ClusterNode {
+  readonly client: NatsClient;
+  /** Present in controller and dual mode. */
+  readonly controller: Controller | undefined;
+  /** Present in worker and dual mode. */
+  readonly worker: Worker | undefined;
+  /** Drains and stops everything, in order. Safe twice. */
+  stop(): Promise<void>;
+}
+
+/** Starts a node from `config`. See the module comment. */
+export async function startNode(config: ClusterConfig, options: NodeOptions = {}): Promise<ClusterNode> {
+  const { cluster } = config;
+  const runsWorker = cluster.mode !== 'controller';
+  const runsController = cluster.mode !== 'worker';
+  if (runsWorker && options.worker === undefined) {
+    throw new DistributedError(
+      'INVALID_ARGUMENT',
+      `cluster.mode is ${cluster.mode}, so this node runs a worker: pass startNode(config, { worker: { engine, hardware, capabilities } }).`,
+    );
+  }
+  const runtime = toRuntimeOptions(config);
+  const logger = options.logger ?? createLogger(runtime.logger);
+  const client = new NatsClient({ logger });
+  await client.connect(runtime.client);
+
+  let registry: WorkerRegistry | undefined;
+  let controller: Controller | undefined;
+  let worker: Worker | undefined;
+  try {
+    const { heartbeat_interval_ms: heartbeatIntervalMs, offline_timeout_ms: offlineTimeoutMs } = cluster.discovery;
+    if (runsController) {
+      registry = new WorkerRegistry(client, { heartbeatIntervalMs, offlineTimeoutMs, staticWorkers: cluster.workers.static, logger });
+      controller = new Controller(client, registry, {
+        ...options.controller,
+        strategy: cluster.load_balancing.strategy,
+        stickySessions: cluster.load_balancing.sticky_sessions,
+        logger,
+      });
+      await registry.start();
+    }
+    if (runsWorker && options.worker !== undefined) {
+      worker = new Worker(client, {
+        logger,
+        ...options.worker,
+        heartbeatIntervalMs,
+        port: cluster.worker.port,
+        ...(typeof cluster.worker.worker_id === 'string' ? { workerId: cluster.worker.worker_id } : {}),
+      });
+      await worker.start();
+    }
+  } catch (error) {
+    await registry?.stop().catch(() => undefined);
+    await client.disconnect();
+    throw error;
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    client,
+    controller,
+    worker,
+    stop() {
+      stopping ??= (async () => {
+        await worker?.stop();
+        if (registry !== undefined) {
+          await registry.announce('controller_shutdown', 'The controller is stopping.');
+          await registry.stop();
+        }
+        await client.disconnect();
+      })();
+      return stopping;
+    },
+  };
+}
