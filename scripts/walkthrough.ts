@@ -1,78 +1,115 @@
 /**
- * `npm start`: the end-to-end walkthrough on the generated typed API.
- * Reads config/cluster.yaml (or --config <file>), starts/connects NATS, runs a simulated worker and a controller,
- * streams a few inference requests, prints a report, and shuts down cleanly. Ctrl-C at any point shuts down too.
+ * `npm start`: the end-to-end walkthrough. Reads config/cluster.yaml (or --config <file>) and starts a node from
+ * it with startNode (embedded or external NATS; controller and worker in dual mode), adds two more simulated Macs,
+ * routes five inference requests by the configured strategy, prints which worker each went to and why, then a
+ * report, and shuts down cleanly. Ctrl-C at any point shuts down too.
  */
+import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { DistributedError, NatsClient, createLogger, loadClusterConfig, toRuntimeOptions } from '../src/index.js';
-import { DemoController, type RequestResult } from './walkthrough/controller.js';
-import { startSimulatedWorker, type SimulatedWorker } from './walkthrough/simulated-worker.js';
-import { requestsReport, workersTable } from './walkthrough/report.js';
+import { DistributedError, NatsClient, Worker, createLogger, loadClusterConfig, startNode, toRuntimeOptions, type ClusterNode } from '../src/index.js';
+import { requestsReport, workersTable, type RequestResult } from './walkthrough/report.js';
+import { SAMPLE_MACS, simulatedEngine } from './walkthrough/simulated-engine.js';
 
 const PROMPTS = ['What is NATS?', 'Why validate every message?', 'How do tokens stream back?', 'What happens on Ctrl-C?', 'Which worker answered?'];
 const MODEL = 'mlx-community/Llama-3.2-3B-Instruct-4bit';
 
-const say = (text: string): void => { process.stdout.write(`${text}\n`); };
+const say = (text: string): void => {
+  process.stdout.write(`${text}\n`);
+};
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { config: { type: 'string', default: 'config/cluster.yaml' }, help: { type: 'boolean', default: false } } });
   if (values.help) {
-    say('Usage: npm start -- [--config <file>]\nRuns the end-to-end walkthrough against the configured NATS (embedded or external).');
+    say('Usage: npm start -- [--config <file>]\nStarts a node from the file (embedded or external NATS) and routes a few simulated inference requests.');
     return 0;
   }
   const config = await loadClusterConfig(values.config);
-  const runtime = toRuntimeOptions(config);
+  const { cluster } = config;
+  if (cluster.mode === 'worker') throw new DistributedError('INVALID_ARGUMENT', `The walkthrough needs a controller: ${values.config} has cluster.mode worker; use dual or controller.`);
   // The report goes to stdout; keep library logs to warnings so they do not bury it.
-  const logger = createLogger({ ...runtime.logger, level: 'warn' });
-  const client = new NatsClient({ logger });
-  client.on('error', (error) => { say(`! ${error.message}`); });
+  const logger = createLogger({ ...toRuntimeOptions(config).logger, level: 'warn' });
+  const heartbeatIntervalMs = cluster.discovery.heartbeat_interval_ms;
+  const [own, ...others] = SAMPLE_MACS;
+  if (own === undefined) return 1;
 
-  let worker: SimulatedWorker | undefined;
-  let controller: DemoController | undefined;
+  const started: { node?: ClusterNode } = {};
+  const extra: { client: NatsClient; worker: Worker }[] = [];
   let stopping: Promise<void> | undefined;
   const shutdown = (): Promise<void> =>
     (stopping ??= (async () => {
-      await controller?.stop().catch(() => undefined);
-      await worker?.stop().catch(() => undefined);
-      await client.disconnect();
+      for (const { client, worker } of extra) {
+        await worker.stop().catch(() => undefined);
+        await client.disconnect();
+      }
+      await started.node?.stop();
     })());
   process.once('SIGINT', () => {
     say('\nInterrupted: shutting down cleanly...');
     void shutdown().finally(() => process.exit(130));
   });
 
-  const nats = config.cluster.nats;
-  say(`1. Connecting (${nats.mode} NATS${nats.mode === 'embedded' ? `, port ${nats.embedded.port}` : ''})...`);
+  const nats = cluster.nats;
+  say(`1. Starting a ${cluster.mode} node (${nats.mode} NATS${nats.mode === 'embedded' ? `, port ${nats.embedded.port}` : ''})...`);
   const t0 = performance.now();
-  await client.connect(runtime.client);
-  const health = await client.health();
+  const node = await startNode(config, {
+    logger,
+    worker: { engine: simulatedEngine(), hardware: own.hardware, capabilities: own.capabilities, ip: '127.0.0.1', hostname: 'mac-studio' },
+  });
+  started.node = node;
+  node.client.on('error', (error) => {
+    say(`! ${error.message}`);
+  });
+  const health = await node.client.health();
   say(`   connected to ${health.server ?? '?'} in ${(performance.now() - t0).toFixed(1)} ms (rtt ${health.rttMs?.toFixed(2) ?? '?'} ms)`);
 
   try {
-    const discovery = config.cluster.discovery;
-    say('2. Starting the controller and a simulated worker...');
-    controller = new DemoController(client);
-    await controller.start(discovery.heartbeat_interval_ms);
-    worker = await startSimulatedWorker(client, {
-      port: config.cluster.worker.port,
-      heartbeatIntervalMs: discovery.heartbeat_interval_ms,
-      ...(config.cluster.worker.worker_id == null ? {} : { workerId: config.cluster.worker.worker_id }),
-    });
-    await controller.waitForWorkers(1, 5000);
+    const controller = node.controller;
+    if (controller === undefined) return 1;
+    // The other Macs join the node's NATS: its embedded server (as external clients of it), or the same servers.
+    const runtime = toRuntimeOptions(config).client;
+    const joinOptions = nats.mode === 'embedded' ? { ...runtime, mode: 'external' as const, serverUrl: `nats://${health.server ?? ''}`, embedded: undefined } : runtime;
+    say(`2. Two more simulated Macs join (${others.map((m) => m.name).join(', ')}); workers register and heartbeat...`);
+    for (const [i, mac] of others.entries()) {
+      const client = new NatsClient({ logger });
+      await client.connect(joinOptions);
+      const worker = new Worker(client, { engine: simulatedEngine(), hardware: mac.hardware, capabilities: mac.capabilities, ip: '127.0.0.1', hostname: `mac-${i + 2}`, port: cluster.worker.port + i + 1, heartbeatIntervalMs, logger });
+      extra.push({ client, worker });
+      await worker.start();
+    }
+    const deadline = Date.now() + 5000;
+    while (controller.registry.workers().filter((w) => w.state !== 'offline').length < SAMPLE_MACS.length && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     say('3. The controller sees these workers:\n');
-    say(workersTable(controller.workers.values()));
+    say(workersTable(controller.registry.workers()));
 
-    say('\n4. Streaming inference requests through response.{requestId}...');
+    const strategy = cluster.load_balancing.strategy;
+    say(`\n4. Routing inference requests (strategy ${strategy}${cluster.load_balancing.sticky_sessions ? ', sticky sessions' : ''}); tokens stream back through response.{requestId}...`);
     const results: RequestResult[] = [];
     for (const prompt of PROMPTS) {
-      const result = await controller.infer(worker.workerId, prompt, MODEL);
+      const started = performance.now();
+      const stream = await controller.infer({ requestId: randomUUID(), modelId: MODEL, prompt, maxTokens: 64, temperature: 0.7 });
+      let text = '';
+      let tokens = 0;
+      let firstTokenMs = 0;
+      let outcome: RequestResult['outcome'] = 'error';
+      for await (const event of stream) {
+        if (event.type === 'token') {
+          if (tokens === 0) firstTokenMs = performance.now() - started;
+          tokens += 1;
+          text += event.token;
+        } else outcome = event.type;
+      }
+      const attempt = stream.attempts.at(-1);
+      const result: RequestResult = { requestId: stream.requestId, workerId: attempt?.workerId ?? '?', reason: attempt?.reason ?? '', prompt, tokens, text: text.trim(), latencyMs: performance.now() - started, firstTokenMs, outcome };
       results.push(result);
       say(`   ${result.requestId.slice(0, 8)} ${result.outcome}: "${result.text}"`);
+      say(`            -> worker ${result.workerId.slice(0, 8)} (${result.reason})`);
     }
     say('\n5. Report\n');
     say(requestsReport(results));
     say('');
-    say(workersTable(controller.workers.values()));
+    say(workersTable(controller.registry.workers()));
   } finally {
     say('\n6. Draining and shutting down...');
     await shutdown();
@@ -82,7 +119,9 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => { process.exitCode = code; },
+  (code) => {
+    process.exitCode = code;
+  },
   (error: unknown) => {
     const text = error instanceof DistributedError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
     process.stderr.write(`walkthrough failed: ${text}\n`);

@@ -1,5 +1,21 @@
 /** Plain-text tables for the walkthrough report: workers, requests, and latency percentiles. */
-import type { KnownWorker, RequestResult } from './controller.js';
+import type { WorkerInfo } from '../../src/index.js';
+
+/** One finished request, for the report. */
+export interface RequestResult {
+  requestId: string;
+  workerId: string;
+  /** Why the strategy chose that worker. */
+  reason: string;
+  prompt: string;
+  tokens: number;
+  text: string;
+  /** From sending the request to the `done` event, as the controller saw it. */
+  latencyMs: number;
+  /** From sending the request to the first token. */
+  firstTokenMs: number;
+  outcome: 'done' | 'error';
+}
 
 /** Nearest-rank percentile of `values` (0 < p <= 100); 0 for an empty list. */
 export function percentile(values: readonly number[], p: number): number {
@@ -18,18 +34,19 @@ export function table(header: readonly string[], rows: readonly (readonly string
 
 const ms = (value: number): string => `${value.toFixed(1)} ms`;
 
-/** The worker table. */
-export function workersTable(workers: Iterable<KnownWorker>): string {
-  const rows = [...workers].map(({ registration: r, lastHeartbeat: h }) => [
-    r.workerId.slice(0, 8),
-    `${r.hostname}:${r.port}`,
-    r.hardware.chip,
-    `${r.hardware.unifiedMemoryGB} GB`,
-    r.capabilities.supportedModelTiers.join(','),
-    h?.status ?? r.status,
-    String(h?.metrics.totalRequestsHandled ?? 0),
+/** The worker table, from the controller's registry. */
+export function workersTable(workers: Iterable<WorkerInfo>): string {
+  const rows = [...workers].map((w) => [
+    w.workerId.slice(0, 8),
+    `${w.registration?.hostname ?? w.name}:${w.port}`,
+    w.chip,
+    `${w.unifiedMemoryGB} GB`,
+    w.supportedModelTiers.join(','),
+    w.state,
+    `${w.load}/${w.maxConcurrent}`,
+    String(w.heartbeat?.metrics.totalRequestsHandled ?? 0),
   ]);
-  return table(['worker', 'address', 'chip', 'memory', 'tiers', 'status', 'handled'], rows);
+  return table(['worker', 'address', 'chip', 'memory', 'tiers', 'state', 'load', 'handled'], rows);
 }
 
 /** The request table and the latency summary. */

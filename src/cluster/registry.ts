@@ -220,7 +220,9 @@ export class WorkerRegistry extends EventEmitter<WorkerRegistryEvents> {
       this.log.info({ workerId: entry.workerId, state: after }, 'Worker online');
       this.emit('online', entry.snapshot);
     } else if (before !== 'offline' && after === 'offline') {
-      this.log.warn({ workerId: entry.workerId }, 'Worker offline');
+      // A worker that says it is leaving is news; one that went silent is a warning.
+      if (entry.timedOut) this.log.warn({ workerId: entry.workerId, silentMs: Date.now() - entry.lastSeen }, 'Worker offline: no heartbeat in time');
+      else this.log.info({ workerId: entry.workerId }, 'Worker offline');
       this.emit('offline', entry.snapshot);
     } else {
       this.emit('updated', entry.snapshot);
