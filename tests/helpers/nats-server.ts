@@ -2,6 +2,7 @@
  * Test helpers: real nats-server processes on ephemeral loopback ports, so test files run in parallel and beside
  * any server that already holds 4222. Always `await stop()` (e.g. in afterAll / afterEach).
  */
+import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { EmbeddedNatsServer } from '../../src/server/embedded-server.js';
 import type { EmbeddedServerOptions } from '../../src/server/index.js';
@@ -84,4 +85,18 @@ export async function startNatsCluster(n = 3, options: Omit<EmbeddedServerOption
     throw error;
   }
   return { name, servers, urls: servers.map((s) => s.getUrl()), stop };
+}
+
+/** A loopback port that was free a moment ago (for configuration files, which need real port numbers >= 1024). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => {
+        resolve(typeof address === 'object' && address !== null ? address.port : 0);
+      });
+    });
+  });
 }
