@@ -1,5 +1,6 @@
 /**
- * Every generated channel on a real nats-server: typed publish/subscribe with the contract's examples, wildcard
+ * Every generated channel on a real nats-server: every channel of the contract carries every example of its message
+ * (and answers every request example with its reply examples) on the subject its parameters name; wildcard
  * subscriptions with their parameters, request/reply with the acknowledgement, and validation on both sides.
  */
 import { readFileSync } from 'node:fs';
@@ -15,10 +16,13 @@ import {
   type DistributedError,
   type InferenceAck,
   type InferenceRequest,
+  type MessageContext,
+  type Subscription,
   type WorkerHeartbeat,
 } from '../../src/index.js';
 import { startNatsServer, type TestNatsServer } from '../helpers/nats-server.js';
 import { waitFor } from '../helpers/client.js';
+import { parameterValuesFor } from '../helpers/reliability.js';
 
 /** Example payloads of every message, read from the contract itself. */
 const spec = parse(readFileSync('asyncapi.yaml', 'utf8')) as { components: { messages: Record<string, { examples: { payload: unknown }[] }> } };
@@ -53,23 +57,44 @@ function collector<T>(): { items: T[]; push: (item: T) => void } {
   return { items, push: (item) => items.push(item) };
 }
 
+/** A generated channel seen without its types, so that every channel of the contract is driven the same way. */
+interface AnyChannel {
+  readonly id: string;
+  readonly address: string;
+  readonly messageName: string;
+  readonly replyName?: string;
+  publish(client: NatsClient, ...args: unknown[]): Promise<void>;
+  subscribe(client: NatsClient, ...args: unknown[]): Promise<Subscription>;
+  request?(client: NatsClient, ...args: unknown[]): Promise<unknown>;
+  reply?(client: NatsClient, ...args: unknown[]): Promise<Subscription>;
+}
+type Context = MessageContext & { params: Record<string, string> };
+const everyChannel = (Object.values(channels) as unknown as AnyChannel[]).map((channel) => [channel.id, channel] as const);
+/** The arguments of a channel method: the parameters first when the address has any, then `rest`. */
+const withParams = (channel: AnyChannel, params: Record<string, string>, ...rest: unknown[]): unknown[] =>
+  /\{[^}]+\}/.test(channel.address) ? [params, ...rest] : rest;
+const subjectOf = (channel: AnyChannel, params: Record<string, string>): string =>
+  channel.address.replace(/\{([^}]+)\}/g, (_, name: string) => params[name] ?? '');
+
 describe('publish/subscribe round trips with the contract examples', () => {
-  it.each([
-    ['workerRegister', 'WorkerRegistration'],
-    ['workerHeartbeat', 'WorkerHeartbeat'],
-    ['clusterAnnounce', 'ClusterAnnouncement'],
-  ] as const)('%s carries every %s example unchanged', async (id, message) => {
-    const channel = channels[id];
-    const got = collector<unknown>();
-    const sub = await channel.subscribe(client, (payload: unknown) => { got.push(payload); });
-    const payloads = examples(message);
+  it.each(everyChannel)('%s carries every example of its message unchanged, on the subject its parameters name', async (_id, channel) => {
+    const payloads = examples(channel.messageName);
     expect(payloads.length).toBeGreaterThan(0);
-    for (const payload of payloads) await channel.publish(client, payload as never);
-    await waitFor(() => got.items.length === payloads.length, `${payloads.length} ${message} messages`);
-    expect(got.items).toEqual(payloads);
-    await sub.unsubscribe();
+    for (const payload of payloads) {
+      const params = parameterValuesFor(channel.id, payload);
+      const got = collector<{ payload: unknown; subject: string; params: Record<string, string> }>();
+      const handler = (received: unknown, ctx: Context): void => {
+        got.push({ payload: received, subject: ctx.subject, params: { ...ctx.params } });
+      };
+      const sub = await channel.subscribe(client, ...withParams(channel, params, handler));
+      await channel.publish(client, ...withParams(channel, params, payload));
+      await waitFor(() => got.items.length === 1, `${channel.messageName} on ${channel.address}`);
+      expect(got.items).toEqual([{ payload, subject: subjectOf(channel, params), params }]);
+      await sub.unsubscribe();
+    }
   });
 
+  // The cluster layer subscribes per request on response.{requestId}: events of other requests must not reach it.
   it('response.{requestId} carries each StreamingResponse variant to the subscriber of that request only', async () => {
     const events = examples('StreamingResponse') as { requestId: string; type: string }[];
     expect(new Set(events.map((e) => e.type))).toEqual(new Set(['token', 'done', 'error']));
@@ -100,6 +125,33 @@ describe('publish/subscribe round trips with the contract examples', () => {
       { workerId: OTHER, subject: `worker.${OTHER}.inference`, prompt: request.prompt },
     ]);
     await sub.unsubscribe();
+  });
+});
+
+describe('request/reply round trips with the contract examples', () => {
+  const requestReply = everyChannel.filter(([, channel]) => channel.replyName !== undefined);
+  it('the contract has request/reply channels', () => {
+    expect(requestReply.length).toBeGreaterThan(0);
+  });
+
+  it.each(requestReply)('%s answers every request example with every reply example, typed and validated on both sides', async (_id, channel) => {
+    const requests = examples(channel.messageName);
+    const replies = examples(channel.replyName ?? '');
+    expect(requests.length).toBeGreaterThan(0);
+    expect(replies.length).toBeGreaterThan(0);
+    for (let i = 0; i < Math.max(requests.length, replies.length); i++) {
+      const request = requests[i % requests.length];
+      const answer = replies[i % replies.length];
+      const params = parameterValuesFor(channel.id, request);
+      const received = collector<unknown>();
+      const sub = await channel.reply!(client, ...withParams(channel, params, (payload: unknown) => {
+        received.push(payload);
+        return answer;
+      }));
+      expect(await channel.request!(client, ...withParams(channel, params, request))).toEqual(answer);
+      expect(received.items).toEqual([request]);
+      await sub.unsubscribe();
+    }
   });
 });
 
@@ -166,6 +218,8 @@ describe('validation on both sides', () => {
     expect(() => channels.workerInference.subject({ workerId })).toThrow(SubjectError);
   });
 
+  // On the inference subject the cluster layer sends to; every channel's subject/parse is a property in
+  // tests/generated/property-schemas.test.ts.
   it('subject() and parse() agree with the address', () => {
     expect(channels.workerInference.address).toBe('worker.{workerId}.inference');
     expect(channels.workerInference.subject({ workerId: WORKER })).toBe(`worker.${WORKER}.inference`);

@@ -1,13 +1,17 @@
 /**
- * Subject parameters are validated on the way in, like payloads: a wildcard subscription or reply never hands its
- * handler a message whose subject breaks a parameter's schema. Foreign publishers (plain nats.js) send to
- * subjects that match the wildcard but not the schema.
+ * Subject parameters are validated like payloads, each against the schema asyncapi.yaml declares for it (its `enum`,
+ * its `x-format`): subject() and parse() accept exactly what that schema accepts, and a wildcard subscription or
+ * reply never hands its handler a message whose subject breaks it. Foreign publishers (plain nats.js) send to
+ * subjects that match the wildcard but not the schema. Every parameterised channel of the contract is checked.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, headers as natsHeaders, type NatsConnection } from 'nats';
 import { z } from 'zod';
-import { channels, defineChannel, NatsClient, ValidationError, type DistributedError, type Subscription } from '../../src/index.js';
-import { exampleOf } from '../helpers/reliability.js';
+import { channels, defineChannel, NatsClient, SubjectError, ValidationError, type DistributedError, type Subscription } from '../../src/index.js';
+import { isSafeToken } from '../../src/base/subjects.js';
+import { declaredParameters, exampleOf, parameterJsonSchema, parameterValuesFor } from '../helpers/reliability.js';
+import { FORMAT_SAMPLES } from '../helpers/parity-payloads.js';
+import { oracleFor } from '../helpers/zod-harness.js';
 import { startNatsServer, type TestNatsServer } from '../helpers/nats-server.js';
 import { waitFor } from '../helpers/client.js';
 
@@ -30,46 +34,95 @@ afterAll(async () => {
   await server.stop();
 });
 
-const VALID_WORKER = '0b8c5a36-7f2e-4d1a-9c3b-5e6f7a8b9c0d';
 const encode = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
 
-const subjectWith = (address: string, value: string): string => address.replace(/\{[^}]+\}/g, value);
-/** Every channel of the contract whose parameters accept a UUID and refuse "0" and "not-a-uuid". */
-const uuidChannels = Object.values(channels).filter(
-  (channel) =>
-    /\{[^}]+\}/.test(channel.address) &&
-    channel.parse(subjectWith(channel.address, VALID_WORKER)) !== undefined &&
-    ['0', 'not-a-uuid'].every((bad) => channel.parse(subjectWith(channel.address, bad)) === undefined),
-);
+type AnyChannel = (typeof channels)[keyof typeof channels];
+const subjectWith = (address: string, params: Record<string, string>): string => address.replace(/\{([^}]+)\}/g, (_, name: string) => params[name] ?? '');
 
-it('the contract has channels with UUID parameters to check', () => {
-  expect(uuidChannels.length).toBeGreaterThan(0);
+/** One value tried for one parameter, with the verdict of the parameter's declared schema (ajv + formats). */
+interface Probe {
+  readonly parameter: string;
+  readonly value: string;
+  readonly valid: boolean;
+}
+
+/**
+ * Values to try for each parameter of `channel`: its declared examples and enum values, samples of its declared
+ * format, and a few plain tokens; single NATS tokens only (the token rule is tested on its own). The verdict of each
+ * comes from the parameter's declared schema, not from the code under test.
+ */
+function probes(channelId: string): Probe[] {
+  return declaredParameters(channelId).flatMap((parameter) => {
+    const validate = oracleFor(parameterJsonSchema(parameter));
+    const samples = parameter.format === undefined ? undefined : FORMAT_SAMPLES[parameter.format];
+    const values = new Set([
+      ...parameter.examples,
+      ...(parameter.enum ?? []),
+      ...(samples?.valid ?? []),
+      ...(samples?.invalid ?? []),
+      '0',
+      'x',
+      'not-a-uuid',
+      'not-in-the-enum',
+    ]);
+    return [...values].filter(isSafeToken).map((value) => ({ parameter: parameter.name, value, valid: validate(value) }));
+  });
+}
+
+/** Every channel of the contract whose address has parameters. */
+const parameterised = Object.values(channels)
+  .filter((channel) => /\{[^}]+\}/.test(channel.address))
+  .map((channel): readonly [string, AnyChannel] => [channel.id, channel]);
+
+it('the contract has parameterised channels, and some parameter refuses some token', () => {
+  expect(parameterised.length).toBeGreaterThan(0);
+  expect(parameterised.some(([id]) => probes(id).some((probe) => !probe.valid))).toBe(true);
+});
+
+describe('subject() and parse() follow each parameter\'s declared schema', () => {
+  it.each(parameterised)('%s: accepts what the declared schema accepts (its examples among them), refuses the rest', (id, channel) => {
+    const base = parameterValuesFor(id, exampleOf(channel.messageName));
+    const list = probes(id);
+    expect(list.filter((probe) => probe.valid).length, 'the declared examples are accepted').toBeGreaterThan(0);
+    for (const probe of list) {
+      const params = { ...base, [probe.parameter]: probe.value };
+      const subject = subjectWith(channel.address, params);
+      const where = `${probe.parameter} = ${JSON.stringify(probe.value)}`;
+      expect(channel.parse(subject), where).toEqual(probe.valid ? params : undefined);
+      const build = (): string => (channel.subject as (p: Record<string, string>) => string)(params);
+      if (probe.valid) expect(build(), where).toBe(subject);
+      else expect(build, where).toThrow(SubjectError);
+    }
+  });
 });
 
 describe('wildcard subscriptions check each subject parameter', () => {
-  it.each(uuidChannels.map((channel) => [channel.address, channel] as const))(
-    '%s: invalid parameter values are rejected before the handler, reported with the subject; valid ones arrive typed',
-    async (_address, channel) => {
+  it.each(parameterised)(
+    '%s: values the declared schema refuses are rejected before the handler, reported with the subject; valid ones arrive typed',
+    async (id, channel) => {
       const names = [...channel.address.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
       const wildcard = Object.fromEntries(names.map((n) => [n, '*']));
+      const payload = exampleOf(channel.messageName);
+      const valid = parameterValuesFor(id, payload);
+      const invalid = probes(id).filter((probe) => !probe.valid).map((probe) => subjectWith(channel.address, { ...valid, [probe.parameter]: probe.value }));
       const received: { params: Record<string, string> }[] = [];
       const before = errors.length;
       type Untyped = (c: NatsClient, p: Record<string, string>, h: (payload: unknown, ctx: { params: Record<string, string> }) => void) => Promise<Subscription>;
       const subscribe = channel.subscribe.bind(channel) as Untyped;
       const sub = await subscribe(client, wildcard, (_payload, ctx) => received.push({ params: { ...ctx.params } }));
-      const payload = exampleOf(channel.messageName);
-      const subjectFor = (value: string): string => subjectWith(channel.address, value);
-      for (const bad of ['not-a-uuid', '0']) raw.publish(subjectFor(bad), encode(payload));
-      raw.publish(subjectFor(VALID_WORKER), encode(payload));
+      for (const subject of invalid) raw.publish(subject, encode(payload));
+      raw.publish(subjectWith(channel.address, valid), encode(payload));
       await raw.flush();
-      await waitFor(() => received.length === 1 && sub.rejected === 2, 'one delivery and two rejections');
-      expect(received[0]!.params).toEqual(Object.fromEntries(names.map((n) => [n, VALID_WORKER])));
+      await waitFor(() => received.length === 1 && sub.rejected === invalid.length, `one delivery and ${invalid.length} rejections`);
+      expect(received[0]!.params).toEqual(valid);
       const reported = errors.slice(before).filter((e) => e instanceof ValidationError);
-      expect(reported.map((e) => (e).subject).sort()).toEqual([subjectFor('0'), subjectFor('not-a-uuid')].sort());
-      expect(reported[0]!.message).toMatch(/subject parameters/);
-      expect(reported.every((e) => (e).direction === 'inbound')).toBe(true);
+      expect(reported.map((e) => e.subject).sort()).toEqual([...invalid].sort());
+      for (const error of reported) {
+        expect(error.message).toMatch(/subject parameters/);
+        expect(error.direction).toBe('inbound');
+      }
       // The subscription goes on.
-      raw.publish(subjectFor(VALID_WORKER), encode(payload));
+      raw.publish(subjectWith(channel.address, valid), encode(payload));
       await waitFor(() => received.length === 2, 'a second delivery');
       await sub.unsubscribe();
     },
@@ -99,7 +152,10 @@ describe('wildcard subscriptions check each subject parameter', () => {
   });
 });
 
+const VALID_WORKER = '0b8c5a36-7f2e-4d1a-9c3b-5e6f7a8b9c0d';
+
 describe('wildcard replies check each subject parameter', () => {
+  // On the channel the cluster layer serves inference on: its workerId is declared a UUID.
   it('a request to a subject whose parameter breaks its schema gets an error reply; the handler does not run', async () => {
     const handled: string[] = [];
     const sub = await channels.workerInference.reply(client, { workerId: '*' }, (request, ctx) => {

@@ -1,8 +1,13 @@
 /**
- * Type tests for the generated contract (vitest typecheck): a wrong payload does not compile, parameters are
- * required, the StreamingResponse union narrows on `type`, and no generated type is or contains `any`.
+ * Type tests for the generated contract (vitest typecheck): no generated type, channel payload or reply is or contains
+ * `any` (checked over every export and every channel, whatever the contract declares), a wrong payload does not
+ * compile, parameters are required, and the types the cluster layer is built on (InferenceAck as the reply of
+ * `worker.{workerId}.inference`, StreamingResponse narrowing on `type`) stay what it expects.
  */
 import { describe, expectTypeOf, it } from 'vitest';
+import type { z } from 'zod';
+import type * as configModule from '../../generated/config.js';
+import type * as schemaModule from '../../generated/schemas.js';
 import type { ChannelTransport } from '../../src/contract/define-channel.js';
 import {
   channels,
@@ -38,8 +43,26 @@ type HasAny<T, Depth extends unknown[] = []> = Depth['length'] extends 8
           : false
         : false;
 
+type Exports = typeof schemaModule & typeof configModule;
+/** Whether the type inferred from some exported `*Schema` is or contains `any` (`false` only when none does). */
+type AnyExportedSchemaHasAny = {
+  [K in keyof Exports]: K extends `${string}Schema` ? (Exports[K] extends z.ZodType ? HasAny<z.infer<Exports[K]>> : never) : never;
+}[keyof Exports];
+type Channels = typeof channels;
+/** Whether the payload or the reply of some generated channel is or contains `any`. */
+type AnyChannelHasAny = {
+  [K in keyof Channels]:
+    | (Channels[K]['schema'] extends z.ZodType<infer T> ? HasAny<T> : true)
+    | (Channels[K] extends { readonly replySchema: z.ZodType<infer R> } ? HasAny<R> : false);
+}[keyof Channels];
+
 describe('generated payload types', () => {
-  it('contain no any', () => {
+  it('contain no any, in any exported schema or any channel payload or reply', () => {
+    expectTypeOf<AnyExportedSchemaHasAny>().toEqualTypeOf<false>();
+    expectTypeOf<AnyChannelHasAny>().toEqualTypeOf<false>();
+  });
+
+  it('contain no any in the named types', () => {
     expectTypeOf<HasAny<WorkerRegistration>>().toEqualTypeOf<false>();
     expectTypeOf<HasAny<WorkerHeartbeat>>().toEqualTypeOf<false>();
     expectTypeOf<HasAny<InferenceRequest>>().toEqualTypeOf<false>();
@@ -105,6 +128,7 @@ describe('generated channels', () => {
     expectTypeOf(channels.response.parse('response.x')).toEqualTypeOf<{ readonly requestId: string } | undefined>();
   });
 
+  // src/cluster/streaming.ts is built on these: the reply of an inference request is an InferenceAck.
   it('type request and reply with the declared acknowledgement, only where a reply is declared', () => {
     expectTypeOf(channels.workerInference.request(client, { workerId }, request)).toEqualTypeOf<Promise<InferenceAck>>();
     void channels.workerInference.reply(client, { workerId: '*' }, (payload, context) => {

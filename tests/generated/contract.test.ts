@@ -1,19 +1,23 @@
 /**
- * The contract itself: asyncapi.yaml parses cleanly, declares the channels, operations and reply the runtime and
- * codegen rely on, and every payload schema in schemas/ is well described, strict, and agrees with its examples.
- * Examples are validated with ajv + ajv-formats against the schema files themselves (the source of truth), and
- * against the parser's resolved payloads, so a schema and a document that drift apart fail here.
+ * The contract itself: asyncapi.yaml parses cleanly, and every channel, parameter, operation, reply, message and
+ * schema file it declares follows the rules the runtime and codegen rely on (properties checked over whatever the
+ * contract declares, so adding a channel or a message needs no change here). Examples are validated with ajv +
+ * ajv-formats against the schema files themselves (the source of truth), and against the parser's resolved
+ * payloads, so a schema and a document that drift apart fail here. Only the channels the cluster layer is built on
+ * are pinned by name.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
-import type { AsyncAPIDocumentInterface, Diagnostic } from '@asyncapi/parser';
+import type { AsyncAPIDocumentInterface, ChannelInterface, ChannelParameterInterface, Diagnostic, OperationInterface } from '@asyncapi/parser';
 import { Ajv } from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { channels as generatedChannels } from '../../generated/channels.js';
+import { isSafeToken } from '../../src/base/subjects.js';
 
 const addFormats = addFormatsPlugin.default;
 
@@ -125,15 +129,6 @@ function examplesOf(messageKey: string): Example[] {
   });
 }
 
-const MESSAGES = [
-  'WorkerRegistration',
-  'WorkerHeartbeat',
-  'InferenceRequest',
-  'StreamingResponse',
-  'InferenceAck',
-  'ClusterAnnouncement',
-] as const;
-
 let document: AsyncAPIDocumentInterface;
 let diagnostics: Diagnostic[];
 
@@ -174,97 +169,233 @@ describe('asyncapi.yaml parses cleanly', () => {
   });
 });
 
-describe('channels', () => {
-  const expected: Record<string, { address: string | null; parameters: string[] }> = {
-    workerRegister: { address: 'worker.register', parameters: [] },
-    workerHeartbeat: { address: 'worker.heartbeat', parameters: [] },
-    workerInference: { address: 'worker.{workerId}.inference', parameters: ['workerId'] },
-    workerInferenceReply: { address: null, parameters: [] },
-    response: { address: 'response.{requestId}', parameters: ['requestId'] },
-    clusterAnnounce: { address: 'cluster.announce', parameters: [] },
-  };
+/** `{name}` placeholders of an address, in order. */
+const addressParameters = (address: string): string[] => [...address.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? '');
 
-  it('are exactly the five subjects plus the reply inbox, with their addresses', () => {
-    const actual = Object.fromEntries(
-      document.channels().all().map((channel): [string, unknown] => [
-        channel.id(),
-        { address: channel.address() ?? null, parameters: channel.parameters().all().map((p) => p.id()) },
-      ]),
-    );
-    expect(actual).toEqual(expected);
+/** The JSON Schema of a parameter as the parser resolved it: a string, with its `enum` and its `x-format`. */
+function parameterSchema(parameter: ChannelParameterInterface): JsonObject {
+  const json = asObject(parameter.json(), parameter.id());
+  const schema: JsonObject = { type: 'string' };
+  if (json.enum !== undefined) schema.enum = json.enum;
+  if (json['x-format'] !== undefined) schema.format = json['x-format'];
+  return schema;
+}
+
+/** The payload field a `$message.payload#/field` location points at. */
+const locationField = (location: string | undefined): string | undefined => /^\$message\.payload#\/([^/]+)$/.exec(location ?? '')?.[1];
+
+/** True when every object `schema` can be (each variant of a union) requires and declares `field`. */
+function requiresEverywhere(schema: Json, field: string): boolean {
+  if (!isObject(schema)) return false;
+  if (Array.isArray(schema.oneOf)) return schema.oneOf.every((variant) => requiresEverywhere(variant, field));
+  return Array.isArray(schema.required) && schema.required.includes(field) && isObject(schema.properties) && field in schema.properties;
+}
+
+/** The names of the messages of a channel, operation or reply; none for undefined. */
+const messageNames = (list: { all(): { name(): string | undefined }[] } | undefined): string[] =>
+  list?.all().map((message) => message.name() ?? '(unnamed)') ?? [];
+const addressed = (): ChannelInterface[] => document.channels().all().filter((channel) => typeof channel.address() === 'string');
+
+describe('channels', () => {
+  it('each has an address made of literal NATS tokens and whole-token {parameters}, exactly the declared ones, or is a reply inbox with a null address and no parameters', () => {
+    const channels = document.channels().all();
+    expect(channels.length).toBeGreaterThan(0);
+    for (const channel of channels) {
+      const declared = channel.parameters().all().map((p) => p.id()).sort();
+      const address = channel.address();
+      if (address === null || address === undefined) {
+        expect(declared, channel.id()).toEqual([]);
+        continue;
+      }
+      expect(addressParameters(address).sort(), `${channel.id()}: parameters of ${address}`).toEqual(declared);
+      for (const token of address.split('.')) {
+        expect(/^\{[^}]+\}$/.test(token) || isSafeToken(token), `${address}: token "${token}"`).toBe(true);
+      }
+    }
+    const addresses = addressed().map((channel) => channel.address());
+    expect(new Set(addresses).size, 'no two channels share an address').toBe(addresses.length);
   });
 
   it('describe every channel', () => {
     for (const channel of document.channels().all()) expect(channel.description(), channel.id()).toBeTruthy();
   });
 
-  it('declare every parameter as a described uuid with a valid example', () => {
-    const uuid = createAjv().compile({ type: 'string', format: 'uuid' });
-    const parameters = document.channels().all().flatMap((channel) => channel.parameters().all());
-    expect(parameters.map((p) => p.id()).sort()).toEqual(['requestId', 'workerId']);
-    for (const parameter of parameters) {
-      const json = asObject(parameter.json(), parameter.id());
-      expect(json['x-format'], parameter.id()).toBe('uuid');
-      expect(parameter.description(), parameter.id()).toMatch(/UUID/);
-      const examples = json.examples;
-      expect(Array.isArray(examples) && examples.length > 0, parameter.id()).toBe(true);
-      for (const example of examples as Json[]) expect(uuid(example), `${parameter.id()} example ${JSON.stringify(example)}`).toBe(true);
+  it('declare every parameter with a description and examples its own schema accepts, every value a single NATS token', () => {
+    const ajv = createAjv(); // strict: an unknown x-format does not compile
+    const parameters = document.channels().all().flatMap((channel) => channel.parameters().all().map((p) => [channel.id(), p] as const));
+    for (const [channelId, parameter] of parameters) {
+      const where = `${channelId}.${parameter.id()}`;
+      const schema = parameterSchema(parameter);
+      const validate = ajv.compile(schema);
+      expect(parameter.description(), where).toBeTruthy();
+      if (typeof schema.format === 'string') expect(parameter.description()?.toLowerCase(), `${where} says it is a ${schema.format}`).toContain(schema.format);
+      const examples = asObject(parameter.json(), where).examples;
+      expect(Array.isArray(examples) && examples.length > 0, `${where} has examples`).toBe(true);
+      for (const example of examples as Json[]) {
+        expect(validate(example), `${where} example ${JSON.stringify(example)}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+        expect(typeof example === 'string' && isSafeToken(example), `${where} example ${JSON.stringify(example)} is one NATS token`).toBe(true);
+      }
+      // Every allowed value of an enum must be sendable: a value that is not one token could never be a subject.
+      for (const value of (schema.enum ?? []) as Json[]) {
+        expect(typeof value === 'string' && isSafeToken(value), `${where} enum value ${JSON.stringify(value)}`).toBe(true);
+      }
     }
   });
 
-  it('tie the response parameter to the payload requestId', () => {
-    const requestId = document.channels().get('response')?.parameters().get('requestId');
-    expect(requestId?.location()).toBe('$message.payload#/requestId');
+  it('tie a parameter with a location to a field every message of its channel requires, whose example values the parameter accepts', () => {
+    const ajv = createAjv();
+    for (const channel of document.channels().all()) {
+      for (const parameter of channel.parameters().all()) {
+        const location = parameter.location();
+        if (location === undefined) continue;
+        const where = `${channel.id()}.${parameter.id()}`;
+        const field = locationField(location);
+        expect(field, `${where}: ${location} points into the payload`).toBeDefined();
+        const validate = ajv.compile(parameterSchema(parameter));
+        for (const message of channel.messages().all()) {
+          const payload = stripParserKeys(message.payload()?.json() as Json);
+          expect(requiresEverywhere(payload, field ?? ''), `${where}: ${message.name() ?? ''} requires ${field ?? ''}`).toBe(true);
+          for (const example of message.examples().all()) {
+            const value = asObject(example.payload(), `${message.name() ?? ''} example`)[field ?? ''];
+            expect(validate(value) && typeof value === 'string' && isSafeToken(value), `${where}: ${message.name() ?? ''} example value ${JSON.stringify(value)}`).toBe(true);
+          }
+        }
+      }
+    }
   });
 });
 
 describe('operations', () => {
-  const expected: Record<string, { action: 'send' | 'receive'; channel: string; messages: string[]; side: string }> = {
-    sendWorkerRegistration: { action: 'send', channel: 'workerRegister', messages: ['WorkerRegistration'], side: 'worker' },
-    receiveWorkerRegistration: { action: 'receive', channel: 'workerRegister', messages: ['WorkerRegistration'], side: 'controller' },
-    sendWorkerHeartbeat: { action: 'send', channel: 'workerHeartbeat', messages: ['WorkerHeartbeat'], side: 'worker' },
-    receiveWorkerHeartbeat: { action: 'receive', channel: 'workerHeartbeat', messages: ['WorkerHeartbeat'], side: 'controller' },
-    requestInference: { action: 'send', channel: 'workerInference', messages: ['InferenceRequest'], side: 'controller' },
-    handleInferenceRequest: { action: 'receive', channel: 'workerInference', messages: ['InferenceRequest'], side: 'worker' },
-    sendStreamingResponse: { action: 'send', channel: 'response', messages: ['StreamingResponse'], side: 'worker' },
-    receiveStreamingResponse: { action: 'receive', channel: 'response', messages: ['StreamingResponse'], side: 'controller' },
-    sendClusterAnnouncement: { action: 'send', channel: 'clusterAnnounce', messages: ['ClusterAnnouncement'], side: 'controller' },
-    receiveClusterAnnouncement: { action: 'receive', channel: 'clusterAnnounce', messages: ['ClusterAnnouncement'], side: 'worker' },
-  };
+  const sideTags = new Set(Object.values(asObject(components.tags, 'components.tags')).map((tag) => asString(asObject(tag, 'tag').name, 'tag name')));
 
-  it('cover both sides of every channel, each tagged with the side that performs it', () => {
-    const actual = Object.fromEntries(
-      document.operations().all().map((operation): [string, unknown] => [
-        asString(operation.id(), 'operation id'),
-        {
-          action: operation.isSend() ? 'send' : 'receive',
-          channel: operation.channels().all().map((channel) => channel.id()).join(','),
-          messages: operation.messages().all().map((message) => message.name()),
-          side: operation.tags().all().map((tag) => tag.name()).join(','),
-        },
-      ]),
-    );
-    expect(actual).toEqual(expected);
+  it('each names one addressed channel, only messages of that channel, and the one side that performs it', () => {
+    const operations = document.operations().all();
+    expect(operations.length).toBeGreaterThan(0);
+    for (const operation of operations) {
+      const id = asString(operation.id(), 'operation id');
+      const channels = operation.channels().all();
+      expect(channels.map((channel) => channel.id()), id).toHaveLength(1);
+      const channel = channels[0]!;
+      expect(typeof channel.address(), `${id}: a reply inbox is never an operation's own channel`).toBe('string');
+      const sent = messageNames(operation.messages());
+      expect(sent.length, id).toBeGreaterThan(0);
+      expect(messageNames(channel.messages()), id).toEqual(expect.arrayContaining(sent));
+      const tags = operation.tags().all().map((tag) => tag.name());
+      expect(tags, `${id}: tagged with one side`).toHaveLength(1);
+      expect(sideTags.has(tags[0] ?? ''), `${id}: side ${tags.join()}`).toBe(true);
+      expect(asObject(operation.json(), id).title, id).toBeTruthy();
+      expect(operation.summary(), id).toBeTruthy();
+    }
   });
 
-  it('declare the inference acknowledgement as the reply, on the null-address inbox channel', () => {
-    for (const id of ['requestInference', 'handleInferenceRequest']) {
-      const reply = document.operations().get(id)?.reply();
-      expect(reply, id).toBeDefined();
-      expect(reply?.channel()?.id()).toBe('workerInferenceReply');
-      expect(reply?.channel()?.address()).toBeNull();
-      expect(reply?.messages().all().map((message) => message.name())).toEqual(['InferenceAck']);
+  it('cover both sides of every channel: each of its messages is sent by a send operation and received by a receive operation', () => {
+    const operations = document.operations().all();
+    for (const channel of addressed()) {
+      const on = operations.filter((operation) => operation.channels().all().some((c) => c.id() === channel.id()));
+      for (const message of messageNames(channel.messages())) {
+        expect(on.some((o) => o.isSend() && messageNames(o.messages()).includes(message)), `${channel.id()}: ${message} is sent`).toBe(true);
+        expect(on.some((o) => o.isReceive() && messageNames(o.messages()).includes(message)), `${channel.id()}: ${message} is received`).toBe(true);
+      }
     }
-    const withReply = document.operations().all().filter((operation) => operation.reply() !== undefined).map((operation) => operation.id());
-    expect(withReply.sort()).toEqual(['handleInferenceRequest', 'requestInference']);
+  });
+
+  it('declare a reply on a null-address inbox channel, the same on every operation of the channel, and no inbox without a request', () => {
+    const operations = document.operations().all();
+    const replyOf = (operation: OperationInterface): string | undefined => {
+      const reply = operation.reply();
+      if (reply === undefined) return undefined;
+      const inbox = reply.channel();
+      expect(inbox, `${operation.id() ?? ''}: reply channel`).toBeDefined();
+      expect(inbox?.address(), `${operation.id() ?? ''}: the reply goes to the requester's inbox`).toBeNull();
+      // NATS carries the reply subject in the protocol: no runtime expression could point at it.
+      expect(reply.address(), `${operation.id() ?? ''}: no reply address`).toBeUndefined();
+      const messages = messageNames(reply.messages());
+      expect(messages.length, `${operation.id() ?? ''}: reply messages`).toBeGreaterThan(0);
+      expect(messageNames(inbox?.messages()), operation.id() ?? '').toEqual(expect.arrayContaining(messages));
+      return `${inbox?.id() ?? ''}: ${messages.join(',')}`;
+    };
+    const replies = new Map<string, Set<string | undefined>>();
+    for (const operation of operations) {
+      const channel = operation.channels().all()[0]?.id() ?? '';
+      replies.set(channel, (replies.get(channel) ?? new Set()).add(replyOf(operation)));
+    }
+    for (const [channel, declared] of replies) expect([...declared], `${channel}: one reply for all its operations`).toHaveLength(1);
+    const used = new Set([...replies.values()].flatMap((set) => [...set].map((reply) => reply?.split(':')[0])));
+    for (const inbox of document.channels().all().filter((channel) => channel.address() === null)) {
+      expect(used.has(inbox.id()), `${inbox.id()} is some request's reply inbox`).toBe(true);
+    }
+  });
+
+  it('the generated channels are exactly the addressed channels, each with its address, message and declared reply', () => {
+    expect(Object.keys(generatedChannels).sort()).toEqual(addressed().map((channel) => channel.id()).sort());
+    for (const channel of addressed()) {
+      const generated = generatedChannels[channel.id() as keyof typeof generatedChannels] as { address: string; messageName: string; replyName?: string };
+      expect(generated.address, channel.id()).toBe(channel.address());
+      expect(messageNames(channel.messages()), channel.id()).toContain(generated.messageName);
+      const reply = document.operations().all().find((o) => o.channels().all()[0]?.id() === channel.id() && o.reply() !== undefined)?.reply();
+      expect(generated.replyName, `${channel.id()}: reply`).toBe(reply === undefined ? undefined : messageNames(reply.messages())[0]);
+    }
+  });
+});
+
+describe('the channels the cluster layer is built on', () => {
+  // Pinned on purpose: src/cluster/streaming.ts sends InferenceRequest on `worker.{workerId}.inference`, branches on
+  // the InferenceAck `status` it gets back as the reply, and reads StreamingResponse events on `response.{requestId}`
+  // until a `done` or `error` `type`. Deployed nodes speak these subjects: changing them is a breaking change.
+  it('worker.{workerId}.inference carries InferenceRequest, answered with InferenceAck on its null-address inbox', () => {
+    const inference = document.channels().get('workerInference');
+    expect(inference?.address()).toBe('worker.{workerId}.inference');
+    expect(inference?.parameters().all().map((p) => p.id())).toEqual(['workerId']);
+    expect(messageNames(inference?.messages())).toEqual(['InferenceRequest']);
+    const sides = document.operations().all().filter((o) => o.channels().all()[0]?.id() === 'workerInference');
+    expect(sides.map((o) => (o.isSend() ? 'send' : 'receive')).sort()).toEqual(['receive', 'send']);
+    for (const operation of sides) {
+      const reply = operation.reply();
+      expect(reply?.channel()?.id(), operation.id()).toBe('workerInferenceReply');
+      expect(reply?.channel()?.address()).toBeNull();
+      expect(messageNames(reply?.messages())).toEqual(['InferenceAck']);
+    }
+  });
+
+  it('response.{requestId} carries StreamingResponse, its parameter the payload requestId', () => {
+    const response = document.channels().get('response');
+    expect(response?.address()).toBe('response.{requestId}');
+    expect(messageNames(response?.messages())).toEqual(['StreamingResponse']);
+    expect(response?.parameters().get('requestId')?.location()).toBe('$message.payload#/requestId');
+  });
+
+  it('both parameters are UUIDs, like the ids they carry (the config\'s worker.worker_id, the payload requestId)', () => {
+    for (const [channel, parameter] of [['workerInference', 'workerId'], ['response', 'requestId']] as const) {
+      const declared: unknown = document.channels().get(channel)?.parameters().get(parameter)?.json();
+      expect(asObject(declared, parameter)['x-format'], `${channel}.${parameter}`).toBe('uuid');
+    }
+  });
+
+  it('StreamingResponse is a union on type (token, done, error), InferenceAck on status (accepted, refused), each with an example per variant', () => {
+    for (const [message, tag, values] of [
+      ['StreamingResponse', 'type', ['done', 'error', 'token']],
+      ['InferenceAck', 'status', ['accepted', 'refused']],
+    ] as const) {
+      const schema = schemas.get(payloadFile(message));
+      expect(schema?.discriminator, message).toBe(tag);
+      const variants = (schema?.oneOf as Json[]).map((variant) => {
+        const file = basename(asString(asObject(variant, message).$ref, message));
+        return asObject(asObject(schemas.get(file)?.properties, file)[tag], file).const;
+      });
+      expect(variants.sort(), message).toEqual([...values]);
+      expect(examplesOf(message).map((example) => asObject(example.payload, 'example')[tag]).sort(), message).toEqual([...values]);
+    }
   });
 });
 
 describe('messages', () => {
-  it('are the six named messages, each with title, summary, JSON content type and examples', () => {
-    const names = document.components().messages().all().map((message) => message.name());
-    expect(names.sort()).toEqual([...MESSAGES].sort());
-    for (const message of document.components().messages().all()) {
+  const messageKeys = Object.keys(componentMessages);
+
+  it('each has its name as id, a title, a summary, the JSON content type and examples', () => {
+    const all = document.components().messages().all();
+    expect(all.length).toBeGreaterThan(0);
+    expect(all.map((message) => message.name()).sort()).toEqual([...messageKeys].sort());
+    for (const message of all) {
       const name = message.name() ?? '(unnamed)';
       expect(message.id(), name).toBe(name);
       expect(message.title(), name).toBeTruthy();
@@ -274,8 +405,13 @@ describe('messages', () => {
     }
   });
 
+  it('each is carried by a channel, as its message or its reply', () => {
+    const carried = new Set(document.channels().all().flatMap((channel) => messageNames(channel.messages())));
+    for (const name of messageKeys) expect(carried.has(name), name).toBe(true);
+  });
+
   it('payloads point at schema files whose title is the message name', () => {
-    for (const name of MESSAGES) {
+    for (const name of messageKeys) {
       const file = payloadFile(name);
       expect(schemas.get(file)?.title, file).toBe(name);
       expect(document.components().messages().get(name)?.payload()?.title()).toBe(name);
@@ -284,7 +420,7 @@ describe('messages', () => {
 
   it('every example is valid against its schema file (ajv + ajv-formats, strict)', () => {
     let checked = 0;
-    for (const name of MESSAGES) {
+    for (const name of messageKeys) {
       const validate = fileValidator(payloadFile(name));
       for (const example of examplesOf(name)) {
         const valid = validate(example.payload);
@@ -292,7 +428,7 @@ describe('messages', () => {
         checked++;
       }
     }
-    expect(checked).toBeGreaterThanOrEqual(MESSAGES.length);
+    expect(checked).toBeGreaterThanOrEqual(messageKeys.length);
   });
 
   it('every example is valid against the payload as the parser resolved it', () => {
@@ -307,11 +443,18 @@ describe('messages', () => {
     }
   });
 
-  it('StreamingResponse has one example per variant, InferenceAck one per verdict', () => {
-    const types = examplesOf('StreamingResponse').map((example) => asObject(example.payload, 'example').type);
-    expect(types.sort()).toEqual(['done', 'error', 'token']);
-    const statuses = examplesOf('InferenceAck').map((example) => asObject(example.payload, 'example').status);
-    expect(statuses.sort()).toEqual(['accepted', 'refused']);
+  it('a union message has an example of every variant', () => {
+    for (const name of messageKeys) {
+      const schema = schemas.get(payloadFile(name));
+      if (schema?.oneOf === undefined) continue;
+      const tag = asString(schema.discriminator, `${name}.discriminator`);
+      const variants = (schema.oneOf as Json[]).map((variant) => {
+        const file = basename(asString(asObject(variant, name).$ref, name));
+        return asObject(asObject(schemas.get(file)?.properties, file)[tag], file).const;
+      });
+      const shown = new Set(examplesOf(name).map((example) => asObject(example.payload, 'example')[tag]));
+      expect(variants.filter((value) => !shown.has(value ?? null)), `${name}: variants without an example`).toEqual([]);
+    }
   });
 });
 
@@ -331,23 +474,8 @@ function walk(schema: Json, path: string, visit: (node: JsonObject, path: string
 }
 
 describe('schema files', () => {
-  it('are the payload and shared types, kebab-case, titled in PascalCase, draft-07', () => {
-    expect(schemaFiles).toEqual([
-      'cluster-announcement.json',
-      'hardware-profile.json',
-      'inference-accepted.json',
-      'inference-ack.json',
-      'inference-refused.json',
-      'inference-request.json',
-      'model-tier.json',
-      'streaming-done.json',
-      'streaming-error.json',
-      'streaming-response.json',
-      'streaming-token.json',
-      'worker-heartbeat.json',
-      'worker-registration.json',
-      'worker-status.json',
-    ]);
+  it('are kebab-case after their PascalCase title, draft-07, and described', () => {
+    expect(schemas.size).toBeGreaterThan(0);
     for (const [file, schema] of schemas) {
       const title = asString(schema.title, file);
       expect(title, file).toMatch(/^[A-Z][A-Za-z0-9]*$/);
@@ -360,11 +488,12 @@ describe('schema files', () => {
 
   it('are each named once under components.schemas, pointing at their own file', () => {
     const named = asObject(components.schemas, 'components.schemas');
-    expect(Object.keys(named).length).toBe(schemas.size);
-    for (const [key, value] of Object.entries(named)) {
+    const files = Object.entries(named).map(([key, value]) => {
       const file = basename(asString(asObject(value, key).$ref, key));
       expect(schemas.get(file)?.title, key).toBe(key);
-    }
+      return file;
+    });
+    expect(files.sort()).toEqual([...schemas.keys()].sort());
   });
 
   it('describe every property, and every object forbids unknown keys', () => {
@@ -403,7 +532,7 @@ describe('schema files', () => {
 
   it('unions name a discriminator that every variant pins with const', () => {
     const unions = [...schemas.entries()].filter(([, schema]) => schema.oneOf !== undefined);
-    expect(unions.map(([file]) => file).sort()).toEqual(['inference-ack.json', 'streaming-response.json']);
+    expect(unions.length).toBeGreaterThan(0);
     for (const [file, schema] of unions) {
       const tag = asString(schema.discriminator, `${file}.discriminator`);
       const seen: Json[] = [];
@@ -492,6 +621,27 @@ describe('schemas reject what the contract rules out', () => {
     ['streaming-response.json', 'empty token text', { ...token!, token: '' }],
     ['streaming-response.json', 'done in zero ms', { ...done!, latencyMs: 0 }],
   ];
+
+  // Over every message the contract declares: its schema is strict and its required keys are required.
+  it.each(Object.keys(componentMessages))('%s rejects each example with an unknown key, or without a key its variant requires', (name) => {
+    const file = payloadFile(name);
+    const validate = fileValidator(file);
+    const schema = schemas.get(file);
+    const variants = (Array.isArray(schema?.oneOf) ? schema.oneOf : [null]).map((variant) =>
+      variant === null ? { schema, validate } : { schema: schemas.get(basename(asString(asObject(variant, file).$ref, file))), validate: fileValidator(basename(asString(asObject(variant, file).$ref, file))) },
+    );
+    for (const example of examplesOf(name)) {
+      const payload = asObject(example.payload, `${name} example ${example.name}`);
+      expect(validate({ ...payload, unexpectedKey: 1 }), `${name} ${example.name} with an unknown key`).toBe(false);
+      const own = variants.find((variant) => variant.validate(payload));
+      expect(own, `${name} ${example.name} matches a variant`).toBeDefined();
+      const required = own?.schema?.required;
+      expect(Array.isArray(required) && required.length > 0, `${name} ${example.name}: required keys`).toBe(true);
+      for (const key of required as string[]) {
+        expect(validate(without(payload, key)), `${name} ${example.name} without ${key}`).toBe(false);
+      }
+    }
+  });
 
   it.each(valid)('%s accepts %s', (file, _label, payload) => {
     const validate = fileValidator(file);
