@@ -16,12 +16,12 @@ fail() { echo "verify-package: $*" >&2; exit 1; }
 cd "$root"
 step "publint"
 npx --no-install publint
-step "arethetypeswrong (ESM-only package)"
-npx --no-install attw --pack . --profile esm-only
 
-step "npm pack"
+step "npm pack (builds once, through prepack)"
 tarball="$(npm pack --silent --pack-destination "$work" | tail -n 1)"
 echo "packed $tarball"
+step "arethetypeswrong on the tarball (ESM-only package)"
+npx --no-install attw "$work/$tarball" --profile esm-only
 tar -tzf "$work/$tarball" > "$work/contents.txt"
 grep -qx 'package/dist/codegen/bin.js' "$work/contents.txt" || fail "the tarball lacks dist/codegen/bin.js (the mlx-codegen bin)"
 grep -qx 'package/dist/codegen/output/format-worker.js' "$work/contents.txt" || fail "the tarball lacks the compiled format worker"
