@@ -91,6 +91,14 @@ describe('string keywords (draft-07 validation §6.3)', () => {
     expectVerdicts({ type: 'string', format: 'uri' }, ['nats://127.0.0.1:4222'], ['127.0.0.1:4222', 'http:/[::1]']);
   });
 
+  it('a value that is not a UUID is reported as "Invalid UUID" (zod says GUID), accepting the same set as before', () => {
+    const built = buildZod({ type: 'string', format: 'uuid' });
+    expect(built.source).toBe("z.guid('Invalid UUID')");
+    expect(built.schema.safeParse('not-a-uuid').error?.issues.map((i) => i.message)).toEqual(['Invalid UUID']);
+    // Any version and variant digit, as ajv-formats' uuid: z.uuid() would reject this one.
+    expect(built.schema.safeParse('99c17cbb-656f-f64a-940f-1a4568f03487').success).toBe(true);
+  });
+
   it('formats combine with length and pattern', () => {
     expectVerdicts({ type: 'string', format: 'hostname', maxLength: 5, pattern: '^w' }, ['w.io'], ['worker', 'a.io', 'w_io']);
     expectVerdicts({ type: 'string', format: 'uuid', pattern: '^0' }, ['00000000-0000-0000-0000-000000000000'], ['10000000-0000-0000-0000-000000000000']);
