@@ -3,12 +3,12 @@
  * --config-schema, a config module and its reference page). Run as the package's `mlx-codegen` bin (bin.ts, which
  * checks the optional peers first) and, in this repository, as `npm run codegen`. See `--help`.
  */
-import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_RUNTIME_MODULE } from './emit/common.js';
 import { generate, type CodegenOptions } from './generate.js';
 import { CodegenError, formatDiagnostic } from './input/diagnostics.js';
+import { SourceWatcher } from './output/watch.js';
 import { staleFiles, writeFiles } from './output/write.js';
 import { runtimeModuleProblem } from './runtime-module.js';
 
@@ -82,27 +82,19 @@ async function runOnce(options: CodegenOptions, check: boolean): Promise<{ statu
     if (!(error instanceof CodegenError)) throw error;
     for (const d of error.diagnostics) console.error(formatDiagnostic(d));
     console.error(`codegen: stopped, nothing written (${String(error.diagnostics.filter((d) => d.severity === 'error').length)} problem(s))`);
-    return { status: 1, sources: [] };
+    // The files the failed run read: the fix will be made in one of them.
+    return { status: 1, sources: error.sourceFiles };
   }
 }
 
-/** --watch: re-runs on change of any source, debounced; keeps going after errors. */
+/**
+ * --watch: re-runs on a change of the spec, the config schema or any file the last run read (also when it failed),
+ * and watches the files of each run anew; keeps going after errors.
+ */
 function watchMode(options: CodegenOptions, firstSources: string[]): void {
   const fixed = [path.resolve(options.input), ...(options.configSchema === undefined ? [] : [path.resolve(options.configSchema)])];
-  let watchers: FSWatcher[] = [];
-  let timer: NodeJS.Timeout | undefined;
   let running = false;
   let again = false;
-  const arm = (sources: string[]): void => {
-    for (const w of watchers) w.close();
-    watchers = [...new Set([...fixed, ...sources])].flatMap((file) => {
-      try {
-        return [watch(file, () => { schedule(); })];
-      } catch {
-        return [];
-      }
-    });
-  };
   const rerun = async (): Promise<void> => {
     if (running) {
       again = true;
@@ -111,17 +103,14 @@ function watchMode(options: CodegenOptions, firstSources: string[]): void {
     running = true;
     const { sources } = await runOnce(options, false);
     running = false;
-    arm(sources.length > 0 ? sources : watchers.length > 0 ? [] : firstSources);
+    watcher.watch([...fixed, ...sources]);
     if (again) {
       again = false;
-      schedule();
+      void rerun();
     }
   };
-  const schedule = (): void => {
-    if (timer !== undefined) clearTimeout(timer);
-    timer = setTimeout(() => { void rerun(); }, 150);
-  };
-  arm(firstSources);
+  const watcher = new SourceWatcher(() => { void rerun(); });
+  watcher.watch([...fixed, ...firstSources]);
   console.log('codegen: watching for changes (Ctrl-C to stop)');
 }
 

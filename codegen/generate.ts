@@ -10,9 +10,8 @@ import { emitConfig } from './emit/config.js';
 import { emitContract, emitIndex } from './emit/index.js';
 import { emitSchemas } from './emit/schemas.js';
 import { DEFAULT_RUNTIME_MODULE } from './emit/common.js';
-import { CodegenError, type Diagnostic } from './input/diagnostics.js';
-import { loadContract } from './input/load.js';
-import { buildModel } from './model/model.js';
+import { CodegenError, dedupeDiagnostics, hasErrors, type Diagnostic } from './input/diagnostics.js';
+import { checkContract, modelScopes, withoutFollowOns } from './model/contract.js';
 import { formatTypeScript, startFormatter } from './output/format.js';
 import { markdownHeader, tsHeader, type OutputFile } from './output/write.js';
 import { SourceSet } from './input/sources.js';
@@ -61,15 +60,17 @@ export async function generate(options: CodegenOptions): Promise<CodegenResult> 
 
 /** The rest of the pipeline, once the config output is under way. */
 async function generateFrom(options: CodegenOptions, config: ConfigOutput | undefined): Promise<CodegenResult> {
-  const loaded = await loadContract(options.input);
-  const model = buildModel(loaded.document, loaded.sources, loaded.file);
+  // Every problem of the contract is collected, from loading to emitting, and reported together.
+  const loaded = await checkContract(options.input);
+  const { model } = loaded;
   const baseDir = path.dirname(loaded.file);
   const outDir = path.resolve(options.output);
+  if (model === undefined) throw new CodegenError(dedupeDiagnostics([...loaded.diagnostics, ...(config?.problems ?? [])]), [...loaded.sources.paths, ...(config?.sources ?? [])]);
 
   const runtime = options.runtime ?? DEFAULT_RUNTIME_MODULE;
   const schemas = emitSchemas(model, loaded.sources, runtime);
   const channels = emitChannels(model, loaded.sources, runtime);
-  const problems = [...schemas.diagnostics, ...channels.diagnostics];
+  const problems = [...loaded.diagnostics, ...withoutFollowOns([...schemas.diagnostics, ...channels.diagnostics], loaded.diagnostics, modelScopes(model, loaded.file), loaded.sources)];
   const modules: { name: string; body: string; primary: string; sources: string[]; formatted?: Promise<string> }[] = [
     { name: 'schemas', body: schemas.code, primary: loaded.file, sources: model.sourceFiles },
     { name: 'channels', body: channels.code, primary: loaded.file, sources: model.sourceFiles },
@@ -83,7 +84,7 @@ async function generateFrom(options: CodegenOptions, config: ConfigOutput | unde
     problems.push(...config.problems);
     sourceFiles.push(...config.sources);
   }
-  if (problems.length > 0) throw new CodegenError([...problems, ...loaded.warnings, ...model.warnings]);
+  if (hasErrors(problems)) throw new CodegenError(dedupeDiagnostics(problems), sourceFiles);
 
   modules.push({ name: 'index', body: emitIndex(modules.map((m) => m.name)), primary: loaded.file, sources: sourceFiles });
   // All requests go out at once; the worker answers them in order.
@@ -92,7 +93,7 @@ async function generateFrom(options: CodegenOptions, config: ConfigOutput | unde
     files.unshift({ path: path.join(outDir, `${m.name}.ts`), content: `${tsHeader(m.primary, m.sources, baseDir)}\n${formatted[i] ?? ''}` });
   });
   files.sort((a, b) => (a.path < b.path ? -1 : 1));
-  return { files, warnings: [...loaded.warnings, ...model.warnings], sourceFiles: [...new Set(sourceFiles)], managedDirs: [outDir] };
+  return { files, warnings: dedupeDiagnostics(problems), sourceFiles: [...new Set(sourceFiles)], managedDirs: [outDir] };
 }
 
 /** The config module and its reference page, emitted before the spec is parsed; problems are kept for later. */

@@ -1,7 +1,7 @@
 /**
  * generated/channels.ts: parameter schemas and one `defineChannel` entry per channel (AsyncAPI 3 §Channel
- * Object), keyed by channel id, with its address, parameters, message and, where an operation declares one, its
- * reply (§Operation Reply Object). The runtime in src/contract/define-channel.ts does the rest.
+ * Object), keyed by channel id in camelCase, with its id, address, parameters, message and, where an operation
+ * declares one, its reply (§Operation Reply Object). The runtime in src/contract/define-channel.ts does the rest.
  */
 import { docComment, emitOrDiagnose, literal, propertyKey } from './common.js';
 import type { Diagnostic } from '../input/diagnostics.js';
@@ -20,7 +20,8 @@ export function emitChannels(model: ContractModel, sources: SourceSet, runtime: 
     for (const p of channel.parameters) {
       const expression = emitOrDiagnose(() => emitZod(p.schema, { refName: () => undefined, pointer: '', usedHelpers: helpers }), p.schema, `parameter "${p.name}" of channel "${channel.id}"`, sources, () => undefined, p.origin, diagnostics);
       const doc = docComment([`Parameter \`${p.name}\` of \`${channel.address}\`.`, p.description].filter(Boolean).join('\n\n'));
-      parameterDecls.push(`${doc}export const ${p.identifier}: z.ZodType<string> = ${expression};`);
+      // No annotation: the constant keeps its own type (a literal union for an enum), which the channel's functions take.
+      parameterDecls.push(`${doc}export const ${p.identifier} = ${expression} satisfies z.ZodType<string>;`);
       needsZ = true;
     }
   }
@@ -36,7 +37,7 @@ export function emitChannels(model: ContractModel, sources: SourceSet, runtime: 
       `message: ${message.code}`,
       ...(reply === undefined ? [] : [`reply: ${reply.code}`]),
     ];
-    return `${docComment(channelDoc(channel), '  ')}  ${propertyKey(channel.id)}: defineChannel({${fields.join(', ')}}),`;
+    return `${docComment(channelDoc(channel), '  ')}  ${propertyKey(channel.key)}: defineChannel({${fields.join(', ')}}),`;
   });
   const imports = [
     ...(needsZ ? [`import { z } from 'zod';`] : []),
@@ -46,7 +47,7 @@ export function emitChannels(model: ContractModel, sources: SourceSet, runtime: 
   const code = [
     imports.join('\n'),
     ...parameterDecls,
-    `/** The channels of the contract, keyed by channel id: subject builders and parsers, validated publish/subscribe and, where a reply is declared, request/reply. */\nexport const channels = {\n${entries.join('\n')}\n} as const;`,
+    `/** The channels of the contract, keyed by channel id in camelCase (each keeps its id as \`id\`): subject builders and parsers, validated publish/subscribe and, where a reply is declared, request/reply. */\nexport const channels = {\n${entries.join('\n')}\n} as const;`,
   ].join('\n\n');
   return { code: `${code}\n`, diagnostics };
 }

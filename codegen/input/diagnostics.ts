@@ -17,11 +17,22 @@ export interface Diagnostic {
 /** Thrown when the contract cannot be turned into code; carries every problem found. */
 export class CodegenError extends Error {
   readonly diagnostics: Diagnostic[];
-  constructor(diagnostics: Diagnostic[]) {
+  /**
+   * Absolute paths of every source file the failed run read (the spec, the files it reaches by `$ref`, the config
+   * schema), so `--watch` can watch the files a fix will touch; empty when the run stopped before reading them.
+   */
+  readonly sourceFiles: string[];
+  constructor(diagnostics: Diagnostic[], sourceFiles: readonly string[] = []) {
     super(`codegen stopped: ${String(diagnostics.filter((d) => d.severity === 'error').length)} problem(s)\n${diagnostics.map((d) => formatDiagnostic(d)).join('\n')}`);
     this.name = 'CodegenError';
     this.diagnostics = diagnostics;
+    this.sourceFiles = [...new Set([...sourceFiles, ...diagnostics.map((d) => d.file)])];
   }
+}
+
+/** Whether any of `list` is an error. */
+export function hasErrors(list: readonly Diagnostic[]): boolean {
+  return list.some((d) => d.severity === 'error');
 }
 
 /** `file:line:col: message`, the file relative to `cwd` when it lies inside it. Warnings say so. */

@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { Parser, type AsyncAPIDocumentInterface, type Diagnostic as ParserDiagnostic } from '@asyncapi/parser';
-import { CodegenError, dedupeDiagnostics, diagnosticAt, type Diagnostic } from './diagnostics.js';
+import { CodegenError, dedupeDiagnostics, diagnosticAt, hasErrors, type Diagnostic } from './diagnostics.js';
 import { checkSchemas } from './meta-schema.js';
 import { checkReferences } from './references.js';
 import { SourceSet, childPointer, refKey } from './sources.js';
@@ -22,10 +22,28 @@ export interface LoadedContract {
   warnings: Diagnostic[];
 }
 
+/** A contract as far as it could be read: its document when the parser produced one, and every problem met. */
+export interface ReadContract {
+  /** Absolute path of the spec. */
+  file: string;
+  /**
+   * The parser's document, also when the parser reported errors (so the model can find the problems the parser
+   * does not); undefined when there is none, or when it is not an AsyncAPI 3 document.
+   */
+  document: AsyncAPIDocumentInterface | undefined;
+  sources: SourceSet;
+  /** Errors and warnings, each once, sorted by file and position. */
+  diagnostics: Diagnostic[];
+}
+
 let sharedParser: Parser | undefined;
-/** One parser per process: building its ruleset is most of the first parse's cost. */
+/**
+ * One parser per process: building its ruleset is most of the first parse's cost. Its `$ref` resolver keeps no
+ * cache between parses: with one, a `--watch` run (or any second parse in a process) would see a referenced file as
+ * it was at the first parse, and miss both its fix and its problems.
+ */
 function parser(): Parser {
-  sharedParser ??= new Parser();
+  sharedParser ??= new Parser({ __unstable: { resolver: { cache: false } } });
   return sharedParser;
 }
 
@@ -43,15 +61,29 @@ const BRANCH_NOISE = /^"[^"]+" property must match "(?:if|then|else)" schema$/;
  * problem once.
  */
 export async function loadContract(inputFile: string): Promise<LoadedContract> {
+  const read = await readContract(inputFile);
+  if (read.document === undefined || hasErrors(read.diagnostics)) throw new CodegenError(read.diagnostics, read.sources.paths);
+  return { file: read.file, document: read.document, sources: read.sources, warnings: read.diagnostics };
+}
+
+/**
+ * Parses and validates `file`, never rejecting for a problem of the contract: every problem is a diagnostic, and the
+ * document comes back whenever the parser could build one, errors or not, so later steps can look for more.
+ */
+export async function readContract(inputFile: string): Promise<ReadContract> {
   const file = path.resolve(inputFile);
   const sources = new SourceSet();
   let text: string;
   try {
     text = sources.text(file);
   } catch (error) {
-    throw new CodegenError([{ severity: 'error', file, line: 1, column: 1, message: `cannot read the spec: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` }]);
+    const message = `cannot read the spec: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+    return { file, document: undefined, sources, diagnostics: [{ severity: 'error', file, line: 1, column: 1, message }] };
   }
-  const output = await parser().parse(text, { source: file });
+  // Errors do not withhold the document (the diagnostics are the same); should building it fail on a broken
+  // document, a strict parse gives the diagnostics the parser would give without the document.
+  let output = await parser().parse(text, { source: file, validateOptions: { allowedSeverity: { error: true } } });
+  if (output.document === undefined) output = await parser().parse(text, { source: file });
 
   const refDiagnostics = checkReferences(sources, file);
   const schemaDiagnostics = checkSchemas(sources, file);
@@ -72,15 +104,16 @@ export async function loadContract(inputFile: string): Promise<LoadedContract> {
   // The same problem seen through different references has different reference sites: show it once.
   all = onePerMessageThroughReferences(all, mapped);
 
-  if (output.document === undefined || all.some((d) => d.severity === 'error')) {
-    if (!all.some((d) => d.severity === 'error')) all.push({ severity: 'error', file, line: 1, column: 1, message: 'the parser returned no document' });
-    throw new CodegenError(all);
+  if (output.document === undefined) {
+    if (!hasErrors(all)) all.push({ severity: 'error', file, line: 1, column: 1, message: 'the parser returned no document' });
+    return { file, document: undefined, sources, diagnostics: all };
   }
   const version = output.document.version();
   if (!version.startsWith('3.')) {
-    throw new CodegenError([diagnosticAt(sources, { file, pointer: '/asyncapi' }, `AsyncAPI ${version} is not supported: codegen reads AsyncAPI 3.x documents`)]);
+    // Nothing else is worth reporting about a document codegen cannot read at all.
+    return { file, document: undefined, sources, diagnostics: [diagnosticAt(sources, { file, pointer: '/asyncapi' }, `AsyncAPI ${version} is not supported: codegen reads AsyncAPI 3.x documents`)] };
   }
-  return { file, document: output.document, sources, warnings: all };
+  return { file, document: output.document, sources, diagnostics: all };
 }
 
 const throughReferenceMarks = new WeakSet<Diagnostic>();

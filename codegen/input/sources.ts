@@ -105,11 +105,39 @@ export class SourceSet {
 
   /** Line and column (1-based) of the node at `ref`, or of its nearest existing ancestor. */
   position(ref: SourceRef): Position {
+    return this.span(ref).start;
+  }
+
+  /**
+   * Where the node at `ref` (or its nearest existing ancestor) starts and ends, as 1-based lines and columns; the end
+   * is where its value ends (for a map or a list, after its last entry).
+   */
+  span(ref: SourceRef): { start: Position; end: Position } {
     const loaded = this.load(ref.file);
+    const { startOffset, endOffset } = this.locate(loaded, ref.pointer);
+    const at = (offset: number): Position => {
+      const pos = loaded.lines.linePos(offset);
+      return { line: pos.line, column: pos.col };
+    };
+    return { start: at(startOffset), end: at(endOffset) };
+  }
+
+  /** Whether `position` in `file` lies within the node at `ref` (both ends included). */
+  contains(ref: SourceRef, file: string, position: Position): boolean {
+    if (ref.file !== file) return false;
+    const { start, end } = this.span(ref);
+    const before = (a: Position, b: Position): boolean => a.line < b.line || (a.line === b.line && a.column <= b.column);
+    return before(start, position) && before(position, end);
+  }
+
+  /** Offsets of the node at `pointer`, or of its nearest existing ancestor. */
+  private locate(loaded: LoadedFile, pointer: string): { startOffset: number; endOffset: number } {
     let node: unknown = loaded.doc?.contents;
     const start = (n: unknown): number | undefined => (n as Node | null)?.range?.[0];
+    const end = (n: unknown): number | undefined => (n as Node | null)?.range?.[1];
     let offset = start(node) ?? 0;
-    for (const segment of pointerSegments(ref.pointer)) {
+    let endOffset = end(node) ?? offset;
+    for (const segment of pointerSegments(pointer)) {
       let next: unknown;
       if (isMap(node)) {
         const pair = node.items.find((p) => String((p.key as { value?: unknown } | null)?.value ?? p.key) === segment);
@@ -120,9 +148,9 @@ export class SourceSet {
       if (next === undefined || start(next) === undefined) break;
       node = next;
       offset = start(next) ?? offset;
+      endOffset = end(next) ?? offset;
     }
-    const pos = loaded.lines.linePos(offset);
-    return { line: pos.line, column: pos.col };
+    return { startOffset: offset, endOffset };
   }
 
   /** Resolves a `$ref` string written in `from` to a source location (not yet checked to exist). */

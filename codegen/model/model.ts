@@ -13,7 +13,7 @@
  */
 import path from 'node:path';
 import type { AsyncAPIDocumentInterface, MessageInterface } from '@asyncapi/parser';
-import { CodegenError, diagnosticAt, type Diagnostic } from '../input/diagnostics.js';
+import { CodegenError, diagnosticAt, hasErrors, type Diagnostic } from '../input/diagnostics.js';
 import { forEachSubschema } from '../input/subschemas.js';
 import { Namer, pascalCase } from './naming.js';
 import { childPointer, pointerSegments, refKey, refOf, type SourceRef, type SourceSet } from '../input/sources.js';
@@ -50,7 +50,10 @@ export interface MessageModel {
 
 /** A channel that gets functions (channels whose address is null are reply-only and get none). */
 export interface ChannelModel {
+  /** The channel id as the contract writes it (kept as the channel's `id`). */
   id: string;
+  /** Its key in the generated `channels` object: the id in camelCase (`order-lifecycle` → `orderLifecycle`). */
+  key: string;
   address: string;
   description: string | undefined;
   parameters: ParameterModel[];
@@ -207,6 +210,17 @@ export class SchemaResolver {
 
 /** Builds the model. Throws {@link CodegenError} with every problem found. */
 export function buildModel(document: AsyncAPIDocumentInterface, sources: SourceSet, mainFile: string): ContractModel {
+  const { model, diagnostics } = modelContract(document, sources, mainFile);
+  if (hasErrors(diagnostics)) throw new CodegenError(diagnostics, sources.paths);
+  return model;
+}
+
+/**
+ * Builds the model and reports every problem met (errors and warnings) instead of throwing: a channel or message
+ * with an error is left out, so the rest can still be emitted and checked. The model is only fit to write out when
+ * no diagnostic is an error.
+ */
+export function modelContract(document: AsyncAPIDocumentInterface, sources: SourceSet, mainFile: string): { model: ContractModel; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
   const namer = new Namer(['z', 'channels', 'contract', 'defineChannel']);
@@ -271,9 +285,12 @@ export function buildModel(document: AsyncAPIDocumentInterface, sources: SourceS
     channelMessages.set(channel.id(), models);
   }
   const replies = new Map<string, MessageModel[]>();
+  const replyChannels = new Set<string>(); // channels an operation's reply names: their address may be null
   for (const operation of document.operations()) {
     const reply = operation.reply();
     if (reply === undefined) continue;
+    const replyChannel = reply.channel();
+    if (replyChannel !== undefined) replyChannels.add(replyChannel.id());
     let replyMessages = reply.messages().all();
     if (replyMessages.length === 0) replyMessages = reply.channel()?.messages().all() ?? [];
     const models = replyMessages.map(messageModel).filter((m): m is MessageModel => m !== undefined);
@@ -283,10 +300,24 @@ export function buildModel(document: AsyncAPIDocumentInterface, sources: SourceS
       replies.set(channel.id(), list);
     }
   }
+  const keys = new Map<string, string>(); // key in `channels` -> channel id
   for (const channel of document.channels()) {
     const address = channel.address();
     const channelAt = { file: mainFile, pointer: childPointer('/channels', channel.id()) };
-    if (address === null || address === undefined) continue; // reply-only: its messages type request/reply
+    if (address === null || address === undefined) {
+      // A reply channel's address is the requester's inbox, known only at run time: its messages type request/reply.
+      if (!replyChannels.has(channel.id())) {
+        warnings.push(diagnosticAt(sources, channelAt, `channel "${channel.id()}" has no address; it gets no typed functions (give it an address, or name it as the channel of an operation's reply)`, 'warning'));
+      }
+      continue;
+    }
+    const key = channelKey(channel.id());
+    const taken = keys.get(key);
+    if (taken !== undefined) {
+      diagnostics.push(diagnosticAt(sources, channelAt, `channel "${channel.id()}": its key in the generated channels, "${key}", is already the key of channel "${taken}"; rename one of the two channels`));
+      continue;
+    }
+    keys.set(key, channel.id());
     const messages = channelMessages.get(channel.id()) ?? [];
     if (messages.length === 0) {
       warnings.push(diagnosticAt(sources, channelAt, `channel "${channel.id()}" declares no messages; no functions are generated for it`, 'warning'));
@@ -297,8 +328,14 @@ export function buildModel(document: AsyncAPIDocumentInterface, sources: SourceS
       diagnostics.push(diagnosticAt(sources, childPointerRef(channelAt, 'address'), `channel "${channel.id()}": address "${address}" cannot be a NATS subject: ${problem} (unsupported construct: non-NATS address)`));
       continue;
     }
+    const used = addressParameters(address);
+    // With a `parameters` map that misses one, the parser reports it; without any map, nobody would.
+    if (used.length > 0 && channel.json<Record<string, unknown>>().parameters === undefined) {
+      const list = used.map((name) => `{${name}}`).join(', ');
+      diagnostics.push(diagnosticAt(sources, childPointerRef(channelAt, 'address'), `channel "${channel.id()}": address parameter${used.length === 1 ? '' : 's'} ${list} ${used.length === 1 ? 'is' : 'are'} not declared: add a "parameters" map with ${used.length === 1 ? 'it' : 'each'} (and an enum, x-format or x-pattern saying which values ${used.length === 1 ? 'it takes' : 'they take'})`));
+    }
     const parameters: ParameterModel[] = [];
-    for (const name of addressParameters(address)) {
+    for (const name of used) {
       const parameter = channel.parameters().get(name);
       const paramAt = followOrSelf(sources, { file: mainFile, pointer: childPointer(childPointer(channelAt.pointer, 'parameters'), name) });
       const json: Record<string, unknown> = parameter?.json() ?? {};
@@ -314,17 +351,16 @@ export function buildModel(document: AsyncAPIDocumentInterface, sources: SourceS
         origin: paramAt,
       });
     }
-    channels.push({ id: channel.id(), address, description: channel.description(), parameters, messages, replies: replies.get(channel.id()) ?? [] });
+    channels.push({ id: channel.id(), key, address, description: channel.description(), parameters, messages, replies: replies.get(channel.id()) ?? [] });
   }
 
   // --- Resolve payloads and order declarations ---------------------------------------------------------------
   for (const root of roots) if (root.aliasOf === undefined) resolver.declareRoot(root.at, root.name);
   for (const root of roots) if (root.aliasOf !== undefined) resolver.declareAlias(root.name, root.aliasOf, root.at);
   diagnostics.push(...resolver.diagnostics);
-  if (diagnostics.length > 0) throw new CodegenError([...diagnostics, ...warnings]);
 
   const servers = document.servers().all().map((s) => ({ id: s.id(), host: s.host(), protocol: s.protocol(), description: s.description() }));
-  return {
+  const model: ContractModel = {
     info: { asyncapi: document.version(), id: document.info().id(), title: document.info().title(), version: document.info().version(), servers },
     schemas: resolver.schemas,
     nameOf: (schema) => resolver.nameOf(schema),
@@ -333,6 +369,21 @@ export function buildModel(document: AsyncAPIDocumentInterface, sources: SourceS
     sourceFiles: sources.paths,
     warnings,
   };
+  return { model, diagnostics: [...diagnostics, ...warnings] };
+}
+
+/**
+ * The key of a channel in the generated `channels` object: its id in camelCase, words split at anything that is not
+ * a letter or digit (`order-lifecycle` → `orderLifecycle`, `workerInference` stays).
+ */
+export function channelKey(id: string): string {
+  const words = id.split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 0);
+  const key = words
+    .map((w, i) => (i === 0 ? (w[0] ?? '').toLowerCase() : (w[0] ?? '').toUpperCase()) + w.slice(1))
+    .join('')
+    .replace(/[^A-Za-z0-9_$]/g, '');
+  if (key === '') return 'unnamed';
+  return /^[0-9]/.test(key) ? `n${key}` : key;
 }
 
 /** Named schemas directly used by `schema` (not looking inside them), in first-use order. */

@@ -1,7 +1,7 @@
 /**
  * Real-world AsyncAPI 3 documents (../shared/asyncapi-corpus, written by others): codegen either produces code that
- * passes `tsc --strict`, or stops with a diagnostic naming the unsupported construct. Never a crash, never broken
- * output. The outcomes are pinned here and recorded in docs/codegen.md.
+ * passes `tsc --strict`, or stops with a diagnostic naming the unsupported construct, or the example that breaks its
+ * own schema. Never a crash, never broken output. The outcomes are pinned here and recorded in docs/codegen.md.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -17,14 +17,14 @@ const run = promisify(execFile);
 const CORPUS = path.resolve('../shared/asyncapi-corpus');
 const REPO = process.cwd();
 
-/** Outcome per document: `generated`, or the construct its diagnostic names. */
+/** Outcome per document: `generated`, the construct its diagnostic names, or `invalid example`. */
 const EXPECTED: Record<string, string> = {
   anyof: 'generated',
   'application-headers': 'non-NATS address',
   'correlation-id': 'non-NATS address',
   'gitter-streaming': 'non-NATS address',
-  'kraken-websocket-request-reply-message-filter-in-reply': 'generated',
-  'kraken-websocket-request-reply-multiple-channels': 'generated',
+  'kraken-websocket-request-reply-message-filter-in-reply': 'invalid example',
+  'kraken-websocket-request-reply-multiple-channels': 'invalid example',
   mercure: 'non-NATS address',
   not: 'generated',
   oneof: 'generated',
@@ -82,7 +82,7 @@ describe('AsyncAPI corpus', () => {
     expect(existsSync(CORPUS), `the AsyncAPI corpus is missing at ${CORPUS} (it comes with ../shared/)`).toBe(true);
   });
 
-  it('generates strict-clean code or stops with a diagnostic naming the unsupported construct, for every document', async () => {
+  it('generates strict-clean code or stops with a diagnostic naming the unsupported construct or the invalid example, for every document', async () => {
     const documents = corpusDocuments();
     expect(documents).toEqual(Object.keys(EXPECTED).sort());
     const outcomes: Record<string, string> = {};
@@ -97,8 +97,9 @@ describe('AsyncAPI corpus', () => {
         if (!(error instanceof CodegenError)) throw error;
         const errors = error.diagnostics.filter((d) => d.severity === 'error');
         expect(errors.length).toBeGreaterThan(0);
-        for (const d of errors) expect(formatDiagnostic(d)).toMatch(/:\d+:\d+: .*unsupported/);
-        outcomes[doc] = /unsupported construct: ([^)]+)\)/.exec(errors[0]?.message ?? '')?.[1] ?? /unsupported schema construct "([^"]+)"/.exec(errors[0]?.message ?? '')?.[1] ?? 'unknown';
+        for (const d of errors) expect(formatDiagnostic(d)).toMatch(/:\d+:\d+: (?:.*unsupported|message "[^"]+", example )/);
+        const first = errors[0]?.message ?? '';
+        outcomes[doc] = /unsupported construct: ([^)]+)\)/.exec(first)?.[1] ?? /unsupported schema construct "([^"]+)"/.exec(first)?.[1] ?? (first.includes(', example ') ? 'invalid example' : 'unknown');
         expect(existsSync(output)).toBe(false);
       }
     }
