@@ -3,6 +3,7 @@
  * Prints a table with typed/raw ratios and the targets of the performance issue (met / NOT MET), or with `--json`
  * one JSON line per figure. Exit status 0 unless the harness itself fails; a missed target is reported, not fatal.
  */
+import { clusterFigures } from './cases/cluster.js';
 import { memoryFigures } from './cases/memory.js';
 import { largeFigures } from './cases/large.js';
 import { publishFigures } from './cases/publish.js';
@@ -22,6 +23,7 @@ const CASES: Record<Group, (ctx: BenchContext) => Promise<Figure[]>> = {
   request: requestFigures,
   large: largeFigures,
   memory: memoryFigures,
+  cluster: clusterFigures,
 };
 
 /** Runs the groups asked for; returns the figures and whether any group failed to measure. */

@@ -72,7 +72,14 @@ const staticKey = (ip: string, port: number): string => `static:${ip}:${port}`;
 export class WorkerRegistry extends EventEmitter<WorkerRegistryEvents> {
   readonly controllerId: string;
   private readonly entries = new Map<string, Entry>();
-  private sorted: WorkerInfo[] | undefined;
+  /**
+   * Snapshots in worker id order, and each worker's place in it. A heartbeat replaces one element; the array is
+   * copied first only if `workers()` handed it out since (so a caller's snapshot never changes under it, and a
+   * thousand heartbeats a second cost no sorting). Adding or removing a worker rebuilds it.
+   */
+  private list: WorkerInfo[] | undefined;
+  private readonly position = new Map<string, number>();
+  private listShared = false;
   private readonly subscriptions: Subscription[] = [];
   private sweepTimer: NodeJS.Timeout | undefined;
   private lastAnnounce = 0;
@@ -121,10 +128,15 @@ export class WorkerRegistry extends EventEmitter<WorkerRegistryEvents> {
     await Promise.all(this.subscriptions.splice(0).map((s) => s.unsubscribe()));
   }
 
-  /** Every known worker, in worker id order. The array is shared: do not change it. */
+  /** Every known worker, in worker id order: a snapshot that later changes do not alter. */
   workers(): readonly WorkerInfo[] {
-    this.sorted ??= [...this.entries.values()].map((e) => e.snapshot).sort((a, b) => (a.workerId < b.workerId ? -1 : 1));
-    return this.sorted;
+    if (this.list === undefined) {
+      this.list = [...this.entries.values()].map((e) => e.snapshot).sort((a, b) => (a.workerId < b.workerId ? -1 : 1));
+      this.position.clear();
+      this.list.forEach((w, i) => this.position.set(w.workerId, i));
+    }
+    this.listShared = true;
+    return this.list;
   }
 
   /** One worker's snapshot. */
@@ -169,7 +181,7 @@ export class WorkerRegistry extends EventEmitter<WorkerRegistryEvents> {
         configured?.priority,
       );
       this.entries.set(entry.workerId, entry);
-      this.sorted = undefined;
+      this.list = undefined;
     }
     entry.registration = registration;
     entry.ip = registration.ip;
@@ -214,7 +226,7 @@ export class WorkerRegistry extends EventEmitter<WorkerRegistryEvents> {
   private changed(entry: Entry): void {
     const before = entry.snapshot.state;
     entry.snapshot = this.snapshotOf(entry);
-    this.sorted = undefined;
+    this.replaceInList(entry.snapshot);
     const after = entry.snapshot.state;
     if (before === 'offline' && after !== 'offline') {
       this.log.info({ workerId: entry.workerId, state: after }, 'Worker online');
@@ -231,7 +243,17 @@ export class WorkerRegistry extends EventEmitter<WorkerRegistryEvents> {
 
   private remove(entry: Entry): void {
     this.entries.delete(entry.workerId);
-    this.sorted = undefined;
+    this.list = undefined;
+  }
+
+  private replaceInList(snapshot: WorkerInfo): void {
+    const at = this.position.get(snapshot.workerId);
+    if (this.list === undefined || at === undefined) return;
+    if (this.listShared) {
+      this.list = this.list.slice();
+      this.listShared = false;
+    }
+    this.list[at] = snapshot;
   }
 
   private stateOf(entry: Omit<Entry, 'snapshot'>, load: number, maxConcurrent: number): WorkerState {

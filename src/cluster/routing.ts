@@ -91,22 +91,31 @@ export function chipRank(chip: string): number {
   return Number(match[1]) * 4 + variant;
 }
 
+/** The workers a request may go to: reachable, not excluded, fitting its model, not busy, and in the best health. */
+interface Pool {
+  /** `online` when any healthy worker fits; degraded workers are used only when none does. */
+  state: 'online' | 'degraded';
+  size: number;
+  has(w: WorkerInfo): boolean;
+}
+
 /**
- * Usable workers for the request, or the reason there are none, in one pass over the snapshot (a controller may
- * know a thousand workers; routing must stay in the microseconds). Keeps the snapshot's order.
+ * The pool for the request, or the reason it is empty. Allocation-free passes over the snapshot: a controller
+ * may know a thousand workers, and routing must stay in the microseconds.
  */
-function candidates(input: RouteInput): WorkerInfo[] | NoWorkerAvailableError {
-  const healthy: WorkerInfo[] = [];
-  const degraded: WorkerInfo[] = [];
+function poolFor(input: RouteInput): Pool | NoWorkerAvailableError {
+  const usable = (w: WorkerInfo): boolean => w.state !== 'offline' && !(input.exclude?.has(w.workerId) ?? false) && fitsModel(w, input.model);
   let reachable = 0;
   let fitting = 0;
+  let healthy = 0;
+  let degraded = 0;
   for (const w of input.workers) {
     if (w.state === 'offline' || (input.exclude?.has(w.workerId) ?? false)) continue;
     reachable += 1;
     if (!fitsModel(w, input.model)) continue;
     fitting += 1;
-    if (w.state === 'online') healthy.push(w);
-    else if (w.state === 'degraded') degraded.push(w);
+    if (w.state === 'online') healthy += 1;
+    else if (w.state === 'degraded') degraded += 1;
   }
   if (reachable === 0) {
     const tried = input.exclude === undefined || input.exclude.size === 0 ? '' : ` (${input.exclude.size} already tried for this request)`;
@@ -117,38 +126,43 @@ function candidates(input: RouteInput): WorkerInfo[] | NoWorkerAvailableError {
     const need = model === undefined ? '' : `tier ${model.tier}${model.memoryGB === undefined ? '' : ` and ${model.memoryGB} GB free`}`;
     return new NoWorkerAvailableError('no_tier_fits', `no online worker can serve ${input.request.modelId} (needs ${need}); ${reachable} online`);
   }
-  // Degraded workers are used only when no healthy one fits.
-  if (healthy.length > 0) return healthy;
-  if (degraded.length > 0) return degraded;
-  return new NoWorkerAvailableError('all_busy', `all ${fitting} workers that can serve ${input.request.modelId} are at maxConcurrent`);
+  if (healthy + degraded === 0) return new NoWorkerAvailableError('all_busy', `all ${fitting} workers that can serve ${input.request.modelId} are at maxConcurrent`);
+  const state = healthy > 0 ? 'online' : 'degraded';
+  return { state, size: healthy > 0 ? healthy : degraded, has: (w) => w.state === state && usable(w) };
 }
 
-/** The first worker of `pool` that `better` prefers to all others (a linear scan, no sort). */
-function best(pool: readonly WorkerInfo[], better: (a: WorkerInfo, b: WorkerInfo) => boolean): WorkerInfo {
-  let chosen = pool[0] as WorkerInfo;
-  for (let i = 1; i < pool.length; i++) {
-    const w = pool[i] as WorkerInfo;
-    if (better(w, chosen)) chosen = w;
+/** The worker of the pool that `better` prefers to all others (a linear scan, no sort, no copy). */
+function best(workers: readonly WorkerInfo[], pool: Pool, better: (a: WorkerInfo, b: WorkerInfo) => boolean): WorkerInfo {
+  let chosen: WorkerInfo | undefined;
+  for (const w of workers) if (pool.has(w) && (chosen === undefined || better(w, chosen))) chosen = w;
+  return chosen as WorkerInfo;
+}
+
+/** Walks the pool in snapshot order, which the registry keeps by worker id. */
+function pickRoundRobin(workers: readonly WorkerInfo[], pool: Pool, turn: number): { worker: WorkerInfo; reason: string } {
+  let k = turn % pool.size;
+  let worker: WorkerInfo | undefined;
+  for (const w of workers) {
+    if (!pool.has(w)) continue;
+    if (k === 0) {
+      worker = w;
+      break;
+    }
+    k -= 1;
   }
-  return chosen;
+  return { worker: worker as WorkerInfo, reason: `round_robin: turn ${turn} over ${pool.size} workers` };
 }
 
-/** Pools are in snapshot order, which the registry keeps by worker id: round robin walks the workers in that order. */
-function pickRoundRobin(pool: readonly WorkerInfo[], turn: number): { worker: WorkerInfo; reason: string } {
-  const worker = pool[turn % pool.length] as WorkerInfo;
-  return { worker, reason: `round_robin: turn ${turn} over ${pool.length} workers` };
-}
-
-function pickLeastLoaded(pool: readonly WorkerInfo[]): { worker: WorkerInfo; reason: string } {
-  const worker = best(pool, (a, b) => {
+function pickLeastLoaded(workers: readonly WorkerInfo[], pool: Pool): { worker: WorkerInfo; reason: string } {
+  const worker = best(workers, pool, (a, b) => {
     const share = a.load / a.maxConcurrent - b.load / b.maxConcurrent;
     return share < 0 || (share === 0 && (a.load < b.load || (a.load === b.load && a.workerId < b.workerId)));
   });
   return { worker, reason: `least_loaded: ${worker.load} of ${worker.maxConcurrent} slots in use` };
 }
 
-function pickHardwareAware(pool: readonly WorkerInfo[], model: ModelRequirement | undefined): { worker: WorkerInfo; reason: string } {
-  const worker = best(pool, (a, b) => {
+function pickHardwareAware(workers: readonly WorkerInfo[], pool: Pool, model: ModelRequirement | undefined): { worker: WorkerInfo; reason: string } {
+  const worker = best(workers, pool, (a, b) => {
     const order = freeSlots(a) - freeSlots(b) || chipRank(a.chip) - chipRank(b.chip) || a.unifiedMemoryGB - b.unifiedMemoryGB;
     return order > 0 || (order === 0 && a.workerId < b.workerId);
   });
@@ -175,16 +189,21 @@ export function rememberChoice(memory: { turn: number; sessions: Map<string, str
  * a session stays on its worker while that worker is usable, and moves (and is remembered anew) when it is not.
  */
 export function route(strategy: StrategyName, input: RouteInput): RouteChoice | NoWorkerAvailableError {
-  const pool = candidates(input);
+  const pool = poolFor(input);
   if (pool instanceof NoWorkerAvailableError) return pool;
   const sessionId = input.sticky ? input.request.sessionId : undefined;
   if (sessionId !== undefined) {
     const previous = input.memory.sessions.get(sessionId);
-    const kept = previous === undefined ? undefined : pool.find((w) => w.workerId === previous);
+    const kept = previous === undefined ? undefined : input.workers.find((w) => w.workerId === previous && pool.has(w));
     if (kept !== undefined) return { workerId: kept.workerId, reason: `sticky session ${sessionId}`, turn: input.memory.turn, session: [sessionId, kept.workerId] };
   }
+  const { workers } = input;
   const picked =
-    strategy === 'round_robin' ? pickRoundRobin(pool, input.memory.turn) : strategy === 'least_loaded' ? pickLeastLoaded(pool) : pickHardwareAware(pool, input.model);
+    strategy === 'round_robin'
+      ? pickRoundRobin(workers, pool, input.memory.turn)
+      : strategy === 'least_loaded'
+        ? pickLeastLoaded(workers, pool)
+        : pickHardwareAware(workers, pool, input.model);
   const session = sessionId === undefined ? undefined : ([sessionId, picked.worker.workerId] as const);
   return { workerId: picked.worker.workerId, reason: picked.reason, turn: input.memory.turn + 1, session };
 }
