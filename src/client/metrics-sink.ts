@@ -1,7 +1,7 @@
 /**
  * The seam between NatsClient and a metrics backend. The client counts into plain number fields of a record bound
  * once per label (at subscribe time, or looked up once per publish), so the hot path never hashes labels; the
- * backend (src/metrics.ts, prom-client) reads the records when it is scraped. With no sink attached the client
+ * backend (src/metrics/client-metrics.ts, prom-client) reads the records when it is scraped. With no sink attached the client
  * pays one `undefined` check per message.
  */
 

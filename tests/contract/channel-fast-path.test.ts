@@ -1,5 +1,5 @@
 /**
- * The channel runtime's fast path (src/channels/define.ts): subjects built once or remembered per parameter value,
+ * The channel runtime's fast path (src/contract/define-channel.ts): subjects built once or remembered per parameter value,
  * without letting a bad value through; handler parameters fixed at subscribe time or parsed for wildcards; publish
  * and request reject (never throw) on bad input. A recording transport stands in for the client.
  */

@@ -1,5 +1,5 @@
 /**
- * The typed serializer's inbound fast path (src/channels/typed-serializer.ts): where parsing cannot change a value,
+ * The typed serializer's inbound fast path (src/contract/typed-serializer.ts): where parsing cannot change a value,
  * the decoded JSON is validated and returned as is; everywhere else zod's parse output (defaults, stripped keys,
  * transforms) is what the handler sees. Invalid input is rejected the same way on both paths.
  */
