@@ -4,38 +4,22 @@
  * reordered indexes. The reader must never hand a corrupted sequence out as text.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type NatsConnection } from 'nats';
-import { NatsClient, StreamGapError, streamInference, type StreamingResponse } from '../../src/index.js';
-import { startNatsServer, type TestNatsServer } from '../helpers/nats-server.js';
+import { describe, expect, it } from 'vitest';
+import { StreamGapError, streamInference, type StreamingResponse } from '../../src/index.js';
+import { useServerWithClients } from '../helpers/client.js';
 
-let server: TestNatsServer;
-let client: NatsClient;
-let raw: NatsConnection;
-
-beforeAll(async () => {
-  server = await startNatsServer();
-  client = new NatsClient();
-  await client.connect({ mode: 'external', serverUrl: server.url });
-  raw = await connect({ servers: server.url });
-});
-
-afterAll(async () => {
-  await raw.close();
-  await client.disconnect();
-  await server.stop();
-});
+const shared = useServerWithClients();
 
 const json = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
 
 /** A foreign worker that accepts one request and then publishes `events` (built from the request id). */
 function foreignWorker(workerId: string, events: (requestId: string) => Record<string, unknown>[]): void {
-  const sub = raw.subscribe(`worker.${workerId}.inference`, { max: 1 });
+  const sub = shared.raw.subscribe(`worker.${workerId}.inference`, { max: 1 });
   void (async () => {
     for await (const msg of sub) {
       const request = JSON.parse(new TextDecoder().decode(msg.data)) as { requestId: string };
       msg.respond(json({ requestId: request.requestId, workerId, status: 'accepted' }));
-      for (const event of events(request.requestId)) raw.publish(`response.${request.requestId}`, json({ requestId: request.requestId, ...event }));
+      for (const event of events(request.requestId)) shared.raw.publish(`response.${request.requestId}`, json({ requestId: request.requestId, ...event }));
     }
   })();
 }
@@ -46,8 +30,8 @@ const done = (totalTokens: number): Record<string, unknown> => ({ type: 'done', 
 async function run(events: (requestId: string) => Record<string, unknown>[]): Promise<{ events: StreamingResponse[]; error?: unknown }> {
   const workerId = randomUUID();
   foreignWorker(workerId, events);
-  await raw.flush();
-  const stream = await streamInference(client, workerId, { requestId: randomUUID(), modelId: 'm', prompt: 'p' }, { reorderTimeoutMs: 300, idleTimeoutMs: 5000 });
+  await shared.raw.flush();
+  const stream = await streamInference(shared.client, workerId, { requestId: randomUUID(), modelId: 'm', prompt: 'p' }, { reorderTimeoutMs: 300, idleTimeoutMs: 5000 });
   const seen: StreamingResponse[] = [];
   try {
     for await (const event of stream) seen.push(event);

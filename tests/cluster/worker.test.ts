@@ -84,7 +84,9 @@ describe('Worker', () => {
 
   it('on stop: refuses new work (shutting_down), finishes running streams, and says offline last', async () => {
     const heartbeats: WorkerHeartbeat[] = [];
-    const sub = await channels.workerHeartbeat.subscribe(client, (hb) => heartbeats.push(hb));
+    const sub = await channels.workerHeartbeat.subscribe(client, (hb) => {
+      heartbeats.push(hb);
+    });
     const worker = new Worker(client, { ...workerSetup({ maxConcurrent: 2 }), engine: slowEngine(20, []), heartbeatIntervalMs: 1000 });
     await worker.start();
     const running = await streamInference(client, worker.workerId, request({ maxTokens: 10 }));

@@ -2,6 +2,9 @@
  * Helpers shared by the NatsClient integration tests: real nats-server processes on ephemeral ports, clients that
  * are always cleaned up, and bounded waits.
  */
+import { afterAll, beforeAll } from 'vitest';
+import { connect, type NatsConnection } from 'nats';
+import type { DistributedError } from '../../src/base/errors.js';
 import { NatsClient } from '../../src/client/client.js';
 import type { ClientEventName, ClientEvents, NatsClientOptions } from '../../src/client/types.js';
 import type { EmbeddedServerOptions } from '../../src/server/index.js';
@@ -61,4 +64,32 @@ export class Cleanup {
     const tasks = this.tasks.splice(0).reverse();
     for (const task of tasks) await task().catch(() => undefined);
   }
+}
+
+/** A test file's shared set-up: one nats-server, one package client (errors collected), one plain nats.js connection. */
+export interface ServerWithClients {
+  server: TestNatsServer;
+  client: NatsClient;
+  /** A plain nats.js connection: a foreign publisher that runs no package code. */
+  raw: NatsConnection;
+  /** Every `error` event of `client`, in order. */
+  errors: DistributedError[];
+}
+
+/** Starts a {@link ServerWithClients} before the file's tests and stops it after them; read its fields inside tests. */
+export function useServerWithClients(): ServerWithClients {
+  const shared = { errors: [] as DistributedError[] } as ServerWithClients;
+  beforeAll(async () => {
+    shared.server = await startNatsServer();
+    shared.client = new NatsClient();
+    shared.client.on('error', (error) => shared.errors.push(error));
+    await shared.client.connect({ mode: 'external', serverUrl: shared.server.url });
+    shared.raw = await connect({ servers: shared.server.url });
+  });
+  afterAll(async () => {
+    await shared.raw.close();
+    await shared.client.disconnect();
+    await shared.server.stop();
+  });
+  return shared;
 }
