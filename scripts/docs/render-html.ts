@@ -6,7 +6,9 @@
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { stringify } from '@asyncapi/parser';
 import type { LoadedSpec } from './load.js';
+import { withSampledExamples } from './sample.js';
 
 const require = createRequire(import.meta.url);
 
@@ -88,7 +90,9 @@ export async function writeSite(spec: LoadedSpec, outDir: string): Promise<strin
     written.push(`assets/${asset.to}`);
   }
   const title = spec.document.info().title();
-  await writeFile(path.join(outDir, 'index.html'), renderIndexHtml(title, spec.stringified));
+  // A message without examples gets a valid sampled one on the page instead of the page's own, possibly invalid one.
+  const stringified = withSampledExamples(spec.document, () => stringify(spec.document)) ?? spec.stringified;
+  await writeFile(path.join(outDir, 'index.html'), renderIndexHtml(title, stringified));
   written.push('index.html');
   return written;
 }
