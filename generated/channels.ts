@@ -5,12 +5,19 @@
 import { z } from 'zod';
 import { defineChannel } from '../src/contract/index.js';
 import {
+  ClusterAnnouncementReaderSchema,
   ClusterAnnouncementSchema,
+  InferenceAckReaderSchema,
   InferenceAckSchema,
+  InferenceCancelReaderSchema,
   InferenceCancelSchema,
+  InferenceRequestReaderSchema,
   InferenceRequestSchema,
+  StreamingResponseReaderSchema,
   StreamingResponseSchema,
+  WorkerHeartbeatReaderSchema,
   WorkerHeartbeatSchema,
+  WorkerRegistrationReaderSchema,
   WorkerRegistrationSchema,
 } from './schemas.js';
 
@@ -48,7 +55,11 @@ export const channels = {
     address: 'worker.register',
     description: 'Every worker publishes here on start-up and whenever the controller asks it to re-register.',
     parameters: {},
-    message: { name: 'WorkerRegistration', schema: WorkerRegistrationSchema },
+    message: {
+      name: 'WorkerRegistration',
+      schema: WorkerRegistrationSchema,
+      readerSchema: WorkerRegistrationReaderSchema,
+    },
   }),
   /**
    * `worker.heartbeat`: WorkerHeartbeat.
@@ -59,7 +70,7 @@ export const channels = {
     description:
       'Workers publish here every `discovery.heartbeat_interval_ms`; the controller tracks liveness from it.',
     parameters: {},
-    message: { name: 'WorkerHeartbeat', schema: WorkerHeartbeatSchema },
+    message: { name: 'WorkerHeartbeat', schema: WorkerHeartbeatSchema, readerSchema: WorkerHeartbeatReaderSchema },
   }),
   /**
    * `worker.{workerId}.inference`: InferenceRequest, replied to with InferenceAck.
@@ -70,8 +81,8 @@ export const channels = {
     description:
       "Each worker subscribes to its own subject, `worker.<its workerId>.inference`. The controller sends an\n`InferenceRequest` as a NATS request; the worker answers on the request's inbox with an `InferenceAck`\n(see the `workerInferenceReply` channel), then streams the result on `response.{requestId}`.",
     parameters: { workerId: WorkerInferenceWorkerIdParameterSchema },
-    message: { name: 'InferenceRequest', schema: InferenceRequestSchema },
-    reply: { name: 'InferenceAck', schema: InferenceAckSchema },
+    message: { name: 'InferenceRequest', schema: InferenceRequestSchema, readerSchema: InferenceRequestReaderSchema },
+    reply: { name: 'InferenceAck', schema: InferenceAckSchema, readerSchema: InferenceAckReaderSchema },
   }),
   /**
    * `worker.{workerId}.cancel`: InferenceCancel.
@@ -82,7 +93,7 @@ export const channels = {
     description:
       'Each worker subscribes to `worker.<its workerId>.cancel`. The controller publishes an `InferenceCancel` when\nthe reader of a stream stops, or when it moves a request away from a worker it considers lost; the worker\naborts that generation and sends nothing more for it.',
     parameters: { workerId: WorkerCancelWorkerIdParameterSchema },
-    message: { name: 'InferenceCancel', schema: InferenceCancelSchema },
+    message: { name: 'InferenceCancel', schema: InferenceCancelSchema, readerSchema: InferenceCancelReaderSchema },
   }),
   /**
    * `response.{requestId}`: StreamingResponse.
@@ -93,7 +104,11 @@ export const channels = {
     description:
       'The worker that accepted request `requestId` publishes its events here; the controller subscribes before\nsending the request so that no token is missed.',
     parameters: { requestId: ResponseRequestIdParameterSchema },
-    message: { name: 'StreamingResponse', schema: StreamingResponseSchema },
+    message: {
+      name: 'StreamingResponse',
+      schema: StreamingResponseSchema,
+      readerSchema: StreamingResponseReaderSchema,
+    },
   }),
   /**
    * `cluster.announce`: ClusterAnnouncement.
@@ -103,6 +118,10 @@ export const channels = {
     address: 'cluster.announce',
     description: 'The controller publishes here; every worker subscribes.',
     parameters: {},
-    message: { name: 'ClusterAnnouncement', schema: ClusterAnnouncementSchema },
+    message: {
+      name: 'ClusterAnnouncement',
+      schema: ClusterAnnouncementSchema,
+      readerSchema: ClusterAnnouncementReaderSchema,
+    },
   }),
 } as const;

@@ -67,6 +67,68 @@ export const HardwareProfileSchema = z
     'What an Apple-silicon worker is made of, as its hardware detector reports it at start-up. The controller uses it to decide which model tiers and how much concurrency a worker can take.',
   );
 
+/** Reader schema of {@link HardwareProfile}: as {@link HardwareProfileSchema}, but unknown properties of closed objects are stripped, not refused. */
+export const HardwareProfileReaderSchema = z
+  .object({
+    chip: z
+      .string()
+      .regex(
+        /^Apple M[1-9][0-9]?( (Pro|Max|Ultra))?$/u,
+        'must match the pattern ^Apple M[1-9][0-9]?( (Pro|Max|Ultra))?$',
+      )
+      .describe(
+        'Marketing name of the system-on-chip: `Apple M<generation>` optionally followed by ` Pro`, ` Max` or ` Ultra`.',
+      ),
+    performanceCores: z
+      .number()
+      .refine(isInteger, 'must be an integer')
+      .gte(1)
+      .lte(128)
+      .describe('Number of performance (P) CPU cores.'),
+    efficiencyCores: z
+      .number()
+      .refine(isInteger, 'must be an integer')
+      .gte(0)
+      .lte(128)
+      .describe('Number of efficiency (E) CPU cores; 0 when the chip has none.'),
+    gpuCores: z
+      .number()
+      .refine(isInteger, 'must be an integer')
+      .gte(1)
+      .lte(1024)
+      .describe('Number of GPU cores available to Metal, and therefore to MLX.'),
+    neuralEngineCores: z
+      .number()
+      .refine(isInteger, 'must be an integer')
+      .gte(0)
+      .lte(256)
+      .describe('Number of Neural Engine cores (16 on most chips, 32 on Ultra).'),
+    unifiedMemoryGB: z
+      .number()
+      .gt(0)
+      .lte(16384)
+      .describe('Total unified memory in GB, shared by CPU and GPU; the upper bound on model weights plus KV cache.'),
+    memoryBandwidthGBs: z
+      .number()
+      .gt(0)
+      .describe(
+        'Peak unified-memory bandwidth in GB/s, the main limit on decode speed. Optional: not every detector can read it.',
+      )
+      .optional(),
+    macOSVersion: z
+      .string()
+      .regex(/^[1-9][0-9]*(\.[0-9]+){0,2}$/u, 'must match the pattern ^[1-9][0-9]*(\\.[0-9]+){0,2}$')
+      .describe('macOS version the worker runs, `major[.minor[.patch]]`.'),
+    metalVersion: z
+      .string()
+      .regex(/^[1-9][0-9]*(\.[0-9]+)?$/u, 'must match the pattern ^[1-9][0-9]*(\\.[0-9]+)?$')
+      .describe('Highest Metal language version the GPU supports, `major[.minor]`. Optional.')
+      .optional(),
+  })
+  .describe(
+    'What an Apple-silicon worker is made of, as its hardware detector reports it at start-up. The controller uses it to decide which model tiers and how much concurrency a worker can take.',
+  );
+
 /**
  * What an Apple-silicon worker is made of, as its hardware detector reports it at start-up. The controller uses it to decide which model tiers and how much concurrency a worker can take.
  */
@@ -79,6 +141,9 @@ export const ModelTierSchema = z
     'Size class of a model by parameter count, which decides how much unified memory a worker needs to serve it (4-bit weights need about 0.5 GB per billion parameters, plus KV cache). `tiny`: under 3B parameters (e.g. Llama 3.2 1B), fits any Mac. `small`: 3B to under 10B (e.g. Llama 3.1 8B, Mistral 7B), 16 GB Macs. `medium`: 10B to under 40B (e.g. Qwen 2.5 32B), 32 to 64 GB. `large`: 40B to under 100B (e.g. Llama 3.3 70B), 64 to 128 GB. `xlarge`: 100B and above (e.g. Llama 3.1 405B, DeepSeek-V3), 192 GB and more, or a model split across workers.',
   );
 
+/** Reader schema of {@link ModelTier}: nothing to strip, the same as {@link ModelTierSchema}. */
+export const ModelTierReaderSchema = ModelTierSchema;
+
 /**
  * Size class of a model by parameter count, which decides how much unified memory a worker needs to serve it (4-bit weights need about 0.5 GB per billion parameters, plus KV cache). `tiny`: under 3B parameters (e.g. Llama 3.2 1B), fits any Mac. `small`: 3B to under 10B (e.g. Llama 3.1 8B, Mistral 7B), 16 GB Macs. `medium`: 10B to under 40B (e.g. Qwen 2.5 32B), 32 to 64 GB. `large`: 40B to under 100B (e.g. Llama 3.3 70B), 64 to 128 GB. `xlarge`: 100B and above (e.g. Llama 3.1 405B, DeepSeek-V3), 192 GB and more, or a model split across workers.
  */
@@ -90,6 +155,9 @@ export const WorkerStatusSchema = z
   .describe(
     'Health of a worker as it reports itself. `online`: accepting jobs. `degraded`: running but impaired (memory pressure, thermal throttling, a failing model); the controller should prefer other workers. `offline`: leaving the cluster or not serving; sent once on shutdown.',
   );
+
+/** Reader schema of {@link WorkerStatus}: nothing to strip, the same as {@link WorkerStatusSchema}. */
+export const WorkerStatusReaderSchema = WorkerStatusSchema;
 
 /**
  * Health of a worker as it reports itself. `online`: accepting jobs. `degraded`: running but impaired (memory pressure, thermal throttling, a failing model); the controller should prefer other workers. `offline`: leaving the cluster or not serving; sent once on shutdown.
@@ -146,6 +214,56 @@ export const WorkerRegistrationSchema = z
     'A worker announces itself to the controller: who it is, where it listens, what hardware it has and what it can serve. Sent on start-up and again whenever the controller asks workers to re-register.',
   );
 
+/** Reader schema of {@link WorkerRegistration}: as {@link WorkerRegistrationSchema}, but unknown properties of closed objects are stripped, not refused. */
+export const WorkerRegistrationReaderSchema = z
+  .object({
+    workerId: z
+      .guid('Invalid UUID')
+      .describe(
+        'Stable identity of the worker (a UUID, the `worker.worker_id` of its cluster config). Also the `{workerId}` token of its inference subject.',
+      ),
+    hostname: z
+      .string()
+      .refine(isHostname, 'must be a valid hostname')
+      .describe('Host name of the machine the worker runs on (RFC 1123), for operators and logs.'),
+    ip: z
+      .union([
+        z.ipv4().describe('An IPv4 address, e.g. `192.168.1.20`.'),
+        z.ipv6().describe('An IPv6 address, e.g. `fe80::1`.'),
+      ])
+      .describe('Address the worker can be reached at: an IPv4 address in dotted-quad form or an IPv6 address.'),
+    port: z
+      .number()
+      .refine(isInteger, 'must be an integer')
+      .gte(1024)
+      .lte(65535)
+      .describe("TCP port of the worker's own service, an unprivileged port (1024 to 65535)."),
+    hardware: HardwareProfileReaderSchema,
+    capabilities: z
+      .object({
+        maxConcurrent: z
+          .number()
+          .refine(isInteger, 'must be an integer')
+          .gt(0)
+          .describe('Most inference requests the worker runs at once; at least 1.'),
+        supportedModelTiers: z.array(ModelTierSchema).describe('Model size tiers the worker has the memory to serve.'),
+        availableMemoryGB: z
+          .number()
+          .gt(0)
+          .describe('Unified memory in GB free for model weights and KV cache right now; greater than 0.'),
+      })
+      .describe('What the worker offers to the scheduler.'),
+    status: WorkerStatusSchema,
+    timestamp: z
+      .number()
+      .refine(isInteger, 'must be an integer')
+      .gt(0)
+      .describe('When the message was created, in milliseconds since the Unix epoch (UTC); a positive integer.'),
+  })
+  .describe(
+    'A worker announces itself to the controller: who it is, where it listens, what hardware it has and what it can serve. Sent on start-up and again whenever the controller asks workers to re-register.',
+  );
+
 /**
  * A worker announces itself to the controller: who it is, where it listens, what hardware it has and what it can serve. Sent on start-up and again whenever the controller asks workers to re-register.
  */
@@ -158,6 +276,50 @@ export const WorkerHeartbeatSchema = z
     status: WorkerStatusSchema,
     metrics: z
       .strictObject({
+        cpuUsagePercent: z.number().gte(0).lte(100).describe('CPU use across all cores, 0 to 100.'),
+        memoryUsedGB: z.number().gte(0).describe('Unified memory in use, in GB; 0 or more.'),
+        gpuUtilizationPercent: z.number().gte(0).lte(100).describe('GPU use, 0 to 100.'),
+        activeRequests: z
+          .number()
+          .refine(isInteger, 'must be an integer')
+          .gte(0)
+          .describe('Inference requests running now; 0 or more.'),
+        totalRequestsHandled: z
+          .number()
+          .refine(isInteger, 'must be an integer')
+          .gte(0)
+          .describe('Inference requests completed since the worker started; 0 or more.'),
+        avgLatencyMs: z
+          .number()
+          .gte(0)
+          .describe('Mean end-to-end latency of completed requests, in milliseconds; 0 or more.'),
+        modelsLoaded: z
+          .array(
+            z
+              .string()
+              .min(1, 'must be at least 1 character long')
+              .describe('A model id, e.g. `mlx-community/Llama-3.2-3B-Instruct-4bit`.'),
+          )
+          .describe('Ids of the models currently loaded in memory.'),
+      })
+      .describe('Load and throughput of the worker since it started.'),
+    timestamp: z
+      .number()
+      .refine(isInteger, 'must be an integer')
+      .gt(0)
+      .describe('When the heartbeat was created, in milliseconds since the Unix epoch (UTC); a positive integer.'),
+  })
+  .describe(
+    'Periodic liveness and load report of a worker (every `discovery.heartbeat_interval_ms`). A worker that misses heartbeats for `discovery.offline_timeout_ms` is treated as offline.',
+  );
+
+/** Reader schema of {@link WorkerHeartbeat}: as {@link WorkerHeartbeatSchema}, but unknown properties of closed objects are stripped, not refused. */
+export const WorkerHeartbeatReaderSchema = z
+  .object({
+    workerId: z.guid('Invalid UUID').describe('Identity of the reporting worker (UUID), as in its registration.'),
+    status: WorkerStatusSchema,
+    metrics: z
+      .object({
         cpuUsagePercent: z.number().gte(0).lte(100).describe('CPU use across all cores, 0 to 100.'),
         memoryUsedGB: z.number().gte(0).describe('Unified memory in use, in GB; 0 or more.'),
         gpuUtilizationPercent: z.number().gte(0).lte(100).describe('GPU use, 0 to 100.'),
@@ -255,6 +417,61 @@ export const InferenceRequestSchema = z
     'The controller asks one worker to run a generation. The worker acknowledges with an InferenceAck, then streams StreamingResponse events on `response.{requestId}`.',
   );
 
+/** Reader schema of {@link InferenceRequest}: as {@link InferenceRequestSchema}, but unknown properties of closed objects are stripped, not refused. */
+export const InferenceRequestReaderSchema = z
+  .object({
+    requestId: z
+      .guid('Invalid UUID')
+      .describe(
+        'Identity of this request (UUID), chosen by the controller; the `{requestId}` token of the response subject.',
+      ),
+    modelId: z
+      .string()
+      .min(1, 'must be at least 1 character long')
+      .describe('Id of the model to run, e.g. `mlx-community/Llama-3.2-3B-Instruct-4bit`.'),
+    prompt: z.string().describe("The prompt text, already formatted with the model's chat template."),
+    maxTokens: z
+      .number()
+      .refine(isInteger, 'must be an integer')
+      .gt(0)
+      .describe("Most tokens to generate; a positive integer. Omitted: the worker's default.")
+      .optional(),
+    temperature: z
+      .number()
+      .gte(0)
+      .lte(2)
+      .describe("Sampling temperature, 0 (greedy) to 2. Omitted: the worker's default.")
+      .optional(),
+    topP: z
+      .number()
+      .gte(0)
+      .lte(1)
+      .describe('Nucleus-sampling probability mass, 0 to 1. Omitted: no nucleus sampling.')
+      .optional(),
+    sessionId: z
+      .guid('Invalid UUID')
+      .describe(
+        'Conversation identity (UUID) for sticky sessions: requests with the same session go to the worker that holds its KV cache. Optional.',
+      )
+      .optional(),
+    continuation: z
+      .object({
+        text: z.string().describe('The output streamed so far, the concatenated tokens 0 to `tokenCount - 1`.'),
+        tokenCount: z
+          .number()
+          .refine(isInteger, 'must be an integer')
+          .gte(0)
+          .describe('How many tokens were streamed so far; the index of the first token this worker sends.'),
+      })
+      .describe(
+        'Set when the request moves to this worker in the middle of a stream, because the worker that served it was lost: the text streamed so far and how many tokens it was. The worker continues the generation after `text` and numbers its tokens from `tokenCount`, so the reader sees no duplicate and no gap. Absent for a new request.',
+      )
+      .optional(),
+  })
+  .describe(
+    'The controller asks one worker to run a generation. The worker acknowledges with an InferenceAck, then streams StreamingResponse events on `response.{requestId}`.',
+  );
+
 /**
  * The controller asks one worker to run a generation. The worker acknowledges with an InferenceAck, then streams StreamingResponse events on `response.{requestId}`.
  */
@@ -263,6 +480,23 @@ export type InferenceRequest = z.infer<typeof InferenceRequestSchema>;
 /** Zod schema of {@link InferenceAccepted}. */
 export const InferenceAcceptedSchema = z
   .strictObject({
+    requestId: z
+      .guid('Invalid UUID')
+      .describe('The request being acknowledged (UUID), as sent in the InferenceRequest.'),
+    workerId: z.guid('Invalid UUID').describe('The worker that answers (UUID).'),
+    status: z.literal('accepted').describe('Verdict: always `accepted` for this variant.'),
+    queuePosition: z
+      .number()
+      .refine(isInteger, 'must be an integer')
+      .gte(0)
+      .describe('Requests ahead of this one on the worker; 0 means it starts at once. Optional.')
+      .optional(),
+  })
+  .describe('The worker took the job; StreamingResponse events follow on `response.{requestId}`.');
+
+/** Reader schema of {@link InferenceAccepted}: as {@link InferenceAcceptedSchema}, but unknown properties of closed objects are stripped, not refused. */
+export const InferenceAcceptedReaderSchema = z
+  .object({
     requestId: z
       .guid('Invalid UUID')
       .describe('The request being acknowledged (UUID), as sent in the InferenceRequest.'),
@@ -301,6 +535,25 @@ export const InferenceRefusedSchema = z
     'The worker declined the job; nothing will be streamed and the controller should pick another worker or fail the request.',
   );
 
+/** Reader schema of {@link InferenceRefused}: as {@link InferenceRefusedSchema}, but unknown properties of closed objects are stripped, not refused. */
+export const InferenceRefusedReaderSchema = z
+  .object({
+    requestId: z
+      .guid('Invalid UUID')
+      .describe('The request being acknowledged (UUID), as sent in the InferenceRequest.'),
+    workerId: z.guid('Invalid UUID').describe('The worker that answers (UUID).'),
+    status: z.literal('refused').describe('Verdict: always `refused` for this variant.'),
+    reason: z
+      .enum(['at_capacity', 'model_not_loaded', 'model_too_large', 'shutting_down', 'invalid_request'])
+      .describe(
+        "Why the job was refused. `at_capacity`: already running `maxConcurrent` requests. `model_not_loaded`: the model is not in memory and the worker will not load it now. `model_too_large`: the model's tier exceeds the worker's memory. `shutting_down`: the worker is leaving the cluster. `invalid_request`: the request is well-formed but cannot be served (e.g. `maxTokens` beyond the model's context).",
+      ),
+    detail: z.string().describe('Human-readable explanation for logs. Optional.').optional(),
+  })
+  .describe(
+    'The worker declined the job; nothing will be streamed and the controller should pick another worker or fail the request.',
+  );
+
 /**
  * The worker declined the job; nothing will be streamed and the controller should pick another worker or fail the request.
  */
@@ -309,6 +562,13 @@ export type InferenceRefused = z.infer<typeof InferenceRefusedSchema>;
 /** Zod schema of {@link InferenceAck}. */
 export const InferenceAckSchema = z
   .discriminatedUnion('status', [InferenceAcceptedSchema, InferenceRefusedSchema])
+  .describe(
+    "A worker's immediate answer to an InferenceRequest (the NATS reply): it accepted the job, or refused it with a reason. The `status` field tells them apart.",
+  );
+
+/** Reader schema of {@link InferenceAck}: as {@link InferenceAckSchema}, but unknown properties of closed objects are stripped, not refused. */
+export const InferenceAckReaderSchema = z
+  .discriminatedUnion('status', [InferenceAcceptedReaderSchema, InferenceRefusedReaderSchema])
   .describe(
     "A worker's immediate answer to an InferenceRequest (the NATS reply): it accepted the job, or refused it with a reason. The `status` field tells them apart.",
   );
@@ -330,6 +590,18 @@ export const InferenceCancelSchema = z
     'The controller tells a worker to stop a job it accepted: the client went away, or the request moved to another worker. The worker aborts the generation and sends no further events for it.',
   );
 
+/** Reader schema of {@link InferenceCancel}: as {@link InferenceCancelSchema}, but unknown properties of closed objects are stripped, not refused. */
+export const InferenceCancelReaderSchema = z
+  .object({
+    requestId: z.guid('Invalid UUID').describe('The request to stop (UUID).'),
+    reason: z
+      .enum(['cancelled', 'migrated'])
+      .describe('Why: `cancelled` by the reader, or `migrated` to another worker.'),
+  })
+  .describe(
+    'The controller tells a worker to stop a job it accepted: the client went away, or the request moved to another worker. The worker aborts the generation and sends no further events for it.',
+  );
+
 /**
  * The controller tells a worker to stop a job it accepted: the client went away, or the request moved to another worker. The worker aborts the generation and sends no further events for it.
  */
@@ -338,6 +610,30 @@ export type InferenceCancel = z.infer<typeof InferenceCancelSchema>;
 /** Zod schema of {@link StreamingToken}. */
 export const StreamingTokenSchema = z
   .strictObject({
+    requestId: z
+      .guid('Invalid UUID')
+      .describe('The request this event belongs to (UUID); equals the `{requestId}` token of the subject.'),
+    type: z.literal('token').describe('Event kind: always `token` for this variant.'),
+    token: z
+      .string()
+      .describe('The decoded text of the token; may be empty (a token that completes a multi-byte character later).'),
+    index: z
+      .number()
+      .refine(isInteger, 'must be an integer')
+      .gte(0)
+      .describe('Position of the token in the generated sequence, starting at 0.'),
+    workerId: z
+      .guid('Invalid UUID')
+      .describe(
+        'The worker that sent this token (UUID). A controller that moved the request to another worker ignores events from the one it left. Optional: readers accept events without it.',
+      )
+      .optional(),
+  })
+  .describe('One generated token of a streamed response. Tokens arrive in order of `index`.');
+
+/** Reader schema of {@link StreamingToken}: as {@link StreamingTokenSchema}, but unknown properties of closed objects are stripped, not refused. */
+export const StreamingTokenReaderSchema = z
+  .object({
     requestId: z
       .guid('Invalid UUID')
       .describe('The request this event belongs to (UUID); equals the `{requestId}` token of the subject.'),
@@ -389,6 +685,31 @@ export const StreamingDoneSchema = z
   })
   .describe('The generation finished normally; the last event of a stream.');
 
+/** Reader schema of {@link StreamingDone}: as {@link StreamingDoneSchema}, but unknown properties of closed objects are stripped, not refused. */
+export const StreamingDoneReaderSchema = z
+  .object({
+    requestId: z
+      .guid('Invalid UUID')
+      .describe('The request this event belongs to (UUID); equals the `{requestId}` token of the subject.'),
+    type: z.literal('done').describe('Event kind: always `done` for this variant.'),
+    totalTokens: z
+      .number()
+      .refine(isInteger, 'must be an integer')
+      .gt(0)
+      .describe('Number of tokens generated; a positive integer.'),
+    latencyMs: z
+      .number()
+      .gte(0)
+      .describe('Time from accepting the request to the last token, in milliseconds; 0 or more.'),
+    workerId: z
+      .guid('Invalid UUID')
+      .describe(
+        'The worker that sent this event (UUID). A controller that moved the request to another worker ignores events from the one it left. Optional: readers accept events without it.',
+      )
+      .optional(),
+  })
+  .describe('The generation finished normally; the last event of a stream.');
+
 /**
  * The generation finished normally; the last event of a stream.
  */
@@ -397,6 +718,30 @@ export type StreamingDone = z.infer<typeof StreamingDoneSchema>;
 /** Zod schema of {@link StreamingError}. */
 export const StreamingErrorSchema = z
   .strictObject({
+    requestId: z
+      .guid('Invalid UUID')
+      .describe('The request this event belongs to (UUID); equals the `{requestId}` token of the subject.'),
+    type: z.literal('error').describe('Event kind: always `error` for this variant.'),
+    error: z
+      .string()
+      .min(1, 'must be at least 1 character long')
+      .describe('Human-readable description of what went wrong.'),
+    code: z
+      .string()
+      .min(1, 'must be at least 1 character long')
+      .describe('Machine-readable error code, e.g. `MODEL_LOAD_FAILED` or `OUT_OF_MEMORY`.'),
+    workerId: z
+      .guid('Invalid UUID')
+      .describe(
+        'The worker that sent this event (UUID). A controller that moved the request to another worker ignores events from the one it left. Optional: readers accept events without it.',
+      )
+      .optional(),
+  })
+  .describe('The generation failed; the last event of a stream.');
+
+/** Reader schema of {@link StreamingError}: as {@link StreamingErrorSchema}, but unknown properties of closed objects are stripped, not refused. */
+export const StreamingErrorReaderSchema = z
+  .object({
     requestId: z
       .guid('Invalid UUID')
       .describe('The request this event belongs to (UUID); equals the `{requestId}` token of the subject.'),
@@ -430,6 +775,13 @@ export const StreamingResponseSchema = z
     'One event of a streamed inference response on `response.{requestId}`: a token, or the final done or error event. The `type` field tells them apart.',
   );
 
+/** Reader schema of {@link StreamingResponse}: as {@link StreamingResponseSchema}, but unknown properties of closed objects are stripped, not refused. */
+export const StreamingResponseReaderSchema = z
+  .discriminatedUnion('type', [StreamingTokenReaderSchema, StreamingDoneReaderSchema, StreamingErrorReaderSchema])
+  .describe(
+    'One event of a streamed inference response on `response.{requestId}`: a token, or the final done or error event. The `type` field tells them apart.',
+  );
+
 /**
  * One event of a streamed inference response on `response.{requestId}`: a token, or the final done or error event. The `type` field tells them apart.
  */
@@ -438,6 +790,48 @@ export type StreamingResponse = z.infer<typeof StreamingResponseSchema>;
 /** Zod schema of {@link ClusterAnnouncement}. */
 export const ClusterAnnouncementSchema = z
   .strictObject({
+    announcementId: z
+      .guid('Invalid UUID')
+      .describe('Identity of this announcement (UUID), so receivers can drop duplicates.'),
+    controllerId: z.guid('Invalid UUID').describe('Identity of the announcing controller (UUID).'),
+    event: z
+      .enum(['controller_online', 'controller_shutdown', 'reregister', 'worker_joined', 'worker_left'])
+      .describe(
+        'What happened. `controller_online`: a controller started; workers should (re-)register. `controller_shutdown`: the controller is stopping. `reregister`: workers should send a fresh WorkerRegistration. `worker_joined` / `worker_left`: membership changed; `workerId` names the worker.',
+      ),
+    workerId: z
+      .guid('Invalid UUID')
+      .describe('The worker a `worker_joined` or `worker_left` event is about (UUID). Optional.')
+      .optional(),
+    activeWorkers: z
+      .number()
+      .refine(isInteger, 'must be an integer')
+      .gte(0)
+      .describe('Workers the controller counts as online after this event; 0 or more.'),
+    heartbeatIntervalMs: z
+      .number()
+      .refine(isInteger, 'must be an integer')
+      .gt(0)
+      .describe('Heartbeat period the controller expects from workers, in milliseconds; a positive integer. Optional.')
+      .optional(),
+    message: z
+      .string()
+      .regex(/^[\s\S]{0,1024}$/u, 'must be at most 1024 characters long')
+      .describe('Human-readable note for operators. Optional.')
+      .optional(),
+    timestamp: z
+      .number()
+      .refine(isInteger, 'must be an integer')
+      .gt(0)
+      .describe('When the announcement was created, in milliseconds since the Unix epoch (UTC); a positive integer.'),
+  })
+  .describe(
+    'A cluster-wide notice from the controller to every worker: the controller came up or is going down, a worker joined or left, or workers should re-register.',
+  );
+
+/** Reader schema of {@link ClusterAnnouncement}: as {@link ClusterAnnouncementSchema}, but unknown properties of closed objects are stripped, not refused. */
+export const ClusterAnnouncementReaderSchema = z
+  .object({
     announcementId: z
       .guid('Invalid UUID')
       .describe('Identity of this announcement (UUID), so receivers can drop duplicates.'),

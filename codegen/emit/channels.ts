@@ -57,10 +57,11 @@ function channelDoc(channel: ChannelModel): string {
   return lines.join('\n');
 }
 
-/** `{ name, schema }` for one message, or a union (names joined with ` | `) for several. */
+/** `{ name, schema, readerSchema }` for one message (writer and tolerant reader, emit/schemas.ts), or a union (names joined with ` | `) for several. */
 function messageExpression(messages: readonly MessageModel[], used: Set<string>): { code: string; union: boolean } {
-  for (const m of messages) used.add(`${m.typeName}Schema`);
+  for (const m of messages) used.add(`${m.typeName}Schema`).add(`${m.typeName}ReaderSchema`);
   const name = literal(messages.map((m) => m.name).join(' | '));
-  if (messages.length === 1) return { code: `{ name: ${name}, schema: ${messages[0]?.typeName ?? ''}Schema }`, union: false };
-  return { code: `{ name: ${name}, schema: z.union([${messages.map((m) => `${m.typeName}Schema`).join(', ')}]) }`, union: true };
+  if (messages.length === 1) return { code: `{ name: ${name}, schema: ${messages[0]?.typeName ?? ''}Schema, readerSchema: ${messages[0]?.typeName ?? ''}ReaderSchema }`, union: false };
+  const union = (suffix: string): string => `z.union([${messages.map((m) => `${m.typeName}${suffix}`).join(', ')}])`;
+  return { code: `{ name: ${name}, schema: ${union('Schema')}, readerSchema: ${union('ReaderSchema')} }`, union: true };
 }

@@ -1,6 +1,8 @@
 /**
  * generated/schemas.ts: one Zod schema per named schema (message payloads and shared `$ref` targets), each with
- * its `z.infer` type under the same name, declared after the schemas it uses.
+ * its `z.infer` type under the same name, declared after the schemas it uses. Each also gets a reader schema
+ * (`<Name>ReaderSchema`): the same checks, but objects closed by `additionalProperties: false` strip unknown keys
+ * instead of refusing them (tolerant reader, strict writer). Where nothing differs, the reader is the writer.
  */
 import { docComment, emitOrDiagnose } from './common.js';
 import type { Diagnostic } from '../input/diagnostics.js';
@@ -13,10 +15,15 @@ export function emitSchemas(model: ContractModel, sources: SourceSet, runtime: s
   const diagnostics: Diagnostic[] = [];
   const parts: string[] = [];
   const helpers = new Set<string>();
+  // Named schemas whose reader differs from their writer: references to them use `<Name>ReaderSchema` in readers.
+  const tolerant = new Set<string>();
   for (const named of model.schemas) {
     const constant = `${named.name}Schema`;
+    const readerConstant = `${named.name}ReaderSchema`;
     if (named.aliasOf !== undefined) {
       parts.push(`/** Same payload as {@link ${named.aliasOf}}. */\nexport const ${constant} = ${named.aliasOf}Schema;`);
+      parts.push(`/** Reader schema of {@link ${named.aliasOf}}. */\nexport const ${readerConstant} = ${named.aliasOf}ReaderSchema;`);
+      if (tolerant.has(named.aliasOf)) tolerant.add(named.name);
       parts.push(`/** Same payload as {@link ${named.aliasOf}}. */\nexport type ${named.name} = ${named.aliasOf};`);
       continue;
     }
@@ -30,8 +37,30 @@ export function emitSchemas(model: ContractModel, sources: SourceSet, runtime: s
       named.origin,
       diagnostics,
     );
+    const readerRef = (s: unknown): string | undefined => {
+      if (s === schema || typeof s !== 'object' || s === null) return undefined;
+      const name = model.nameOf(s);
+      return name === undefined ? undefined : tolerant.has(name) ? `${name}ReaderSchema` : `${name}Schema`;
+    };
+    const readerExpression = emitOrDiagnose(
+      () => emitZod(schema, { refName: readerRef, pointer: '', usedHelpers: helpers, reader: true }),
+      schema,
+      named.name,
+      sources,
+      model.originOf,
+      named.origin,
+      [],
+    );
     const description = typeof schema.description === 'string' ? schema.description : typeof schema.title === 'string' ? schema.title : undefined;
     parts.push(`/** Zod schema of {@link ${named.name}}. */\nexport const ${constant} = ${expression};`);
+    if (readerExpression === expression) {
+      parts.push(`/** Reader schema of {@link ${named.name}}: nothing to strip, the same as {@link ${constant}}. */\nexport const ${readerConstant} = ${constant};`);
+    } else {
+      tolerant.add(named.name);
+      parts.push(
+        `/** Reader schema of {@link ${named.name}}: as {@link ${constant}}, but unknown properties of closed objects are stripped, not refused. */\nexport const ${readerConstant} = ${readerExpression};`,
+      );
+    }
     parts.push(`${docComment(description ?? `Validated by {@link ${constant}}.`)}export type ${named.name} = z.infer<typeof ${constant}>;`);
   }
   const code = [zodImports(runtime, helpers).join('\n'), ...parts].join('\n\n');

@@ -41,6 +41,12 @@ export interface ZodEmitContext {
    * across every schema of a generated file and pass it to {@link zodImports}.
    */
   usedHelpers?: Set<string>;
+  /**
+   * Emit the reader schema: wherever the JSON Schema says `additionalProperties: false`, unknown keys are stripped
+   * (`z.object`) instead of refused (`z.strictObject`), so a peer on a newer contract that added optional fields is
+   * still understood. Default false: the writer schema, strict like ajv.
+   */
+  reader?: boolean;
 }
 
 /** Keywords whose meaning the emitter cannot reproduce; each stops codegen with a diagnostic. */
@@ -90,6 +96,7 @@ function createState(pointer: string, inComposite: boolean, assumedType: ChildOp
     pointer,
     inComposite,
     assumedType,
+    reader: session.ctx.reader === true,
     child(schema, path, options) {
       const childPointer = joinPointer(pointer, path);
       if (isSchemaObject(schema) && session.stack.has(schema)) {

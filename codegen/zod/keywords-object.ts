@@ -16,12 +16,18 @@ export function hasObjectKeywords(schema: SchemaObject): boolean {
 
 /**
  * Emits `type: object`. JSON Schema keeps keys it does not describe, so the base is `z.looseObject` (zod's default
- * strips them); `additionalProperties: false` gives `z.strictObject`, a schema gives `.catchall(...)`.
+ * strips them); `additionalProperties: false` gives `z.strictObject`, a schema gives `.catchall(...)`. The reader
+ * variant (`state.reader`) turns `additionalProperties: false` into plain `z.object`, which strips unknown keys
+ * instead of refusing them (tolerant reader, strict writer: docs/codegen.md).
  */
 export function emitObject(schema: SchemaObject, state: EmitState): string {
   const additional = schema.additionalProperties;
   let base: string;
   let extraKey: string;
+  if (additional === false && state.reader) {
+    const shape = emitShape(schema, 'z.never()', state);
+    return `z.object(${shape})${emitPropertyCount(schema, state)}${emitPropertyNames(schema, state)}`;
+  }
   if (additional === false) {
     [base, extraKey] = ['z.strictObject', 'z.never()'];
   } else if (additional === undefined || additional === true || isEmptySchema(additional)) {

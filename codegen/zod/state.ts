@@ -22,6 +22,11 @@ export interface EmitState {
   readonly inComposite: boolean;
   /** See {@link ChildOptions.assumedType}; applies to this node only. */
   readonly assumedType: TypeName | undefined;
+  /**
+   * The reader variant (tolerant reader): `additionalProperties: false` strips unknown keys instead of refusing
+   * them. Everything else is as strict as the writer. Same for every node of one emission.
+   */
+  readonly reader: boolean;
   /** Emits a subschema found at `path` (relative to this node). */
   child(schema: JsonSchema, path: readonly (string | number)[], options?: ChildOptions): string;
   /** Whether `child` would reference a named export for `schema` instead of inlining it. */

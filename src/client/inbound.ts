@@ -3,15 +3,18 @@
  * containing their failures, answering requests with results or error replies, and tracking handlers that are still
  * running so `disconnect()` can let them finish.
  */
-import type { Msg, NatsError } from 'nats';
+import { Match, type Msg, type NatsError } from 'nats';
 import { DistributedError, HandlerError, NatsSlowConsumerError, describe } from '../base/errors.js';
 import type { Logger } from '../base/logger.js';
 import { operationError, scrubSecrets } from './errors.js';
 import { ManagedSubscription, inboundError, messageContext, remoteErrorOf, respondWithError } from './messages.js';
 import { decompressPayload, isCompressed } from './compression.js';
 import type { Encoded } from './outbound.js';
-import type { Serializer } from './serializers.js';
+import type { DecodeInfo, Serializer } from './serializers.js';
 import type { MessageHandler, ReplyHandler } from './types.js';
+
+/** Most distinct (channel, unknown property) pairs logged; past it, they are only counted. */
+const MAX_LOGGED_UNKNOWN = 1000;
 
 /** Marker for "no value": a decoded payload may legitimately be undefined. */
 const NOTHING: unique symbol = Symbol('nothing');
@@ -36,6 +39,8 @@ const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
 export class Inbound {
   private running = 0;
   private idleWaiters: (() => void)[] = [];
+  /** `label\npath` of the unknown properties already logged. */
+  private readonly loggedUnknown = new Set<string>();
 
   constructor(private readonly host: InboundHost) {}
 
@@ -122,7 +127,7 @@ export class Inbound {
     if (remote !== undefined) throw remote;
     try {
       const bytes = isCompressed(msg.headers) ? decompressPayload(msg.data, subject) : msg.data;
-      return serializer.decode(bytes, subject);
+      return serializer.decode(bytes, subject, this.decodeInfo(msg, undefined));
     } catch (error) {
       throw inboundError(error, subject, msg.data.byteLength);
     }
@@ -132,7 +137,7 @@ export class Inbound {
   private decode<T>(sub: ManagedSubscription, msg: Msg, serializer: Serializer<T>, isRequest: boolean): T | typeof NOTHING {
     const bytes = msg.data;
     try {
-      const data = serializer.decode(isCompressed(msg.headers) ? decompressPayload(bytes, msg.subject) : bytes, msg.subject);
+      const data = serializer.decode(isCompressed(msg.headers) ? decompressPayload(bytes, msg.subject) : bytes, msg.subject, this.decodeInfo(msg, sub));
       sub.received += 1;
       const counts = sub.counts;
       if (counts !== undefined) counts.received += 1;
@@ -146,6 +151,32 @@ export class Inbound {
       if (isRequest) this.respondError(msg, failure.code, failure.message);
       return NOTHING;
     }
+  }
+
+  /** Headers of `msg`, and where stripped unknown properties are counted (the subscription's metrics) and logged. */
+  private decodeInfo(msg: Msg, sub: ManagedSubscription | undefined): DecodeInfo {
+    return {
+      header: (name) => {
+        const h = msg.headers;
+        if (h === undefined) return undefined;
+        const value = h.get(name, Match.IgnoreCase);
+        return value === '' ? undefined : value;
+      },
+      unknownFields: (paths) => {
+        const counts = sub?.counts;
+        if (counts !== undefined) counts.unknownFields += paths.length;
+        const label = sub?.label ?? msg.subject;
+        for (const path of paths) this.logUnknownOnce(label, path, msg.subject);
+      },
+    };
+  }
+
+  /** One debug line per channel and unknown property, for the life of the client (bounded). */
+  private logUnknownOnce(label: string, path: string, subject: string): void {
+    const key = `${label}\n${path}`;
+    if (this.loggedUnknown.has(key) || this.loggedUnknown.size >= MAX_LOGGED_UNKNOWN) return;
+    this.loggedUnknown.add(key);
+    this.host.logger().debug({ channel: label, subject, property: path }, 'Stripped a property this contract does not know (a peer on a newer contract?); logged once per channel and property');
   }
 
   private sendReply<Res>(msg: Msg, value: Res, serializer: Serializer<Res>): void {

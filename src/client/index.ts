@@ -4,5 +4,5 @@
  */
 export { NatsClient } from './client.js';
 export type * from './types.js';
-export { jsonSerializer, stringSerializer, bytesSerializer, type Serializer } from './serializers.js';
+export { jsonSerializer, stringSerializer, bytesSerializer, type DecodeInfo, type Serializer } from './serializers.js';
 export { GENERIC_LABEL, type ChannelCounts, type ClientMetricsSink } from './metrics-sink.js';

@@ -18,6 +18,11 @@ export interface ChannelCounts {
   rejected: number;
   /** Messages dropped because the subscription had `maxInFlight` handlers running. */
   dropped: number;
+  /**
+   * Unknown properties a tolerant reader stripped from received messages (one per property per message): a peer on
+   * a newer contract sends fields this one does not know. The messages themselves were received.
+   */
+  unknownFields: number;
 }
 
 /** What a client reports to. Implemented by `ClientMetrics`. */

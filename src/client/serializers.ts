@@ -9,8 +9,19 @@ export interface Serializer<T> {
   readonly name: string;
   /** `subject` is only used to say where a failure happened (typed channels validate here and throw `ValidationError`). */
   encode(value: T, subject: string): Uint8Array;
-  /** Throws `MessageDecodeError` (or `ValidationError` for typed channels); `subject` says where. */
-  decode(bytes: Uint8Array, subject: string): T;
+  /**
+   * Throws `MessageDecodeError` (or `ValidationError` for typed channels); `subject` says where. `info` (given by the
+   * client for inbound messages) gives the message's headers and takes reports of unknown properties stripped.
+   */
+  decode(bytes: Uint8Array, subject: string, info?: DecodeInfo): T;
+}
+
+/** What the client tells a decoder about an inbound message besides its bytes. */
+export interface DecodeInfo {
+  /** The first value of header `name` (case-insensitive), or undefined. */
+  header(name: string): string | undefined;
+  /** A tolerant reader stripped these unknown properties (dotted paths) before the handler saw the message. */
+  unknownFields(paths: readonly string[]): void;
 }
 
 const EMPTY = new Uint8Array(0);

@@ -63,8 +63,12 @@ export interface ChannelSpec<PS extends ParameterSchemas, T, R> {
   address: string;
   description?: string;
   parameters: PS;
-  message: { name: string; schema: z.ZodType<T> };
-  reply?: { name: string; schema: z.ZodType<R> };
+  /**
+   * `schema` is the writer (strict: what this side sends); `readerSchema`, when generated, the tolerant reader
+   * inbound messages are decoded with (unknown properties stripped, everything else as strict).
+   */
+  message: { name: string; schema: z.ZodType<T>; readerSchema?: z.ZodType<T> };
+  reply?: { name: string; schema: z.ZodType<R>; readerSchema?: z.ZodType<R> };
 }
 
 /** A channel without a declared reply: publish and subscribe. */
@@ -74,8 +78,10 @@ export interface Channel<PS extends ParameterSchemas, T> {
   readonly address: string;
   readonly description: string | undefined;
   readonly messageName: string;
-  /** The payload schema (Zod). */
+  /** The payload schema (Zod), strict: what this side sends. */
   readonly schema: z.ZodType<T>;
+  /** The tolerant reader schema inbound messages are decoded with (unknown properties stripped); `schema` when none was generated. */
+  readonly readerSchema: z.ZodType<T>;
   /** The validating serializer used on the wire, for callers of the generic client API. */
   readonly serializer: Serializer<T>;
   /** Builds the concrete subject. Throws `SubjectError` for a value that is not one safe token or breaks its schema. */
@@ -108,7 +114,9 @@ export interface RequestReplyChannel<PS extends ParameterSchemas, T, R> extends 
 }
 
 /** Declares a channel with a reply. */
-export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSpec<PS, T, R> & { reply: { name: string; schema: z.ZodType<R> } }): RequestReplyChannel<PS, T, R>;
+export function defineChannel<PS extends ParameterSchemas, T, R>(
+  spec: ChannelSpec<PS, T, R> & { reply: { name: string; schema: z.ZodType<R>; readerSchema?: z.ZodType<R> } },
+): RequestReplyChannel<PS, T, R>;
 /** Declares a channel without a reply. */
 export function defineChannel<PS extends ParameterSchemas, T>(spec: ChannelSpec<PS, T, never> & { reply?: undefined }): Channel<PS, T>;
 export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSpec<PS, T, R>): Channel<PS, T> | RequestReplyChannel<PS, T, R> {
@@ -121,7 +129,7 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
     return result.success ? undefined : toValidationIssues(result.error).map((i) => i.message).join('; ');
   });
   const hasParams = template.parameters.length > 0;
-  const serializer = validatingJsonSerializer(spec.message.name, spec.message.schema);
+  const serializer = validatingJsonSerializer(spec.message.name, spec.message.schema, { readerSchema: spec.message.readerSchema });
   // Metrics count per channel id: bounded, unlike the concrete subjects of parameterised channels.
   const metricsLabel = spec.id;
   const publishOptions: PublishOptions<T> = { serializer, metricsLabel };
@@ -162,12 +170,12 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
     return {
       name: base.name,
       encode: (value, subject) => base.encode(value, subject),
-      decode(bytes, subject) {
+      decode(bytes, subject, info) {
         if (template.parse(subject) === undefined) {
           const issues = template.explain(subject).map(({ parameter, problem }) => ({ path: parameter === undefined ? '(subject)' : `{${parameter}}`, message: problem }));
           throw new ValidationError('inbound', subject, issues, `${schemaName} (${spec.address})`, 'subject parameters');
         }
-        return base.decode(bytes, subject);
+        return base.decode(bytes, subject, info);
       },
     };
   };
@@ -195,6 +203,7 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
     description: spec.description,
     messageName: spec.message.name,
     schema: spec.message.schema,
+    readerSchema: spec.message.readerSchema ?? spec.message.schema,
     serializer,
     subject: (...args) => template.build(split(args).params),
     parse: (subject) => template.parse(subject) as Params | undefined,
@@ -222,7 +231,7 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
 
   const replyName = spec.reply.name;
   const replySchema = spec.reply.schema;
-  const replySerializer = validatingJsonSerializer(replyName, replySchema);
+  const replySerializer = validatingJsonSerializer(replyName, replySchema, { readerSchema: spec.reply.readerSchema });
   const withReply: RequestReplyChannel<PS, T, R> = {
     ...channel,
     replyName,

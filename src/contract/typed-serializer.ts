@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { MessageDecodeError, ValidationError, type ValidationIssue } from '../base/errors.js';
-import type { Serializer } from '../client/index.js';
+import type { DecodeInfo, Serializer } from '../client/index.js';
 
 /** Converts Zod issues into the package's path/message pairs. */
 export function toValidationIssues(error: z.ZodError): ValidationIssue[] {
@@ -63,11 +63,25 @@ export function parseKeepsInput(schema: z.ZodType): boolean {
   }
 }
 
-/** A JSON serializer that validates against `schema` in both directions. `name` is the message name for errors. */
-export function validatingJsonSerializer<T>(name: string, schema: z.ZodType<T>): Serializer<T> {
+/** Options of {@link validatingJsonSerializer}. */
+export interface ValidatingSerializerOptions<T> {
+  /**
+   * The tolerant reader schema generated beside `schema` (`<Name>ReaderSchema`): inbound messages are decoded with it,
+   * so unknown properties of closed objects are stripped (and reported through `DecodeInfo.unknownFields`) instead
+   * of refused. Default: `schema` in both directions.
+   */
+  readerSchema?: z.ZodType<T>;
+}
+
+/**
+ * A JSON serializer that validates against `schema` in both directions (strict writer), or, with a `readerSchema`,
+ * decodes with that one (tolerant reader). `name` is the message name for errors.
+ */
+export function validatingJsonSerializer<T>(name: string, schema: z.ZodType<T>, options: ValidatingSerializerOptions<T> = {}): Serializer<T> {
   const compiled = compileSchema(schema);
   // JSON.parse yields plain data, so where parsing cannot change a value the decoded object itself is the result.
   const keepsInput = parseKeepsInput(schema);
+  const reader = options.readerSchema === undefined || options.readerSchema === schema ? undefined : compileSchema(options.readerSchema);
   return {
     name: `json:${name}`,
     encode(value: T, subject: string): Uint8Array {
@@ -75,7 +89,7 @@ export function validatingJsonSerializer<T>(name: string, schema: z.ZodType<T>):
       if (!result.success) throw new ValidationError('outbound', subject, toValidationIssues(result.error), name);
       return Buffer.from(JSON.stringify(result.data));
     },
-    decode(bytes: Uint8Array, subject: string): T {
+    decode(bytes: Uint8Array, subject: string, info?: DecodeInfo): T {
       if (bytes.byteLength === 0) throw new MessageDecodeError(subject, 0, `the payload is empty, expected a JSON ${name}`);
       let parsed: unknown;
       try {
@@ -84,10 +98,42 @@ export function validatingJsonSerializer<T>(name: string, schema: z.ZodType<T>):
       } catch (error) {
         throw new MessageDecodeError(subject, bytes.byteLength, `not valid JSON (${(error as Error).message})`, { cause: error });
       }
+      // A message the strict writer schema accepts has no unknown property: the common case costs what it did.
       if (keepsInput && compiled.validate(parsed)) return parsed as T;
-      const result = compiled.safeParse(parsed);
+      if (reader === undefined) {
+        const result = compiled.safeParse(parsed);
+        if (!result.success) throw new ValidationError('inbound', subject, toValidationIssues(result.error), name);
+        return result.data;
+      }
+      const result = reader.safeParse(parsed);
       if (!result.success) throw new ValidationError('inbound', subject, toValidationIssues(result.error), name);
+      if (info !== undefined) {
+        const stripped: string[] = [];
+        strippedPaths(parsed, result.data, '', stripped);
+        if (stripped.length > 0) info.unknownFields(stripped);
+      }
       return result.data;
     },
   };
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The keys of `input` (JSON data) that parsing dropped from `output`, as dotted paths: the unknown properties the
+ * reader schema stripped (nothing else removes keys; defaults only add them).
+ */
+export function strippedPaths(input: unknown, output: unknown, path: string, into: string[]): void {
+  if (Array.isArray(input)) {
+    if (!Array.isArray(output)) return;
+    const n = Math.min(input.length, output.length);
+    for (let i = 0; i < n; i += 1) strippedPaths(input[i], output[i], path === '' ? String(i) : `${path}.${String(i)}`, into);
+    return;
+  }
+  if (!isPlainObject(input) || !isPlainObject(output)) return;
+  for (const key of Object.keys(input)) {
+    const at = path === '' ? key : `${path}.${key}`;
+    if (!Object.hasOwn(output, key)) into.push(at);
+    else strippedPaths(input[key], output[key], at, into);
+  }
 }

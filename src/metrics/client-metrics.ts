@@ -34,7 +34,8 @@ type LatencyChild = ReturnType<Histogram<'channel' | 'outcome'>['labels']>;
  * exposition format; `serve()` exposes it over HTTP on loopback.
  *
  * Metrics (`<prefix>` is the prefix option): `<prefix>messages_published_total`, `..._received_total`,
- * `..._rejected_total` (invalid: failed to decode or validate), `..._dropped_total` (slow consumer), all labelled
+ * `..._rejected_total` (invalid: failed to decode or validate), `..._dropped_total` (slow consumer),
+ * `..._unknown_fields_total` (unknown properties the tolerant reader stripped from received messages), all labelled
  * `channel` (the channel id for generated channels, `_generic` for the generic API unless `metricsLabel` says
  * otherwise); `<prefix>request_duration_seconds{channel,outcome}` (outcome `ok` or the error code);
  * `<prefix>reconnects_total`; `<prefix>connection_state{state}` (attached clients in each state).
@@ -71,6 +72,11 @@ export class NatsClientMetrics implements ClientMetricsSink {
     perChannel('messages_received_total', 'Messages decoded, validated and handed to a handler.', 'received');
     perChannel('messages_rejected_total', 'Incoming messages that failed to decode or validate; the handler was not called.', 'rejected');
     perChannel('messages_dropped_total', 'Incoming messages dropped because the subscription had maxInFlight handlers running.', 'dropped');
+    perChannel(
+      'messages_unknown_fields_total',
+      'Unknown properties stripped from received messages by the tolerant reader (a peer on a newer contract); the messages were received.',
+      'unknownFields',
+    );
     this.latency = new Histogram({
       name: `${prefix}request_duration_seconds`,
       help: 'Time from request() to its outcome (ok, or the error code such as NATS_TIMEOUT).',
@@ -144,7 +150,7 @@ export class NatsClientMetrics implements ClientMetricsSink {
     let counts = this.records.get(label);
     if (counts === undefined) {
       if (this.records.size >= this.maxLabels && label !== OVERFLOW_LABEL) return this.channel(OVERFLOW_LABEL);
-      counts = { published: 0, received: 0, rejected: 0, dropped: 0 };
+      counts = { published: 0, received: 0, rejected: 0, dropped: 0, unknownFields: 0 };
       this.records.set(label, counts);
     }
     return counts;

@@ -46,8 +46,10 @@ describe('generate', () => {
     // No type annotation: the constant keeps its literal union, which the channel's functions then take.
     expect(channels).toContain("export const PingNodeIdParameterSchema = z.enum(['a', 'b']) satisfies z.ZodType<string>;");
     expect(channels).toContain("parameters: { 'node-id': PingNodeIdParameterSchema }");
-    expect(channels).toContain("reply: { name: 'Pong', schema: PongSchema }");
-    expect(channels).toContain("message: { name: 'Started | Resumed | stopped', schema: z.union([StartedSchema, ResumedSchema, StoppedSchema]) }");
+    expect(channels).toContain("reply: { name: 'Pong', schema: PongSchema, readerSchema: PongReaderSchema }");
+    expect(channels.replace(/\s+/g, ' ').replace(/,\s*\]/g, ']').replace(/\[ /g, '[').replace(/,\s*\}/g, ' }')).toContain(
+      "message: { name: 'Started | Resumed | stopped', schema: z.union([StartedSchema, ResumedSchema, StoppedSchema]), readerSchema: z.union([StartedReaderSchema, ResumedReaderSchema, StoppedReaderSchema]) }",
+    );
     expect(channels).toContain("import { defineChannel } from '@mlx-serving/distributed/contract';");
   });
 
