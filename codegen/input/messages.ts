@@ -53,7 +53,8 @@ export function checkMessageConventions(sources: SourceSet, messages: readonly R
   for (const { at, value, name } of messages) {
     const missing = [
       ...(text(value.description) || text(value.summary) ? [] : ['a description (or summary) saying what it carries']),
-      ...(Array.isArray(value.examples) && value.examples.length > 0 ? [] : ['an example (codegen checks each against the payload schema)']),
+      // `examples` that is not a list is the parser's error, not a missing example.
+      ...(value.examples === undefined || (Array.isArray(value.examples) && value.examples.length === 0) ? ['an example (codegen checks each against the payload schema)'] : []),
     ];
     if (missing.length > 0) diagnostics.push(diagnosticAt(sources, at, `message "${name}" needs ${missing.join(' and ')}`, 'warning'));
   }

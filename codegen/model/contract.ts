@@ -34,7 +34,7 @@ export async function checkContract(input: string): Promise<CheckedContract> {
     try {
       const built = modelContract(read.document, sources, file);
       model = built.model;
-      diagnostics.push(...built.diagnostics);
+      diagnostics.push(...withoutFollowOns(built.diagnostics, read.diagnostics, [], sources));
     } catch (error) {
       // A document the parser rejected may be too broken to model; its problems are reported already.
       if (!hasErrors(read.diagnostics)) throw error;
@@ -44,15 +44,17 @@ export async function checkContract(input: string): Promise<CheckedContract> {
 }
 
 /**
- * `found` without the errors that follow from an earlier one: an error inside a named schema (or a parameter) in
- * which `earlier` already has an error is the same problem seen again (`"type": "intger"` fails the meta-schema
- * check and then cannot be emitted either).
+ * `found` without the errors that follow from an earlier one: an error on a line where `earlier` already has one,
+ * or inside a named schema (or a parameter) in which `earlier` already has an error, is the same problem seen again
+ * (`"type": "intger"` fails the meta-schema check and then cannot be emitted either; `allOf: [3]` fails the parser's
+ * check and then the model's).
  */
 export function withoutFollowOns(found: readonly Diagnostic[], earlier: readonly Diagnostic[], scopes: readonly SourceRef[], sources: SourceSet): Diagnostic[] {
   const errors = earlier.filter((d) => d.severity === 'error');
   if (errors.length === 0) return [...found];
+  const lines = new Set(errors.map((e) => `${e.file}:${String(e.line)}`));
   const brokenScopes = scopes.filter((scope) => errors.some((e) => sources.contains(scope, e.file, e)));
-  return found.filter((d) => d.severity !== 'error' || !brokenScopes.some((scope) => sources.contains(scope, d.file, d)));
+  return found.filter((d) => d.severity !== 'error' || !(lines.has(`${d.file}:${String(d.line)}`) || brokenScopes.some((scope) => sources.contains(scope, d.file, d))));
 }
 
 /**

@@ -3,7 +3,7 @@
  * checked against their schemas, undeclared address parameters, channels without an address, messages without an
  * example or description, channel ids that collide as keys; follow-on errors left out.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -39,6 +39,18 @@ describe('one run reports every problem', () => {
     ]);
     // Not the emitter's "unsupported construct type" for the same misspelt type, nor anything about ScaleEvent's example.
     expect(warnings).toEqual([]);
+  });
+
+  it('does not report again, from the model, what the parser reported', async () => {
+    const spec = path.join(work, 'all-of.yaml');
+    writeFileSync(
+      spec,
+      'asyncapi: 3.0.0\ninfo: { title: T, version: 1.0.0 }\nchannels:\n  c:\n    address: c\n    messages:\n      m:\n        summary: S.\n        payload: { allOf: [3] }\n        examples: [{ payload: {} }]\n',
+    );
+    const error = await generate({ input: spec, output: path.join(work, 'all-of/generated') }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CodegenError);
+    // Not also the model's "expected a schema object, found 3" at the same place.
+    expect((error as CodegenError).diagnostics.map((d) => d.message)).toEqual(['Item at index 0 must be object,boolean']);
   });
 
   it('lists the files a failed run read, so --watch can watch them', async () => {
