@@ -60,6 +60,7 @@ export const channels = {
       schema: WorkerRegistrationSchema,
       readerSchema: WorkerRegistrationReaderSchema,
     },
+    contractVersion: '0.1.0',
   }),
   /**
    * `worker.heartbeat`: WorkerHeartbeat.
@@ -71,6 +72,7 @@ export const channels = {
       'Workers publish here every `discovery.heartbeat_interval_ms`; the controller tracks liveness from it.',
     parameters: {},
     message: { name: 'WorkerHeartbeat', schema: WorkerHeartbeatSchema, readerSchema: WorkerHeartbeatReaderSchema },
+    contractVersion: '0.1.0',
   }),
   /**
    * `worker.{workerId}.inference`: InferenceRequest, replied to with InferenceAck.
@@ -83,6 +85,7 @@ export const channels = {
     parameters: { workerId: WorkerInferenceWorkerIdParameterSchema },
     message: { name: 'InferenceRequest', schema: InferenceRequestSchema, readerSchema: InferenceRequestReaderSchema },
     reply: { name: 'InferenceAck', schema: InferenceAckSchema, readerSchema: InferenceAckReaderSchema },
+    contractVersion: '0.1.0',
   }),
   /**
    * `worker.{workerId}.cancel`: InferenceCancel.
@@ -94,6 +97,7 @@ export const channels = {
       'Each worker subscribes to `worker.<its workerId>.cancel`. The controller publishes an `InferenceCancel` when\nthe reader of a stream stops, or when it moves a request away from a worker it considers lost; the worker\naborts that generation and sends nothing more for it.',
     parameters: { workerId: WorkerCancelWorkerIdParameterSchema },
     message: { name: 'InferenceCancel', schema: InferenceCancelSchema, readerSchema: InferenceCancelReaderSchema },
+    contractVersion: '0.1.0',
   }),
   /**
    * `response.{requestId}`: StreamingResponse.
@@ -109,6 +113,7 @@ export const channels = {
       schema: StreamingResponseSchema,
       readerSchema: StreamingResponseReaderSchema,
     },
+    contractVersion: '0.1.0',
   }),
   /**
    * `cluster.announce`: ClusterAnnouncement.
@@ -123,5 +128,6 @@ export const channels = {
       schema: ClusterAnnouncementSchema,
       readerSchema: ClusterAnnouncementReaderSchema,
     },
+    contractVersion: '0.1.0',
   }),
 } as const;

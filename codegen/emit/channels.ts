@@ -36,6 +36,8 @@ export function emitChannels(model: ContractModel, sources: SourceSet, runtime: 
       `parameters: {${channel.parameters.map((p) => `${propertyKey(p.name)}: ${p.identifier}`).join(', ')}}`,
       `message: ${message.code}`,
       ...(reply === undefined ? [] : [`reply: ${reply.code}`]),
+      // info.version: sent as the Contract-Version header, named in inbound validation errors.
+      `contractVersion: ${literal(model.info.version)}`,
     ];
     return `${docComment(channelDoc(channel), '  ')}  ${propertyKey(channel.key)}: defineChannel({${fields.join(', ')}}),`;
   });

@@ -172,6 +172,8 @@ export class ValidationError extends DistributedError {
     issues: readonly ValidationIssue[],
     schemaName?: string,
     part: 'payload' | 'subject parameters' = 'payload',
+    /** Said after the issues, e.g. which contract versions the sender and this reader have. */
+    note?: string,
   ) {
     const where = subject === undefined ? '' : ` on "${subject}"`;
     const what = schemaName === undefined ? part : `${schemaName} ${part}`;
@@ -180,7 +182,7 @@ export class ValidationError extends DistributedError {
       direction === 'outbound'
         ? 'Nothing was sent; fix the payload to match the contract (asyncapi.yaml).'
         : 'The message was dropped before the handler; fix the publisher to match the contract (asyncapi.yaml).';
-    super('VALIDATION', `Invalid ${direction} ${what}${where}: ${list}. ${next}`);
+    super('VALIDATION', `Invalid ${direction} ${what}${where}: ${list}${note === undefined ? '' : ` (${note})`}. ${next}`);
     this.subject = subject;
     this.direction = direction;
     this.issues = issues;

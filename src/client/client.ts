@@ -61,7 +61,7 @@ export class NatsClient {
     report: (error) => {
       this.report(error);
     },
-    encode: (subject, data, serializer) => this.out.encode(subject, data, serializer),
+    encode: (subject, data, serializer, headers) => this.out.encode(subject, data, serializer, headers),
     secrets: () => this.secrets,
     logger: () => this.log,
   });
@@ -428,7 +428,7 @@ export class NatsClient {
   async reply<Req, Res>(subject: string, handler: ReplyHandler<Req, Res>, options?: ReplyOptions<Req, Res>): Promise<Subscription> {
     const requestSerializer = options?.requestSerializer ?? (JSON_SERIALIZER as Serializer<Req>);
     const responseSerializer = options?.responseSerializer ?? (JSON_SERIALIZER as Serializer<Res>);
-    return this.listen('reply', subject, options, undefined, (sub) => this.in.responder(sub, handler, requestSerializer, responseSerializer));
+    return this.listen('reply', subject, options, undefined, (sub) => this.in.responder(sub, handler, requestSerializer, responseSerializer, options?.replyHeaders));
   }
 
   /** Validates, subscribes with the callback `makeCallback` builds, and resolves once the server knows the subscription. */

@@ -26,8 +26,8 @@ export type SubscriptionCallback = (err: NatsError | null, msg: Msg) => void;
 export interface InboundHost {
   /** Logs, remembers and emits an error nobody awaits. */
   report(error: DistributedError): void;
-  /** Encodes a reply like a publish (compression included). */
-  encode<T>(subject: string, data: T, serializer: Serializer<T>): Encoded;
+  /** Encodes a reply like a publish (compression included), with `headers` when given. */
+  encode<T>(subject: string, data: T, serializer: Serializer<T>, headers?: Readonly<Record<string, string>>): Encoded;
   secrets(): readonly string[];
   logger(): Logger;
 }
@@ -72,6 +72,7 @@ export class Inbound {
     handler: ReplyHandler<Req, Res>,
     requestSerializer: Serializer<Req>,
     responseSerializer: Serializer<Res>,
+    replyHeaders?: Readonly<Record<string, string>>,
   ): SubscriptionCallback {
     return (err, msg) => {
       if (err !== null) {
@@ -92,7 +93,7 @@ export class Inbound {
         return;
       }
       if (!isPromiseLike(result)) {
-        this.sendReply(msg, result, responseSerializer);
+        this.sendReply(msg, result, responseSerializer, replyHeaders);
         return;
       }
       this.running += 1;
@@ -100,7 +101,7 @@ export class Inbound {
       Promise.resolve(result)
         .then(
           (value) => {
-            this.sendReply(msg, value, responseSerializer);
+            this.sendReply(msg, value, responseSerializer, replyHeaders);
           },
           (error: unknown) => {
             this.failReply(msg, error);
@@ -179,10 +180,10 @@ export class Inbound {
     this.host.logger().debug({ channel: label, subject, property: path }, 'Stripped a property this contract does not know (a peer on a newer contract?); logged once per channel and property');
   }
 
-  private sendReply<Res>(msg: Msg, value: Res, serializer: Serializer<Res>): void {
+  private sendReply<Res>(msg: Msg, value: Res, serializer: Serializer<Res>, replyHeaders: Readonly<Record<string, string>> | undefined): void {
     const subject = msg.subject;
     try {
-      const { payload, headers } = this.host.encode(subject, value, serializer);
+      const { payload, headers } = this.host.encode(subject, value, serializer, replyHeaders);
       if (!msg.respond(payload, headers === undefined ? undefined : { headers })) {
         this.host.logger().debug({ subject }, 'A reply handler ran for a message without a reply subject; nothing to answer');
       }

@@ -129,6 +129,8 @@ export interface ReplyOptions<Req, Res> {
   maxInFlight?: number;
   /** Metrics label (generated channels pass their channel id). Default `_generic`. Keep it bounded: never a concrete id. */
   metricsLabel?: string;
+  /** Headers sent with every (successful) reply, e.g. the `Contract-Version` of generated channels. */
+  replyHeaders?: Readonly<Record<string, string>>;
 }
 
 /** A live subscription, returned by `subscribe()` and `reply()`. */

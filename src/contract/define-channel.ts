@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import { ValidationError } from '../base/errors.js';
 import { compileSubjectTemplate } from '../base/subjects.js';
-import { toValidationIssues, validatingJsonSerializer } from './typed-serializer.js';
+import { CONTRACT_VERSION_HEADER, toValidationIssues, validatingJsonSerializer } from './typed-serializer.js';
 import type { Serializer } from '../client/index.js';
 import type {
   MessageContext,
@@ -44,9 +44,14 @@ export type ParameterPatterns<PS extends ParameterSchemas> = { readonly [K in ke
 /** Parameters (`P`) first for channels that have them; nothing for channels that have none. */
 type WithParams<PS extends ParameterSchemas, P, Rest extends unknown[]> = [keyof PS] extends [never] ? Rest : [params: P, ...Rest];
 
-/** What a typed handler learns besides the payload: the subject and its parsed parameters. */
+/**
+ * What a typed handler learns besides the payload: the subject, its parsed parameters, and the contract version the
+ * sender was generated from (its `Contract-Version` header; undefined for a sender that does not say, e.g. a plain
+ * NATS client).
+ */
 export interface ChannelMessageContext<PS extends ParameterSchemas> extends MessageContext {
   params: ParameterValues<PS>;
+  contractVersion: string | undefined;
 }
 
 /** A typed subscription handler. */
@@ -69,6 +74,11 @@ export interface ChannelSpec<PS extends ParameterSchemas, T, R> {
    */
   message: { name: string; schema: z.ZodType<T>; readerSchema?: z.ZodType<T> };
   reply?: { name: string; schema: z.ZodType<R>; readerSchema?: z.ZodType<R> };
+  /**
+   * `info.version` of the contract the channel was generated from. Sent as the `Contract-Version` header with every
+   * publish, request and reply, and named in inbound validation errors next to the sender's.
+   */
+  contractVersion?: string;
 }
 
 /** A channel without a declared reply: publish and subscribe. */
@@ -80,6 +90,8 @@ export interface Channel<PS extends ParameterSchemas, T> {
   readonly messageName: string;
   /** The payload schema (Zod), strict: what this side sends. */
   readonly schema: z.ZodType<T>;
+  /** The contract version this channel was generated from (`Contract-Version` on everything it sends), if known. */
+  readonly contractVersion: string | undefined;
   /** The tolerant reader schema inbound messages are decoded with (unknown properties stripped); `schema` when none was generated. */
   readonly readerSchema: z.ZodType<T>;
   /** The validating serializer used on the wire, for callers of the generic client API. */
@@ -129,10 +141,15 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
     return result.success ? undefined : toValidationIssues(result.error).map((i) => i.message).join('; ');
   });
   const hasParams = template.parameters.length > 0;
-  const serializer = validatingJsonSerializer(spec.message.name, spec.message.schema, { readerSchema: spec.message.readerSchema });
+  const contractVersion = spec.contractVersion;
+  const serializer = validatingJsonSerializer(spec.message.name, spec.message.schema, { readerSchema: spec.message.readerSchema, contractVersion });
   // Metrics count per channel id: bounded, unlike the concrete subjects of parameterised channels.
   const metricsLabel = spec.id;
-  const publishOptions: PublishOptions<T> = { serializer, metricsLabel };
+  /** The headers every message this channel sends carries (the caller's own, plus the contract version). */
+  const versionHeaders: Readonly<Record<string, string>> | undefined = contractVersion === undefined ? undefined : Object.freeze({ [CONTRACT_VERSION_HEADER]: contractVersion });
+  const withVersion = (headers: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>> | undefined =>
+    headers === undefined ? versionHeaders : versionHeaders === undefined ? headers : { ...headers, ...versionHeaders };
+  const publishOptions: PublishOptions<T> = versionHeaders === undefined ? { serializer, metricsLabel } : { serializer, metricsLabel, headers: versionHeaders };
 
   /** Splits `[params?, ...rest]` according to whether the channel has parameters. */
   const split = (args: readonly unknown[]): { params: Params; rest: unknown[] } =>
@@ -193,6 +210,7 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
     return (context) => {
       const extended = context as ChannelMessageContext<PS>;
       extended.params = wildcard ? ((template.parse(context.subject) ?? {}) as Params) : fixed;
+      extended.contractVersion = headerOf(context.headers, CONTRACT_VERSION_HEADER);
       return extended;
     };
   };
@@ -203,6 +221,7 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
     description: spec.description,
     messageName: spec.message.name,
     schema: spec.message.schema,
+    contractVersion,
     readerSchema: spec.message.readerSchema ?? spec.message.schema,
     serializer,
     subject: (...args) => template.build(split(args).params),
@@ -213,7 +232,7 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
         const subject = subjectFor((hasParams ? args[0] : NO_PARAMS) as Params);
         const payload = (hasParams ? args[1] : args[0]) as T;
         const options = (hasParams ? args[2] : args[1]) as Omit<PublishOptions<T>, 'serializer'> | undefined;
-        return client.publish(subject, payload, options === undefined ? publishOptions : { ...options, serializer, metricsLabel });
+        return client.publish(subject, payload, options === undefined ? publishOptions : { ...options, serializer, metricsLabel, headers: withVersion(options.headers) });
       } catch (error) {
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
@@ -231,7 +250,7 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
 
   const replyName = spec.reply.name;
   const replySchema = spec.reply.schema;
-  const replySerializer = validatingJsonSerializer(replyName, replySchema, { readerSchema: spec.reply.readerSchema });
+  const replySerializer = validatingJsonSerializer(replyName, replySchema, { readerSchema: spec.reply.readerSchema, contractVersion });
   const withReply: RequestReplyChannel<PS, T, R> = {
     ...channel,
     replyName,
@@ -241,7 +260,13 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
         const subject = subjectFor((hasParams ? args[0] : NO_PARAMS) as Params);
         const payload = (hasParams ? args[1] : args[0]) as T;
         const options = (hasParams ? args[2] : args[1]) as { timeout?: number; headers?: Record<string, string> } | undefined;
-        return client.request<T, R>(subject, payload, { ...options, requestSerializer: serializer, responseSerializer: replySerializer, metricsLabel });
+        return client.request<T, R>(subject, payload, {
+          ...options,
+          headers: withVersion(options?.headers),
+          requestSerializer: serializer,
+          responseSerializer: replySerializer,
+          metricsLabel,
+        });
       } catch (error) {
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
@@ -256,8 +281,19 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
         requestSerializer: inboundSerializer(params, serializer, spec.message.name),
         responseSerializer: replySerializer,
         metricsLabel,
+        ...(versionHeaders === undefined ? {} : { replyHeaders: versionHeaders }),
       });
     },
   };
   return withReply;
+}
+
+/** The first value of header `name` in a handler context (exact name first, then case-insensitively), or undefined. */
+function headerOf(headers: ReadonlyMap<string, readonly string[]> | undefined, name: string): string | undefined {
+  if (headers === undefined) return undefined;
+  const exact = headers.get(name);
+  if (exact !== undefined) return exact[0];
+  const lower = name.toLowerCase();
+  for (const [key, values] of headers) if (key.toLowerCase() === lower) return values[0];
+  return undefined;
 }

@@ -3,5 +3,5 @@
  * modules reach the runtime only through this file, so the runtime can change behind it.
  */
 export * from './define-channel.js';
-export { validatingJsonSerializer } from './typed-serializer.js';
+export { CONTRACT_VERSION_HEADER, validatingJsonSerializer } from './typed-serializer.js';
 export * from './formats.js';

@@ -71,6 +71,21 @@ export interface ValidatingSerializerOptions<T> {
    * of refused. Default: `schema` in both directions.
    */
   readerSchema?: z.ZodType<T>;
+  /**
+   * The contract version this side was generated from (`info.version`). An inbound validation error then names the
+   * sender's version (its {@link CONTRACT_VERSION_HEADER} header) and this one.
+   */
+  contractVersion?: string;
+}
+
+/** The header every typed publish, request and reply carries: the `info.version` of the sender's contract. */
+export const CONTRACT_VERSION_HEADER = 'Contract-Version';
+
+/** "sent with contract 1.3.0; this reader has 1.2.0", or undefined when this side has no version. */
+export function contractVersionNote(sender: string | undefined, reader: string | undefined): string | undefined {
+  if (reader === undefined) return undefined;
+  const sent = sender === undefined ? 'sent without a contract version' : `sent with contract ${sender}`;
+  return `${sent}; this reader has ${reader}`;
 }
 
 /**
@@ -100,13 +115,12 @@ export function validatingJsonSerializer<T>(name: string, schema: z.ZodType<T>, 
       }
       // A message the strict writer schema accepts has no unknown property: the common case costs what it did.
       if (keepsInput && compiled.validate(parsed)) return parsed as T;
-      if (reader === undefined) {
-        const result = compiled.safeParse(parsed);
-        if (!result.success) throw new ValidationError('inbound', subject, toValidationIssues(result.error), name);
-        return result.data;
+      const result = (reader ?? compiled).safeParse(parsed);
+      if (!result.success) {
+        const note = contractVersionNote(info?.header(CONTRACT_VERSION_HEADER), options.contractVersion);
+        throw new ValidationError('inbound', subject, toValidationIssues(result.error), name, 'payload', note);
       }
-      const result = reader.safeParse(parsed);
-      if (!result.success) throw new ValidationError('inbound', subject, toValidationIssues(result.error), name);
+      if (reader === undefined) return result.data;
       if (info !== undefined) {
         const stripped: string[] = [];
         strippedPaths(parsed, result.data, '', stripped);

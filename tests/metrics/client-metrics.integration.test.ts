@@ -41,9 +41,10 @@ describe('ClientMetrics on a live client', () => {
     const raw = await natsConnect({ servers: server.url });
     cleanup.add(() => raw.close());
     raw.publish('worker.heartbeat', Buffer.from('{broken'));
+    // An unknown field is stripped by the tolerant reader: received, and counted in unknown_fields.
     raw.publish('worker.heartbeat', Buffer.from(JSON.stringify({ ...beat, extra: 1 })));
     await raw.flush();
-    await waitFor(() => beats.length === 3 && sub.rejected === 2 && generic.length === 5, 'deliveries and rejections');
+    await waitFor(() => beats.length === 4 && sub.rejected === 1 && generic.length === 5, 'deliveries and rejections');
 
     const request = exampleOf('InferenceRequest') as InferenceRequest;
     for (let i = 0; i < 2; i++) await channels.workerInference.request(client, { workerId: WORKER }, request);
@@ -53,8 +54,9 @@ describe('ClientMetrics on a live client', () => {
     const samples = parseExposition(text);
     const value = (name: string, labels: Record<string, string>): number | undefined => sampleValue(samples, `${P}${name}`, labels);
     expect(value('messages_published_total', { channel: 'workerHeartbeat' })).toBe(3);
-    expect(value('messages_received_total', { channel: 'workerHeartbeat' })).toBe(3);
-    expect(value('messages_rejected_total', { channel: 'workerHeartbeat' })).toBe(2);
+    expect(value('messages_received_total', { channel: 'workerHeartbeat' })).toBe(4);
+    expect(value('messages_rejected_total', { channel: 'workerHeartbeat' })).toBe(1);
+    expect(value('messages_unknown_fields_total', { channel: 'workerHeartbeat' })).toBe(1);
     expect(value('messages_published_total', { channel: '_generic' })).toBe(5);
     expect(value('messages_received_total', { channel: '_generic' })).toBe(5);
     expect(value('messages_dropped_total', { channel: 'workerHeartbeat' })).toBe(0);
