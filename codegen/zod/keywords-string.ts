@@ -14,7 +14,7 @@ interface StringFormat {
 
 /**
  * The string formats we check (draft-07 validation §7.3, as ajv-formats implements them, corrected to the JSON
- * Schema Test Suite; see src/formats.ts). `binary` and `password` are ajv-formats formats that accept anything.
+ * Schema Test Suite; see src/contract/formats.ts). `binary` and `password` are ajv-formats formats that accept anything.
  */
 const STRING_FORMATS: Readonly<Record<string, StringFormat>> = {
   // z.guid() takes any 8-4-4-4-12 hex string, as ajv-formats' uuid does (z.uuid() would also demand an RFC 9562
