@@ -111,7 +111,9 @@ describe('renderMarkdown on the cluster contract', () => {
 
   it('has a section for every message with a payload table and each example as a json block', () => {
     const messages = spec.document.messages().all();
-    expect(messages.length).toBe(6);
+    // Driven by the contract: every message it declares (the components), whatever their number.
+    expect(messages.length).toBe(Object.keys(spec.document.json().components?.messages ?? {}).length);
+    expect(messages.length).toBeGreaterThan(0);
     let examples = 0;
     for (const message of messages) {
       expect(markdown).toContain(`### \`${message.name() ?? message.id()}\``);
@@ -122,7 +124,7 @@ describe('renderMarkdown on the cluster contract', () => {
         expect(markdown).toContain(`\`\`\`json\n${JSON.stringify(example.payload(), null, 2)}\n\`\`\``);
       }
     }
-    expect(examples).toBeGreaterThanOrEqual(6);
+    expect(examples).toBeGreaterThanOrEqual(messages.length);
     expect(markdown).toContain('| Name | Type | Required | Constraints | Description |');
   });
 
