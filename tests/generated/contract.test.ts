@@ -172,12 +172,13 @@ describe('asyncapi.yaml parses cleanly', () => {
 /** `{name}` placeholders of an address, in order. */
 const addressParameters = (address: string): string[] => [...address.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? '');
 
-/** The JSON Schema of a parameter as the parser resolved it: a string, with its `enum` and its `x-format`. */
+/** The JSON Schema of a parameter as the parser resolved it: a string, with its `enum`, `x-format` and `x-pattern`. */
 function parameterSchema(parameter: ChannelParameterInterface): JsonObject {
   const json = asObject(parameter.json(), parameter.id());
   const schema: JsonObject = { type: 'string' };
   if (json.enum !== undefined) schema.enum = json.enum;
   if (json['x-format'] !== undefined) schema.format = json['x-format'];
+  if (json['x-pattern'] !== undefined) schema.pattern = json['x-pattern'];
   return schema;
 }
 
@@ -327,9 +328,12 @@ describe('operations', () => {
   });
 
   it('the generated channels are exactly the addressed channels, each with its address, message and declared reply', () => {
-    expect(Object.keys(generatedChannels).sort()).toEqual(addressed().map((channel) => channel.id()).sort());
+    // Keyed by the id in camelCase; the id as written is the channel's `id`.
+    const byId = new Map((Object.values(generatedChannels) as { id: string; address: string; messageName: string; replyName?: string }[]).map((c) => [c.id, c]));
+    expect([...byId.keys()].sort()).toEqual(addressed().map((channel) => channel.id()).sort());
     for (const channel of addressed()) {
-      const generated = generatedChannels[channel.id() as keyof typeof generatedChannels] as { address: string; messageName: string; replyName?: string };
+      const generated = byId.get(channel.id());
+      if (generated === undefined) throw new Error(`generated/ has no channel ${channel.id()}`);
       expect(generated.address, channel.id()).toBe(channel.address());
       expect(messageNames(channel.messages()), channel.id()).toContain(generated.messageName);
       const reply = document.operations().all().find((o) => o.channels().all()[0]?.id() === channel.id() && o.reply() !== undefined)?.reply();

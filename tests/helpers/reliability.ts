@@ -15,6 +15,7 @@ interface RawParameter {
   examples?: unknown[];
   location?: string;
   'x-format'?: unknown;
+  'x-pattern'?: unknown;
 }
 
 const spec = parse(readFileSync('asyncapi.yaml', 'utf8')) as {
@@ -48,6 +49,8 @@ export interface DeclaredParameter {
   readonly examples: readonly string[];
   /** The `x-format` extension (e.g. `uuid`): the parameter is checked like a payload string with that `format`. */
   readonly format: string | undefined;
+  /** The `x-pattern` extension: the parameter is checked like a payload string with that `pattern`. */
+  readonly pattern: string | undefined;
   /** A runtime expression such as `$message.payload#/requestId`, when the parameter is tied to a payload field. */
   readonly location: string | undefined;
 }
@@ -68,17 +71,19 @@ export function declaredParameters(channelId: string): DeclaredParameter[] {
       enum: strings(parameter.enum),
       examples: strings(parameter.examples) ?? [],
       format: typeof parameter['x-format'] === 'string' ? parameter['x-format'] : undefined,
+      pattern: typeof parameter['x-pattern'] === 'string' ? parameter['x-pattern'] : undefined,
       location: parameter.location,
     };
   });
 }
 
-/** The JSON Schema a parameter declares: a string, with its `enum` and its `x-format` as `format`. */
+/** The JSON Schema a parameter declares: a string, with its `enum`, its `x-format` as `format`, its `x-pattern` as `pattern`. */
 export function parameterJsonSchema(parameter: DeclaredParameter): Record<string, unknown> {
   return {
     type: 'string',
     ...(parameter.enum === undefined ? {} : { enum: [...parameter.enum] }),
     ...(parameter.format === undefined ? {} : { format: parameter.format }),
+    ...(parameter.pattern === undefined ? {} : { pattern: parameter.pattern }),
   };
 }
 
