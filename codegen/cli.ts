@@ -26,13 +26,15 @@ Options:
   --config-docs <file>    where the configuration reference goes (default: docs/configuration.md)
   --check                 write nothing; exit 1 and list the files that are stale
   --watch                 regenerate whenever the spec or a file it refers to changes
+  --against <ref|file>    breaking-change gate: compare with the contract at a git ref or in another file; exit 1
+                          when a breaking change comes without a major info.version bump (docs/contract-evolution.md)
   --help                  show this text
 
 Exit status: 0 on success, 1 on a broken spec (each problem printed as file:line:col: message) or stale files,
 2 when the generator cannot run (an unknown option, a missing peer dependency).`;
 
 /** Parses the command line into codegen options and modes. */
-function parseCommandLine(argv: string[]): { options: CodegenOptions; check: boolean; watchMode: boolean; help: boolean } {
+function parseCommandLine(argv: string[]): { options: CodegenOptions; check: boolean; watchMode: boolean; help: boolean; against?: string | undefined } {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -43,6 +45,7 @@ function parseCommandLine(argv: string[]): { options: CodegenOptions; check: boo
       'config-docs': { type: 'string', default: 'docs/configuration.md' },
       check: { type: 'boolean', default: false },
       watch: { type: 'boolean', default: false },
+      against: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -53,6 +56,7 @@ function parseCommandLine(argv: string[]): { options: CodegenOptions; check: boo
     check: values.check,
     watchMode: values.watch,
     help: values.help,
+    against: values.against,
   };
 }
 
@@ -125,6 +129,12 @@ async function main(): Promise<void> {
   }
   if (parsed.help) {
     console.log(HELP);
+    return;
+  }
+  if (parsed.against !== undefined) {
+    // The gate reads the documents itself (no parser, no generation): codegen/evolution/.
+    const { runGate } = await import('./evolution/index.js');
+    process.exitCode = runGate(parsed.options.input, parsed.against);
     return;
   }
   const { status, sources } = await runOnce(parsed.options, parsed.check);
