@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_RUNTIME_MODULE } from './emit/common.js';
-import { generate, type CodegenOptions } from './generate.js';
+import type { CodegenOptions } from './generate.js';
 import { CodegenError, formatDiagnostic } from './input/diagnostics.js';
 import { SourceWatcher } from './output/watch.js';
 import { staleFiles, writeFiles } from './output/write.js';
@@ -64,6 +64,8 @@ function parseCommandLine(argv: string[]): { options: CodegenOptions; check: boo
 async function runOnce(options: CodegenOptions, check: boolean): Promise<{ status: number; sources: string[] }> {
   const started = performance.now();
   try {
+    // Loaded here, not at the top: it brings @asyncapi/parser (about 2 s), which --against and --help do not need.
+    const { generate } = await import('./generate.js');
     const result = await generate(options);
     for (const w of result.warnings) console.error(formatDiagnostic(w));
     const runtimeProblem = runtimeModuleProblem(options.runtime ?? DEFAULT_RUNTIME_MODULE, options.output);

@@ -196,13 +196,14 @@ describe('the CLI on this repository', () => {
 
   const clean = (): boolean => execFileSync('git', ['status', '--porcelain', '--', 'asyncapi.yaml', 'schemas'], { cwd: root, encoding: 'utf8' }).trim() === '';
 
-  it('--against HEAD on the committed contract exits 0 in under 3 s (the CLI, tsx start-up included; 6 s under vitest load)', () => {
+  it('--against HEAD on the committed contract exits 0 in under 3 s (the CLI, tsx start-up included)', () => {
     if (!clean()) return; // someone is editing the contract: the comparison would (rightly) report it
     const { status, out, ms } = cli(['--against', 'HEAD']);
     expect(status, out).toBe(0);
     expect(out).toContain('no breaking change');
-    // Measured alone on this 2-core machine: about 2.6 s, of which about 2 s is tsx and the CLI's imports.
-    expect(ms).toBeLessThan(6000);
+    // Measured alone on this 2-core machine: about 1.9 s through npm, most of it tsx start-up (the CLI loads the
+    // generator, and @asyncapi/parser with it, only when it generates).
+    expect(ms).toBeLessThan(3000);
   });
 
   it('the comparison itself (git reads, parsing, diff) takes well under a second', () => {
