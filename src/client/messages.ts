@@ -5,6 +5,7 @@
 import { headers as natsHeaders, type Msg, type MsgHdrs, type Subscription as NatsSubscription } from 'nats';
 import { MessageDecodeError, NatsRemoteError, ValidationError, describe } from '../base/errors.js';
 import { GENERIC_LABEL, type ChannelCounts } from './metrics-sink.js';
+import { encodeOnce } from './nats-internals.js';
 import type { MessageContext, Subscription } from './types.js';
 
 /** NATS micro convention: the error description of a failed request. */
@@ -19,6 +20,24 @@ const MAX_HEADER_VALUE = 2000;
 export function toNatsHeaders(record: Readonly<Record<string, string>>): MsgHdrs {
   const h = natsHeaders();
   for (const [key, value] of Object.entries(record)) h.set(key, headerValue(value));
+  return h;
+}
+
+/**
+ * Headers of frozen records (the ones generated channels send with every message, such as the contract version),
+ * built and encoded once. A frozen record cannot change, so neither can its headers; publishing them must never
+ * modify them (compression copies first).
+ */
+const frozenHeaders = new WeakMap<object, MsgHdrs>();
+
+/** Like {@link toNatsHeaders}, but a frozen record's headers are built and encoded only once. */
+export function sharedNatsHeaders(record: Readonly<Record<string, string>>): MsgHdrs {
+  if (!Object.isFrozen(record)) return toNatsHeaders(record);
+  let h = frozenHeaders.get(record);
+  if (h === undefined) {
+    h = encodeOnce(toNatsHeaders(record));
+    frozenHeaders.set(record, h);
+  }
   return h;
 }
 

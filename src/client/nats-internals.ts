@@ -7,10 +7,11 @@
  *   nc.protocol.outbound.size()                  bytes queued in nats.js, not yet handed to the socket
  *   nc.protocol.transport.socket.writableLength  bytes handed to the socket, not yet written to the kernel
  *   nc.protocol.flushPending()                   writes what nats.js queued (wrapped by holdWrites)
+ *   MsgHdrsImpl.encode() (lib/nats-base-client/headers.js)  called on every publish with headers (see encodeOnce)
  * If a nats.js upgrade moves them, the fallbacks keep the client working (without byte-accurate backpressure);
  * the unit test of this module fails first and says so.
  */
-import type { NatsConnection } from 'nats';
+import type { MsgHdrs, NatsConnection } from 'nats';
 
 interface ProtocolInternals {
   connected?: unknown;
@@ -63,4 +64,17 @@ export function holdWrites(nc: NatsConnection, hold: () => boolean): (() => void
 export function internalsAvailable(nc: NatsConnection): boolean {
   const protocol = protocolOf(nc);
   return typeof protocol?.connected === 'boolean' && typeof protocol.outbound?.size === 'function' && protocol.transport !== undefined;
+}
+
+/**
+ * Makes `headers` encode once: nats.js calls `encode()` on a message's headers at every publish, and headers that
+ * never change (a frozen record's) need not be turned into bytes again. The headers must not be modified after
+ * this. Without the internal method nothing changes.
+ */
+export function encodeOnce(headers: MsgHdrs): MsgHdrs {
+  const impl = headers as MsgHdrs & { encode?: () => Uint8Array };
+  if (typeof impl.encode !== 'function') return headers;
+  const bytes = impl.encode();
+  impl.encode = () => bytes;
+  return headers;
 }

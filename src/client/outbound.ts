@@ -11,7 +11,7 @@ import type { ConnectionSlot } from './connection.js';
 import { assertPublishSubject } from '../base/subjects.js';
 import { operationError } from './errors.js';
 import { holdWrites, isTransportConnected, pendingOutboundBytes } from './nats-internals.js';
-import { toNatsHeaders } from './messages.js';
+import { sharedNatsHeaders, toNatsHeaders } from './messages.js';
 import type { ChannelCounts } from './metrics-sink.js';
 import { OutageBuffer, type BufferedPublish } from './outage-buffer.js';
 import { ENCODING_HEADER, GZIP, compressPayload } from './compression.js';
@@ -98,12 +98,14 @@ export class Outbound {
   encode<T>(subject: string, data: T, serializer: Serializer<T> | undefined, userHeaders?: Readonly<Record<string, string>>): Encoded {
     let payload = (serializer ?? (JSON_SERIALIZER as Serializer<T>)).encode(data, subject);
     let headers: MsgHdrs | undefined;
-    if (userHeaders !== undefined) headers = toNatsHeaders(userHeaders);
     const threshold = this.limits.compressThreshold;
     if (threshold !== undefined && payload.byteLength >= threshold) {
       payload = compressPayload(payload);
-      headers ??= toNatsHeaders({});
+      // A header set of its own: shared headers of frozen records are never modified.
+      headers = toNatsHeaders(userHeaders ?? {});
       headers.set(ENCODING_HEADER, GZIP);
+    } else if (userHeaders !== undefined) {
+      headers = sharedNatsHeaders(userHeaders);
     }
     return { payload, headers };
   }

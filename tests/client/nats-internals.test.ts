@@ -5,6 +5,7 @@
 import type { NatsConnection } from 'nats';
 import { describe, expect, it, vi } from 'vitest';
 import { holdWrites } from '../../src/client/nats-internals.js';
+import { sharedNatsHeaders } from '../../src/client/messages.js';
 import { ConnectionSlot } from '../../src/client/connection.js';
 import { Outbound } from '../../src/client/outbound.js';
 import { bytesSerializer } from '../../src/client/serializers.js';
@@ -56,5 +57,33 @@ describe('Outbound without the nats.js internals', () => {
         });
       })]);
     expect(next).toBe('resolved');
+  });
+});
+
+describe('headers of frozen records', () => {
+  it('are built and encoded once (nats.js still has MsgHdrsImpl.encode, which this relies on)', () => {
+    const record = Object.freeze({ 'Contract-Version': '1.2.3' });
+    const first = sharedNatsHeaders(record);
+    expect(sharedNatsHeaders(record)).toBe(first);
+    const impl = first as unknown as { encode: () => Uint8Array };
+    expect(typeof impl.encode).toBe('function');
+    expect(impl.encode()).toBe(impl.encode());
+    expect(new TextDecoder().decode(impl.encode())).toContain('Contract-Version: 1.2.3');
+    // A record that can change gets fresh headers every time.
+    const open = { a: 'b' };
+    expect(sharedNatsHeaders(open)).not.toBe(sharedNatsHeaders(open));
+  });
+
+  it('are never modified by compression: a compressed message gets its own header set', () => {
+    const connection = new ConnectionSlot(() => 'connected');
+    const out = new Outbound({ connection, report: () => undefined, secrets: () => [] });
+    out.attach({ publish: vi.fn(), isClosed: () => false } as unknown as NatsConnection, { maxPendingBytes: 1 << 20, compressThreshold: 10 });
+    const record = Object.freeze({ 'Contract-Version': '1.2.3' });
+    const compressed = out.encode('s', 'x'.repeat(100), undefined, record);
+    expect(compressed.headers?.get('Content-Encoding')).toBe('gzip');
+    expect(compressed.headers?.get('Contract-Version')).toBe('1.2.3');
+    expect(sharedNatsHeaders(record).get('Content-Encoding')).toBe('');
+    const small = out.encode('s', 'x', undefined, record);
+    expect(small.headers).toBe(sharedNatsHeaders(record));
   });
 });
