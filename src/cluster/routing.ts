@@ -96,7 +96,13 @@ interface Pool {
   /** `online` when any healthy worker fits; degraded workers are used only when none does. */
   state: 'online' | 'degraded';
   size: number;
-  has(w: WorkerInfo): boolean;
+  input: RouteInput;
+}
+
+/** Whether `w` is in the pool (no closure per request: picks stay free of garbage). */
+function inPool(w: WorkerInfo, pool: Pool): boolean {
+  const { input } = pool;
+  return w.state === pool.state && !(input.exclude?.has(w.workerId) ?? false) && fitsModel(w, input.model);
 }
 
 /**
@@ -104,7 +110,6 @@ interface Pool {
  * may know a thousand workers, and routing must stay in the microseconds.
  */
 function poolFor(input: RouteInput): Pool | NoWorkerAvailableError {
-  const usable = (w: WorkerInfo): boolean => w.state !== 'offline' && !(input.exclude?.has(w.workerId) ?? false) && fitsModel(w, input.model);
   let reachable = 0;
   let fitting = 0;
   let healthy = 0;
@@ -127,14 +132,13 @@ function poolFor(input: RouteInput): Pool | NoWorkerAvailableError {
     return new NoWorkerAvailableError('no_tier_fits', `no online worker can serve ${input.request.modelId} (needs ${need}); ${reachable} online`);
   }
   if (healthy + degraded === 0) return new NoWorkerAvailableError('all_busy', `all ${fitting} workers that can serve ${input.request.modelId} are at maxConcurrent`);
-  const state = healthy > 0 ? 'online' : 'degraded';
-  return { state, size: healthy > 0 ? healthy : degraded, has: (w) => w.state === state && usable(w) };
+  return { state: healthy > 0 ? 'online' : 'degraded', size: healthy > 0 ? healthy : degraded, input };
 }
 
 /** The worker of the pool that `better` prefers to all others (a linear scan, no sort, no copy). */
 function best(workers: readonly WorkerInfo[], pool: Pool, better: (a: WorkerInfo, b: WorkerInfo) => boolean): WorkerInfo {
   let chosen: WorkerInfo | undefined;
-  for (const w of workers) if (pool.has(w) && (chosen === undefined || better(w, chosen))) chosen = w;
+  for (const w of workers) if (inPool(w, pool) && (chosen === undefined || better(w, chosen))) chosen = w;
   return chosen as WorkerInfo;
 }
 
@@ -143,7 +147,7 @@ function pickRoundRobin(workers: readonly WorkerInfo[], pool: Pool, turn: number
   let k = turn % pool.size;
   let worker: WorkerInfo | undefined;
   for (const w of workers) {
-    if (!pool.has(w)) continue;
+    if (!inPool(w, pool)) continue;
     if (k === 0) {
       worker = w;
       break;
@@ -153,19 +157,25 @@ function pickRoundRobin(workers: readonly WorkerInfo[], pool: Pool, turn: number
   return { worker: worker as WorkerInfo, reason: `round_robin: turn ${turn} over ${pool.size} workers` };
 }
 
+/** least_loaded's order: the lower share of slots in use, then the lower load, then the lower id. */
+function lessLoaded(a: WorkerInfo, b: WorkerInfo): boolean {
+  const share = a.load / a.maxConcurrent - b.load / b.maxConcurrent;
+  return share < 0 || (share === 0 && (a.load < b.load || (a.load === b.load && a.workerId < b.workerId)));
+}
+
+/** hardware_aware's order: more free slots, then the newer chip, then more memory, then the lower id. */
+function betterHardware(a: WorkerInfo, b: WorkerInfo): boolean {
+  const order = freeSlots(a) - freeSlots(b) || chipRank(a.chip) - chipRank(b.chip) || a.unifiedMemoryGB - b.unifiedMemoryGB;
+  return order > 0 || (order === 0 && a.workerId < b.workerId);
+}
+
 function pickLeastLoaded(workers: readonly WorkerInfo[], pool: Pool): { worker: WorkerInfo; reason: string } {
-  const worker = best(workers, pool, (a, b) => {
-    const share = a.load / a.maxConcurrent - b.load / b.maxConcurrent;
-    return share < 0 || (share === 0 && (a.load < b.load || (a.load === b.load && a.workerId < b.workerId)));
-  });
+  const worker = best(workers, pool, lessLoaded);
   return { worker, reason: `least_loaded: ${worker.load} of ${worker.maxConcurrent} slots in use` };
 }
 
 function pickHardwareAware(workers: readonly WorkerInfo[], pool: Pool, model: ModelRequirement | undefined): { worker: WorkerInfo; reason: string } {
-  const worker = best(workers, pool, (a, b) => {
-    const order = freeSlots(a) - freeSlots(b) || chipRank(a.chip) - chipRank(b.chip) || a.unifiedMemoryGB - b.unifiedMemoryGB;
-    return order > 0 || (order === 0 && a.workerId < b.workerId);
-  });
+  const worker = best(workers, pool, betterHardware);
   const fit = model === undefined ? 'any model' : `tier ${model.tier}`;
   return { worker, reason: `hardware_aware: ${fit}, ${freeSlots(worker)} free slots, ${worker.chip}, ${worker.unifiedMemoryGB} GB` };
 }
@@ -194,7 +204,7 @@ export function route(strategy: StrategyName, input: RouteInput): RouteChoice | 
   const sessionId = input.sticky ? input.request.sessionId : undefined;
   if (sessionId !== undefined) {
     const previous = input.memory.sessions.get(sessionId);
-    const kept = previous === undefined ? undefined : input.workers.find((w) => w.workerId === previous && pool.has(w));
+    const kept = previous === undefined ? undefined : input.workers.find((w) => w.workerId === previous && inPool(w, pool));
     if (kept !== undefined) return { workerId: kept.workerId, reason: `sticky session ${sessionId}`, turn: input.memory.turn, session: [sessionId, kept.workerId] };
   }
   const { workers } = input;
