@@ -37,16 +37,16 @@ const WORDS = (
 
 /** Deterministic prose of `bytes` ASCII characters (a small LCG picks words; sentences end now and then). */
 export function prose(bytes: number): string {
-  let seed = 42;
+  let state = 42;
   const parts: string[] = [];
   let length = 0;
   let sentence = 0;
   while (length < bytes) {
-    seed = (seed * 1_103_515_245 + 12_345) >>> 0;
-    let word = WORDS[seed % WORDS.length] ?? 'the';
+    state = (state * 1_103_515_245 + 12_345) >>> 0;
+    let word = WORDS[state % WORDS.length] ?? 'the';
     if (sentence === 0) word = word.charAt(0).toUpperCase() + word.slice(1);
     sentence += 1;
-    if (sentence > 8 + (seed % 9)) {
+    if (sentence > 8 + (state % 9)) {
       word += '.';
       sentence = 0;
     }

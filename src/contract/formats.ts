@@ -173,7 +173,7 @@ const A_LABEL_PREFIX = /^xn--/i;
  * RFC 1123 §2.1 host name: dot-separated labels of letters, digits and inner hyphens, 1-63 characters each, at most
  * 253 in all, no trailing dot. A label starting `xn--` must be a valid A-label: it must decode as Punycode
  * (RFC 3492) into a U-label that passes the IDNA2008 checks of RFC 5891 §5.4 and the contextual rules of RFC 5892
- * appendix A. Two simplifications, both documented in {@link isValidULabel}: code point validity is approximated by
+ * section A. Two simplifications, both documented in {@link isValidULabel}: code point validity is approximated by
  * Unicode general categories, and the bidi rule (RFC 5893) is not checked.
  */
 export function isHostname(value: string): boolean {
@@ -246,7 +246,7 @@ function decodePunycode(input: string): number[] | undefined {
 const DISALLOWED_EXCEPTIONS = new Set([0x0640, 0x07fa, 0x302e, 0x302f, 0x3031, 0x3032, 0x3033, 0x3034, 0x3035, 0x303b]);
 /** RFC 5892 §2.6 exceptions that are PVALID although their category would not make them valid. */
 const PVALID_EXCEPTIONS = new Set([0x00df, 0x03c2, 0x06fd, 0x06fe, 0x0f0b, 0x3007]);
-/** Code points with canonical combining class 9 (Virama), for the CONTEXTJ rules of RFC 5892 appendix A.1/A.2. */
+/** Code points with canonical combining class 9 (Virama), for the CONTEXTJ rules A.1/A.2 of RFC 5892. */
 const VIRAMAS = new Set([
   0x094d, 0x09cd, 0x0a4d, 0x0acd, 0x0b4d, 0x0bcd, 0x0c4d, 0x0ccd, 0x0d3b, 0x0d3c, 0x0d4d, 0x0dca, 0x0e3a, 0x0eba,
   0x0f84, 0x1039, 0x103a, 0x1714, 0x1715, 0x1734, 0x17d2, 0x1a60, 0x1b44, 0x1baa, 0x1bab, 0x1bf2, 0x1bf3, 0x2d7f,
@@ -264,7 +264,7 @@ function charAt(codePoints: readonly number[], index: number): string {
   return code === undefined ? '' : String.fromCodePoint(code);
 }
 
-/** RFC 5892 appendix A: the contextual rule for `code` at `index`, or undefined when it has none. */
+/** RFC 5892 section A: the contextual rule for `code` at `index`, or undefined when it has none. */
 function contextRule(codePoints: readonly number[], index: number): boolean | undefined {
   const code = codePoints[index] ?? 0;
   const previous = codePoints[index - 1];
@@ -291,7 +291,7 @@ function contextRule(codePoints: readonly number[], index: number): boolean | un
 /**
  * RFC 5891 §5.4 / §4.2.3 checks on a decoded A-label: it holds a non-ASCII code point, has no `--` in positions 3-4,
  * no leading or trailing hyphen, does not start with a combining mark, and every code point is valid. Validity follows
- * RFC 5892 §2.6 exceptions and appendix A contextual rules; otherwise it is approximated by the LetterDigits general
+ * RFC 5892 §2.6 exceptions and section A contextual rules; otherwise it is approximated by the LetterDigits general
  * categories (the full derived property table is not reproduced). The bidi rule (RFC 5893) is not checked.
  */
 function isValidULabel(codePoints: readonly number[]): boolean {

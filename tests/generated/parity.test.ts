@@ -37,8 +37,8 @@ function subjects(): Subject[] {
   return list;
 }
 
-/** A stable seed per subject, so each one gets its own but reproducible payloads. */
-function seedOf(name: string): number {
+/** A stable start value per subject, so each one gets its own but reproducible payloads. */
+function startOf(name: string): number {
   let hash = 2166136261;
   for (const char of name) hash = Math.imul(hash ^ char.charCodeAt(0), 16777619);
   return hash >>> 0;
@@ -80,7 +80,7 @@ describe('parity of emitted Zod with ajv + ajv-formats', () => {
     });
 
     it('agrees on at least 200 generated payloads, valid and invalid', () => {
-      const payloads = payloadsFor(schema, examples, seedOf(name), 200);
+      const payloads = payloadsFor(schema, examples, startOf(name), 200);
       expect(payloads.length).toBeGreaterThanOrEqual(200);
       const disagreements: string[] = [];
       let valid = 0;
@@ -102,7 +102,7 @@ describe('parity of emitted Zod with ajv + ajv-formats', () => {
       const generated = generatedSchemaOf(name);
       if (generated === undefined) throw new Error(`generated/ has no schema for ${name}`);
       const disagreements: string[] = [];
-      for (const payload of [...examples.map((value) => ({ what: 'example', value })), ...payloadsFor(schema, examples, seedOf(name), 200)]) {
+      for (const payload of [...examples.map((value) => ({ what: 'example', value })), ...payloadsFor(schema, examples, startOf(name), 200)]) {
         const v = verdicts(validate, generated, payload.value);
         if (v.zod !== v.ajv) disagreements.push(`${payload.what}: ajv ${v.ajv}, generated ${v.zod}: ${JSON.stringify(payload.value)}`);
         else if (v.ajv && !jsonEqual(v.zodOutput, v.ajvOutput)) disagreements.push(`${payload.what}: outputs differ: ${JSON.stringify(v.zodOutput)} vs ${JSON.stringify(v.ajvOutput)}`);

@@ -1,4 +1,4 @@
-// Schema-driven payloads for the parity test: a seeded generator of (mostly) valid values and a mutator that breaks
+// Schema-driven payloads for the parity test: a reproducible generator of (mostly) valid values and a mutator that breaks
 // each constraint once, probes boundaries on both sides, and adds wrong types, nulls, missing and extra keys. It reads
 // only the JSON Schema, so it keeps working when the contract changes.
 import fs from 'node:fs';
@@ -7,11 +7,11 @@ import { parse as parseYaml } from 'yaml';
 
 type Schema = Record<string, unknown>;
 
-/** A seeded pseudo-random generator (mulberry32): the same seed gives the same payloads on every machine. */
+/** A pseudo-random generator (mulberry32): the same start value gives the same payloads on every machine. */
 export class Rng {
   private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
+  constructor(start: number) {
+    this.state = start >>> 0;
   }
   /** A float in [0, 1). */
   next(): number {
@@ -312,10 +312,10 @@ export function loadContract(asyncapiFile: string): ContractMessage[] {
   }));
 }
 
-/** The payloads for one schema: the given valid seeds, generated values, and their mutations, at least `count`. */
-export function payloadsFor(schema: Schema, seeds: readonly unknown[], seed: number, count: number): Mutation[] {
-  const rng = new Rng(seed);
-  const bases: Mutation[] = seeds.map((value, i) => ({ what: `example ${i}`, value }));
+/** The payloads for one schema: the given valid values, generated values, and their mutations, at least `count`. */
+export function payloadsFor(schema: Schema, valid: readonly unknown[], start: number, count: number): Mutation[] {
+  const rng = new Rng(start);
+  const bases: Mutation[] = valid.map((value, i) => ({ what: `example ${i}`, value }));
   for (let i = 0; i < 10; i++) bases.push({ what: `generated ${i}`, value: generate(schema, rng) });
   const all: Mutation[] = [...bases];
   for (const base of bases) for (const m of mutations(schema, base.value)) all.push({ what: `${base.what} → ${m.what}`, value: m.value });
