@@ -3,11 +3,10 @@
  * acknowledgement, every attempt failing, a reader that stops early, and a worker that drains past its timeout.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   channels,
   Controller,
-  NatsClient,
   NoWorkerAvailableError,
   streamInference,
   Worker,
@@ -16,22 +15,10 @@ import {
   type InferenceRequest,
   type WorkerRegistration,
 } from '../../src/index.js';
-import { startNatsServer, type TestNatsServer } from '../helpers/nats-server.js';
-import { waitFor } from '../helpers/client.js';
+import { useServerWithClients, waitFor } from '../helpers/client.js';
 import { workerSetup } from '../helpers/cluster.js';
 
-let server: TestNatsServer;
-let client: NatsClient;
-
-beforeAll(async () => {
-  server = await startNatsServer();
-  client = new NatsClient();
-  await client.connect({ mode: 'external', serverUrl: server.url });
-});
-afterAll(async () => {
-  await client.disconnect();
-  await server.stop();
-});
+const shared = useServerWithClients();
 
 const request = (over: Partial<InferenceRequest> = {}): InferenceRequest => ({ requestId: randomUUID(), modelId: 'm', prompt: 'p', maxTokens: 3, ...over });
 
@@ -42,21 +29,21 @@ function ghost(workerId: string): WorkerRegistration {
 }
 
 async function setUp(): Promise<{ registry: WorkerRegistry; controller: (over?: { maxAttempts?: number; ackTimeoutMs?: number; strategy?: 'least_loaded' }) => Controller }> {
-  const registry = new WorkerRegistry(client, { heartbeatIntervalMs: 5000, offlineTimeoutMs: 15_000 });
+  const registry = new WorkerRegistry(shared.client, { heartbeatIntervalMs: 5000, offlineTimeoutMs: 15_000 });
   await registry.start();
-  return { registry, controller: (over = {}) => new Controller(client, registry, { strategy: 'round_robin', ackTimeoutMs: 1000, ...over }) };
+  return { registry, controller: (over = {}) => new Controller(shared.client, registry, { strategy: 'round_robin', ackTimeoutMs: 1000, ...over }) };
 }
 
 describe('Controller', () => {
   it('moves to the next candidate when a worker has no responders or refuses; attempts say so', async () => {
     const { registry, controller } = await setUp();
-    const full = new Worker(client, { ...workerSetup({ maxConcurrent: 1, delayMs: 50 }), heartbeatIntervalMs: 5000, workerId: '00000000-0000-4000-8000-000000000002' });
-    const free = new Worker(client, { ...workerSetup(), heartbeatIntervalMs: 5000, workerId: '00000000-0000-4000-8000-000000000003' });
+    const full = new Worker(shared.client, { ...workerSetup({ maxConcurrent: 1, delayMs: 50 }), heartbeatIntervalMs: 5000, workerId: '00000000-0000-4000-8000-000000000002' });
+    const free = new Worker(shared.client, { ...workerSetup(), heartbeatIntervalMs: 5000, workerId: '00000000-0000-4000-8000-000000000003' });
     await Promise.all([full.start(), free.start()]);
     registry.onRegistration(ghost('00000000-0000-4000-8000-000000000001'));
     await waitFor(() => registry.workers().filter((w) => w.state === 'online').length === 3, 'three workers');
     // Keep `full` busy with a long stream sent directly, so its registry load still says 0 and it refuses.
-    const blocker = await streamInference(client, full.workerId, request({ maxTokens: 1000, prompt: 'block' }));
+    const blocker = await streamInference(shared.client, full.workerId, request({ maxTokens: 1000, prompt: 'block' }));
     try {
       // Equal loads: least_loaded takes the lowest id first, so the ghost, then the full worker, then the free one.
       const c = controller({ maxAttempts: 3, strategy: 'least_loaded' });
@@ -86,8 +73,8 @@ describe('Controller', () => {
   it('a worker that never acknowledges counts as failed and the next one takes the request', async () => {
     const { registry, controller } = await setUp();
     const silentId = '00000000-0000-4000-8000-000000000001';
-    const silent = await channels.workerInference.subscribe(client, { workerId: silentId }, () => undefined);
-    const worker = new Worker(client, { ...workerSetup(), heartbeatIntervalMs: 5000, workerId: '00000000-0000-4000-8000-000000000009' });
+    const silent = await channels.workerInference.subscribe(shared.client, { workerId: silentId }, () => undefined);
+    const worker = new Worker(shared.client, { ...workerSetup(), heartbeatIntervalMs: 5000, workerId: '00000000-0000-4000-8000-000000000009' });
     await worker.start();
     registry.onRegistration(ghost(silentId));
     try {
@@ -104,10 +91,10 @@ describe('Controller', () => {
 
   it('a reader that stops early cancels the job on its worker', async () => {
     const { registry, controller } = await setUp();
-    const worker = new Worker(client, { ...workerSetup({ delayMs: 20 }), heartbeatIntervalMs: 5000 });
+    const worker = new Worker(shared.client, { ...workerSetup({ delayMs: 20 }), heartbeatIntervalMs: 5000 });
     await worker.start();
     const cancels: InferenceCancel[] = [];
-    const sub = await channels.workerCancel.subscribe(client, { workerId: worker.workerId }, (message) => {
+    const sub = await channels.workerCancel.subscribe(shared.client, { workerId: worker.workerId }, (message) => {
       cancels.push(message);
     });
     try {
@@ -127,13 +114,13 @@ describe('Controller', () => {
 
 describe('Worker drain timeout', () => {
   it('aborts jobs still running after drainTimeoutMs, then stops', async () => {
-    const worker = new Worker(client, { ...workerSetup({ delayMs: 50 }), heartbeatIntervalMs: 5000, drainTimeoutMs: 100 });
+    const worker = new Worker(shared.client, { ...workerSetup({ delayMs: 50 }), heartbeatIntervalMs: 5000, drainTimeoutMs: 100 });
     await worker.start();
-    const registry = new WorkerRegistry(client, { heartbeatIntervalMs: 5000, offlineTimeoutMs: 15_000 });
+    const registry = new WorkerRegistry(shared.client, { heartbeatIntervalMs: 5000, offlineTimeoutMs: 15_000 });
     await registry.start();
     try {
       await waitFor(() => registry.get(worker.workerId)?.state === 'online', 'the worker');
-      const stream = await new Controller(client, registry, { strategy: 'round_robin' }).infer(request({ maxTokens: 1000 }));
+      const stream = await new Controller(shared.client, registry, { strategy: 'round_robin' }).infer(request({ maxTokens: 1000 }));
       const last = (async () => {
         let type = '';
         for await (const event of stream) type = event.type;

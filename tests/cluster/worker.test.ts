@@ -1,10 +1,9 @@
 /** Worker and startNode on a real nats-server: refusals with a reason, cancellation, drain on stop, a whole node. */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   channels,
   InferenceRejectedError,
-  NatsClient,
   parseClusterConfig,
   startNode,
   streamInference,
@@ -13,22 +12,11 @@ import {
   type InferenceRequest,
   type WorkerHeartbeat,
 } from '../../src/index.js';
-import { freePort, startNatsServer, type TestNatsServer } from '../helpers/nats-server.js';
-import { waitFor } from '../helpers/client.js';
+import { freePort } from '../helpers/nats-server.js';
+import { useServerWithClients, waitFor } from '../helpers/client.js';
 import { deterministicTokens, workerSetup } from '../helpers/cluster.js';
 
-let server: TestNatsServer;
-let client: NatsClient;
-
-beforeAll(async () => {
-  server = await startNatsServer();
-  client = new NatsClient();
-  await client.connect({ mode: 'external', serverUrl: server.url });
-});
-afterAll(async () => {
-  await client.disconnect();
-  await server.stop();
-});
+const shared = useServerWithClients();
 
 const request = (over: Partial<InferenceRequest> = {}): InferenceRequest => ({ requestId: randomUUID(), modelId: 'm', prompt: 'p', maxTokens: 5, ...over });
 
@@ -53,16 +41,16 @@ async function drain(stream: AsyncIterable<{ type: string }>): Promise<string[]>
 
 describe('Worker', () => {
   it('refuses past maxConcurrent with at_capacity, and accepts again once a slot is free', async () => {
-    const worker = new Worker(client, { ...workerSetup({ maxConcurrent: 1 }), engine: slowEngine(20, []), heartbeatIntervalMs: 1000 });
+    const worker = new Worker(shared.client, { ...workerSetup({ maxConcurrent: 1 }), engine: slowEngine(20, []), heartbeatIntervalMs: 1000 });
     await worker.start();
     try {
-      const first = await streamInference(client, worker.workerId, request());
-      const refused = await streamInference(client, worker.workerId, request()).then(() => undefined, (error: unknown) => error);
+      const first = await streamInference(shared.client, worker.workerId, request());
+      const refused = await streamInference(shared.client, worker.workerId, request()).then(() => undefined, (error: unknown) => error);
       expect(refused).toBeInstanceOf(InferenceRejectedError);
       expect((refused as InferenceRejectedError).reason).toBe('at_capacity');
       expect(await drain(first)).toContain('done');
       await waitFor(() => worker.running === 0, 'the slot free');
-      expect(await drain(await streamInference(client, worker.workerId, request()))).toContain('done');
+      expect(await drain(await streamInference(shared.client, worker.workerId, request()))).toContain('done');
     } finally {
       await worker.stop();
     }
@@ -70,11 +58,11 @@ describe('Worker', () => {
 
   it('aborts the engine when the reader stops, and frees the slot', async () => {
     const aborted: string[] = [];
-    const worker = new Worker(client, { ...workerSetup({ maxConcurrent: 1 }), engine: slowEngine(30, aborted), heartbeatIntervalMs: 1000 });
+    const worker = new Worker(shared.client, { ...workerSetup({ maxConcurrent: 1 }), engine: slowEngine(30, aborted), heartbeatIntervalMs: 1000 });
     await worker.start();
     try {
       const req = request({ maxTokens: 100 });
-      const stream = await streamInference(client, worker.workerId, req);
+      const stream = await streamInference(shared.client, worker.workerId, req);
       for await (const event of stream) if (event.type === 'token') break;
       await waitFor(() => aborted.includes(req.requestId) && worker.running === 0, 'the job aborted');
     } finally {
@@ -84,16 +72,16 @@ describe('Worker', () => {
 
   it('on stop: refuses new work (shutting_down), finishes running streams, and says offline last', async () => {
     const heartbeats: WorkerHeartbeat[] = [];
-    const sub = await channels.workerHeartbeat.subscribe(client, (hb) => {
+    const sub = await channels.workerHeartbeat.subscribe(shared.client, (hb) => {
       heartbeats.push(hb);
     });
-    const worker = new Worker(client, { ...workerSetup({ maxConcurrent: 2 }), engine: slowEngine(20, []), heartbeatIntervalMs: 1000 });
+    const worker = new Worker(shared.client, { ...workerSetup({ maxConcurrent: 2 }), engine: slowEngine(20, []), heartbeatIntervalMs: 1000 });
     await worker.start();
-    const running = await streamInference(client, worker.workerId, request({ maxTokens: 10 }));
+    const running = await streamInference(shared.client, worker.workerId, request({ maxTokens: 10 }));
     const finished = drain(running);
     const stopped = worker.stop();
     await new Promise((resolve) => setTimeout(resolve, 20));
-    const refused = await streamInference(client, worker.workerId, request()).then(() => undefined, (error: unknown) => error);
+    const refused = await streamInference(shared.client, worker.workerId, request()).then(() => undefined, (error: unknown) => error);
     expect((refused as InferenceRejectedError).reason).toBe('shutting_down');
     expect(await finished).toEqual([...Array<string>(10).fill('token'), 'done']);
     await stopped;
@@ -130,7 +118,7 @@ describe('startNode', () => {
   });
 
   it('a worker node without an engine is refused with what to pass', async () => {
-    const config = parseClusterConfig({ cluster: { mode: 'worker', nats: { mode: 'external', server_url: server.url } } });
+    const config = parseClusterConfig({ cluster: { mode: 'worker', nats: { mode: 'external', server_url: shared.server.url } } });
     await expect(startNode(config)).rejects.toThrow(/pass startNode\(config, \{ worker: \{ engine, hardware, capabilities \} \}\)/);
   });
 });

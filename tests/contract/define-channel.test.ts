@@ -4,24 +4,21 @@
  * subscriptions with their parameters, request/reply with the acknowledgement, and validation on both sides.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { connect, type NatsConnection } from 'nats';
 import {
   channels,
   NatsClient,
   NatsRemoteError,
   SubjectError,
   ValidationError,
-  type DistributedError,
   type InferenceAck,
   type InferenceRequest,
   type MessageContext,
   type Subscription,
   type WorkerHeartbeat,
 } from '../../src/index.js';
-import { startNatsServer, type TestNatsServer } from '../helpers/nats-server.js';
-import { waitFor } from '../helpers/client.js';
+import { useServerWithClients, waitFor } from '../helpers/client.js';
 import { parameterValuesFor } from '../helpers/reliability.js';
 
 /** Example payloads of every message, read from the contract itself. */
@@ -32,24 +29,7 @@ const first = (message: string): unknown => examples(message)[0];
 const WORKER = '0b8c5a36-7f2e-4d1a-9c3b-5e6f7a8b9c0d';
 const OTHER = '1c9d6b47-8a3f-4e2b-8d4c-6f7a8b9c0d1e';
 
-let server: TestNatsServer;
-let client: NatsClient;
-let raw: NatsConnection;
-const errors: DistributedError[] = [];
-
-beforeAll(async () => {
-  server = await startNatsServer();
-  client = new NatsClient();
-  client.on('error', (error) => errors.push(error));
-  await client.connect({ mode: 'external', serverUrl: server.url });
-  raw = await connect({ servers: server.url });
-});
-
-afterAll(async () => {
-  await raw.close();
-  await client.disconnect();
-  await server.stop();
-});
+const shared = useServerWithClients();
 
 /** Collects what a subscription delivers. */
 function collector<T>(): { items: T[]; push: (item: T) => void } {
@@ -86,8 +66,8 @@ describe('publish/subscribe round trips with the contract examples', () => {
       const handler = (received: unknown, ctx: Context): void => {
         got.push({ payload: received, subject: ctx.subject, params: { ...ctx.params } });
       };
-      const sub = await channel.subscribe(client, ...withParams(channel, params, handler));
-      await channel.publish(client, ...withParams(channel, params, payload));
+      const sub = await channel.subscribe(shared.client, ...withParams(channel, params, handler));
+      await channel.publish(shared.client, ...withParams(channel, params, payload));
       await waitFor(() => got.items.length === 1, `${channel.messageName} on ${channel.address}`);
       expect(got.items).toEqual([{ payload, subject: subjectOf(channel, params), params }]);
       await sub.unsubscribe();
@@ -101,11 +81,11 @@ describe('publish/subscribe round trips with the contract examples', () => {
     const requestId = events[0]!.requestId;
     const mine = collector<unknown>();
     const others = collector<unknown>();
-    const a = await channels.response.subscribe(client, { requestId }, (e) => { mine.push(e); });
-    const b = await channels.response.subscribe(client, { requestId: OTHER }, (e) => { others.push(e); });
-    for (const event of events) await channels.response.publish(client, { requestId: event.requestId }, event as never);
+    const a = await channels.response.subscribe(shared.client, { requestId }, (e) => { mine.push(e); });
+    const b = await channels.response.subscribe(shared.client, { requestId: OTHER }, (e) => { others.push(e); });
+    for (const event of events) await channels.response.publish(shared.client, { requestId: event.requestId }, event as never);
     await waitFor(() => mine.items.length === events.filter((e) => e.requestId === requestId).length, 'events for the request');
-    await client.flush();
+    await shared.client.flush();
     expect(others.items).toEqual([]);
     await a.unsubscribe();
     await b.unsubscribe();
@@ -114,11 +94,11 @@ describe('publish/subscribe round trips with the contract examples', () => {
   it('a wildcard subscription hands the parsed parameters to the handler', async () => {
     const request = (first('InferenceRequest') as InferenceRequest);
     const got = collector<{ workerId: string; subject: string; prompt: string }>();
-    const sub = await channels.workerInference.subscribe(client, { workerId: '*' }, (payload, ctx) => {
+    const sub = await channels.workerInference.subscribe(shared.client, { workerId: '*' }, (payload, ctx) => {
       got.push({ workerId: ctx.params.workerId, subject: ctx.subject, prompt: payload.prompt });
     });
-    await channels.workerInference.publish(client, { workerId: WORKER }, request);
-    await channels.workerInference.publish(client, { workerId: OTHER }, request);
+    await channels.workerInference.publish(shared.client, { workerId: WORKER }, request);
+    await channels.workerInference.publish(shared.client, { workerId: OTHER }, request);
     await waitFor(() => got.items.length === 2, 'two inference requests');
     expect(got.items).toEqual([
       { workerId: WORKER, subject: `worker.${WORKER}.inference`, prompt: request.prompt },
@@ -144,11 +124,11 @@ describe('request/reply round trips with the contract examples', () => {
       const answer = replies[i % replies.length];
       const params = parameterValuesFor(channel.id, request);
       const received = collector<unknown>();
-      const sub = await channel.reply!(client, ...withParams(channel, params, (payload: unknown) => {
+      const sub = await channel.reply!(shared.client, ...withParams(channel, params, (payload: unknown) => {
         received.push(payload);
         return answer;
       }));
-      expect(await channel.request!(client, ...withParams(channel, params, request))).toEqual(answer);
+      expect(await channel.request!(shared.client, ...withParams(channel, params, request))).toEqual(answer);
       expect(received.items).toEqual([request]);
       await sub.unsubscribe();
     }
@@ -157,20 +137,20 @@ describe('request/reply round trips with the contract examples', () => {
 
 describe('request/reply with the acknowledgement', () => {
   it('the worker acknowledges, typed on both sides', async () => {
-    const sub = await channels.workerInference.reply(client, { workerId: WORKER }, (request, ctx): InferenceAck => ({
+    const sub = await channels.workerInference.reply(shared.client, { workerId: WORKER }, (request, ctx): InferenceAck => ({
       requestId: request.requestId,
       workerId: ctx.params.workerId,
       status: 'accepted',
     }));
     const request = (first('InferenceRequest') as InferenceRequest);
-    const ack = await channels.workerInference.request(client, { workerId: WORKER }, request);
+    const ack = await channels.workerInference.request(shared.client, { workerId: WORKER }, request);
     expect(ack).toEqual({ requestId: request.requestId, workerId: WORKER, status: 'accepted' });
     await sub.unsubscribe();
   });
 
   it('an invalid reply is refused by the responder and reaches the requester as a remote VALIDATION error', async () => {
-    const sub = await channels.workerInference.reply(client, { workerId: WORKER }, (request) => ({ requestId: request.requestId, workerId: 'nope', status: 'accepted' }));
-    const error = await channels.workerInference.request(client, { workerId: WORKER }, (first('InferenceRequest') as InferenceRequest)).catch((e: unknown) => e);
+    const sub = await channels.workerInference.reply(shared.client, { workerId: WORKER }, (request) => ({ requestId: request.requestId, workerId: 'nope', status: 'accepted' }));
+    const error = await channels.workerInference.request(shared.client, { workerId: WORKER }, (first('InferenceRequest') as InferenceRequest)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NatsRemoteError);
     expect((error as NatsRemoteError).remoteCode).toBe('VALIDATION');
     expect((error as NatsRemoteError).message).toMatch(/workerId/);
@@ -181,39 +161,39 @@ describe('request/reply with the acknowledgement', () => {
 describe('validation on both sides', () => {
   it('an invalid outbound payload rejects with a ValidationError naming subject and field, and nothing is sent', async () => {
     let seen = 0;
-    const sub = raw.subscribe('worker.heartbeat', { callback: () => { seen += 1; } });
+    const sub = shared.raw.subscribe('worker.heartbeat', { callback: () => { seen += 1; } });
     const heartbeat = { ...(first('WorkerHeartbeat') as WorkerHeartbeat), metrics: { ...(first('WorkerHeartbeat') as WorkerHeartbeat).metrics, cpuUsagePercent: 140 } };
-    const error = await channels.workerHeartbeat.publish(client, heartbeat).catch((e: unknown) => e);
+    const error = await channels.workerHeartbeat.publish(shared.client, heartbeat).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).subject).toBe('worker.heartbeat');
     expect((error as ValidationError).direction).toBe('outbound');
     expect((error as ValidationError).issues.map((i) => i.path)).toEqual(['metrics.cpuUsagePercent']);
-    await client.flush();
-    await raw.flush();
+    await shared.client.flush();
+    await shared.raw.flush();
     expect(seen).toBe(0);
     sub.unsubscribe();
   });
 
   it('an invalid inbound message never reaches the handler, is reported with its subject, and the subscription goes on', async () => {
     const got = collector<WorkerHeartbeat>();
-    const sub = await channels.workerHeartbeat.subscribe(client, (hb) => { got.push(hb); });
-    errors.length = 0;
+    const sub = await channels.workerHeartbeat.subscribe(shared.client, (hb) => { got.push(hb); });
+    shared.errors.length = 0;
     const valid = (first('WorkerHeartbeat') as WorkerHeartbeat);
-    raw.publish('worker.heartbeat', Buffer.from(JSON.stringify({ ...valid, workerId: 'worker-123' })));
-    raw.publish('worker.heartbeat', Buffer.from('{not json'));
-    raw.publish('worker.heartbeat', new Uint8Array(0));
-    raw.publish('worker.heartbeat', Buffer.from(JSON.stringify(valid)));
-    await raw.flush();
-    await waitFor(() => got.items.length === 1 && errors.length === 3, 'one delivery and three reported errors');
+    shared.raw.publish('worker.heartbeat', Buffer.from(JSON.stringify({ ...valid, workerId: 'worker-123' })));
+    shared.raw.publish('worker.heartbeat', Buffer.from('{not json'));
+    shared.raw.publish('worker.heartbeat', new Uint8Array(0));
+    shared.raw.publish('worker.heartbeat', Buffer.from(JSON.stringify(valid)));
+    await shared.raw.flush();
+    await waitFor(() => got.items.length === 1 && shared.errors.length === 3, 'one delivery and three reported errors');
     expect(got.items).toEqual([valid]);
-    expect(errors.map((e) => e.code)).toEqual(['VALIDATION', 'DECODE', 'DECODE']);
-    expect(errors.every((e) => (e as { subject?: string }).subject === 'worker.heartbeat')).toBe(true);
+    expect(shared.errors.map((e) => e.code)).toEqual(['VALIDATION', 'DECODE', 'DECODE']);
+    expect(shared.errors.every((e) => (e as { subject?: string }).subject === 'worker.heartbeat')).toBe(true);
     expect(sub.rejected).toBe(3);
     await sub.unsubscribe();
   });
 
   it.each(['>', '*', 'a.b', '', 'worker-123'])('refuses the parameter %j before anything is sent', async (workerId) => {
-    const error = await channels.workerInference.publish(client, { workerId }, (first('InferenceRequest') as InferenceRequest)).catch((e: unknown) => e);
+    const error = await channels.workerInference.publish(shared.client, { workerId }, (first('InferenceRequest') as InferenceRequest)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SubjectError);
     expect(() => channels.workerInference.subject({ workerId })).toThrow(SubjectError);
   });
