@@ -41,6 +41,10 @@ export class Inbound {
   private idleWaiters: (() => void)[] = [];
   /** `label\npath` of the unknown properties already logged. */
   private readonly loggedUnknown = new Set<string>();
+  /** {@link logUnknownOnce}, bound once for every message's DecodeInfo. */
+  private readonly logUnknown = (label: string, path: string, subject: string): void => {
+    this.logUnknownOnce(label, path, subject);
+  };
 
   constructor(private readonly host: InboundHost) {}
 
@@ -156,20 +160,7 @@ export class Inbound {
 
   /** Headers of `msg`, and where stripped unknown properties are counted (the subscription's metrics) and logged. */
   private decodeInfo(msg: Msg, sub: ManagedSubscription | undefined): DecodeInfo {
-    return {
-      header: (name) => {
-        const h = msg.headers;
-        if (h === undefined) return undefined;
-        const value = h.get(name, Match.IgnoreCase);
-        return value === '' ? undefined : value;
-      },
-      unknownFields: (paths) => {
-        const counts = sub?.counts;
-        if (counts !== undefined) counts.unknownFields += paths.length;
-        const label = sub?.label ?? msg.subject;
-        for (const path of paths) this.logUnknownOnce(label, path, msg.subject);
-      },
-    };
+    return new MessageDecodeInfo(msg, sub, this.logUnknown);
   }
 
   /** One debug line per channel and unknown property, for the life of the client (bounded). */
@@ -247,5 +238,31 @@ export class Inbound {
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
+  }
+}
+
+/**
+ * The DecodeInfo of one received message. Created for every message but read only when a message fails or carries
+ * unknown properties: a class keeps that to one small object, without two closures per message.
+ */
+class MessageDecodeInfo implements DecodeInfo {
+  constructor(
+    private readonly msg: Msg,
+    private readonly sub: ManagedSubscription | undefined,
+    private readonly logOnce: (label: string, path: string, subject: string) => void,
+  ) {}
+
+  header(name: string): string | undefined {
+    const h = this.msg.headers;
+    if (h === undefined) return undefined;
+    const value = h.get(name, Match.IgnoreCase);
+    return value === '' ? undefined : value;
+  }
+
+  unknownFields(paths: readonly string[]): void {
+    const counts = this.sub?.counts;
+    if (counts !== undefined) counts.unknownFields += paths.length;
+    const label = this.sub?.label ?? this.msg.subject;
+    for (const path of paths) this.logOnce(label, path, this.msg.subject);
   }
 }
