@@ -105,6 +105,16 @@ export const policies = [
     message: 'codegen/ may import only types from src/ (`import type`), never values: the generator must not load runtime code.',
   },
   {
+    from: fromElements(types(...except(srcTypes, SRC.client))),
+    disallow: { to: { module: { origin: 'external', source: ['@nats-io/*', 'nats'] } } },
+    message: 'Only src/client/ talks to nats.js; other folders use the client (src/client/index.ts).',
+  },
+  {
+    from: fromElements(types(SRC.client)),
+    disallow: { to: { module: { origin: 'external', source: 'nats' } } },
+    message: 'The runtime is built on nats.js v3 (@nats-io/nats-core, @nats-io/transport-node); the v2 `nats` package is a dev dependency of the benchmark only.',
+  },
+  {
     from: fromElements(types(...srcTypes)),
     disallow: toElements(types(CODEGEN)),
     message: 'The runtime (src/) may not import codegen/, which is build-time only.',
@@ -125,7 +135,7 @@ export const importRules = {
     },
   },
   rules: {
-    'boundaries/dependencies': ['error', { default: 'allow', checkUnknownLocals: true, policies }],
+    'boundaries/dependencies': ['error', { default: 'allow', checkUnknownLocals: true, checkAllOrigins: true, policies }],
   },
 };
 

@@ -6,11 +6,12 @@
  * This file holds the connection lifecycle and the public API; publishing lives in client-outbound.ts, message
  * dispatch in client-inbound.ts.
  */
-import { connect as natsConnect, DebugEvents, Events, type NatsConnection, type Status } from 'nats';
+import { connect as natsConnect } from '@nats-io/transport-node';
+import type { NatsConnection, Status } from '@nats-io/nats-core';
 import { DistributedError, NatsConnectionError, NatsNotConnectedError, SubjectError, describe, redactUrl } from '../base/errors.js';
 import { silentLogger, type Logger } from '../base/logger.js';
 import { assertSubscribeSubject } from '../base/subjects.js';
-import { connectError, connectTimeoutError, operationError, requestError, scrubSecrets } from './errors.js';
+import { asyncServerError, connectError, connectTimeoutError, operationError, requestError, scrubSecrets } from './errors.js';
 import { TypedEvents } from './events.js';
 import { Inbound, type SubscriptionCallback } from './inbound.js';
 import { isTransportConnected } from './nats-internals.js';
@@ -294,23 +295,22 @@ export class NatsClient {
 
   private onStatus(nc: NatsConnection, status: Status): void {
     const closing = this.state === 'draining' || this.state === 'closed';
-    const data = typeof status.data === 'string' ? redactUrl(status.data) : status.data;
     switch (status.type) {
-      case Events.Disconnect:
+      case 'disconnect':
         if (closing) return;
         this.setState('disconnected');
         this.log.warn({ server: this.currentServer }, 'Disconnected from NATS');
         this.inflight.failAll('the connection to NATS was lost');
         this.events.emit('disconnected', { server: this.currentServer });
         return;
-      case DebugEvents.Reconnecting:
+      case 'reconnecting':
         if (closing) return;
         this.reconnectAttempt += 1;
         this.setState('reconnecting');
-        this.log.info({ attempt: this.reconnectAttempt, server: data }, 'Reconnecting to NATS');
+        this.log.info({ attempt: this.reconnectAttempt }, 'Reconnecting to NATS');
         this.events.emit('reconnecting', { attempt: this.reconnectAttempt });
         return;
-      case Events.Reconnect: {
+      case 'reconnect': {
         this.reconnectDelay?.reset();
         this.reconnectAttempt = 0;
         this.reconnects += 1;
@@ -323,14 +323,20 @@ export class NatsClient {
         this.events.emit('reconnected', { server: this.currentServer });
         return;
       }
-      case Events.Error:
-        this.report(new DistributedError('NATS_ASYNC_ERROR', `The NATS server at ${this.currentServer ?? 'unknown'} reported an error: ${describe(data)}.`));
+      case 'error':
+        this.report(asyncServerError(status.error, this.currentServer, this.secrets));
         return;
-      case Events.LDM:
-        this.log.warn({ server: data }, 'The NATS server entered lame duck mode; the client will move to another server');
+      case 'ldm':
+        this.log.warn({ server: redactUrl(status.server) }, 'The NATS server entered lame duck mode; the client will move to another server');
+        return;
+      case 'staleConnection':
+        this.log.warn({ server: this.currentServer }, 'The NATS server stopped answering pings; the client reconnects');
+        return;
+      case 'update':
+        this.log.debug({ added: status.added?.map(redactUrl), deleted: status.deleted?.map(redactUrl) }, 'The cluster announced a change of servers');
         return;
       default:
-        this.log.debug({ type: status.type, data }, 'NATS status');
+        this.log.debug({ type: status.type }, 'NATS status');
     }
   }
 

@@ -3,7 +3,7 @@
  * client still sees a well-formed, self-describing message; receivers of this package decompress transparently.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { Match, type MsgHdrs } from 'nats';
+import { Match, type MsgHdrs } from '@nats-io/nats-core';
 import { MessageDecodeError } from '../base/errors.js';
 
 /** Header that marks a compressed payload (HTTP's name, so tools recognise it). */

@@ -2,7 +2,7 @@
  * The client's current nats.js connection and whether it takes new work. The client owns it; publishing,
  * subscribing and requesting all ask it for the connection, and get `NatsNotConnectedError` when there is none.
  */
-import type { NatsConnection } from 'nats';
+import type { NatsConnection } from '@nats-io/nats-core';
 import { NatsNotConnectedError } from '../base/errors.js';
 
 /** Holds the connection of one NatsClient. */

@@ -3,6 +3,7 @@
  * and with every credential scrubbed out.
  */
 import { inspect } from 'node:util';
+import { errors } from '@nats-io/nats-core';
 import {
   DistributedError,
   NatsConnectionError,
@@ -18,8 +19,37 @@ import { revealsSecret, scrubSecrets } from '../base/redaction.js';
 // The client takes it from here, with the other error helpers.
 export { scrubSecrets };
 
-/** The `code` of a nats.js (or Node system) error, if it has one. */
+/**
+ * A short code for an error from nats.js (or Node), read from nats.js v3's typed errors: the key of the hint and
+ * mapping tables below. Node system errors keep their own code (ENOTFOUND); undefined when nothing is known.
+ */
 export function natsCode(error: unknown): string | undefined {
+  if (error instanceof errors.TimeoutError) return 'TIMEOUT';
+  if (error instanceof errors.NoRespondersError) return 'NO_RESPONDERS';
+  if (error instanceof errors.RequestError) {
+    if (error.isNoResponders()) return 'NO_RESPONDERS';
+    // A request cancelled because its connection went away (or closed) has no cause.
+    return error.cause === undefined ? 'CANCELLED' : natsCode(error.cause);
+  }
+  if (error instanceof errors.ClosedConnectionError) return 'CONNECTION_CLOSED';
+  if (error instanceof errors.DrainingConnectionError) return 'CONNECTION_DRAINING';
+  if (error instanceof errors.InvalidSubjectError) return 'BAD_SUBJECT';
+  if (error instanceof errors.InvalidArgumentError && error.message.includes('max_payload')) return 'MAX_PAYLOAD_EXCEEDED';
+  if (error instanceof errors.AuthorizationError) return 'AUTHORIZATION_VIOLATION';
+  if (error instanceof errors.UserAuthenticationExpiredError) return 'AUTHENTICATION_EXPIRED';
+  if (error instanceof errors.PermissionViolationError) return 'PERMISSIONS_VIOLATION';
+  if (error instanceof errors.ConnectionError) {
+    const cause = systemCode(error.cause);
+    if (cause === 'ECONNREFUSED' || error.message === 'connection refused') return 'CONNECTION_REFUSED';
+    if (cause !== undefined) return cause;
+    if (/tls|ssl|certificate/i.test(error.message)) return 'TLS';
+    return undefined;
+  }
+  return systemCode(error);
+}
+
+/** The `code` a Node system error (ECONNREFUSED, ENOTFOUND, ...) carries. */
+function systemCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' ? code : undefined;
@@ -37,10 +67,8 @@ const CONNECT_HINTS: Record<string, string> = {
   ENOTFOUND: 'the host name does not resolve: check serverUrl/servers',
   EAI_AGAIN: 'the host name could not be resolved right now: check DNS and serverUrl/servers',
   AUTHORIZATION_VIOLATION: 'the server refused the credentials: check user/password or token',
-  BAD_AUTHENTICATION: 'the server refused the credentials: check user/password or token',
-  AUTHENTICATION_TIMEOUT: 'authentication did not complete in time: check the credentials and the server load',
+  AUTHENTICATION_EXPIRED: 'the server says the credentials have expired: renew them',
   TIMEOUT: 'no answer in time: check the address, the firewall and that the server is up, or raise connectTimeout',
-  CONNECTION_TIMEOUT: 'no answer in time: check the address, the firewall and that the server is up, or raise connectTimeout',
   TLS: 'the TLS handshake failed: check tls.ca/cert/key and whether the server requires TLS',
 };
 
@@ -98,9 +126,34 @@ export function requestError(error: unknown, subject: string, timeoutMs: number,
   switch (natsCode(error)) {
     case 'TIMEOUT':
       return new NatsTimeoutError(subject, timeoutMs);
-    case '503':
+    case 'NO_RESPONDERS':
       return new NatsNoRespondersError(subject);
     default:
       return operationError(error, 'send a request', subject, secrets);
   }
 }
+
+/**
+ * An error the server reported on a live connection (a permissions violation, most often). The connection stays
+ * up; the error names what was refused and what to change.
+ */
+export function asyncServerError(error: unknown, server: string | undefined, secrets: readonly string[]): DistributedError {
+  const where = server ?? 'unknown';
+  if (error instanceof errors.PermissionViolationError) {
+    const action = error.operation === 'publish' ? 'publish to' : 'subscribe to';
+    return new DistributedError(
+      'NATS_ASYNC_ERROR',
+      scrubSecrets(
+        `The NATS server at ${where} refused to let this client ${action} "${error.subject}" (PERMISSIONS_VIOLATION): grant that permission to this client's user on the server, or stop using the subject.`,
+        secrets,
+      ),
+    );
+  }
+  const code = natsCode(error);
+  return new DistributedError(
+    'NATS_ASYNC_ERROR',
+    scrubSecrets(`The NATS server at ${where} reported an error${code === undefined ? '' : ` (${code})`}: ${describe(error)}.`, secrets),
+    safeCause(error, secrets),
+  );
+}
+

@@ -3,7 +3,7 @@
  * containing their failures, answering requests with results or error replies, and tracking handlers that are still
  * running so `disconnect()` can let them finish.
  */
-import { Match, type Msg, type NatsError } from 'nats';
+import { Match, type Msg } from '@nats-io/nats-core';
 import { DistributedError, HandlerError, NatsSlowConsumerError, describe } from '../base/errors.js';
 import type { Logger } from '../base/logger.js';
 import { operationError, scrubSecrets } from './errors.js';
@@ -20,7 +20,7 @@ const MAX_LOGGED_UNKNOWN = 1000;
 const NOTHING: unique symbol = Symbol('nothing');
 
 /** A nats.js subscription callback. */
-export type SubscriptionCallback = (err: NatsError | null, msg: Msg) => void;
+export type SubscriptionCallback = (err: Error | null, msg: Msg) => void;
 
 /** What the inbound side needs from its client. */
 export interface InboundHost {

@@ -2,7 +2,7 @@
  * Message-level helpers of NatsClient: headers, handler contexts, error replies in the NATS micro convention, and
  * the Subscription handle.
  */
-import { headers as natsHeaders, type Msg, type MsgHdrs, type Subscription as NatsSubscription } from 'nats';
+import { headers as natsHeaders, type Msg, type MsgHdrs, type Subscription as NatsSubscription } from '@nats-io/nats-core';
 import { MessageDecodeError, NatsRemoteError, ValidationError, describe } from '../base/errors.js';
 import { GENERIC_LABEL, type ChannelCounts } from './metrics-sink.js';
 import { encodeOnce } from './nats-internals.js';

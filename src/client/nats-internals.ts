@@ -1,17 +1,23 @@
 /**
- * The only place that reads nats.js internals. nats.js v2 (2.29) exposes neither how many bytes wait to be sent nor,
- * synchronously, whether the socket is up; backpressure and outage buffering need both on every publish.
+ * The only place that reads nats.js internals. nats.js v3 (@nats-io/nats-core 3.4) exposes neither how many bytes
+ * wait to be sent nor, synchronously, whether the socket is up; backpressure and outage buffering need both on every
+ * publish. v3 has no public equivalent of any of them (its `stats()` counts bytes written, not bytes waiting).
  *
- * Layout relied on (lib/nats-base-client/protocol.js, lib/src/node_transport.js):
- *   nc.protocol.connected                        boolean, false from socket loss until the next successful dial
- *   nc.protocol.outbound.size()                  bytes queued in nats.js, not yet handed to the socket
- *   nc.protocol.transport.socket.writableLength  bytes handed to the socket, not yet written to the kernel
- *   nc.protocol.flushPending()                   writes what nats.js queued (wrapped by holdWrites)
- *   MsgHdrsImpl.encode() (lib/nats-base-client/headers.js)  called on every publish with headers (see encodeOnce)
- * If a nats.js upgrade moves them, the fallbacks keep the client working (without byte-accurate backpressure);
- * the unit test of this module fails first and says so.
+ * Layout relied on, with the file that defines each:
+ *   nc.protocol.connected                        @nats-io/nats-core lib/protocol.js, ProtocolHandler.connected:
+ *                                                boolean, false from socket loss until the next successful dial
+ *   nc.protocol.outbound.size()                  lib/protocol.js ProtocolHandler.outbound, a DataBuffer
+ *                                                (lib/databuffer.js): bytes queued, not yet handed to the socket
+ *   nc.protocol.flushPending()                   lib/protocol.js: writes what is queued; `sendCommand` calls it
+ *                                                through the instance, so holdWrites can wrap it
+ *   nc.protocol.transport.socket.writableLength  @nats-io/transport-node lib/node_transport.js, NodeTransport.socket:
+ *                                                bytes handed to the socket, not yet written to the kernel
+ *   MsgHdrsImpl.encode()                         @nats-io/nats-core lib/headers.js: called on every publish with
+ *                                                headers (see encodeOnce)
+ * If a nats.js upgrade moves them, the fallbacks keep the client working (without byte-accurate backpressure or
+ * write batching); `internalsAvailable` and the unit tests of this module fail first and say which one moved.
  */
-import type { MsgHdrs, NatsConnection } from 'nats';
+import type { MsgHdrs, NatsConnection } from '@nats-io/nats-core';
 
 interface ProtocolInternals {
   connected?: unknown;
@@ -63,7 +69,12 @@ export function holdWrites(nc: NatsConnection, hold: () => boolean): (() => void
 /** True when the internals this module reads are where it expects them (checked by tests against the pinned nats.js). */
 export function internalsAvailable(nc: NatsConnection): boolean {
   const protocol = protocolOf(nc);
-  return typeof protocol?.connected === 'boolean' && typeof protocol.outbound?.size === 'function' && protocol.transport !== undefined;
+  return (
+    typeof protocol?.connected === 'boolean' &&
+    typeof protocol.outbound?.size === 'function' &&
+    typeof protocol.flushPending === 'function' &&
+    typeof protocol.transport?.socket?.writableLength === 'number'
+  );
 }
 
 /**

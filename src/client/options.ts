@@ -5,7 +5,7 @@ import { missingCredentialHalf } from '../base/credentials.js';
 import { RUNTIME_DEFAULTS } from '../base/defaults.js';
 import { isIP } from 'node:net';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
-import type { ConnectionOptions, TlsOptions as NatsTlsOptions } from 'nats';
+import type { ConnectionOptions, TlsOptions as NatsTlsOptions } from '@nats-io/nats-core';
 import { ConfigValidationError, type ConfigProblem } from '../base/errors.js';
 import { splitUrlCredentials, uniqueSecrets, urlSecrets } from '../base/redaction.js';
 import type { EmbeddedServerOptions } from './embedded.js';

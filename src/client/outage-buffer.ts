@@ -3,7 +3,7 @@
  * dials again (ProtocolHandler.prepare → resetOutbound), so the client keeps its own bounded copy and replays it,
  * in order, once the connection is back.
  */
-import type { MsgHdrs } from 'nats';
+import type { MsgHdrs } from '@nats-io/nats-core';
 
 /** One publish waiting for the connection. */
 export interface BufferedPublish {

@@ -5,7 +5,7 @@
  * Hot path (connected, under the limit): one cached subject check, the serializer, two property reads for the
  * pending byte count, nats.js publish, and a shared already-resolved promise. No async work.
  */
-import type { MsgHdrs, NatsConnection } from 'nats';
+import type { MsgHdrs, NatsConnection } from '@nats-io/nats-core';
 import { NatsBackpressureError, NatsNotConnectedError, type DistributedError } from '../base/errors.js';
 import type { ConnectionSlot } from './connection.js';
 import { assertPublishSubject } from '../base/subjects.js';

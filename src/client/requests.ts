@@ -3,7 +3,7 @@
  * tracks its own requests so it can fail them at once with a typed error, and maps nats.js outcomes to the package's
  * errors. Also home of the small timeout helper the client uses for bounded waits.
  */
-import type { Msg } from 'nats';
+import type { Msg } from '@nats-io/nats-core';
 import { DistributedError, NatsNotConnectedError, describe } from '../base/errors.js';
 import { requestError } from './errors.js';
 

@@ -2,7 +2,8 @@
  * NatsClient backpressure while connected, and payload compression (round trips and what a plain client sees).
  */
 import { gunzipSync } from 'node:zlib';
-import { connect as natsConnect, type Msg } from 'nats';
+import { connect as natsConnect } from '@nats-io/transport-node';
+import { type Msg } from '@nats-io/nats-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NatsBackpressureError } from '../../src/base/errors.js';
 import { Cleanup, waitFor } from '../helpers/client.js';
@@ -74,7 +75,7 @@ describe('compression', () => {
     const raw = await natsConnect({ servers: url });
     cleanup.add(() => raw.close());
     const seen: Msg[] = [];
-    raw.subscribe('plain', { callback: (_e, m) => seen.push(m) });
+    raw.subscribe('plain', { callback: (_e, m) => { seen.push(m); } });
     await raw.flush();
     await sender.publish('plain', { text: 'a'.repeat(5000) });
     await waitFor(() => seen.length === 1, 'the message');
@@ -96,7 +97,7 @@ describe('compression', () => {
       decoded.push(data);
     });
     const rawSeen: Msg[] = [];
-    raw.subscribe('zip.>', { callback: (_e, m) => rawSeen.push(m) });
+    raw.subscribe('zip.>', { callback: (_e, m) => { rawSeen.push(m); } });
     await raw.flush();
 
     await sender.publish('zip.big', prompt, { headers: { 'Trace-Id': 't-1' } });

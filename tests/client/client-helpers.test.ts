@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { headers as natsHeaders, type Msg, type NatsConnection } from 'nats';
+import { errors as natsErrors, headers as natsHeaders, type Msg, type NatsConnection } from '@nats-io/nats-core';
 import { describe, expect, it, vi } from 'vitest';
 import {
   ConfigValidationError,
@@ -209,13 +209,17 @@ describe('client errors', () => {
   });
 
   it('maps request and publish failures to typed errors', () => {
-    const code = (c: string): Error => Object.assign(new Error(c), { code: c });
-    expect(requestError(code('TIMEOUT'), 'a.b', 100, [])).toBeInstanceOf(NatsTimeoutError);
-    expect(requestError(code('503'), 'a.b', 100, [])).toBeInstanceOf(NatsNoRespondersError);
-    expect(requestError(code('CONNECTION_CLOSED'), 'a.b', 100, [])).toBeInstanceOf(NatsNotConnectedError);
-    expect(operationError(code('CONNECTION_DRAINING'), 'publish', 'a.b', [])).toBeInstanceOf(NatsNotConnectedError);
-    expect(operationError(code('MAX_PAYLOAD_EXCEEDED'), 'publish', 'a.b', []).code).toBe('NATS_MAX_PAYLOAD');
-    expect(operationError(code('BAD_SUBJECT'), 'publish', '', [])).toBeInstanceOf(SubjectError);
+    // The errors nats.js v3 throws, as it builds them.
+    expect(requestError(new natsErrors.TimeoutError(), 'a.b', 100, [])).toBeInstanceOf(NatsTimeoutError);
+    expect(requestError(new natsErrors.NoRespondersError('a.b'), 'a.b', 100, [])).toBeInstanceOf(NatsNoRespondersError);
+    const wrapped = new natsErrors.RequestError('no responders', { cause: new natsErrors.NoRespondersError('a.b') });
+    expect(requestError(wrapped, 'a.b', 100, [])).toBeInstanceOf(NatsNoRespondersError);
+    expect(requestError(new natsErrors.RequestError('cancelled'), 'a.b', 100, [])).toBeInstanceOf(NatsNotConnectedError);
+    expect(requestError(new natsErrors.ClosedConnectionError(), 'a.b', 100, [])).toBeInstanceOf(NatsNotConnectedError);
+    expect(operationError(new natsErrors.DrainingConnectionError(), 'publish', 'a.b', [])).toBeInstanceOf(NatsNotConnectedError);
+    const tooBig = natsErrors.InvalidArgumentError.format('payload', 'max_payload size exceeded');
+    expect(operationError(tooBig, 'publish', 'a.b', []).code).toBe('NATS_MAX_PAYLOAD');
+    expect(operationError(new natsErrors.InvalidSubjectError(''), 'publish', '', [])).toBeInstanceOf(SubjectError);
     const other = operationError(new Error('weird sec'), 'publish', 'a.b', ['sec']);
     expect(other.code).toBe('NATS_ERROR');
     expect(other.message).not.toContain('sec');

@@ -2,7 +2,8 @@
  * NatsClient against real nats-server processes: connecting, pub/sub, request/reply, failures of handlers and
  * messages, drain on disconnect.
  */
-import { connect as natsConnect, headers as natsHeaders } from 'nats';
+import { connect as natsConnect } from '@nats-io/transport-node';
+import { headers as natsHeaders } from '@nats-io/nats-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ConfigValidationError,

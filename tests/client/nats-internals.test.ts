@@ -2,7 +2,7 @@
  * holdWrites (client-internals) and the Outbound hot path without the nats.js internals: the fallbacks must keep
  * publishing correct, only without batching.
  */
-import type { NatsConnection } from 'nats';
+import { type NatsConnection } from '@nats-io/nats-core';
 import { describe, expect, it, vi } from 'vitest';
 import { holdWrites } from '../../src/client/nats-internals.js';
 import { sharedNatsHeaders } from '../../src/client/messages.js';

@@ -5,7 +5,8 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { connect as natsConnect, type NatsConnection } from 'nats';
+import { connect as natsConnect } from '@nats-io/transport-node';
+import { type NatsConnection } from '@nats-io/nats-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClientMetrics, DistributedError, NatsRemoteError, NatsSlowConsumerError } from '../../src/index.js';
 import type { NatsClient } from '../../src/client/client.js';

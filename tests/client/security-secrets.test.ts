@@ -8,7 +8,7 @@
  * TLS with a certificate made at test time (nats-client-security.test.ts).
  */
 import { inspect } from 'node:util';
-import { connect as natsConnect } from 'nats';
+import { connect as natsConnect } from '@nats-io/transport-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClientMetrics, NatsClient, createLogger, type ClientEventName, type Logger } from '../../src/index.js';
 import type { EmbeddedNatsServer } from '../../src/server/index.js';

@@ -3,7 +3,8 @@
  * white space, control characters and NATS protocol text (CRLF + a command) are refused with SubjectError before
  * anything is sent; a raw spy subscribed to `>` on the same server proves nothing left.
  */
-import { connect as natsConnect, type NatsConnection } from 'nats';
+import { connect as natsConnect } from '@nats-io/transport-node';
+import { type NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DistributedError, NatsClient, SubjectError, channels, type InferenceRequest } from '../../src/index.js';
 import type { TestNatsServer } from '../helpers/nats-server.js';

@@ -2,7 +2,7 @@
 // (info.version of the generated contract), handlers read the sender's as ctx.contractVersion, and an inbound
 // validation error names both versions. Real nats-server, a package client and a foreign nats.js connection.
 import path from 'node:path';
-import { headers as natsHeaders } from 'nats';
+import { headers as natsHeaders } from '@nats-io/nats-core';
 import { describe, expect, it } from 'vitest';
 import { channels } from '../../generated/channels.js';
 import { contract } from '../../generated/contract.js';
@@ -24,7 +24,7 @@ describe('Contract-Version', () => {
 
   it('travels with a typed publish; the handler reads it as ctx.contractVersion, and the caller\'s headers stay', async () => {
     const raw: (string | undefined)[] = [];
-    const rawSub = setup.raw.subscribe('worker.heartbeat', { callback: (_e, msg) => raw.push(msg.headers?.get(CONTRACT_VERSION_HEADER)) });
+    const rawSub = setup.raw.subscribe('worker.heartbeat', { callback: (_e, msg) => { raw.push(msg.headers?.get(CONTRACT_VERSION_HEADER)); } });
     const seen: (string | undefined)[] = [];
     const sub = await channels.workerHeartbeat.subscribe(setup.client, (_hb, ctx) => { seen.push(ctx.contractVersion); });
     await setup.client.flush();

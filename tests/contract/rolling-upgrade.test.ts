@@ -5,7 +5,8 @@
 // version is refused by the gate (exit 1) and, at run time, its reader's errors name both contract versions.
 import fs from 'node:fs';
 import path from 'node:path';
-import { connect, type NatsConnection } from 'nats';
+import { connect } from '@nats-io/transport-node';
+import { type NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { generate } from '../../codegen/generate.js';

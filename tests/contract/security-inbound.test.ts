@@ -6,7 +6,8 @@
  * peer on a newer contract sends: the reader strips it and the handler gets the rest, with no error.
  */
 import { connect as tcpConnect } from 'node:net';
-import { connect as natsConnect, type NatsConnection } from 'nats';
+import { connect as natsConnect } from '@nats-io/transport-node';
+import { type NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   MessageDecodeError,
@@ -96,7 +97,7 @@ describe('hostile messages from a plain NATS publisher on worker.heartbeat', () 
     const huge = new Uint8Array(MAX_PAYLOAD + 1);
     expect(() => {
       foreign.publish('worker.heartbeat', huge);
-    }).toThrow(expect.objectContaining({ code: 'MAX_PAYLOAD_EXCEEDED' }) as Error);
+    }).toThrow(/max_payload/);
 
     // Bypass the client-side check: speak the protocol directly, as a foreign or broken client could.
     const reply = await new Promise<string>((resolve, reject) => {

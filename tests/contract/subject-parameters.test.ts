@@ -5,7 +5,8 @@
  * subjects that match the wildcard but not the schema. Every parameterised channel of the contract is checked.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, headers as natsHeaders, type NatsConnection } from 'nats';
+import { connect } from '@nats-io/transport-node';
+import { headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core';
 import { z } from 'zod';
 import { channels, defineChannel, NatsClient, SubjectError, ValidationError, type DistributedError, type Subscription } from '../../src/index.js';
 import { isSafeToken } from '../../src/base/subjects.js';

@@ -100,6 +100,12 @@ const FORBIDDEN: Record<string, Case[]> = {
     forbidden('codegen/', "const runtime = await import('../src/index.js');"),
     forbidden('codegen/', "import '../src/contract/index.js';"),
   ],
+  'only src/client/ uses nats.js, and only v3': [
+    forbidden('src/client/', "import { connect } from 'nats';"),
+    forbidden('src/cluster/', "import type { Msg } from '@nats-io/nats-core';"),
+    forbidden('src/server/', "import { connect } from '@nats-io/transport-node';"),
+    forbidden('src/index.ts', "export type { NatsConnection } from '@nats-io/nats-core';"),
+  ],
   'the runtime never imports codegen/': [
     forbidden('src/cluster/', "import { generate } from '../../codegen/generate.js';"),
     forbidden('src/contract/', "import type { ContractModel } from '../../codegen/model/model.js';"),
@@ -118,7 +124,8 @@ const ALLOWED: Record<string, Case[]> = {
     allowed('src/client/embedded.ts', "import { EmbeddedNatsServer, type EmbeddedServerOptions } from '../server/index.js';"),
     allowed('src/client/', "import { DistributedError } from '../base/errors.js';"),
     allowed('src/client/', "import type { Subscription } from './types.js';"),
-    allowed('src/client/', "import { connect } from 'nats';"),
+    allowed('src/client/', "import { connect } from '@nats-io/transport-node';"),
+    allowed('src/client/', "import type { Msg } from '@nats-io/nats-core';"),
   ],
   'src/server/': [
     allowed('src/server/', "import { DistributedError } from '../base/errors.js';"),

@@ -3,7 +3,7 @@
  * rejected per channel; request latency by outcome; reconnects; connection state; bounded labels; the HTTP endpoint.
  */
 import { networkInterfaces } from 'node:os';
-import { connect as natsConnect } from 'nats';
+import { connect as natsConnect } from '@nats-io/transport-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClientMetrics, NatsClient, channels, type InferenceRequest, type WorkerHeartbeat } from '../../src/index.js';
 import { Cleanup, nextEvent, waitFor } from '../helpers/client.js';

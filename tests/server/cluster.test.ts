@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, StringCodec, type NatsConnection } from 'nats';
+import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/nats-core';
 import { monitor, startNatsCluster, type TestNatsCluster } from '../helpers/nats-server.js';
 
 describe('a 3-node NATS cluster of embedded servers', () => {
@@ -33,7 +34,6 @@ describe('a 3-node NATS cluster of embedded servers', () => {
   });
 
   it('routes a message published on node 3 to a subscriber on node 1', async () => {
-    const sc = StringCodec();
     const sub1 = await connect({ servers: cluster.urls[0]!, reconnect: false });
     const pub3 = await connect({ servers: cluster.urls[2]!, reconnect: false });
     connections.push(sub1, pub3);
@@ -41,12 +41,12 @@ describe('a 3-node NATS cluster of embedded servers', () => {
     await sub1.flush();
     // Interest propagates over the routes asynchronously: publish until it arrives (bounded).
     const received = (async () => {
-      for await (const msg of sub) return sc.decode(msg.data);
+      for await (const msg of sub) return msg.string();
       return undefined;
     })();
     let got: string | undefined;
     for (let i = 0; i < 100 && got === undefined; i++) {
-      pub3.publish('cluster.test', sc.encode('hello across routes'));
+      pub3.publish('cluster.test', 'hello across routes');
       await pub3.flush();
       got = await Promise.race([received, new Promise<undefined>((resolve) => {
           setTimeout(() => {
