@@ -11,5 +11,6 @@ if (missing.length > 0) {
   console.error(missingPeersMessage(missing));
   process.exitCode = 2;
 } else {
-  await import('./cli.js');
+  const { runCli } = await import('./cli.js');
+  await runCli(process.argv.slice(2));
 }

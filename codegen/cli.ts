@@ -1,16 +1,34 @@
 /**
  * The generator's command line: an AsyncAPI document to Zod schemas, types and typed channels (and, with
  * --config-schema, a config module and its reference page). Run as the package's `mlx-codegen` bin (bin.ts, which
- * checks the optional peers first) and, in this repository, as `npm run codegen`. See `--help`.
+ * checks the optional peers first), directly (`node --import tsx codegen/cli.ts`), and, in this repository, as
+ * `npm run codegen` through output/npm-entry.mjs, which answers an unchanged `--check` before loading this file and
+ * passes a {@link RunRecorder} for the runs that finish. See `--help`.
  */
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_RUNTIME_MODULE } from './emit/common.js';
 import type { CodegenOptions } from './generate.js';
 import { CodegenError, formatDiagnostic } from './input/diagnostics.js';
+import { startFormatter } from './output/format.js';
 import { SourceWatcher } from './output/watch.js';
-import { staleFiles, writeFiles } from './output/write.js';
+import { staleFiles, writeFiles, type OutputFile } from './output/write.js';
 import { runtimeModuleProblem } from './runtime-module.js';
+
+/** A run that wrote its files, or checked them and found them up to date. */
+export interface FinishedRun {
+  /** Absolute paths of every file the output was made from. */
+  sourceFiles: string[];
+  files: OutputFile[];
+  managedDirs: string[];
+  /** The warnings the run printed, as printed. */
+  warnings: string[];
+}
+
+/** Called after each {@link FinishedRun}; the npm script's run cache (output/run-cache.mjs) records it. */
+export type RunRecorder = (run: FinishedRun) => void;
 
 const HELP = `Usage: mlx-codegen [options]        (in this repository: npm run codegen -- [options])
 
@@ -61,15 +79,19 @@ function parseCommandLine(argv: string[]): { options: CodegenOptions; check: boo
 }
 
 /** One run: generate, then write or check. Returns the exit status and the files to watch. */
-async function runOnce(options: CodegenOptions, check: boolean): Promise<{ status: number; sources: string[] }> {
+async function runOnce(options: CodegenOptions, check: boolean, recorder?: RunRecorder): Promise<{ status: number; sources: string[] }> {
   const started = performance.now();
   try {
-    // Loaded here, not at the top: it brings @asyncapi/parser (about 2 s), which --against and --help do not need.
+    // Prettier starts loading on its worker thread now, on the other core, while this thread loads the parser.
+    startFormatter();
+    // Loaded here, not at the top: it brings @asyncapi/parser (about 1 s), which --against and --help do not need.
     const { generate } = await import('./generate.js');
     const result = await generate(options);
-    for (const w of result.warnings) console.error(formatDiagnostic(w));
+    const warnings = result.warnings.map((w) => formatDiagnostic(w));
     const runtimeProblem = runtimeModuleProblem(options.runtime ?? DEFAULT_RUNTIME_MODULE, options.output);
-    if (runtimeProblem !== undefined) console.error(`codegen: warning: ${runtimeProblem}`);
+    if (runtimeProblem !== undefined) warnings.push(`codegen: warning: ${runtimeProblem}`);
+    for (const w of warnings) console.error(w);
+    const finished: FinishedRun = { sourceFiles: result.sourceFiles, files: result.files, managedDirs: result.managedDirs, warnings };
     const ms = Math.round(performance.now() - started);
     if (check) {
       const stale = staleFiles(result.files, result.managedDirs);
@@ -79,10 +101,12 @@ async function runOnce(options: CodegenOptions, check: boolean): Promise<{ statu
         return { status: 1, sources: result.sourceFiles };
       }
       console.log(`codegen --check: ${String(result.files.length)} files up to date (${String(ms)} ms)`);
+      recorder?.(finished);
       return { status: 0, sources: result.sourceFiles };
     }
     const changed = writeFiles(result.files, result.managedDirs);
     console.log(`codegen: ${String(result.files.length)} files, ${String(changed.length)} changed (${String(ms)} ms)`);
+    recorder?.(finished);
     return { status: 0, sources: result.sourceFiles };
   } catch (error) {
     if (!(error instanceof CodegenError)) throw error;
@@ -97,7 +121,7 @@ async function runOnce(options: CodegenOptions, check: boolean): Promise<{ statu
  * --watch: re-runs on a change of the spec, the config schema or any file the last run read (also when it failed),
  * and watches the files of each run anew; keeps going after errors.
  */
-function watchMode(options: CodegenOptions, firstSources: string[]): void {
+function watchMode(options: CodegenOptions, firstSources: string[], recorder: RunRecorder | undefined): void {
   const fixed = [path.resolve(options.input), ...(options.configSchema === undefined ? [] : [path.resolve(options.configSchema)])];
   let running = false;
   let again = false;
@@ -107,7 +131,7 @@ function watchMode(options: CodegenOptions, firstSources: string[]): void {
       return;
     }
     running = true;
-    const { sources } = await runOnce(options, false);
+    const { sources } = await runOnce(options, false, recorder);
     running = false;
     watcher.watch([...fixed, ...sources]);
     if (again) {
@@ -120,10 +144,11 @@ function watchMode(options: CodegenOptions, firstSources: string[]): void {
   console.log('codegen: watching for changes (Ctrl-C to stop)');
 }
 
-async function main(): Promise<void> {
+/** Runs the command line `argv` (without node and the script); sets `process.exitCode`. */
+export async function runCli(argv: string[], recorder?: RunRecorder): Promise<void> {
   let parsed: ReturnType<typeof parseCommandLine>;
   try {
-    parsed = parseCommandLine(process.argv.slice(2));
+    parsed = parseCommandLine(argv);
   } catch (error) {
     console.error(`codegen: ${(error as Error).message}\n\n${HELP}`);
     process.exitCode = 2;
@@ -139,9 +164,20 @@ async function main(): Promise<void> {
     process.exitCode = runGate(parsed.options.input, parsed.against);
     return;
   }
-  const { status, sources } = await runOnce(parsed.options, parsed.check);
-  if (parsed.watchMode && !parsed.check) watchMode(parsed.options, sources);
+  const { status, sources } = await runOnce(parsed.options, parsed.check, recorder);
+  if (parsed.watchMode && !parsed.check) watchMode(parsed.options, sources, recorder);
   else process.exitCode = status;
 }
 
-await main();
+/** Whether this file is the process's script (`node --import tsx codegen/cli.ts`), not imported by an entry. */
+function isProcessEntry(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isProcessEntry()) await runCli(process.argv.slice(2));
