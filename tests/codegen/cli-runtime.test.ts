@@ -59,7 +59,7 @@ describe('the runtime module of generated code', () => {
 
   it('is passed by this repository as ../src/contract/index.js, so generated/ keeps its relative import', () => {
     const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
-    expect(manifest.scripts.codegen).toMatch(/^tsx codegen\/cli\.ts .*--runtime \.\.\/src\/contract\/index\.js\b/);
+    expect(manifest.scripts.codegen).toMatch(/^node codegen\/output\/npm-entry\.mjs .*--runtime \.\.\/src\/contract\/index\.js\b/);
     expect(manifest.scripts.codegen).toContain('--config-schema schemas/cluster-config.schema.json');
     for (const name of ['channels.ts', 'schemas.ts', 'config.ts']) {
       expect(runtimeImports(readFileSync(path.join('generated', name), 'utf8')), name).toEqual(['../src/contract/index.js']);
