@@ -15,6 +15,7 @@ import { asyncServerError, connectError, connectTimeoutError, operationError, re
 import { TypedEvents } from './events.js';
 import { Inbound, type SubscriptionCallback } from './inbound.js';
 import { isTransportConnected } from './nats-internals.js';
+import { requireServerFeature, serverSupports, serverVersionWarnings, type ServerFeature } from '../base/server-version.js';
 import { ManagedSubscription } from './messages.js';
 import { GENERIC_LABEL, type ClientMetricsSink } from './metrics-sink.js';
 import { CLIENT_DEFAULTS, collectSecrets, embeddedServerOptions, natsConnectionOptions, resolveClientOptions } from './options.js';
@@ -169,7 +170,9 @@ export class NatsClient {
         this.log.error({ error: describe(error) }, 'Handling the closed connection failed');
       });
     this.setState('connected');
-    this.log.info({ server: this.currentServer }, 'Connected to NATS');
+    this.log.info({ server: this.currentServer, version: nc.info?.version }, 'Connected to NATS');
+    // An embedded server has already said what is wrong with its version.
+    if (resolved.mode === 'external') for (const warning of serverVersionWarnings(nc.info?.version)) this.log.warn({ server: this.currentServer }, warning);
     this.events.emit('connected', { server: this.currentServer });
   }
 
@@ -237,6 +240,27 @@ export class NatsClient {
     }
   }
 
+  /** The version the current server reported (`2.9.10`); undefined before the first connection and after disconnect(). */
+  serverVersion(): string | undefined {
+    return this.nc?.info?.version;
+  }
+
+  /**
+   * True when the server the client is connected to has `feature` (from its version). Features a server lacks are
+   * ignored by it rather than refused, so check before relying on one.
+   */
+  supportsServerFeature(feature: ServerFeature): boolean {
+    return serverSupports(this.serverVersion(), feature);
+  }
+
+  /**
+   * Throws `NatsServerVersionError` (code `NATS_SERVER_VERSION`) naming the feature, the version it needs and the
+   * version the server runs, unless the connected server has `feature`.
+   */
+  requireServerFeature(feature: ServerFeature): void {
+    requireServerFeature(this.serverVersion(), feature, this.currentServer ?? 'the NATS server');
+  }
+
   /** True while connected (not while reconnecting, draining or closed). */
   isConnected(): boolean {
     return this.state === 'connected';
@@ -257,6 +281,7 @@ export class NatsClient {
     return {
       state: this.state,
       server: this.currentServer,
+      serverVersion: this.serverVersion(),
       rttMs,
       reconnects: this.reconnects,
       lastError: this.lastError,

@@ -154,6 +154,8 @@ export interface ClientHealth {
   state: ConnectionState;
   /** The server currently connected to (URL without credentials), if any. */
   server: string | undefined;
+  /** The version that server reported when the client (re)connected to it, e.g. `2.9.10`. */
+  serverVersion: string | undefined;
   /** Round-trip time of the last `health()`-time ping in ms, if connected. */
   rttMs: number | undefined;
   reconnects: number;

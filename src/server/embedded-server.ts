@@ -16,7 +16,8 @@ import { describe, DistributedError, NatsPortInUseError, NatsServerStartError } 
 import { silentLogger, type Logger } from '../base/logger.js';
 import { buildServerConfig, EMBEDDED_DEFAULTS, resolveEmbeddedOptions, type EmbeddedLogLevel, type ResolvedEmbeddedOptions } from './config.js';
 import { createLineSplitter, LogRing, portInUseFrom, redactLogLine, serverLineLevel } from './logs.js';
-import { healthzOk, readPortsFile, tcpAccepts, type ServerPorts } from './readiness.js';
+import { fetchServerVersion, healthzOk, readPortsFile, tcpAccepts, type ServerPorts } from './readiness.js';
+import { serverVersionWarnings } from '../base/server-version.js';
 import { guardServer, type ServerGuard } from './watchdog.js';
 import { findNatsServer } from './find-binary.js';
 import type { EmbeddedServerOptions } from './types.js';
@@ -89,6 +90,9 @@ function sendSignal(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
+/** How long to wait for `/varz` after the server is ready. */
+const VERSION_TIMEOUT_MS = 1000;
+
 /**
  * A nats-server child process with a small lifecycle API (`start`, `stop`, `isRunning`, `getPort`,
  * `getLogs`, ports, URL, pid and an `exit` event).
@@ -108,7 +112,7 @@ export class EmbeddedNatsServer {
   private startAttempt: Promise<void> | undefined;
   private abortStart = false;
   private stopping: Promise<void> | undefined;
-  private endpoint: { host: string; port: number; httpPort: number | undefined; clusterPort: number | undefined } | undefined;
+  private endpoint: { host: string; port: number; httpPort: number | undefined; clusterPort: number | undefined; version: string | undefined } | undefined;
 
   /** @param options.logger receives lifecycle messages and the server's log lines (at or above `logLevel`). */
   constructor(options: EmbeddedNatsServerConfig = {}) {
@@ -167,6 +171,11 @@ export class EmbeddedNatsServer {
   /** The monitoring port of the last server that became ready; undefined before that. */
   getHttpPort(): number | undefined {
     return this.endpoint?.httpPort;
+  }
+
+  /** The version of the last server that became ready, as it reports it (`2.9.10`); undefined if it did not say. */
+  getVersion(): string | undefined {
+    return this.endpoint?.version;
   }
 
   /** The route (cluster) port of the last server that became ready, if it joined a cluster. */
@@ -255,11 +264,14 @@ export class EmbeddedNatsServer {
       throw error;
     }
     run.ready = true;
-    this.endpoint = { host: o.host, port: ports.client, httpPort: ports.http, clusterPort: ports.cluster };
+    // The monitoring endpoint that just answered /healthz also tells the version: what features the server has.
+    const version = ports.http === undefined ? undefined : await fetchServerVersion(o.host, ports.http, VERSION_TIMEOUT_MS);
+    this.endpoint = { host: o.host, port: ports.client, httpPort: ports.http, clusterPort: ports.cluster, version };
     this.logger.info(
-      { url: this.getUrl(), httpPort: ports.http, clusterPort: ports.cluster, pid: run.child.pid, ms: Math.round(performance.now() - began) },
+      { url: this.getUrl(), version, httpPort: ports.http, clusterPort: ports.cluster, pid: run.child.pid, ms: Math.round(performance.now() - began) },
       'nats-server is ready',
     );
+    for (const warning of serverVersionWarnings(version)) this.logger.warn({ version }, warning);
   }
 
   private spawnRun(binary: string, o: ResolvedEmbeddedOptions, dir: string, configFile: string): Run {

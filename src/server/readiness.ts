@@ -81,3 +81,32 @@ export function healthzOk(host: string, port: number, timeoutMs: number): Promis
     req.end();
   });
 }
+
+/**
+ * The version the server reports at `GET http://host:port/varz` (its monitoring endpoint), e.g. `2.9.10`; undefined
+ * when it does not answer in `timeoutMs` or answers something else. Never rejects.
+ */
+export function fetchServerVersion(host: string, port: number, timeoutMs: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const req = request({ host: dialHost(host), port, path: '/varz', method: 'GET', agent: false, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.once('end', () => {
+        try {
+          const version = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { version?: unknown }).version;
+          resolve(res.statusCode === 200 && typeof version === 'string' ? version : undefined);
+        } catch {
+          resolve(undefined);
+        }
+      });
+      res.once('error', () => {
+        resolve(undefined);
+      });
+    });
+    req.once('timeout', () => req.destroy());
+    req.once('error', () => {
+      resolve(undefined);
+    });
+    req.end();
+  });
+}
