@@ -65,8 +65,8 @@ describe('server features', () => {
     expect(e.message).toContain(SERVER_FEATURES['message-tracing'].since);
     expect(e.message).toContain('nats://10.0.0.5:4222 runs nats-server 2.9.10');
     expect(e.message).toMatch(/Upgrade/);
-    expect(() => requireServerFeature(SERVER_FEATURES['message-tracing'].since, 'message-tracing', 'x')).not.toThrow();
-    expect(() => requireServerFeature(undefined, 'auth-callout', 'x')).toThrow(/version is unknown/);
+    expect(() => { requireServerFeature(SERVER_FEATURES['message-tracing'].since, 'message-tracing', 'x'); }).not.toThrow();
+    expect(() => { requireServerFeature(undefined, 'auth-callout', 'x'); }).toThrow(/version is unknown/);
   });
 });
 

@@ -55,10 +55,10 @@ describe('the client', () => {
       const has = compareServerVersions(version, parseServerVersion(SERVER_FEATURES[feature].since)!) >= 0;
       expect(setup.client.supportsServerFeature(feature)).toBe(has);
       if (has) {
-        expect(() => setup.client.requireServerFeature(feature)).not.toThrow();
+        expect(() => { setup.client.requireServerFeature(feature); }).not.toThrow();
       } else {
-        expect(() => setup.client.requireServerFeature(feature)).toThrow(NatsServerVersionError);
-        expect(() => setup.client.requireServerFeature(feature)).toThrow(`runs nats-server ${installedVersion()}`);
+        expect(() => { setup.client.requireServerFeature(feature); }).toThrow(NatsServerVersionError);
+        expect(() => { setup.client.requireServerFeature(feature); }).toThrow(`runs nats-server ${installedVersion()}`);
       }
     }
   });
