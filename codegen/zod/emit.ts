@@ -22,9 +22,11 @@ import type { ChildOptions, EmitState } from './state.js';
 import { joinPointer, unsupportedAt } from './state.js';
 import { UnsupportedSchemaError } from './errors.js';
 import { emitApplicators } from './keywords-applicator.js';
+import { emitConditional } from './keywords-conditional.js';
 import { emitEnum } from './keywords-enum.js';
 import { emitTypePart } from './keywords-type.js';
 import { quote } from './source.js';
+import { indexRefs, type RefIndex } from './refs.js';
 
 export { UnsupportedSchemaError };
 /** The schema type {@link emitZod} takes; defined in json-schema.ts. */
@@ -51,14 +53,10 @@ export interface ZodEmitContext {
 
 /** Keywords whose meaning the emitter cannot reproduce; each stops codegen with a diagnostic. */
 const UNSUPPORTED_KEYWORDS: readonly (readonly [keyword: string, construct: string, hint: string])[] = [
-  ['$ref', '$ref', 'the reference is unresolved and has no named schema'],
   ['$dynamicRef', '$dynamicRef', 'dynamic references are not supported'],
   ['$recursiveRef', '$recursiveRef', 'recursive references are not supported'],
-  ['if', 'if/then/else', 'conditional schemas are not supported'],
-  ['dependencies', 'dependencies', 'property dependencies are not supported'],
   ['dependentSchemas', 'dependentSchemas', 'property dependencies are not supported'],
   ['dependentRequired', 'dependentRequired', 'property dependencies are not supported'],
-  ['patternProperties', 'patternProperties', 'pattern properties are not supported; list the properties'],
   ['prefixItems', 'prefixItems', 'tuple validation is not supported'],
   ['unevaluatedProperties', 'unevaluatedProperties', 'unevaluated* keywords are not supported'],
   ['unevaluatedItems', 'unevaluatedItems', 'unevaluated* keywords are not supported'],
@@ -68,8 +66,15 @@ const UNSUPPORTED_KEYWORDS: readonly (readonly [keyword: string, construct: stri
 
 /** Returns a Zod 4 expression (source text using `z` from 'zod' and helpers from src/formats.js), e.g. `z.strictObject({ ... })`. */
 export function emitZod(schema: JsonSchema, ctx: ZodEmitContext): string {
-  const session: Session = { ctx, helpers: ctx.usedHelpers ?? new Set(), stack: new Set() };
-  return emitNode(schema, createState(ctx.pointer ?? '', false, undefined, session), session);
+  const session: Session = {
+    ctx,
+    helpers: ctx.usedHelpers ?? new Set(),
+    stack: new Set(),
+    rootPointer: ctx.pointer ?? '',
+    refs: indexRefs(schema),
+    bindings: new Map(),
+  };
+  return emitNode(schema, createState(session.rootPointer, {}, session), session);
 }
 
 /**
@@ -89,13 +94,26 @@ interface Session {
   readonly helpers: Set<string>;
   /** The schema objects being emitted on the current path, to stop on a cycle instead of recursing forever. */
   readonly stack: Set<SchemaObject>;
+  readonly rootPointer: string;
+  /** Where the root's `$ref`s lead. */
+  readonly refs: RefIndex;
+  /** `$ref` targets being emitted on the current path: a reference back to one becomes `z.lazy` of its binding. */
+  readonly bindings: Map<SchemaObject, Binding>;
 }
 
-function createState(pointer: string, inComposite: boolean, assumedType: ChildOptions['assumedType'], session: Session): EmitState {
+interface Binding {
+  readonly name: string;
+  used: boolean;
+}
+
+function createState(pointer: string, options: ChildOptions, session: Session): EmitState {
+  const inComposite = options.inComposite === true;
+  const defaultsRefusedBy = options.defaultsRefusedBy;
   return {
     pointer,
     inComposite,
-    assumedType,
+    defaultsRefusedBy,
+    assumedType: options.assumedType,
     reader: session.ctx.reader === true,
     child(schema, path, options) {
       const childPointer = joinPointer(pointer, path);
@@ -104,7 +122,15 @@ function createState(pointer: string, inComposite: boolean, assumedType: ChildOp
       }
       const name = session.ctx.refName(schema);
       if (name !== undefined) return name;
-      const childState = createState(childPointer, options?.inComposite ?? inComposite, options?.assumedType, session);
+      const childState = createState(
+        childPointer,
+        {
+          inComposite: options?.inComposite ?? inComposite,
+          assumedType: options?.assumedType,
+          defaultsRefusedBy: options?.defaultsRefusedBy ?? defaultsRefusedBy,
+        },
+        session,
+      );
       return emitNode(schema, childState, session);
     },
     isNamed(schema) {
@@ -125,6 +151,46 @@ function emitNode(schema: JsonSchema, state: EmitState, session: Session): strin
   if (schema === true) return 'z.unknown()';
   if (schema === false) return 'z.never()';
   if (!isSchemaObject(schema)) return state.unsupported('schema', 'a schema must be an object or a boolean');
+  if (typeof schema.$ref === 'string') return emitRef(schema, schema.$ref, state, session);
+  if (session.refs.isTarget(schema)) return emitTarget(schema, state, session);
+  return emitObjectNode(schema, state, session);
+}
+
+/**
+ * draft-07 core §8.3 `$ref`: the target is emitted in place; siblings of `$ref` are ignored, as draft 7 says. The
+ * target's diagnostics point where it is written.
+ */
+function emitRef(schema: SchemaObject, ref: string, state: EmitState, session: Session): string {
+  const found = session.refs.resolve(ref, session.refs.baseOf(schema));
+  if ('error' in found) return state.unsupported('$ref', found.error, ['$ref']);
+  const pointer = found.pointer === undefined ? joinPointer(state.pointer, ['$ref']) : session.rootPointer + found.pointer;
+  const options = { inComposite: state.inComposite, defaultsRefusedBy: state.defaultsRefusedBy };
+  return emitNode(found.target, createState(pointer, options, session), session);
+}
+
+/**
+ * A `$ref` target. Met again while it is being emitted (a recursive schema), it becomes `z.lazy` of a local binding,
+ * and the target is wrapped in a function that declares it. The binding is typed `z.ZodType`, so the recursive part
+ * infers as `unknown`: TypeScript cannot infer a recursive type from an expression.
+ */
+function emitTarget(schema: SchemaObject, state: EmitState, session: Session): string {
+  const open = session.bindings.get(schema);
+  if (open !== undefined) {
+    open.used = true;
+    return `z.lazy(() => ${open.name})`;
+  }
+  const binding: Binding = { name: `ref${session.bindings.size}`, used: false };
+  session.bindings.set(schema, binding);
+  try {
+    const expr = emitObjectNode(schema, state, session);
+    if (!binding.used) return expr;
+    return `((): z.ZodType => {\n  const ${binding.name}: z.ZodType = ${expr};\n  return ${binding.name};\n})()`;
+  } finally {
+    session.bindings.delete(schema);
+  }
+}
+
+function emitObjectNode(schema: SchemaObject, state: EmitState, session: Session): string {
   for (const [keyword, construct, hint] of UNSUPPORTED_KEYWORDS) {
     if (keyword in schema) state.unsupported(construct, hint, [keyword]);
   }
@@ -154,7 +220,7 @@ function emitKeywords(schema: SchemaObject, state: EmitState): string {
     ...applicators.conjuncts,
   ];
   let expr = (conjuncts[0] ?? 'z.unknown()') + conjuncts.slice(1).map((conjunct) => `.and(${conjunct})`).join('');
-  expr += applicators.not;
+  expr += applicators.not + emitConditional(schema, state);
   // Descriptions become metadata (z.globalRegistry); parsing never reads them.
   if (typeof schema.description === 'string') expr += `.describe(${quote(schema.description)})`;
   return expr;

@@ -51,7 +51,8 @@ function branchesOf(schema: SchemaObject, keyword: string, state: EmitState): Js
 function allTyped(branches: readonly JsonSchema[], type: TypeName | undefined, state: EmitState): boolean {
   if (type === undefined) return false;
   return branches.every((branch) => {
-    if (!isSchemaObject(branch) || branch.nullable === true) return false;
+    // a `$ref` branch has the type of its target, whatever the parent's is
+    if (!isSchemaObject(branch) || branch.nullable === true || '$ref' in branch) return false;
     return branch.type === type || (branch.type === undefined && !state.isNamed(branch));
   });
 }
@@ -107,7 +108,7 @@ function emitDiscriminated(
   return `z.discriminatedUnion(${quote(property)}, [${exprs.join(', ')}])`;
 }
 
-const NOT_A_PLAIN_OBJECT = ['allOf', 'anyOf', 'oneOf', 'not', 'enum', 'const', 'nullable'];
+const NOT_A_PLAIN_OBJECT = ['allOf', 'anyOf', 'oneOf', 'not', 'enum', 'const', 'nullable', '$ref', 'if', 'dependencies', 'patternProperties'];
 
 /** The branch's constant tag, when it is a plain object schema that requires `property` with a primitive const. */
 function branchTag(branch: JsonSchema, property: string, implicitObject: boolean, state: EmitState): unknown {

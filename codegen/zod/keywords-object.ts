@@ -1,13 +1,25 @@
 /**
- * Object keywords: draft-07 validation §6.5 (maxProperties, minProperties, required, properties,
- * additionalProperties, propertyNames) and §10.2 `default` on properties, applied like ajv's `useDefaults`.
+ * Object keywords: draft-07 validation §6.5 (maxProperties, minProperties, additionalProperties, propertyNames),
+ * assembling the modules for properties (keywords-properties.ts), patternProperties and dependencies.
  */
-import { isSchemaObject, type SchemaObject, type TypeName } from './json-schema.js';
+import { isSchemaObject, type JsonSchema, type SchemaObject } from './json-schema.js';
 import type { EmitState } from './state.js';
-import { hasType, isCount } from './state.js';
-import { literal, propertyKey, quote } from './source.js';
+import { isCount } from './state.js';
+import { quote } from './source.js';
+import { emitShape, isEmptySchema } from './keywords-properties.js';
+import { emitDependencies } from './keywords-dependencies.js';
+import { emitPatternObject } from './keywords-patterns.js';
 
-const OBJECT_KEYWORDS = ['properties', 'required', 'additionalProperties', 'minProperties', 'maxProperties', 'propertyNames'];
+const OBJECT_KEYWORDS = [
+  'properties',
+  'required',
+  'additionalProperties',
+  'minProperties',
+  'maxProperties',
+  'propertyNames',
+  'patternProperties',
+  'dependencies',
+];
 
 /** Whether the schema has a keyword that constrains objects (used for schemas without `type`). */
 export function hasObjectKeywords(schema: SchemaObject): boolean {
@@ -15,91 +27,59 @@ export function hasObjectKeywords(schema: SchemaObject): boolean {
 }
 
 /**
- * Emits `type: object`. JSON Schema keeps keys it does not describe, so the base is `z.looseObject` (zod's default
- * strips them); `additionalProperties: false` gives `z.strictObject`, a schema gives `.catchall(...)`. The reader
- * variant (`state.reader`) turns `additionalProperties: false` into plain `z.object`, which strips unknown keys
- * instead of refusing them (tolerant reader, strict writer: docs/codegen.md).
+ * Emits `type: object`: the properties (below, or with patternProperties in keywords-patterns.ts) and the checks
+ * that read the object's keys (patternProperties, dependencies, property counts, propertyNames). zod's object output
+ * drops an own `__proto__` key, so those checks run first, on the value as given (`jsonObject()`), and the object
+ * schema after them. Property names that `Object.prototype` also has (`constructor`, `toString`...) would be read
+ * from the prototype by zod, so such objects are parsed from a prototype-free copy (`ownProperties`).
  */
 export function emitObject(schema: SchemaObject, state: EmitState): string {
-  const additional = schema.additionalProperties;
-  let base: string;
-  let extraKey: string;
-  if (additional === false && state.reader) {
-    const shape = emitShape(schema, 'z.never()', state);
-    return `z.object(${shape})${emitPropertyCount(schema, state)}${emitPropertyNames(schema, state)}`;
-  }
-  if (additional === false) {
-    [base, extraKey] = ['z.strictObject', 'z.never()'];
-  } else if (additional === undefined || additional === true || isEmptySchema(additional)) {
-    [base, extraKey] = ['z.looseObject', 'z.unknown()'];
-  } else {
-    if (!isSchemaObject(additional)) return state.unsupported('additionalProperties', 'must be a schema', ['additionalProperties']);
-    [base, extraKey] = ['z.object', state.child(additional, ['additionalProperties'])];
-  }
-  const shape = emitShape(schema, extraKey, state);
-  const catchall = base === 'z.object' ? `.catchall(${extraKey})` : '';
-  return `${base}(${shape})${catchall}${emitPropertyCount(schema, state)}${emitPropertyNames(schema, state)}`;
-}
-
-function isEmptySchema(value: unknown): boolean {
-  return isSchemaObject(value) && Object.keys(value).length === 0;
+  const { object, keyCheck } = 'patternProperties' in schema ? emitPatternObject(schema, state) : { object: emitPlainObject(schema, state), keyCheck: '' };
+  const keyChecks =
+    keyCheck + emitProtoProperty(schema, state) + emitDependencies(schema, state) + emitPropertyCount(schema, state) + emitPropertyNames(schema, state);
+  const expr = keyChecks === '' ? object : `${state.helper('jsonObject')}()${keyChecks}.pipe(${object})`;
+  return hasPrototypeNames(schema) ? `z.preprocess(${state.helper('ownProperties')}, ${expr})` : expr;
 }
 
 /**
- * draft-07 validation §6.5.3 `required` and §6.5.4 `properties`, in the order `properties` lists them. A required
- * key without a property schema must be present, and is still an "additional" property (§6.5.6): `extraKey` is the
- * schema additionalProperties gives it (`z.never()` when additional properties are forbidden).
+ * zod skips a shape key named `__proto__` when parsing (it stays in the shape, so the type has it and a strict
+ * object does not call it unknown), so its schema and presence are checked among the key checks.
  */
-function emitShape(schema: SchemaObject, extraKey: string, state: EmitState): string {
-  const properties = schema.properties ?? {};
-  if (!isSchemaObject(properties)) return state.unsupported('properties', 'must be an object', ['properties']);
-  const required = schema.required ?? [];
-  if (!Array.isArray(required) || !required.every((key) => typeof key === 'string')) {
-    return state.unsupported('required', 'must be an array of strings', ['required']);
-  }
-  const entries: string[] = [];
-  for (const [key, property] of Object.entries(properties)) {
-    if (typeof property !== 'boolean' && !isSchemaObject(property)) {
-      return state.unsupported('properties', 'each property must be a schema', ['properties', key]);
-    }
-    const expr = state.child(property, ['properties', key]);
-    entries.push(`${propertyKey(key)}: ${expr}${propertyModifier(property, required.includes(key), key, state)}`);
-  }
-  for (const key of new Set(required)) {
-    if (!Object.hasOwn(properties, key)) entries.push(`${propertyKey(key)}: ${extraKey}`);
-  }
-  return entries.length === 0 ? '{}' : `{ ${entries.join(', ')} }`;
-}
-
-/**
- * A property's `default` (validation §10.2), applied as ajv's `useDefaults` does: only directly under `properties`
- * and never inside anyOf/oneOf/not. Scalars use `.default(v)`; objects and arrays `.prefault(v)` so the default is
- * parsed and nested defaults apply too, as ajv validates (and fills) the value it assigned. Otherwise a property that
- * is not required is `.optional()`.
- */
-function propertyModifier(property: boolean | SchemaObject, required: boolean, key: string, state: EmitState): string {
+function emitProtoProperty(schema: SchemaObject, state: EmitState): string {
+  const properties = isSchemaObject(schema.properties) ? schema.properties : {};
+  const required = Array.isArray(schema.required) && schema.required.includes('__proto__');
+  const property = Object.hasOwn(properties, '__proto__') ? (properties.__proto__ as JsonSchema) : undefined;
+  if (property === undefined && !required) return '';
   if (isSchemaObject(property) && 'default' in property && !state.inComposite) {
-    const value = property.default;
-    checkDefaultType(property, value, key, state);
-    const structured = typeof value === 'object' && value !== null;
-    return `.${structured ? 'prefault' : 'default'}(${literal(value)})`;
+    state.unsupported('default', 'a default on "__proto__" would not be applied', ['properties', '__proto__', 'default']);
   }
-  return required ? '' : '.optional()';
+  const check = property === undefined ? 'z.unknown()' : state.child(property, ['properties', '__proto__']);
+  return `.refine(${state.helper('ownPropertyMatches')}('__proto__', ${check}, ${String(required)}), 'property "__proto__" must match its schema')`;
 }
 
-/** A default of the wrong JSON type would not compile in the generated TypeScript; say so instead. */
-function checkDefaultType(property: SchemaObject, value: unknown, key: string, state: EmitState): void {
-  const declared = property.type;
-  if (declared === undefined) return;
-  const types = Array.isArray(declared) ? declared : [declared];
-  if (property.nullable === true) types.push('null');
-  if (!types.some((type) => hasType(value, type as TypeName))) {
-    state.unsupported('default', `the default ${JSON.stringify(value)} does not match type ${JSON.stringify(declared)}`, [
-      'properties',
-      key,
-      'default',
-    ]);
+/** Whether `properties` or `required` names a key that plain objects inherit. */
+export function hasPrototypeNames(schema: SchemaObject): boolean {
+  const names = [...(isSchemaObject(schema.properties) ? Object.keys(schema.properties) : [])];
+  if (Array.isArray(schema.required)) names.push(...schema.required.filter((key) => typeof key === 'string'));
+  return names.some((name) => name in Object.prototype);
+}
+
+/**
+ * JSON Schema keeps keys it does not describe, so the base is `z.looseObject` (zod's default strips them);
+ * `additionalProperties: false` gives `z.strictObject`, a schema gives `.catchall(...)`. The reader variant
+ * (`state.reader`) turns `additionalProperties: false` into plain `z.object`, which strips unknown keys instead of
+ * refusing them (tolerant reader, strict writer: docs/codegen.md).
+ */
+function emitPlainObject(schema: SchemaObject, state: EmitState): string {
+  const additional = schema.additionalProperties;
+  if (additional === false && state.reader) return `z.object(${emitShape(schema, 'z.never()', state)})`;
+  if (additional === false) return `z.strictObject(${emitShape(schema, 'z.never()', state)})`;
+  if (additional === undefined || additional === true || isEmptySchema(additional)) {
+    return `z.looseObject(${emitShape(schema, 'z.unknown()', state)})`;
   }
+  if (!isSchemaObject(additional)) return state.unsupported('additionalProperties', 'must be a schema', ['additionalProperties']);
+  const extraKey = state.child(additional, ['additionalProperties']);
+  return `z.object(${emitShape(schema, extraKey, state)}).catchall(${extraKey})`;
 }
 
 /** draft-07 validation §6.5.1-2 `maxProperties`/`minProperties`. */

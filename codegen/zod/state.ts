@@ -12,6 +12,11 @@ export interface ChildOptions {
   readonly inComposite?: boolean;
   /** A single type the parent already enforces on the same value; a typeless subschema is emitted as that type. */
   readonly assumedType?: TypeName | undefined;
+  /**
+   * The subschema sits where ajv applies `default` but a refinement cannot (then/else, schema dependencies): a
+   * property default there is refused rather than silently not applied. Names the keyword; inherited.
+   */
+  readonly defaultsRefusedBy?: string | undefined;
 }
 
 /** The emitter's view of one schema node. */
@@ -20,6 +25,8 @@ export interface EmitState {
   readonly pointer: string;
   /** See {@link ChildOptions.inComposite}; inherited by every descendant. */
   readonly inComposite: boolean;
+  /** See {@link ChildOptions.defaultsRefusedBy}; inherited by every descendant. */
+  readonly defaultsRefusedBy: string | undefined;
   /** See {@link ChildOptions.assumedType}; applies to this node only. */
   readonly assumedType: TypeName | undefined;
   /**

@@ -24,6 +24,8 @@
  * we tried (the suite plus a few hundred thousand generated near-addresses).
  */
 
+import { z } from 'zod';
+
 // ---------------------------------------------------------------------------------------------------------------
 // date, time, date-time: RFC 3339 §5.6
 // ---------------------------------------------------------------------------------------------------------------
@@ -426,4 +428,87 @@ export function isNotOfJsonTypes(types: readonly JsonTypeName[]): (value: unknow
     const type = jsonTypeOf(value);
     return type !== undefined && !types.includes(type);
   };
+}
+
+/** A JSON object (not null, not an array). */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The first stage of an object schema whose keywords read its keys: any JSON object, passed on as given. zod's
+ * object output drops an own `__proto__` key, so those checks run here, before the object is parsed.
+ */
+export function jsonObject(): z.ZodCustom<Record<string, unknown>> {
+  return z.custom<Record<string, unknown>>(isJsonObject, 'expected an object');
+}
+
+/**
+ * Objects whose schema names a key `Object.prototype` also has (`constructor`, `toString`, `__proto__`...): a copy
+ * without a prototype, so a missing key reads as missing instead of as the inherited member. Other values as they are.
+ */
+export function ownProperties(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  return Object.assign(Object.create(null) as object, value);
+}
+
+/**
+ * draft-07 §6.5.5 `patternProperties` with §6.5.6 `additionalProperties`: every own key matched by a pattern
+ * matches that pattern's schema, and every key neither listed in `known` nor matched matches `additional` (when given).
+ */
+export function matchesPatternProperties(
+  patterns: readonly (readonly [RegExp, SafeParser])[],
+  known: readonly string[],
+  additional?: SafeParser,
+): (object: object) => boolean {
+  return (object) =>
+    Object.entries(object).every(([key, value]) => {
+      let matched = known.includes(key);
+      for (const [pattern, schema] of patterns) {
+        if (!pattern.test(key)) continue;
+        matched = true;
+        if (!schema.safeParse(value).success) return false;
+      }
+      return matched || additional === undefined || additional.safeParse(value).success;
+    });
+}
+
+/** The reader's `additionalProperties: false` beside patternProperties: a copy with only listed or matched keys. */
+export function keepKnownProperties(known: readonly string[], patterns: readonly RegExp[]): <T extends object>(object: T) => T {
+  return <T extends object>(object: T): T => {
+    const kept = Object.entries(object).filter(([key]) => known.includes(key) || patterns.some((pattern) => pattern.test(key)));
+    return Object.fromEntries(kept) as T;
+  };
+}
+
+/**
+ * draft-07 §6.5.7 `dependencies`: for each own key present, the listed keys are present too (array form) or the
+ * object matches the schema (schema form).
+ */
+export function meetsDependencies(
+  dependencies: Readonly<Record<string, readonly string[] | SafeParser>>,
+): (object: object) => boolean {
+  return (object) =>
+    Object.entries(dependencies).every(([key, dependency]) => {
+      if (!Object.hasOwn(object, key)) return true;
+      if (Array.isArray(dependency)) return (dependency as readonly string[]).every((name) => Object.hasOwn(object, name));
+      return (dependency as SafeParser).safeParse(object).success;
+    });
+}
+
+/** draft-07 §6.6 `if`/`then`/`else`: a value matching `condition` matches `then`, any other matches `otherwise`. */
+export function satisfiesCondition(
+  condition: SafeParser,
+  then: SafeParser | undefined,
+  otherwise?: SafeParser,
+): (value: unknown) => boolean {
+  return (value) => {
+    const branch = condition.safeParse(value).success ? then : otherwise;
+    return branch === undefined || branch.safeParse(value).success;
+  };
+}
+
+/** A property zod cannot read (`__proto__`): when own, its value matches `schema`; when absent, it was not `required`. */
+export function ownPropertyMatches(key: string, schema: SafeParser, required: boolean): (object: object) => boolean {
+  return (object) => (Object.hasOwn(object, key) ? schema.safeParse((object as Record<string, unknown>)[key]).success : !required);
 }

@@ -43,6 +43,14 @@ describe('emitted source under tsc --strict', () => {
       Defaults: { type: 'object', properties: { d: { type: 'object', default: {}, properties: { n: { type: 'integer', default: 1 } } } } },
       Anything: true,
       Nothing: false,
+      Point: { type: 'array', items: [{ type: 'number' }, { type: 'number' }], additionalItems: false },
+      Labels: { type: 'object', patternProperties: { '^[a-z]+$': { type: 'string' } }, additionalProperties: false },
+      Extensions: { type: 'object', properties: { id: { type: 'string' } }, patternProperties: { '^x-': {} }, additionalProperties: false },
+      Conditional: { type: 'object', properties: { kind: { type: 'string' } }, if: { properties: { kind: { const: 'a' } } }, then: { required: ['a'] } },
+      Dependent: { type: 'object', dependencies: { card: ['billing'], billing: { required: ['name'] } } },
+      Tree: { type: 'object', properties: { children: { type: 'array', items: { $ref: '#' } } } },
+      Defined: { definitions: { n: { type: 'integer' } }, type: 'object', properties: { n: { $ref: '#/definitions/n' } } },
+      ProtoNames: { type: 'object', properties: { constructor: { type: 'string' } }, required: ['toString'] },
     };
     const helpers = new Set<string>();
     const lines: string[] = [];
@@ -57,6 +65,12 @@ describe('emitted source under tsc --strict', () => {
       "  // @ts-expect-error -- only the token variant has a token",
       '  return event.token;',
       '}',
+      'export const point: Point = [1, 2];',
+      "export const labels: Labels = { a: 'x' };",
+      'export const definedN: number | undefined = ({} as Defined).n;',
+      "export const protoName: string | undefined = ({ toString: 1 } as ProtoNames).constructor;",
+      '// @ts-expect-error -- a closed tuple has two positions',
+      'export const tooLong: Point = [1, 2, 3];',
     );
     const contractModule = `${path.relative(dir, path.join(root, 'src/contract')).split(path.sep).join('/')}/index.js`;
     const file = path.join(dir, 'generated.ts');

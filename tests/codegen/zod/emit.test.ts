@@ -65,12 +65,22 @@ describe('emitZod', () => {
 describe('unsupported constructs stop codegen with the construct and the JSON pointer', () => {
   const cases: [JsonSchema, string, string][] = [
     [{ type: 'object', properties: { a: { $ref: '#/definitions/x' } } }, '$ref', '#/x/properties/a/$ref'],
-    [{ if: { type: 'string' }, then: { minLength: 1 } }, 'if/then/else', '#/x/if'],
-    [{ type: 'object', patternProperties: { '^a': {} } }, 'patternProperties', '#/x/patternProperties'],
-    [{ dependencies: { a: ['b'] } }, 'dependencies', '#/x/dependencies'],
+    [{ $ref: 'https://example.com/other.json' }, '$ref', '#/x/$ref'],
+    [{ $ref: '#nowhere' }, '$ref', '#/x/$ref'],
+    [{ if: 1, then: {} }, 'if/then/else', '#/x/if'],
+    [{ if: {}, then: { properties: { a: { default: 1 } } } }, 'default', '#/x/then/properties/a/default'],
+    [{ type: 'object', patternProperties: { '(': {} } }, 'patternProperties', '#/x/patternProperties/('],
+    [{ type: 'object', patternProperties: { '^a': 1 } }, 'patternProperties', '#/x/patternProperties/^a'],
+    [{ type: 'object', patternProperties: [] }, 'patternProperties', '#/x/patternProperties'],
+    [{ dependencies: { a: [1] } }, 'dependencies', '#/x/dependencies/a'],
+    [{ dependencies: { a: 'b' } }, 'dependencies', '#/x/dependencies/a'],
+    [{ dependencies: [] }, 'dependencies', '#/x/dependencies'],
+    [{ dependencies: { a: { properties: { b: { default: 1 } } } } }, 'default', '#/x/dependencies/a/properties/b/default'],
     [{ $dynamicRef: '#meta' }, '$dynamicRef', '#/x/$dynamicRef'],
     [{ type: 'array', prefixItems: [] }, 'prefixItems', '#/x/prefixItems'],
-    [{ type: 'array', items: [{}] }, 'items (array form)', '#/x/items'],
+    [{ type: 'array', items: [1] }, 'items', '#/x/items/0'],
+    [{ type: 'array', items: [{ default: 1 }] }, 'default', '#/x/items/0/default'],
+    [{ type: 'array', items: [{}], additionalItems: 1 }, 'additionalItems', '#/x/additionalItems'],
     [{ type: 'string', format: 'uri-reference' }, 'format: uri-reference', '#/x/format'],
     [{ type: 'string', format: 7 }, 'format', '#/x/format'],
     [{ type: 'string', pattern: '(' }, 'pattern', '#/x/pattern'],
@@ -96,7 +106,7 @@ describe('unsupported constructs stop codegen with the construct and the JSON po
     [{ oneOf: [] }, 'oneOf', '#/x/oneOf'],
     [{ anyOf: [1] }, 'anyOf', '#/x/anyOf/0'],
     [{ not: 'x' }, 'not', '#/x/not'],
-    [{ allOf: [{ properties: { 'a/b~': { if: {} } } }] }, 'if/then/else', '#/x/allOf/0/properties/a~1b~0/if'],
+    [{ allOf: [{ properties: { 'a/b~': { $recursiveRef: '#' } } }] }, '$recursiveRef', '#/x/allOf/0/properties/a~1b~0/$recursiveRef'],
   ];
 
   it.each(cases)('%j → %s at %s', (schema, construct, pointer) => {

@@ -1,0 +1,25 @@
+/**
+ * draft-07 validation §6.6 `if`/`then`/`else`: a value matching `if` must match `then`, any other value `else`. A
+ * refinement: TypeScript has no "not matching `if`", so the inferred type is the rest of the schema's, with neither
+ * branch applied.
+ */
+import { isSchemaObject, type SchemaObject } from './json-schema.js';
+import type { EmitState } from './state.js';
+
+/** A `.refine(satisfiesCondition(...))` suffix, or '' when `if` is absent or has neither `then` nor `else`. */
+export function emitConditional(schema: SchemaObject, state: EmitState): string {
+  if (!('if' in schema)) return '';
+  const branches = (['if', 'then', 'else'] as const).map((keyword) => {
+    const branch = schema[keyword];
+    if (branch === undefined) return undefined;
+    if (typeof branch !== 'boolean' && !isSchemaObject(branch)) return state.unsupported('if/then/else', 'must be a schema', [keyword]);
+    // `if` only decides (composite, no defaults, as in ajv); ajv applies defaults in then/else, which a refinement cannot
+    return keyword === 'if'
+      ? state.child(branch, [keyword], { inComposite: true })
+      : state.child(branch, [keyword], { defaultsRefusedBy: keyword });
+  });
+  const [condition, then, otherwise] = branches;
+  if (condition === undefined || (then === undefined && otherwise === undefined)) return '';
+  const args = [condition, then ?? 'undefined', ...(otherwise === undefined ? [] : [otherwise])];
+  return `.refine(${state.helper('satisfiesCondition')}(${args.join(', ')}), 'must match "then" or "else" as "if" decides')`;
+}
