@@ -13,7 +13,7 @@ import { DEFAULT_RUNTIME_MODULE } from './emit/common.js';
 import { CodegenError, dedupeDiagnostics, hasErrors, type Diagnostic } from './input/diagnostics.js';
 import { checkContract, modelScopes, withoutFollowOns } from './model/contract.js';
 import { formatTypeScript, startFormatter } from './output/format.js';
-import { markdownHeader, tsHeader, type OutputFile } from './output/write.js';
+import { markdownHeader, tsHeader, type Meanings, type OutputFile } from './output/write.js';
 import { SourceSet } from './input/sources.js';
 
 /** What to generate. Paths may be relative to the current directory. */
@@ -78,9 +78,11 @@ async function generateFrom(options: CodegenOptions, config: ConfigOutput | unde
   ];
   const files: OutputFile[] = [];
   const sourceFiles = [...model.sourceFiles];
+  // Each source is read and parsed once for all the headers of this run.
+  const meanings: Meanings = new Map();
   if (config !== undefined) {
     if (config.module !== undefined) modules.push(config.module);
-    if (config.docs !== undefined) files.push({ path: path.resolve(config.docs.path), content: markdownHeader(config.sources, baseDir) + config.docs.body });
+    if (config.docs !== undefined) files.push({ path: path.resolve(config.docs.path), content: markdownHeader(config.sources, baseDir, meanings) + config.docs.body });
     problems.push(...config.problems);
     sourceFiles.push(...config.sources);
   }
@@ -90,7 +92,7 @@ async function generateFrom(options: CodegenOptions, config: ConfigOutput | unde
   // All requests go out at once; the worker answers them in order.
   const formatted = await Promise.all(modules.map((m) => m.formatted ?? formatTypeScript(m.body)));
   modules.forEach((m, i) => {
-    files.unshift({ path: path.join(outDir, `${m.name}.ts`), content: `${tsHeader(m.primary, m.sources, baseDir)}\n${formatted[i] ?? ''}` });
+    files.unshift({ path: path.join(outDir, `${m.name}.ts`), content: `${tsHeader(m.primary, m.sources, baseDir, meanings)}\n${formatted[i] ?? ''}` });
   });
   files.sort((a, b) => (a.path < b.path ? -1 : 1));
   return { files, warnings: dedupeDiagnostics(problems), sourceFiles: [...new Set(sourceFiles)], managedDirs: [outDir] };

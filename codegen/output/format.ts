@@ -85,8 +85,35 @@ export function startFormatter(): void {
   }
 }
 
-/** Formats TypeScript with the fixed prettier options, on the worker when it runs. */
-export async function formatTypeScript(code: string): Promise<string> {
+/**
+ * The last few formatted texts by their input: in `--watch` most modules come out of a run exactly as before (a
+ * schema edit leaves config.ts, contract.ts and index.ts alone), and formatting is a pure function of the text,
+ * so they are not sent to prettier again.
+ */
+const recent = new Map<string, Promise<string>>();
+const RECENT_LIMIT = 16;
+
+/** Formats TypeScript with the fixed prettier options, on the worker when it runs; the same text is formatted once. */
+export function formatTypeScript(code: string): Promise<string> {
+  const known = recent.get(code);
+  if (known !== undefined) {
+    // Most recently used last, so the oldest goes first.
+    recent.delete(code);
+    recent.set(code, known);
+    return known;
+  }
+  const formatted = formatUncached(code);
+  recent.set(code, formatted);
+  // A failure is not kept: the next run tries again.
+  formatted.catch(() => recent.delete(code));
+  for (const oldest of recent.keys()) {
+    if (recent.size <= RECENT_LIMIT) break;
+    recent.delete(oldest);
+  }
+  return formatted;
+}
+
+async function formatUncached(code: string): Promise<string> {
   startFormatter();
   const current = worker;
   if (current === undefined) return formatInProcess(code);

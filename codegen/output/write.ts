@@ -22,16 +22,27 @@ export interface OutputFile {
 }
 
 /**
+ * Each source's meaning ({@link sourceMeaning}) by path, kept for one run: every header hashes most of the same files,
+ * and each file is read and parsed once. A new map per run, since files change between `--watch` runs.
+ */
+export type Meanings = Map<string, string>;
+
+/**
  * sha256 over the generator version and each source file (name relative to `baseDir`, then its meaning: see
  * {@link sourceMeaning}), in sorted order, so the hash is the same on every machine and checkout, and an edit that
  * changes no meaning (a comment, indentation, quoting, flow or block style) leaves it, and so the output, unchanged.
  */
-export function sourceHash(files: readonly string[], baseDir: string): string {
+export function sourceHash(files: readonly string[], baseDir: string, meanings: Meanings = new Map()): string {
   const hash = createHash('sha256');
   hash.update(`codegen ${GENERATOR_VERSION}\n`);
   for (const file of [...new Set(files)].sort((a, b) => portable(a, baseDir).localeCompare(portable(b, baseDir)))) {
     hash.update(`${portable(file, baseDir)}\n`);
-    hash.update(sourceMeaning(file));
+    let meaning = meanings.get(file);
+    if (meaning === undefined) {
+      meaning = sourceMeaning(file);
+      meanings.set(file, meaning);
+    }
+    hash.update(meaning);
     hash.update('\n\u0000\n');
   }
   return hash.digest('hex');
@@ -58,20 +69,20 @@ export function portable(file: string, baseDir: string): string {
 }
 
 /** The header of a generated TypeScript file; `primary` is the file a developer edits (the spec or config schema). */
-export function tsHeader(primary: string, sources: readonly string[], baseDir: string): string {
+export function tsHeader(primary: string, sources: readonly string[], baseDir: string, meanings?: Meanings): string {
   const list = [...new Set(sources.map((f) => portable(f, baseDir)))].sort();
   return [
     `// ${GENERATED_MARKER} from ${portable(primary, baseDir)}. Do not edit: change the source and run it again.`,
     `// Sources: ${list.join(', ')}`,
-    `// sha256 of sources + generator v${GENERATOR_VERSION}: ${sourceHash(sources, baseDir)}`,
+    `// sha256 of sources + generator v${GENERATOR_VERSION}: ${sourceHash(sources, baseDir, meanings)}`,
     '',
   ].join('\n');
 }
 
 /** The header of a generated Markdown file. */
-export function markdownHeader(sources: readonly string[], baseDir: string): string {
+export function markdownHeader(sources: readonly string[], baseDir: string, meanings?: Meanings): string {
   const list = [...new Set(sources.map((f) => portable(f, baseDir)))].sort();
-  return `<!-- ${GENERATED_MARKER} from ${list.join(', ')}. Do not edit. sha256 of sources + generator v${GENERATOR_VERSION}: ${sourceHash(sources, baseDir)} -->\n\n`;
+  return `<!-- ${GENERATED_MARKER} from ${list.join(', ')}. Do not edit. sha256 of sources + generator v${GENERATOR_VERSION}: ${sourceHash(sources, baseDir, meanings)} -->\n\n`;
 }
 
 /** Formatting lives in format.ts (a worker thread); re-exported for callers of this module. */

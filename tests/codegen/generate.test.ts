@@ -91,6 +91,20 @@ describe('generate', () => {
     expect(sourceHash([path.join(dir, 'lf.json')], dir)).toBe(lf);
   });
 
+  it('reads each source once per run when the headers share a map of meanings, and anew in the next run', () => {
+    const dir = path.join(work, 'meanings');
+    const file = path.join(dir, 'box.json');
+    cpSync(path.join(FIXTURES, 'schemas/box.json'), file);
+    const meanings = new Map<string, string>();
+    const before = sourceHash([file], dir, meanings);
+    expect([...meanings.keys()]).toEqual([file]);
+    writeFileSync(file, '{ "type": "string" }');
+    // Within the run the first reading stands; a new run (a new map) sees the edit.
+    expect(sourceHash([file], dir, meanings)).toBe(before);
+    expect(sourceHash([file], dir, new Map())).not.toBe(before);
+    expect(sourceHash([file], dir)).not.toBe(before);
+  });
+
   it('stops with a located diagnostic naming an unsupported construct', async () => {
     const error = await generate({ input: path.join(FIXTURES, 'unsupported-construct.yaml'), output: path.join(work, 'bad/generated') }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CodegenError);

@@ -25,6 +25,17 @@ describe('formatTypeScript', () => {
     // The worker keeps answering after a failed request.
     expect(await formatTypeScript(SOURCE)).toBe(FORMATTED);
   });
+
+  it('formats a text it formatted recently once (--watch runs repeat most modules), but retries a failure', async () => {
+    const code = 'export const once = {a:1}';
+    const first = formatTypeScript(code);
+    expect(formatTypeScript(code)).toBe(first);
+    expect(await first).toBe('export const once = { a: 1 };\n');
+    const failed = formatTypeScript('export const = 1;');
+    await expect(failed).rejects.toThrow(/prettier failed/);
+    expect(formatTypeScript('export const = 1;')).not.toBe(failed);
+    await expect(formatTypeScript('export const = 1;')).rejects.toThrow(/prettier failed/);
+  });
 });
 
 describe('the worker answer, in-process', () => {
