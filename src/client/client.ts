@@ -11,7 +11,7 @@ import type { NatsConnection, Status } from '@nats-io/nats-core';
 import { DistributedError, NatsConnectionError, NatsNotConnectedError, SubjectError, describe, redactUrl } from '../base/errors.js';
 import { silentLogger, type Logger } from '../base/logger.js';
 import { assertSubscribeSubject } from '../base/subjects.js';
-import { asyncServerError, connectError, connectTimeoutError, operationError, requestError, scrubSecrets } from './errors.js';
+import { asyncServerError, refusedPublishSubject, connectError, connectTimeoutError, operationError, requestError, scrubSecrets } from './errors.js';
 import { TypedEvents } from './events.js';
 import { Inbound, type SubscriptionCallback } from './inbound.js';
 import { isTransportConnected } from './nats-internals.js';
@@ -21,7 +21,7 @@ import { GENERIC_LABEL, type ClientMetricsSink } from './metrics-sink.js';
 import { CLIENT_DEFAULTS, collectSecrets, embeddedServerOptions, natsConnectionOptions, resolveClientOptions } from './options.js';
 import { ConnectionSlot } from './connection.js';
 import { Outbound } from './outbound.js';
-import { InflightRequests, withTimeout } from './requests.js';
+import { RequestMux, withTimeout } from './requests.js';
 import { startEmbeddedServer, type EmbeddedServerHandle } from './embedded.js';
 import { createReconnectDelay, type ReconnectDelay } from './reconnect.js';
 import { JSON_SERIALIZER, type Serializer } from './serializers.js';
@@ -80,7 +80,9 @@ export class NatsClient {
   private lastError: string | undefined;
   private connecting: Promise<void> | undefined;
   private disconnecting: Promise<void> | undefined;
-  private readonly inflight = new InflightRequests(() => this.secrets);
+  private readonly requests = new RequestMux((error) => {
+    this.report(error);
+  });
   private readonly subscriptions = new Set<ManagedSubscription>();
   private sink: ClientMetricsSink | undefined;
 
@@ -325,7 +327,7 @@ export class NatsClient {
         if (closing) return;
         this.setState('disconnected');
         this.log.warn({ server: this.currentServer }, 'Disconnected from NATS');
-        this.inflight.failAll('the connection to NATS was lost');
+        this.requests.failAll('the connection to NATS was lost');
         this.events.emit('disconnected', { server: this.currentServer });
         return;
       case 'reconnecting':
@@ -348,9 +350,14 @@ export class NatsClient {
         this.events.emit('reconnected', { server: this.currentServer });
         return;
       }
-      case 'error':
-        this.report(asyncServerError(status.error, this.currentServer, this.secrets));
+      case 'error': {
+        const error = asyncServerError(status.error, this.currentServer, this.secrets);
+        // Requests to a subject this client may not publish to would otherwise wait for their timeout.
+        const refused = refusedPublishSubject(status.error);
+        if (refused !== undefined) this.requests.failSubject(refused, error);
+        this.report(error);
         return;
+      }
       case 'ldm':
         this.log.warn({ server: redactUrl(status.server) }, 'The NATS server entered lame duck mode; the client will move to another server');
         return;
@@ -369,7 +376,8 @@ export class NatsClient {
     if (this.nc !== nc) return;
     this.connection.close();
     const lost = this.out.takeBuffered();
-    this.inflight.failAll('the connection to NATS closed');
+    this.requests.failAll('the connection to NATS closed');
+    this.requests.detach();
     const error = err instanceof Error ? connectError(err, [this.currentServer ?? 'nats'], this.secrets) : undefined;
     if (error !== undefined) {
       this.lastError = error.message;
@@ -522,7 +530,6 @@ export class NatsClient {
 
   private sendRequest<Req, Res>(subject: string, data: Req, options: RequestOptions<Req, Res> | undefined): Promise<Res> {
     const timeout = options?.timeout ?? this.requestTimeout;
-    let pending: ReturnType<NatsConnection['request']>;
     try {
       const nc = this.connection.require('send a request');
       this.out.checkSubject(subject);
@@ -533,11 +540,10 @@ export class NatsClient {
       }
       if (!(timeout >= 1)) throw new DistributedError('INVALID_ARGUMENT', `Request timeout must be at least 1 ms, got ${timeout}.`);
       const { payload, headers } = this.out.encode(subject, data, options?.requestSerializer, options?.headers);
-      pending = nc.request(subject, payload, headers === undefined ? { timeout } : { timeout, headers });
+      const serializer = options?.responseSerializer ?? (JSON_SERIALIZER as Serializer<Res>);
+      return this.requests.send(nc, subject, payload, headers, timeout, (msg, on) => this.in.decodeResponse(msg, on, serializer));
     } catch (error) {
       return Promise.reject(requestError(error, subject, timeout, this.secrets));
     }
-    const responseSerializer = options?.responseSerializer ?? (JSON_SERIALIZER as Serializer<Res>);
-    return this.inflight.track(subject, timeout, pending, (msg) => this.in.decodeResponse(msg, subject, responseSerializer));
   }
 }

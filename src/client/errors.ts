@@ -157,3 +157,8 @@ export function asyncServerError(error: unknown, server: string | undefined, sec
   );
 }
 
+
+/** The subject of a publish permission violation the server reported, or undefined for any other error. */
+export function refusedPublishSubject(error: unknown): string | undefined {
+  return error instanceof errors.PermissionViolationError && error.operation === 'publish' ? error.subject : undefined;
+}

@@ -227,11 +227,11 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
     subject: (...args) => template.build(split(args).params),
     parse: (subject) => template.parse(subject) as Params | undefined,
     // Not async: an async wrapper would cost every awaited publish two more promise turns.
-    publish(client, ...args) {
+    publish(client, first: unknown, second?: unknown, third?: unknown) {
       try {
-        const subject = subjectFor((hasParams ? args[0] : NO_PARAMS) as Params);
-        const payload = (hasParams ? args[1] : args[0]) as T;
-        const options = (hasParams ? args[2] : args[1]) as Omit<PublishOptions<T>, 'serializer'> | undefined;
+        const subject = subjectFor((hasParams ? first : NO_PARAMS) as Params);
+        const payload = (hasParams ? second : first) as T;
+        const options = (hasParams ? third : second) as Omit<PublishOptions<T>, 'serializer'> | undefined;
         return client.publish(subject, payload, options === undefined ? publishOptions : { ...options, serializer, metricsLabel, headers: withVersion(options.headers) });
       } catch (error) {
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
@@ -251,22 +251,24 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
   const replyName = spec.reply.name;
   const replySchema = spec.reply.schema;
   const replySerializer = validatingJsonSerializer(replyName, replySchema, { readerSchema: spec.reply.readerSchema, contractVersion });
+  const requestOptions: RequestOptions<T, R> = { headers: versionHeaders, requestSerializer: serializer, responseSerializer: replySerializer, metricsLabel };
   const withReply: RequestReplyChannel<PS, T, R> = {
     ...channel,
     replyName,
     replySchema,
-    request(client, ...args) {
+    // Fixed arity instead of a rest parameter: no arguments array per request.
+    request(client, first: unknown, second?: unknown, third?: unknown) {
       try {
-        const subject = subjectFor((hasParams ? args[0] : NO_PARAMS) as Params);
-        const payload = (hasParams ? args[1] : args[0]) as T;
-        const options = (hasParams ? args[2] : args[1]) as { timeout?: number; headers?: Record<string, string> } | undefined;
-        return client.request<T, R>(subject, payload, {
-          ...options,
-          headers: withVersion(options?.headers),
-          requestSerializer: serializer,
-          responseSerializer: replySerializer,
-          metricsLabel,
-        });
+        const subject = subjectFor((hasParams ? first : NO_PARAMS) as Params);
+        const payload = (hasParams ? second : first) as T;
+        const options = (hasParams ? third : second) as { timeout?: number; headers?: Record<string, string> } | undefined;
+        return client.request<T, R>(
+          subject,
+          payload,
+          options === undefined
+            ? requestOptions
+            : { timeout: options.timeout, headers: withVersion(options.headers), requestSerializer: serializer, responseSerializer: replySerializer, metricsLabel },
+        );
       } catch (error) {
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
