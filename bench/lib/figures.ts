@@ -1,7 +1,9 @@
 /**
  * Figures and targets: what the benchmark reports, the performance targets (and the product's absolute floors),
- * and the two outputs (a readable table, or one JSON line per figure).
+ * and the two outputs (a readable table, or one JSON line per figure). "raw" is raw nats.js v3, the baseline of
+ * every ratio and target; raw nats.js v2 is an extra column while the runtime's move from v2 to v3 is judged.
  */
+import type { Spread } from './ratios.js';
 
 /** What a figure must reach. `ratio*` compare typed/raw; `typed*` bound the typed value alone. */
 export interface Target {
@@ -16,16 +18,29 @@ export interface Figure {
   metric: string;
   unit: string;
   typed: number | null;
+  /** Raw nats.js v3 (or, where the note says so, the figure's own baseline). */
   raw: number | null;
+  /** Raw nats.js v2, where the figure measures it. */
+  rawV2?: number | null;
+  /** typed/raw as the median of per-pair ratios (bench/lib/ratios.ts); when absent, typed / raw. */
+  ratio?: number | null;
+  /** [min, max] of the per-pair typed/raw ratios; null or absent when there was one pair. */
+  spread?: Spread | null;
+  /** raw v3 / raw v2, median of per-pair ratios, and its spread. */
+  v3v2?: number | null;
+  v3v2Spread?: Spread | null;
   targets: Target[];
-  /** Rounds the median was taken over. */
+  /** Timed rounds. */
   rounds: number;
+  /** Chunks per round, when the sides were interleaved chunk by chunk (a sample is a chunk, not a round). */
+  chunks?: number;
   /** Anything the reader must know (fewer messages in --quick, messages lost, a failure). */
   note?: string;
 }
 
-/** typed/raw, or null when either side is missing. */
+/** The figure's typed/raw ratio: the paired median when measured so, else typed / raw; null when a side is missing. */
 export function ratioOf(figure: Figure): number | null {
+  if (figure.ratio !== undefined) return figure.ratio;
   if (figure.typed === null || figure.raw === null || figure.raw === 0) return null;
   return figure.typed / figure.raw;
 }
@@ -50,9 +65,9 @@ export function describeTarget(target: Target, unit: string): string {
   const floor = target.source === 'floor' ? ' (floor)' : '';
   switch (target.kind) {
     case 'ratioAtLeast':
-      return `>= ${target.value.toFixed(1)}x raw${floor}`;
+      return `>= ${target.value.toFixed(2)}x raw${floor}`;
     case 'ratioAtMost':
-      return `<= ${target.value.toFixed(1)}x raw${floor}`;
+      return `<= ${target.value.toFixed(2)}x raw${floor}`;
     case 'typedBelow':
       return `< ${formatValue(target.value, unit)} ${unit}${floor}`;
     case 'typedAbove':
@@ -71,27 +86,63 @@ export function formatValue(value: number | null, unit: string): string {
   return value.toFixed(2);
 }
 
-/** The JSON line of a figure, exactly the fields the issue asks for. */
-export function jsonLine(figure: Figure): string {
-  const round = (value: number | null): number | null => (value === null || Number.isNaN(value) ? null : Number(value.toPrecision(6)));
-  return JSON.stringify({ metric: figure.metric, unit: figure.unit, typed: round(figure.typed), raw: round(figure.raw), ratio: round(ratioOf(figure)) });
+/** A ratio with its band, e.g. `1.04x [0.91–1.12]`, or `-`. */
+export function formatRatio(ratio: number | null | undefined, spread: Spread | null | undefined): string {
+  if (ratio === null || ratio === undefined || Number.isNaN(ratio)) return '-';
+  const band = spread === null || spread === undefined ? '' : ` [${spread[0].toFixed(2)}–${spread[1].toFixed(2)}]`;
+  return `${ratio.toFixed(2)}x${band}`;
 }
 
-/** The readable table: figure, unit, raw, typed, typed/raw, rounds (medians), targets with met / NOT MET, then the notes. */
+/**
+ * The JSON line of a figure: the issue's fields in their order (metric, unit, typed, raw, ratio; raw is raw v3),
+ * then `spread` ([min, max] of the per-pair ratios, or null) and `rawV2` (raw nats.js v2, or null).
+ */
+export function jsonLine(figure: Figure): string {
+  const round = (value: number | null | undefined): number | null =>
+    value === null || value === undefined || Number.isNaN(value) ? null : Number(value.toPrecision(6));
+  const spread = figure.spread === null || figure.spread === undefined ? null : [round(figure.spread[0]), round(figure.spread[1])];
+  return JSON.stringify({
+    metric: figure.metric,
+    unit: figure.unit,
+    typed: round(figure.typed),
+    raw: round(figure.raw),
+    ratio: round(ratioOf(figure)),
+    spread,
+    rawV2: round(figure.rawV2),
+  });
+}
+
+const HEADER = ['figure', 'unit', 'raw v3', 'raw v2', 'typed', 'typed/raw v3 [min–max]', 'v3/v2 [min–max]', 'samples', 'target'];
+/** Columns 2..7 hold numbers: right-aligned. */
+const NUMERIC = new Set([2, 3, 4, 5, 6, 7]);
+
+/**
+ * The readable table: figure, unit, raw v3, raw v2, typed (medians of the samples), typed/raw v3 and v3/v2 (median
+ * of the per-pair ratios, [min–max] of them), samples (rounds x chunks), targets with met / NOT MET, then the notes.
+ */
 export function renderTable(figures: readonly Figure[]): string {
   const rows = figures.map((f) => {
-    const ratio = ratioOf(f);
     const verdicts = f.targets.map((t) => {
       const ok = meets(f, t);
       return `${describeTarget(t, f.unit)}: ${ok === null ? 'not measured' : ok ? 'met' : 'NOT MET'}`;
     });
-    return [f.metric, f.unit, formatValue(f.raw, f.unit), formatValue(f.typed, f.unit), ratio === null ? '-' : `${ratio.toFixed(2)}x`, String(f.rounds), verdicts.join('; ') || '-'];
+    const samples = f.chunks !== undefined && f.chunks > 1 ? `${f.rounds}x${f.chunks}` : String(f.rounds);
+    return [
+      f.metric,
+      f.unit,
+      formatValue(f.raw, f.unit),
+      formatValue(f.rawV2 ?? null, f.unit),
+      formatValue(f.typed, f.unit),
+      formatRatio(ratioOf(f), f.spread),
+      formatRatio(f.v3v2, f.v3v2Spread),
+      samples,
+      verdicts.join('; ') || '-',
+    ];
   });
-  const header = ['figure', 'unit', 'raw nats.js', 'typed', 'typed/raw', 'rounds', 'target'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]): string =>
-    cells.map((cell, i) => (i >= 2 && i <= 5 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
-  const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+    cells.map((cell, i) => (NUMERIC.has(i) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  const out = [line(HEADER), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
   const notes = figures.filter((f) => f.note !== undefined).map((f) => `  ${f.metric}: ${f.note ?? ''}`);
   if (notes.length > 0) out.push('', 'Notes:', ...notes);
   return out.join('\n');
