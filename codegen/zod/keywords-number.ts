@@ -49,8 +49,9 @@ export function emitNumber(schema: SchemaObject, integer: boolean, state: EmitSt
 }
 
 /**
- * draft-07 validation §6.2.1 `multipleOf`: the quotient is an integer. Like ajv (without `multipleOfPrecision`) we
- * divide and test the quotient; zod's `.multipleOf` uses a float-tolerant remainder and would accept 0.3 for 0.1.
+ * draft-07 validation §6.2.1 `multipleOf`: the quotient is an integer. Like ajv (without `multipleOfPrecision`)
+ * `isMultipleOf` divides and tests the quotient; zod's `.multipleOf` uses a float-tolerant remainder and would accept
+ * 0.3 for 0.1. Where the quotient overflows (1e308 / 0.5) it takes the exact remainder instead, as the suite asks.
  */
 function emitMultipleOf(schema: SchemaObject, state: EmitState): string {
   const divisor = schema.multipleOf;
@@ -58,7 +59,7 @@ function emitMultipleOf(schema: SchemaObject, state: EmitState): string {
   if (!isNumber(divisor) || divisor <= 0) {
     return state.unsupported('multipleOf', 'must be a number greater than 0', ['multipleOf']);
   }
-  return `.refine((n) => Number.isInteger(n / ${literal(divisor)}), ${quote(`must be a multiple of ${divisor}`)})`;
+  return `.refine(${state.helper('isMultipleOf')}(${literal(divisor)}), ${quote(`must be a multiple of ${divisor}`)})`;
 }
 
 function emitNumberFormat(schema: SchemaObject, state: EmitState): string {

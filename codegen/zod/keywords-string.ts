@@ -1,10 +1,12 @@
 /**
- * String keywords: draft-07 validation §6.3 (maxLength, minLength, pattern) and §7 (format) for string formats.
+ * String keywords: draft-07 validation §6.3 (maxLength, minLength, pattern), §7 (format) for string formats, and §8
+ * (contentEncoding, contentMediaType; keywords-content.ts).
  */
 import type { SchemaObject } from './json-schema.js';
 import type { EmitState } from './state.js';
 import { isCount } from './state.js';
 import { quote, regexLiteral } from './source.js';
+import { emitContent, hasContentKeywords } from './keywords-content.js';
 
 /** How one string format is checked: a zod string-format builder to start from, or a src/formats.js predicate. */
 interface StringFormat {
@@ -13,8 +15,9 @@ interface StringFormat {
 }
 
 /**
- * The string formats we check (draft-07 validation §7.3, as ajv-formats implements them, corrected to the JSON
- * Schema Test Suite; see src/contract/formats.ts). `binary` and `password` are ajv-formats formats that accept anything.
+ * The string formats we check: every draft-07 format (validation §7.3), as ajv-formats implements them, corrected to
+ * the JSON Schema Test Suite, and those ajv-formats lacks (idn-*, iri*) by their RFCs and the suite; see
+ * src/contract/formats.ts. `binary` and `password` are ajv-formats formats that accept anything.
  */
 const STRING_FORMATS: Readonly<Record<string, StringFormat>> = {
   // z.guid() takes any 8-4-4-4-12 hex string, as ajv-formats' uuid does (z.uuid() would also demand an RFC 9562
@@ -28,31 +31,31 @@ const STRING_FORMATS: Readonly<Record<string, StringFormat>> = {
   email: { helper: 'isEmail' },
   hostname: { helper: 'isHostname' },
   uri: { helper: 'isUri' },
+  'uri-reference': { helper: 'isUriReference' },
+  iri: { helper: 'isIri' },
+  'iri-reference': { helper: 'isIriReference' },
+  'uri-template': { helper: 'isUriTemplate' },
+  'idn-hostname': { helper: 'isIdnHostname' },
+  'idn-email': { helper: 'isIdnEmail' },
+  'json-pointer': { helper: 'isJsonPointer' },
+  'relative-json-pointer': { helper: 'isRelativeJsonPointer' },
+  regex: { helper: 'isRegex' },
   binary: {},
   password: {},
 };
 
-/** ajv-formats formats this emitter does not implement: emitting nothing would accept what ajv rejects. */
-const UNIMPLEMENTED_FORMATS = new Set([
-  'iso-time',
-  'iso-date-time',
-  'duration',
-  'uri-reference',
-  'uri-template',
-  'url',
-  'regex',
-  'json-pointer',
-  'json-pointer-uri-fragment',
-  'relative-json-pointer',
-  'byte',
-]);
+/**
+ * ajv-formats formats this emitter does not implement (none is a draft-07 format): emitting nothing would accept
+ * what ajv rejects, so they are refused. Every draft-07 format (validation §7.3) is checked.
+ */
+const UNIMPLEMENTED_FORMATS = new Set(['iso-time', 'iso-date-time', 'duration', 'url', 'json-pointer-uri-fragment', 'byte']);
 
 /** Regex quantifiers beyond this are left to a predicate (V8 rejects huge `{n,m}` bounds). */
 const MAX_REGEX_BOUND = 100_000;
 
 /** Whether the schema has a keyword that constrains strings (used for schemas without `type`). */
 export function hasStringKeywords(schema: SchemaObject): boolean {
-  if ('minLength' in schema || 'maxLength' in schema || 'pattern' in schema) return true;
+  if ('minLength' in schema || 'maxLength' in schema || 'pattern' in schema || hasContentKeywords(schema)) return true;
   const format = schema.format;
   if (typeof format !== 'string') return format !== undefined; // a malformed format is reported by emitString
   if (UNIMPLEMENTED_FORMATS.has(format)) return true;
@@ -69,7 +72,7 @@ export function emitString(schema: SchemaObject, state: EmitState): string {
   if (format?.helper !== undefined) {
     expr += `.refine(${state.helper(format.helper)}, ${quote(`must be a valid ${String(schema.format)}`)})`;
   }
-  return expr;
+  return expr + emitContent(schema, state);
 }
 
 /**

@@ -20,11 +20,25 @@
  * - uri: ajv-formats accepts a non-numeric port, a leading zero in an IPv4 address embedded in an IPv6 literal, and
  *   square brackets in a path (`http:/[::1]`); RFC 3986 and the suite reject all three. Like ajv (and unlike
  *   RFC 3986), a URI with an empty hierarchical part (`http:`) is rejected; the suite has no case for it.
+ * - uri-reference: ajv-formats accepts a colon in the first segment of a relative path (`1:b`), square brackets in a
+ *   path, a non-numeric port, a leading zero in an IPv4 address embedded in an IPv6 literal, `"` in a path and two
+ *   `@` in an authority; RFC 3986 and the suite reject them all.
+ * - uri-template: ajv-formats rejects an apostrophe in a literal and a dotted variable name (`{a.b}`) and accepts
+ *   DEL in a literal; RFC 6570 (with erratum 6937) and the suite say the opposite.
+ * - regex: ajv-formats compiles without the `u` flag, so `\a` passes as an identity escape; JSON Schema patterns
+ *   are compiled with `u` (as ajv compiles `pattern`), where it is an error, and the suite rejects it.
  * ipv4 and ipv6 need no helper: zod's `z.ipv4()` and `z.ipv6()` agree with ajv-formats and the suite on every case
  * we tried (the suite plus a few hundred thousand generated near-addresses).
+ *
+ * ajv-formats has no idn-hostname, idn-email, iri or iri-reference; those follow their RFCs and the suite.
+ * The format checks live in formats-host.ts (hostname, idn-hostname, email, idn-email; IDNA2008 in formats-idna.ts)
+ * and formats-uri.ts (uri, uri-reference, iri, iri-reference, uri-template), re-exported here.
  */
 
 import { z } from 'zod';
+
+export { isEmail, isHostname, isIdnEmail, isIdnHostname } from './formats-host.js';
+export { isIri, isIriReference, isUri, isUriReference, isUriTemplate } from './formats-uri.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // date, time, date-time: RFC 3339 §5.6
@@ -79,236 +93,67 @@ export function isDateTime(value: string): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// IP addresses (used inside uri and email; generated code uses z.ipv4()/z.ipv6() directly)
+// json-pointer (RFC 6901), relative-json-pointer (draft-handrews-relative-json-pointer-01), regex (ECMA-262)
 // ---------------------------------------------------------------------------------------------------------------
 
-const DEC_OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
-const IPV4_ADDRESS = new RegExp(`^${DEC_OCTET}(?:\\.${DEC_OCTET}){3}$`);
-const HEX_GROUP = /^[0-9A-Fa-f]{1,4}$/;
+/** RFC 6901 §3: `/`-prefixed reference tokens, `~` only as `~0` or `~1`. */
+const JSON_POINTER = /^(?:\/(?:[^~/]|~[01])*)*$/;
+/** A non-negative integer without leading zeros, then `#` or a JSON pointer. */
+const RELATIVE_JSON_POINTER = /^(?:0|[1-9][0-9]*)(?:#|(?:\/(?:[^~/]|~[01])*)*)$/;
 
-/** RFC 3986 §3.2.2 `IPv4address`: four decimal octets 0-255 without leading zeros. */
-function isIpv4Address(value: string): boolean {
-  return IPV4_ADDRESS.test(value);
+/** RFC 6901 JSON Pointer (the string form, not the URI fragment form). */
+export function isJsonPointer(value: string): boolean {
+  return JSON_POINTER.test(value);
 }
 
-/** RFC 4291 §2.2 text form: eight hex groups, one `::` for a run of zero groups, an optional trailing IPv4 part. */
-function isIpv6Address(value: string): boolean {
-  const lastColon = value.lastIndexOf(':');
-  if (lastColon < 0) return false;
-  let text = value;
-  const tail = value.slice(lastColon + 1);
-  if (tail.includes('.')) {
-    if (!isIpv4Address(tail)) return false;
-    text = `${value.slice(0, lastColon + 1)}0:0`; // the IPv4 part stands for two groups
-  }
-  const halves = text.split('::');
-  if (halves.length > 2) return false;
-  const groups = halves.flatMap((half) => (half === '' ? [] : half.split(':')));
-  if (!groups.every((group) => HEX_GROUP.test(group))) return false;
-  return halves.length === 2 ? groups.length <= 7 : groups.length === 8;
+/** Relative JSON Pointer: how many levels up, then `#` (the key or index) or a JSON pointer down. */
+export function isRelativeJsonPointer(value: string): boolean {
+  return RELATIVE_JSON_POINTER.test(value);
 }
-
-// ---------------------------------------------------------------------------------------------------------------
-// uri: RFC 3986 §3 (the regular expression is assembled from the RFC's ABNF rules, one constant per rule)
-// ---------------------------------------------------------------------------------------------------------------
-
-const UNRESERVED = 'A-Za-z0-9\\-._~';
-const SUB_DELIMS = "!$&'()*+,;=";
-const PCT_ENCODED = '%[0-9A-Fa-f]{2}';
-const PCHAR = `(?:[${UNRESERVED}${SUB_DELIMS}:@]|${PCT_ENCODED})`;
-const SCHEME = '[A-Za-z][A-Za-z0-9+\\-.]*';
-const USERINFO = `(?:[${UNRESERVED}${SUB_DELIMS}:]|${PCT_ENCODED})*`;
-const REG_NAME = `(?:[${UNRESERVED}${SUB_DELIMS}]|${PCT_ENCODED})*`;
-/** The IP-literal's content is captured and checked by {@link isIpLiteral}. */
-const IP_LITERAL = '\\[([^\\]]*)\\]';
-const AUTHORITY = `(?:${USERINFO}@)?(?:${IP_LITERAL}|${REG_NAME})(?::[0-9]*)?`;
-const PATH_ABEMPTY = `(?:/${PCHAR}*)*`;
-const PATH_ABSOLUTE = `/(?:${PCHAR}+(?:/${PCHAR}*)*)?`;
-const PATH_ROOTLESS = `${PCHAR}+(?:/${PCHAR}*)*`;
-/** RFC 3986 also allows an empty path (`http:`); ajv-formats does not, the suite has no case, so we keep ajv's verdict. */
-const HIER_PART = `(?://${AUTHORITY}${PATH_ABEMPTY}|${PATH_ABSOLUTE}|${PATH_ROOTLESS})`;
-const QUERY_OR_FRAGMENT = `(?:[${UNRESERVED}${SUB_DELIMS}:@/?]|${PCT_ENCODED})*`;
-const URI = new RegExp(`^${SCHEME}:${HIER_PART}(?:\\?${QUERY_OR_FRAGMENT})?(?:#${QUERY_OR_FRAGMENT})?$`);
-const IPV_FUTURE = new RegExp(`^[Vv][0-9A-Fa-f]+\\.[${UNRESERVED}${SUB_DELIMS}:]+$`);
-
-/** RFC 3986 §3.2.2 `IP-literal` content: an IPv6 address or an `IPvFuture`. */
-function isIpLiteral(content: string): boolean {
-  return isIpv6Address(content) || IPV_FUTURE.test(content);
-}
-
-/** RFC 3986 §3 `URI`: an absolute URI with a scheme (a relative reference is not a `uri`). */
-export function isUri(value: string): boolean {
-  const match = URI.exec(value);
-  if (!match) return false;
-  const ipLiteral = match[1];
-  return ipLiteral === undefined || isIpLiteral(ipLiteral);
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// email: RFC 5321 §4.1.2 Mailbox
-// ---------------------------------------------------------------------------------------------------------------
-
-const ATEXT = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]";
-const DOT_STRING = `${ATEXT}+(?:\\.${ATEXT}+)*`;
-const QUOTED_STRING = '"(?:[\\x20\\x21\\x23-\\x5b\\x5d-\\x7e]|\\\\[\\x20-\\x7e])*"';
-/** As in ajv-formats: at least two labels, letters, digits and inner hyphens. */
-const EMAIL_DOMAIN = '(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\\.)+[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?';
-const MAILBOX = new RegExp(`^(?:${DOT_STRING}|${QUOTED_STRING})@(?:${EMAIL_DOMAIN}|\\[([^\\]]*)\\])$`);
-
-/** RFC 5321 §4.1.2 `Mailbox`: dot-string or quoted local part; a domain or an IPv4/IPv6 address literal. */
-export function isEmail(value: string): boolean {
-  const match = MAILBOX.exec(value);
-  if (!match) return false;
-  const literal = match[1];
-  if (literal === undefined) return true;
-  return literal.startsWith('IPv6:') ? isIpv6Address(literal.slice(5)) : isIpv4Address(literal);
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// hostname: RFC 1123 §2.1, with IDNA2008 A-labels (RFC 5890 §2.3.2.1, RFC 5891 §5.4, RFC 5892)
-// ---------------------------------------------------------------------------------------------------------------
-
-const LDH_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
-const A_LABEL_PREFIX = /^xn--/i;
 
 /**
- * RFC 1123 §2.1 host name: dot-separated labels of letters, digits and inner hyphens, 1-63 characters each, at most
- * 253 in all, no trailing dot. A label starting `xn--` must be a valid A-label: it must decode as Punycode
- * (RFC 3492) into a U-label that passes the IDNA2008 checks of RFC 5891 §5.4 and the contextual rules of RFC 5892
- * section A. Two simplifications, both documented in {@link isValidULabel}: code point validity is approximated by
- * Unicode general categories, and the bidi rule (RFC 5893) is not checked.
+ * An ECMA-262 regular expression, compiled as `pattern` is (with the `u` flag, so `\a` or Python's `(?P<n>)` are
+ * errors rather than identity escapes and literal text).
  */
-export function isHostname(value: string): boolean {
-  if (value.length === 0 || value.length > 253) return false;
-  return value.split('.').every((label) => {
-    if (!LDH_LABEL.test(label)) return false;
-    if (!A_LABEL_PREFIX.test(label)) return true;
-    const decoded = decodePunycode(label.slice(4));
-    return decoded !== undefined && isValidULabel(decoded);
-  });
-}
-
-const PUNYCODE = { base: 36, tMin: 1, tMax: 26, skew: 38, damp: 700, initialBias: 72, initialN: 128 } as const;
-
-/** RFC 3492 §6.1 bias adaptation. */
-function adaptBias(delta: number, numPoints: number, firstTime: boolean): number {
-  const { base, tMin, tMax, skew, damp } = PUNYCODE;
-  let scaled = firstTime ? Math.floor(delta / damp) : Math.floor(delta / 2);
-  scaled += Math.floor(scaled / numPoints);
-  let k = 0;
-  while (scaled > ((base - tMin) * tMax) >> 1) {
-    scaled = Math.floor(scaled / (base - tMin));
-    k += base;
+export function isRegex(value: string): boolean {
+  try {
+    new RegExp(value, 'u');
+    return true;
+  } catch {
+    return false;
   }
-  return k + Math.floor(((base - tMin + 1) * scaled) / (scaled + skew));
 }
 
-/** RFC 3492 §5 digit values: a-z/A-Z are 0-25, 0-9 are 26-35; anything else is not a digit. */
-function punycodeDigit(code: number): number {
-  if (code >= 0x61 && code <= 0x7a) return code - 0x61;
-  if (code >= 0x41 && code <= 0x5a) return code - 0x41;
-  if (code >= 0x30 && code <= 0x39) return code - 0x30 + 26;
-  return -1;
+// ---------------------------------------------------------------------------------------------------------------
+// contentEncoding (base64) and contentMediaType (application/json): draft-07 validation §8
+// ---------------------------------------------------------------------------------------------------------------
+
+/** RFC 4648 §4 base64: groups of four, `=` padding only at the end. */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** The UTF-8 text of base64 `value` (already checked), or undefined when the bytes are not UTF-8. */
+function decodeBase64Text(value: string): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(atob(value), (char) => char.charCodeAt(0)));
+  } catch {
+    return undefined;
+  }
 }
 
-/** RFC 3492 §6.2 decoding. Returns the code points, or undefined when the input is not valid Punycode. */
-function decodePunycode(input: string): number[] | undefined {
-  const { base, tMin, tMax, initialBias, initialN } = PUNYCODE;
-  const delimiter = input.lastIndexOf('-');
-  const output: number[] = [];
-  for (let j = 0; j < Math.max(delimiter, 0); j++) output.push(input.charCodeAt(j));
-  let n: number = initialN;
-  let i = 0;
-  let bias: number = initialBias;
-  let pos = delimiter > 0 ? delimiter + 1 : 0;
-  while (pos < input.length) {
-    const oldI = i;
-    let weight = 1;
-    for (let k = base; ; k += base) {
-      if (pos >= input.length) return undefined;
-      const digit = punycodeDigit(input.charCodeAt(pos++));
-      if (digit < 0) return undefined;
-      i += digit * weight;
-      const threshold = k <= bias ? tMin : k >= bias + tMax ? tMax : k - bias;
-      if (digit < threshold) break;
-      weight *= base - threshold;
-      if (weight > 0x10ffff * base) return undefined; // a run of digits this long cannot encode a code point
+/** draft-07 §8: the string is base64 (when `base64`) and its content, as UTF-8 text, JSON (when `json`). */
+export function hasContent(base64: boolean, json: boolean): (value: string) => boolean {
+  return (value) => {
+    if (base64 && !BASE64.test(value)) return false;
+    if (!json) return true;
+    const text = base64 ? decodeBase64Text(value) : value;
+    if (text === undefined) return false;
+    try {
+      JSON.parse(text);
+      return true;
+    } catch {
+      return false;
     }
-    bias = adaptBias(i - oldI, output.length + 1, oldI === 0);
-    n += Math.floor(i / (output.length + 1));
-    i %= output.length + 1;
-    if (n > 0x10ffff) return undefined;
-    output.splice(i, 0, n);
-    i++;
-  }
-  return output;
-}
-
-/** RFC 5892 §2.6 exceptions that are DISALLOWED although their category would make them valid. */
-const DISALLOWED_EXCEPTIONS = new Set([0x0640, 0x07fa, 0x302e, 0x302f, 0x3031, 0x3032, 0x3033, 0x3034, 0x3035, 0x303b]);
-/** RFC 5892 §2.6 exceptions that are PVALID although their category would not make them valid. */
-const PVALID_EXCEPTIONS = new Set([0x00df, 0x03c2, 0x06fd, 0x06fe, 0x0f0b, 0x3007]);
-/** Code points with canonical combining class 9 (Virama), for the CONTEXTJ rules A.1/A.2 of RFC 5892. */
-const VIRAMAS = new Set([
-  0x094d, 0x09cd, 0x0a4d, 0x0acd, 0x0b4d, 0x0bcd, 0x0c4d, 0x0ccd, 0x0d3b, 0x0d3c, 0x0d4d, 0x0dca, 0x0e3a, 0x0eba,
-  0x0f84, 0x1039, 0x103a, 0x1714, 0x1715, 0x1734, 0x17d2, 0x1a60, 0x1b44, 0x1baa, 0x1bab, 0x1bf2, 0x1bf3, 0x2d7f,
-  0xa806, 0xa82c, 0xa8c4, 0xa953, 0xa9c0, 0xaaf6, 0xabed, 0x10a3f, 0x11046, 0x11070, 0x1107f, 0x110b9, 0x11133,
-  0x11134, 0x111c0, 0x11235, 0x112ea, 0x1134d, 0x11442, 0x114c2, 0x115bf, 0x1163f, 0x116b6, 0x1172b, 0x11839,
-  0x1193d, 0x1193e, 0x119e0, 0x11a34, 0x11a47, 0x11a99, 0x11c3f, 0x11d44, 0x11d45, 0x11d97, 0x11f41, 0x11f42,
-]);
-/** RFC 5892 §2.1 LetterDigits, minus Lu/Lt (upper and title case are unstable under case folding, so DISALLOWED). */
-const LETTER_DIGIT = /^[\p{Ll}\p{Lo}\p{Lm}\p{Mn}\p{Mc}\p{Nd}]$/u;
-const LETTER = /^\p{L}$/u;
-const LOWER_LDH = /^[a-z0-9-]$/;
-
-function charAt(codePoints: readonly number[], index: number): string {
-  const code = codePoints[index];
-  return code === undefined ? '' : String.fromCodePoint(code);
-}
-
-/** RFC 5892 section A: the contextual rule for `code` at `index`, or undefined when it has none. */
-function contextRule(codePoints: readonly number[], index: number): boolean | undefined {
-  const code = codePoints[index] ?? 0;
-  const previous = codePoints[index - 1];
-  const next = codePoints[index + 1];
-  const inLabel = (test: (c: number) => boolean): boolean => codePoints.some((c, i) => i !== index && test(c));
-  if (code === 0x200d) return previous !== undefined && VIRAMAS.has(previous); // A.2 ZERO WIDTH JOINER
-  if (code === 0x200c) {
-    // A.1 ZERO WIDTH NON-JOINER: after a virama, or (approximating the joining-type rule) between two letters.
-    if (previous !== undefined && VIRAMAS.has(previous)) return true;
-    return LETTER.test(charAt(codePoints, index - 1)) && LETTER.test(charAt(codePoints, index + 1));
-  }
-  if (code === 0x00b7) return previous === 0x6c && next === 0x6c; // A.3 MIDDLE DOT between two 'l'
-  if (code === 0x0375) return /^\p{Script=Greek}$/u.test(charAt(codePoints, index + 1)); // A.4 KERAIA
-  if (code === 0x05f3 || code === 0x05f4) return /^\p{Script=Hebrew}$/u.test(charAt(codePoints, index - 1)); // A.5/6
-  if (code === 0x30fb) {
-    // A.7 KATAKANA MIDDLE DOT: the label also holds Hiragana, Katakana or Han
-    return inLabel((c) => /^[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]$/u.test(String.fromCodePoint(c)));
-  }
-  if (code >= 0x0660 && code <= 0x0669) return !inLabel((c) => c >= 0x06f0 && c <= 0x06f9); // A.8
-  if (code >= 0x06f0 && code <= 0x06f9) return !inLabel((c) => c >= 0x0660 && c <= 0x0669); // A.9
-  return undefined;
-}
-
-/**
- * RFC 5891 §5.4 / §4.2.3 checks on a decoded A-label: it holds a non-ASCII code point, has no `--` in positions 3-4,
- * no leading or trailing hyphen, does not start with a combining mark, and every code point is valid. Validity follows
- * RFC 5892 §2.6 exceptions and section A contextual rules; otherwise it is approximated by the LetterDigits general
- * categories (the full derived property table is not reproduced). The bidi rule (RFC 5893) is not checked.
- */
-function isValidULabel(codePoints: readonly number[]): boolean {
-  if (codePoints.every((c) => c < 0x80)) return false;
-  if (codePoints[2] === 0x2d && codePoints[3] === 0x2d) return false;
-  if (codePoints[0] === 0x2d || codePoints[codePoints.length - 1] === 0x2d) return false;
-  if (/^\p{M}$/u.test(charAt(codePoints, 0))) return false;
-  return codePoints.every((code, index) => {
-    if (DISALLOWED_EXCEPTIONS.has(code)) return false;
-    if (PVALID_EXCEPTIONS.has(code)) return true;
-    const context = contextRule(codePoints, index);
-    if (context !== undefined) return context;
-    const char = String.fromCodePoint(code);
-    return code < 0x80 ? LOWER_LDH.test(char) : LETTER_DIGIT.test(char);
-  });
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -337,6 +182,17 @@ export interface SafeParser {
 /** JSON Schema §6.4 (draft-07 §6.4) `integer`: any whole number, including those beyond 2^53 (z.int() stops there). */
 export function isInteger(value: number): boolean {
   return Number.isInteger(value);
+}
+
+/**
+ * draft-07 §6.2.1 `multipleOf`: `value / divisor` is an integer (as ajv divides), or, when that quotient overflows,
+ * the exact floating-point remainder is 0.
+ */
+export function isMultipleOf(divisor: number): (value: number) => boolean {
+  return (value) => {
+    const quotient = value / divisor;
+    return Number.isFinite(quotient) ? Number.isInteger(quotient) : value % divisor === 0;
+  };
 }
 
 /** JSON Schema length (`minLength`/`maxLength`, draft-07 §6.3.1-2): the number of Unicode code points. */

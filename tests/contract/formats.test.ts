@@ -20,7 +20,27 @@ import {
   isUri,
   jsonEqual,
   someItemMatches,
+  hasContent,
+  isIdnEmail,
+  isIdnHostname,
+  isIri,
+  isIriReference,
+  isJsonObject,
+  isJsonPointer,
+  isMultipleOf,
+  isRegex,
+  isRelativeJsonPointer,
+  isUriReference,
+  isUriTemplate,
+  jsonObject,
+  keepKnownProperties,
+  matchesPatternProperties,
+  meetsDependencies,
+  ownProperties,
+  ownPropertyMatches,
+  satisfiesCondition,
 } from '../../src/contract/formats.js';
+import { decodePunycode, encodePunycode } from '../../src/contract/formats-idna.js';
 
 type Case = readonly [value: string, valid: boolean];
 
@@ -349,5 +369,153 @@ describe('keyword helpers', () => {
     expect(isNotOfJsonTypes(['array', 'null', 'boolean', 'number'])('s')).toBe(true);
     expect(notObjectOrString(Number.NaN)).toBe(false);
     expect(notObjectOrString(undefined)).toBe(false);
+  });
+});
+
+// The suite's format files are run in full by tests/codegen/zod/json-schema-test-suite.test.ts; these are the
+// helpers' own edges.
+check('idn-hostname', isIdnHostname, [
+  ['ex\u00e4mple.com', true],
+  ['xn--exmple-cua.com', true],
+  ['a\u3002b', true],
+  ['Ex\u00e4mple.com', false], // upper case is DISALLOWED in IDNA2008
+  ['\u0627\u0661.com', true], // right-to-left label, left-to-right label: both meet the bidi rule
+  ['1\u0627', false],
+  ['', false],
+  ['a..b', false],
+]);
+
+check('idn-email', isIdnEmail, [
+  ['\u0434\u0436@\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444', true],
+  ['"a@b"@example.com', true],
+  ['user@[127.0.0.1]', true],
+  ['user@[IPv6:::1]', true],
+  ['user@[1.2.3]', false],
+  ['user@localhost', false],
+  [`${'\u00e4'.repeat(33)}@example.com`, false], // 66 octets in UTF-8
+  ['@example.com', false],
+]);
+
+check('iri', isIri, [
+  ['http://\u00e9.fr/\u00e9?\u{F0000}#\u00e9', true],
+  ['http://\u00e9.fr/#\u{F0000}', false], // private use is for queries only
+  ['http:', false],
+]);
+
+check('iri-reference', isIriReference, [
+  ['\u00e9/a', true],
+  ['\u00e9:a', false], // not a scheme (it starts with a non-ASCII letter), and a first segment has no colon
+  ['a b', false],
+]);
+
+check('uri-reference', isUriReference, [
+  ['', true],
+  ['../a?b#c', true],
+  ['\u00e9', false],
+]);
+
+check('uri-template', isUriTemplate, [
+  ['/a/{b}{?c,d*}', true],
+  ['{', false],
+]);
+
+check('json-pointer', isJsonPointer, [
+  ['/a~1b', true],
+  ['a', false],
+]);
+
+check('relative-json-pointer', isRelativeJsonPointer, [
+  ['0#', true],
+  ['#', false],
+]);
+
+check('regex', isRegex, [
+  ['^a(?<n>b)\\k<n>$', true],
+  ['\\a', false],
+  ['(', false],
+]);
+
+describe('Punycode (RFC 3492)', () => {
+  it('encodes and decodes the RFC\'s sample and round-trips', () => {
+    const codePoints = Array.from('b\u00fccher', (char) => char.codePointAt(0) ?? 0);
+    expect(encodePunycode(codePoints)).toBe('bcher-kva');
+    expect(decodePunycode('bcher-kva')).toEqual(codePoints);
+    expect(decodePunycode('ihqwcrb4cv8a8dqg056pqjye')?.length).toBe(9);
+    expect(decodePunycode('99999999999')).toBeUndefined();
+  });
+});
+
+describe('keyword helpers for objects, conditions and content', () => {
+  it('isMultipleOf divides, and takes the remainder when the quotient overflows', () => {
+    expect(isMultipleOf(0.1)(0.2)).toBe(true);
+    expect(isMultipleOf(0.1)(0.3)).toBe(false);
+    expect(isMultipleOf(0.5)(1e308)).toBe(true);
+    expect(isMultipleOf(0.3)(1e308)).toBe(false);
+  });
+
+  it('hasContent checks base64 and JSON', () => {
+    expect(hasContent(true, true)('eyJhIjoxfQ==')).toBe(true);
+    expect(hasContent(true, true)('e30')).toBe(false);
+    expect(hasContent(true, false)('/w==')).toBe(true);
+    expect(hasContent(false, true)('{"a":1}')).toBe(true);
+    expect(hasContent(false, true)('{a}')).toBe(false);
+    expect(hasContent(true, true)('/w==')).toBe(false); // not UTF-8
+  });
+
+  it('ownProperties copies objects without a prototype, and leaves other values', () => {
+    const copy = ownProperties(JSON.parse('{"__proto__": 1, "a": 2}')) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(copy)).toBeNull();
+    expect(Object.keys(copy)).toEqual(['__proto__', 'a']);
+    expect('toString' in copy).toBe(false);
+    expect(ownProperties([1])).toEqual([1]);
+    expect(ownProperties(null)).toBeNull();
+  });
+
+  it('isJsonObject and jsonObject() pass objects as given', () => {
+    expect(isJsonObject({})).toBe(true);
+    expect(isJsonObject([])).toBe(false);
+    expect(isJsonObject(null)).toBe(false);
+    const given = JSON.parse('{"__proto__": 1}') as object;
+    expect(jsonObject().parse(given)).toBe(given);
+    expect(jsonObject().safeParse('x').success).toBe(false);
+  });
+
+  it('matchesPatternProperties checks matched keys by pattern and the rest by additional', () => {
+    const check = matchesPatternProperties([[/^x-/u, z.string()]], ['id'], z.number());
+    expect(check({ id: true, 'x-a': 'a', n: 1 })).toBe(true);
+    expect(check({ 'x-a': 1 })).toBe(false);
+    expect(check({ n: 'a' })).toBe(false);
+    expect(matchesPatternProperties([[/a/u, z.string()]], [])({ b: 1 })).toBe(true);
+  });
+
+  it('keepKnownProperties keeps listed and matched keys, __proto__ included as an own key', () => {
+    const kept = keepKnownProperties(['a'], [/^_/u])(JSON.parse('{"a": 1, "b": 2, "__proto__": 3}') as object);
+    expect(Object.keys(kept)).toEqual(['a', '__proto__']);
+  });
+
+  it('meetsDependencies reads own keys only', () => {
+    const check = meetsDependencies({ a: ['b'], toString: z.object({ c: z.number() }) });
+    expect(check({})).toBe(true);
+    expect(check({ a: 1, b: 1 })).toBe(true);
+    expect(check({ a: 1 })).toBe(false);
+    expect(check({ toString: 1, c: 1 })).toBe(true);
+    expect(check({ toString: 1 })).toBe(false);
+  });
+
+  it('satisfiesCondition picks then or else', () => {
+    const check = satisfiesCondition(z.number(), z.number().min(0), z.string());
+    expect(check(1)).toBe(true);
+    expect(check(-1)).toBe(false);
+    expect(check('a')).toBe(true);
+    expect(check(null)).toBe(false);
+    expect(satisfiesCondition(z.number(), undefined)(null)).toBe(true);
+  });
+
+  it('ownPropertyMatches checks an own key, and its absence against required', () => {
+    const given = JSON.parse('{"__proto__": "x"}') as object;
+    expect(ownPropertyMatches('__proto__', z.string(), true)(given)).toBe(true);
+    expect(ownPropertyMatches('__proto__', z.number(), false)(given)).toBe(false);
+    expect(ownPropertyMatches('__proto__', z.number(), true)({})).toBe(false);
+    expect(ownPropertyMatches('__proto__', z.number(), false)({})).toBe(true);
   });
 });

@@ -107,8 +107,33 @@ describe('string keywords (draft-07 validation §6.3)', () => {
   it('binary, password and unknown formats are annotations', () => {
     expectVerdicts({ type: 'string', format: 'binary' }, ['anything'], [1]);
     expectVerdicts({ type: 'string', format: 'password' }, ['x'], []);
-    expectVerdicts({ type: 'string', format: 'iri-reference' }, ['not checked'], []);
+    expectVerdicts({ type: 'string', format: 'x-custom' }, ['not checked'], []);
     expectVerdicts({ format: 'x-custom' }, ['a', 1], []);
+  });
+
+  it('contentEncoding base64 and contentMediaType application/json are checked (ajv ignores them; the suite judges)', () => {
+    const built = buildZod({ contentEncoding: 'base64', contentMediaType: 'application/json' });
+    expect(built.schema.safeParse('eyJhIjoxfQ==').success).toBe(true);
+    expect(built.schema.safeParse('e30=').success).toBe(true);
+    expect(built.schema.safeParse('ezp9Cg==').success).toBe(false);
+    expect(built.schema.safeParse('{}').success).toBe(false);
+    expect(built.schema.safeParse(1).success).toBe(true);
+    expect(buildZod({ type: 'string', contentMediaType: 'application/json; charset=utf-8' }).schema.safeParse('{').success).toBe(false);
+  });
+
+  it('idn-hostname, idn-email, iri and iri-reference are checked, not ignored (ajv-formats lacks them; the suite judges)', () => {
+    const cases: [string, string, string][] = [
+      ['idn-hostname', '실례.테스트', '〮실례.테스트'],
+      ['idn-email', '실례@실례.테스트', 'user＠example.com'],
+      ['iri', 'http://ƒøø.ßår/?∂éœ=πîx#πîüx', '/abc'],
+      ['iri-reference', '/âππ', '#ƒräg\\mênt'],
+    ];
+    for (const [format, valid, invalid] of cases) {
+      const built = buildZod({ type: 'string', format });
+      expect(built.schema.safeParse(valid).success, `${format}: ${valid}`).toBe(true);
+      expect(built.schema.safeParse(invalid).success, `${format}: ${invalid}`).toBe(false);
+      expect(built.source).toContain('.refine(is');
+    }
   });
 });
 
