@@ -16,6 +16,8 @@ export interface Sizes {
   embeddedRounds: number;
   configRounds: number;
   codegenRounds: number;
+  /** Runs of `npm run codegen -- --check` as a whole process. */
+  checkRounds: number;
 }
 
 /** A full run: about a minute and a half on a 2-core machine. */
@@ -33,6 +35,7 @@ export const FULL: Sizes = {
   embeddedRounds: 5,
   configRounds: 3,
   codegenRounds: 3,
+  checkRounds: 5,
 };
 
 /** --quick: a smoke run of about 20 s; same figures, fewer messages, one round of the fresh-process figures. */
@@ -51,6 +54,7 @@ export const QUICK: Sizes = {
   embeddedRounds: 3,
   configRounds: 1,
   codegenRounds: 1,
+  checkRounds: 3,
 };
 
 /** What a case needs. */
