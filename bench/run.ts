@@ -1,7 +1,17 @@
 /**
  * `npm run bench`: this package's typed, validated path against raw nats.js, side by side on one nats-server.
- * Prints a table with typed/raw ratios and the targets of the performance issue (met / NOT MET), or with `--json`
- * one JSON line per figure. Exit status 0 unless the harness itself fails; a missed target is reported, not fatal.
+ *
+ * Columns: raw v3 (nats.js 3, the baseline of every ratio and target), raw v2 (nats.js 2, kept for one release so
+ * the runtime's move to v3 is judged by numbers), typed, typed/raw v3 and v3/v2, samples, targets (met / NOT MET).
+ *
+ * Method (bench/lib/interleave.ts, bench/lib/ratios.ts): each round is cut into small chunks and the sides take
+ * turns chunk by chunk, in a rotating order, after one warm-up round; every chunk is measured on its own. A ratio
+ * is the median of the per-chunk ratios, printed with their [min–max] (its noise band); values are medians of
+ * the chunks; targets are judged on the median ratio. Latency chunks are blocks of sequential requests with their
+ * own percentiles. Fresh-process figures pair sides by round: the spread is over rounds, or none with one round.
+ *
+ * Output: the table, or with `--json` one line per figure, {"metric","unit","typed","raw","ratio","spread","rawV2"}.
+ * Exit status 0 unless the harness itself fails; a missed target is reported, not fatal.
  */
 import { clusterFigures } from './cases/cluster.js';
 import { memoryFigures } from './cases/memory.js';

@@ -1,7 +1,8 @@
 /**
  * The cluster layer at scale: 1,000 simulated workers heartbeat once a second into one controller's registry
  * while the router picks; and a whole request through `controller.infer` against a direct `streamInference` to
- * the same worker. The "raw" column of the second figure is the direct call, so the ratio is the routing cost.
+ * the same worker. The "raw" column of the second figure is the direct call, so the ratio is the routing cost; the
+ * two take turns in blocks of requests (a block's p50 is one sample), like every side-by-side figure.
  */
 import { randomUUID } from 'node:crypto';
 import { channels } from '../../generated/channels.js';
@@ -11,9 +12,11 @@ import { WorkerRegistry } from '../../src/cluster/registry.js';
 import { streamInference } from '../../src/cluster/streaming.js';
 import { Worker } from '../../src/cluster/worker.js';
 import { closeAll, typedClient } from '../lib/connections.js';
-import type { BenchContext } from '../lib/context.js';
+import { chunkedPlan, type BenchContext } from '../lib/context.js';
 import type { Figure } from '../lib/figures.js';
-import { alternate, median, nowMs, percentile, waitUntil, yieldToLoop } from '../lib/stats.js';
+import { interleave, perChunk } from '../lib/interleave.js';
+import { compare } from '../lib/ratios.js';
+import { median, nowMs, percentile, waitUntil, yieldToLoop } from '../lib/stats.js';
 
 const WORKERS = 1000;
 const HARDWARE = { chip: 'Apple M2 Max', performanceCores: 8, efficiencyCores: 4, gpuCores: 38, neuralEngineCores: 16, unifiedMemoryGB: 64, macOSVersion: '14.5' };
@@ -124,7 +127,7 @@ async function inferFigures(ctx: BenchContext): Promise<Figure> {
     await worker.start();
     await waitUntil(() => registry.get(worker.workerId)?.state === 'online', 5000);
     const controller = new Controller(controllerClient, registry, { strategy: 'round_robin' });
-    const n = ctx.quick ? 150 : 1000;
+    const n = perChunk(ctx.quick ? 150 : 1000, ctx.sizes.chunks);
     const drain = async (events: AsyncIterable<unknown>): Promise<void> => {
       const iterator = events[Symbol.asyncIterator]();
       while ((await iterator.next()).done !== true) {
@@ -141,19 +144,18 @@ async function inferFigures(ctx: BenchContext): Promise<Figure> {
       return median(times);
     };
     const request = (): InferenceRequest => ({ requestId: randomUUID(), modelId: 'm', prompt: 'p' });
-    const sides = await alternate(
-      ctx.sizes.rounds,
-      () => latencies(async () => drain(await streamInference(controllerClient, worker.workerId, request()))),
-      () => latencies(async () => drain(await controller.infer(request()))),
-    );
+    const sides = await interleave(chunkedPlan(ctx.sizes), {
+      raw3: () => latencies(async () => drain(await streamInference(controllerClient, worker.workerId, request()))),
+      typed: () => latencies(async () => drain(await controller.infer(request()))),
+    });
     return {
       metric: 'controller.infer p50 vs direct streamInference',
       unit: 'us',
-      typed: Math.round(median(sides.typed)),
-      raw: Math.round(median(sides.raw)),
+      ...compare(sides.typed, sides.raw3),
       rounds: ctx.sizes.rounds,
+      chunks: ctx.sizes.chunks,
       targets: [{ kind: 'ratioAtMost', value: 1.1, source: 'issue' }],
-      note: `${n} requests per round, 16 tokens each; the raw column is streamInference to the same worker`,
+      note: `blocks of ${n} requests, 16 tokens each, p50 per block; the raw column is streamInference to the same worker`,
     };
   } finally {
     await worker.stop();

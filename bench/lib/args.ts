@@ -21,11 +21,23 @@ export interface BenchArgs {
 /** Usage text. */
 export const USAGE = `Usage: npm run bench -- [--quick] [--json] [--only ${GROUPS.join(',')}]
 
-Measures this package's typed, validated path against raw nats.js (JSONCodec, no validation) on one
-nats-server, and checks the targets of the performance issue.
+Measures this package's typed, validated path against raw nats.js on one nats-server, and checks the
+targets of the performance issue.
 
-  --quick        fewer messages and rounds (about 20 s); used as a CI smoke step
-  --json         one JSON line per figure on stdout: {"metric","unit","typed","raw","ratio"}
+Columns: raw v3 (nats.js 3, JSON.stringify / msg.json(), no validation: the baseline of every ratio and
+target), raw v2 (nats.js 2 with JSONCodec, kept for one release to judge the move to v3), typed,
+typed/raw v3 and v3/v2. Values are medians of the samples.
+
+Method: each round is cut into small chunks and the sides take turns chunk by chunk in a rotating order,
+so machine drift falls on all of them alike. A ratio is the median of the per-chunk ratios, shown with
+their [min–max] as its noise band; targets are judged on the median. Latency: a chunk is a block of
+sequential requests with its own percentiles. Fresh-process figures (burst RSS, codegen, config load,
+embedded start): one sample per round, spread over rounds, none with one round.
+
+  --quick        fewer messages and rounds (under a minute); used as a CI smoke step
+  --json         one JSON line per figure on stdout:
+                 {"metric","unit","typed","raw","ratio","spread":[min,max]|null,"rawV2":number|null}
+                 (raw is raw v3; ratio is typed/raw v3)
   --only <list>  comma-separated groups to run (default: all)
   --help         this text`;
 

@@ -1,9 +1,12 @@
 /** Sizes of a run (full or --quick) and what every case gets: the server, the sizes, a progress logger. */
+import type { Plan } from './interleave.js';
 
-/** How much work each figure does. */
+/** How much work each figure does. Counts are per round and per side; a round is cut into `chunks` chunks. */
 export interface Sizes {
-  /** Timed rounds per side-by-side figure (after one warm-up per side). */
+  /** Timed rounds per side-by-side figure (after one warm-up round, interleaved the same way and discarded). */
   rounds: number;
+  /** Chunks per round: each side measures one chunk per turn (bench/lib/interleave.ts). */
+  chunks: number;
   publish: number;
   pubsub: number;
   requestsInSequence: number;
@@ -20,11 +23,13 @@ export interface Sizes {
   checkRounds: number;
 }
 
-/** A full run: about a minute and a half on a 2-core machine. */
+/** A full run: about two minutes on a 2-core machine. */
 export const FULL: Sizes = {
   rounds: 5,
+  chunks: 10,
   publish: 200_000,
   pubsub: 100_000,
+  // 300 requests per chunk: a chunk's p99 (nearest rank) is its fourth-largest latency.
   requestsInSequence: 3000,
   requestsInFlight: 100,
   requestTotal: 20_000,
@@ -38,16 +43,19 @@ export const FULL: Sizes = {
   checkRounds: 5,
 };
 
-/** --quick: a smoke run of about 20 s; same figures, fewer messages, one round of the fresh-process figures. */
+/** --quick: a smoke run of about 45 s; same figures, fewer messages, one round of most fresh-process figures. */
 export const QUICK: Sizes = {
-  rounds: 3,
+  rounds: 2,
+  chunks: 10,
   publish: 30_000,
   pubsub: 20_000,
-  requestsInSequence: 400,
+  // 100 requests per chunk: a chunk's p99 (nearest rank) is its second-largest latency.
+  requestsInSequence: 1000,
   requestsInFlight: 100,
-  requestTotal: 3000,
-  largePrompts: 100,
-  compressedPrompts: 40,
+  // 600 per chunk: six times the in-flight window, so a chunk is mostly steady state.
+  requestTotal: 6000,
+  largePrompts: 200,
+  compressedPrompts: 80,
   burst: 150_000,
   // Figures measured in fresh processes cost a process start each (about 1 s under tsx): one round in --quick.
   burstRounds: 1,
@@ -67,4 +75,9 @@ export interface BenchContext {
   sizes: Sizes;
   /** Progress, to stderr. */
   log(line: string): void;
+}
+
+/** The interleaved plan of a side-by-side figure: the run's rounds and chunks, after one warm-up round. */
+export function chunkedPlan(sizes: Sizes): Plan {
+  return { rounds: sizes.rounds, chunks: sizes.chunks, warmUp: true };
 }

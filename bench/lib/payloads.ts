@@ -6,8 +6,10 @@ import type { InferenceAck, InferenceRequest, WorkerHeartbeat } from '../../gene
 
 /** The typed side's worker. */
 export const WORKER_ID = '0b8c5a36-7f2e-4d1a-9c3b-5e6f7a8b9c0d';
-/** The raw side's worker: its own subject of the same length, so neither side's subscriber sees the other's traffic. */
+/** The raw (v3) side's worker: its own subject of the same length, so no side's subscriber sees another's traffic. */
 export const RAW_WORKER_ID = '7d2e9f10-3a4b-4c5d-8e6f-a1b2c3d4e5f6';
+/** The raw v2 side's worker, likewise. */
+export const RAW_V2_WORKER_ID = 'c4a1e8b2-6d3f-4e7a-9b5c-0f1e2d3c4b5a';
 const REQUEST_ID = '3f1e2d4c-5b6a-4978-8a1b-2c3d4e5f6a7b';
 const MODEL = 'mlx-community/Llama-3.2-3B-Instruct-4bit';
 

@@ -1,4 +1,4 @@
-/** Small statistics and the alternating-rounds runner every side-by-side figure uses. */
+/** Small statistics and timing helpers (the interleaved runner is bench/lib/interleave.ts). */
 
 /** Median of `values` (NaN for none). */
 export function median(values: readonly number[]): number {
@@ -13,32 +13,6 @@ export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[rank] ?? Number.NaN;
-}
-
-/** Per-round results of both sides. */
-export interface SideBySide<T> {
-  raw: T[];
-  typed: T[];
-}
-
-/**
- * Runs one warm-up of each side (discarded), then `rounds` rounds; even rounds run raw first, odd rounds typed
- * first, so neither side always enjoys the warmer (or cooler) machine.
- */
-export async function alternate<T>(rounds: number, raw: () => Promise<T>, typed: () => Promise<T>): Promise<SideBySide<T>> {
-  await raw();
-  await typed();
-  const out: SideBySide<T> = { raw: [], typed: [] };
-  for (let round = 0; round < rounds; round++) {
-    if (round % 2 === 0) {
-      out.raw.push(await raw());
-      out.typed.push(await typed());
-    } else {
-      out.typed.push(await typed());
-      out.raw.push(await raw());
-    }
-  }
-  return out;
 }
 
 /** Milliseconds since an arbitrary origin, sub-microsecond resolution. */
