@@ -6,7 +6,9 @@
  * `useDefaults: true`): whatever the emitted Zod accepts, ajv accepts, and the reverse, except where ajv-formats
  * departs from the JSON Schema Test Suite (src/contract/formats.ts lists those).
  *
- * One module per keyword group (keywords-*.ts), each function naming the spec section it implements.
+ * One module per keyword group (keywords-*.ts), each function naming the spec section it implements; `$ref` inside
+ * the schema is resolved here (refs.ts), so a schema emitted on its own needs no contract model. The official JSON
+ * Schema Test Suite (draft 7) is the judge of fidelity: tests/codegen/zod/json-schema-test-suite.test.ts.
  *
  * How codegen uses it:
  * ```ts
@@ -49,15 +51,21 @@ export interface ZodEmitContext {
    * still understood. Default false: the writer schema, strict like ajv.
    */
   reader?: boolean;
+  /**
+   * Receives one line per place where the inferred TypeScript type is wider than what the schema accepts (a
+   * condition, a dependency, a pattern-keyed property, a recursive reference), for the type's doc comment. Each line
+   * names the JSON pointer and what the type leaves out.
+   */
+  typeNotes?: string[];
 }
 
-/** Keywords whose meaning the emitter cannot reproduce; each stops codegen with a diagnostic. */
+/** Keywords (of drafts after 7) whose meaning the emitter cannot reproduce; each stops codegen with a diagnostic. */
 const UNSUPPORTED_KEYWORDS: readonly (readonly [keyword: string, construct: string, hint: string])[] = [
   ['$dynamicRef', '$dynamicRef', 'dynamic references are not supported'],
   ['$recursiveRef', '$recursiveRef', 'recursive references are not supported'],
-  ['dependentSchemas', 'dependentSchemas', 'property dependencies are not supported'],
-  ['dependentRequired', 'dependentRequired', 'property dependencies are not supported'],
-  ['prefixItems', 'prefixItems', 'tuple validation is not supported'],
+  ['dependentSchemas', 'dependentSchemas', 'a draft 2019-09 keyword; draft 7 writes it as "dependencies"'],
+  ['dependentRequired', 'dependentRequired', 'a draft 2019-09 keyword; draft 7 writes it as "dependencies"'],
+  ['prefixItems', 'prefixItems', 'a draft 2020-12 keyword; draft 7 writes a tuple as an "items" array'],
   ['unevaluatedProperties', 'unevaluatedProperties', 'unevaluated* keywords are not supported'],
   ['unevaluatedItems', 'unevaluatedItems', 'unevaluated* keywords are not supported'],
   ['minContains', 'minContains', 'minContains/maxContains are not supported'],
@@ -143,6 +151,11 @@ function createState(pointer: string, options: ChildOptions, session: Session): 
     unsupported(construct, hint, path = []) {
       return unsupportedAt(joinPointer(pointer, path), construct, hint);
     },
+    typeNote(text) {
+      const where = pointer === '' ? '/' : pointer;
+      const line = `${where}: ${text}`;
+      if (session.ctx.typeNotes !== undefined && !session.ctx.typeNotes.includes(line)) session.ctx.typeNotes.push(line);
+    },
   };
 }
 
@@ -163,22 +176,23 @@ function emitNode(schema: JsonSchema, state: EmitState, session: Session): strin
 function emitRef(schema: SchemaObject, ref: string, state: EmitState, session: Session): string {
   const found = session.refs.resolve(ref, session.refs.baseOf(schema));
   if ('error' in found) return state.unsupported('$ref', found.error, ['$ref']);
+  const open = isSchemaObject(found.target) ? session.bindings.get(found.target) : undefined;
+  if (open !== undefined) {
+    state.typeNote('a recursive reference, typed unknown (TypeScript cannot infer a recursive type from an expression)');
+    open.used = true;
+    return `z.lazy(() => ${open.name})`;
+  }
   const pointer = found.pointer === undefined ? joinPointer(state.pointer, ['$ref']) : session.rootPointer + found.pointer;
   const options = { inComposite: state.inComposite, defaultsRefusedBy: state.defaultsRefusedBy };
   return emitNode(found.target, createState(pointer, options, session), session);
 }
 
 /**
- * A `$ref` target. Met again while it is being emitted (a recursive schema), it becomes `z.lazy` of a local binding,
- * and the target is wrapped in a function that declares it. The binding is typed `z.ZodType`, so the recursive part
- * infers as `unknown`: TypeScript cannot infer a recursive type from an expression.
+ * A `$ref` target. A reference back to it while it is being emitted (a recursive schema, see emitRef) becomes
+ * `z.lazy` of a local binding, and the target is then wrapped in a function that declares it. The binding is typed
+ * `z.ZodType`, so the recursive part infers as `unknown`: TypeScript cannot infer a recursive type from an expression.
  */
 function emitTarget(schema: SchemaObject, state: EmitState, session: Session): string {
-  const open = session.bindings.get(schema);
-  if (open !== undefined) {
-    open.used = true;
-    return `z.lazy(() => ${open.name})`;
-  }
   const binding: Binding = { name: `ref${session.bindings.size}`, used: false };
   session.bindings.set(schema, binding);
   try {
@@ -190,6 +204,7 @@ function emitTarget(schema: SchemaObject, state: EmitState, session: Session): s
   }
 }
 
+/** A schema object that is not a reference: refused keywords first, then its keywords, guarded against cycles. */
 function emitObjectNode(schema: SchemaObject, state: EmitState, session: Session): string {
   for (const [keyword, construct, hint] of UNSUPPORTED_KEYWORDS) {
     if (keyword in schema) state.unsupported(construct, hint, [keyword]);

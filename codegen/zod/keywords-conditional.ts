@@ -20,6 +20,7 @@ export function emitConditional(schema: SchemaObject, state: EmitState): string 
   });
   const [condition, then, otherwise] = branches;
   if (condition === undefined || (then === undefined && otherwise === undefined)) return '';
+  state.typeNote('if/then/else is checked when parsing; the type has neither branch');
   const args = [condition, then ?? 'undefined', ...(otherwise === undefined ? [] : [otherwise])];
   return `.refine(${state.helper('satisfiesCondition')}(${args.join(', ')}), 'must match "then" or "else" as "if" decides')`;
 }

@@ -26,5 +26,6 @@ export function emitDependencies(schema: SchemaObject, state: EmitState): string
     return `${propertyKey(key)}: ${state.child(dependency, ['dependencies', key], { defaultsRefusedBy: 'dependencies' })}`;
   });
   if (entries.length === 0) return '';
+  state.typeNote('dependencies are checked when parsing; the type does not say which keys come together');
   return `.refine(${state.helper('meetsDependencies')}({ ${entries.join(', ')} }), 'must meet the dependencies of its properties')`;
 }

@@ -20,9 +20,11 @@ export function emitPatternObject(schema: SchemaObject, state: EmitState): { obj
   const isMap = !('properties' in schema) && !('required' in schema) && patterns.length === 1 && additional === false;
   if (isMap && !state.reader) {
     const [regex, value] = patterns[0] ?? ['', ''];
+    state.typeNote(`keys must match ${regex}; the type says string`);
     return { object: `z.record(z.string().regex(${regex}), ${value})`, keyCheck: '' };
   }
   const shape = emitShape(schema, 'z.unknown()', state);
+  state.typeNote('properties matched by patternProperties or allowed by additionalProperties are typed unknown');
   const known = isSchemaObject(schema.properties) ? Object.keys(schema.properties) : [];
   const table = `[${patterns.map(([regex, value]) => `[${regex}, ${value}]`).join(', ')}]`;
   let rest = '';

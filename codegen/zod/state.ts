@@ -40,6 +40,8 @@ export interface EmitState {
   isNamed(schema: JsonSchema): boolean;
   /** Records that the emitted code uses the src/formats.js export `name`, and returns `name`. */
   helper(name: string): string;
+  /** Records that the inferred type is wider than the schema here (see ZodEmitContext.typeNotes). */
+  typeNote(text: string): void;
   /** Throws an {@link UnsupportedSchemaError} for `construct` at this node (or at `path` below it). */
   unsupported(construct: string, hint: string, path?: readonly (string | number)[]): never;
 }

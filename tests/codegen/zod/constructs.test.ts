@@ -197,3 +197,31 @@ describe('$ref inside one schema (draft-07 core §8)', () => {
     expectTsVerdicts(schema, [{}, { b: { a: {} } }, { b: { a: { b: { a: {} } } } }], [{ b: {} }, { b: { a: { b: {} } } }]);
   });
 });
+
+describe('type notes: where the inferred type is wider than the schema', () => {
+  it('names each place and what the type leaves out', () => {
+    const typeNotes: string[] = [];
+    const schema = {
+      type: 'object',
+      properties: {
+        labels: { type: 'object', patternProperties: { '^[a-z]+$': { type: 'string' } }, additionalProperties: false },
+        extra: { type: 'object', patternProperties: { '^x-': {} } },
+        node: { type: 'object', properties: { next: { $ref: '#/properties/node' } } },
+      },
+      if: { required: ['a'] },
+      then: { required: ['b'] },
+      dependencies: { c: ['d'] },
+    };
+    emitZod(schema, { refName: () => undefined, pointer: '#/S', typeNotes });
+    expect(typeNotes).toEqual([
+      '#/S/properties/labels: keys must match /^[a-z]+$/u; the type says string',
+      '#/S/properties/extra: properties matched by patternProperties or allowed by additionalProperties are typed unknown',
+      '#/S/properties/node/properties/next: a recursive reference, typed unknown (TypeScript cannot infer a recursive type from an expression)',
+      '#/S: dependencies are checked when parsing; the type does not say which keys come together',
+      '#/S: if/then/else is checked when parsing; the type has neither branch',
+    ]);
+    const plain: string[] = [];
+    emitZod({ type: 'array', items: [{ type: 'string' }] }, { refName: () => undefined, typeNotes: plain });
+    expect(plain).toEqual([]);
+  });
+});
