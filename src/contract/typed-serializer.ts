@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { MessageDecodeError, ValidationError, type ValidationIssue } from '../base/errors.js';
 import type { DecodeInfo, Serializer } from '../client/index.js';
+import { compileJsonEncoder } from './json-encoder.js';
 
 /** Converts Zod issues into the package's path/message pairs. */
 export function toValidationIssues(error: z.ZodError): ValidationIssue[] {
@@ -97,9 +98,12 @@ export function validatingJsonSerializer<T>(name: string, schema: z.ZodType<T>, 
   // JSON.parse yields plain data, so where parsing cannot change a value the decoded object itself is the result.
   const keepsInput = parseKeepsInput(schema);
   const reader = options.readerSchema === undefined || options.readerSchema === schema ? undefined : compileSchema(options.readerSchema);
+  // Where parsing keeps its input, a valid value is encoded as it stands: no zod output copy, no generic walk.
+  const encodeValid = keepsInput ? compileJsonEncoder(schema) : undefined;
   return {
     name: `json:${name}`,
     encode(value: T, subject: string): Uint8Array {
+      if (encodeValid !== undefined && compiled.validate(value)) return Buffer.from(encodeValid(value));
       const result = compiled.safeParse(value);
       if (!result.success) throw new ValidationError('outbound', subject, toValidationIssues(result.error), name);
       return Buffer.from(JSON.stringify(result.data));

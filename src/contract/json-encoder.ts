@@ -1,0 +1,226 @@
+/**
+ * A JSON encoder specialised to one zod schema, built once from the schema's definition: object keys are written in
+ * the schema's order from precomputed `"key":` prefixes, strings are escaped only when they hold a character JSON
+ * must escape, and nothing walks keys it already knows. Its output is byte-for-byte `JSON.stringify` of what the
+ * schema's parse returns (zod writes object keys in schema order), but it reads the caller's value directly, so the
+ * outbound path validates without zod's output copy and encodes without `JSON.stringify`'s generic key walk.
+ *
+ * It is built from the same schema object the validator uses, so the two cannot drift, and it is plain closures:
+ * no code is generated or evaluated at run time. Schemas whose parse may change a value (defaults, transforms,
+ * pipes, coercion) or kinds it does not know get no encoder (`undefined`); the caller then encodes zod's output.
+ */
+import type { z } from 'zod';
+
+/** Encodes a value the schema has accepted. */
+export type JsonEncoder = (value: unknown) => string;
+
+/** The parts of a zod definition the encoder reads. */
+interface Def {
+  type: string;
+  shape?: Readonly<Record<string, z.ZodType>>;
+  catchall?: z.ZodType;
+  element?: z.ZodType;
+  options?: readonly z.ZodType[];
+  discriminator?: string;
+  innerType?: z.ZodType;
+  valueType?: z.ZodType;
+  items?: readonly z.ZodType[];
+  rest?: z.ZodType | null;
+  getter?: () => z.ZodType;
+  coerce?: boolean;
+  checks?: readonly { _zod: { def: { check: string } } }[];
+}
+
+const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
+
+/** Thrown inside the builder for a kind it does not specialise; the public function answers undefined. */
+class NotSpecialised extends Error {}
+
+/** Characters JSON.stringify escapes in a string: quote, backslash, controls, and (lone) surrogates. */
+// eslint-disable-next-line no-control-regex -- the control characters are exactly what must be found
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+const encodeString = (value: unknown): string => (NEEDS_ESCAPE.test(value as string) ? JSON.stringify(value) : `"${value as string}"`);
+// A finite number prints as String(n) in JSON (-0 as 0); validation has already refused NaN and the infinities.
+const encodeNumber = (value: unknown): string => (Number.isFinite(value) ? String(value) : 'null');
+const encodeBoolean = (value: unknown): string => (value === true ? 'true' : 'false');
+const encodeNull = (): string => 'null';
+/** Values the schema passes through unchanged and untyped (`unknown`, `any`, mixed enums): the generic encoder. */
+const encodeAny = (value: unknown): string => JSON.stringify(value) ?? 'null';
+
+/** The encoder of `schema`, or undefined when it cannot be specialised (then encode zod's parse output instead). */
+export function compileJsonEncoder(schema: z.ZodType): JsonEncoder | undefined {
+  try {
+    return build(schema, new Map());
+  } catch (error) {
+    if (error instanceof NotSpecialised) return undefined;
+    throw error;
+  }
+}
+
+function build(schema: z.ZodType, seen: Map<z.ZodType, JsonEncoder>): JsonEncoder {
+  const known = seen.get(schema);
+  if (known !== undefined) return known;
+  // A recursive schema reaches itself again while being built: hand out a forwarder to the finished encoder.
+  let finished: JsonEncoder | undefined;
+  seen.set(schema, (value) => (finished as JsonEncoder)(value));
+  finished = buildNew(schema, seen);
+  seen.set(schema, finished);
+  return finished;
+}
+
+function buildNew(schema: z.ZodType, seen: Map<z.ZodType, JsonEncoder>): JsonEncoder {
+  const def = defOf(schema);
+  // A coercing or overwriting schema returns something other than its input: its output must be encoded.
+  if (def.coerce === true || def.checks?.some((check) => check._zod.def.check === 'overwrite') === true) throw new NotSpecialised();
+  switch (def.type) {
+    case 'string':
+      return encodeString;
+    case 'number':
+      return encodeNumber;
+    case 'boolean':
+      return encodeBoolean;
+    case 'null':
+      return encodeNull;
+    case 'unknown':
+    case 'any':
+      return encodeAny;
+    case 'enum':
+    case 'literal': {
+      const values = def.type === 'enum' ? Object.values((def as Def & { entries: Record<string, unknown> }).entries) : ((def as Def & { values: readonly unknown[] }).values);
+      return values.every((value) => typeof value === 'string') ? encodeString : encodeAny;
+    }
+    case 'optional':
+    case 'nullable': {
+      const inner = build(def.innerType as z.ZodType, seen);
+      return (value) => (value === null ? 'null' : value === undefined ? encodeAny(value) : inner(value));
+    }
+    case 'array':
+      return arrayEncoder(build(def.element as z.ZodType, seen));
+    case 'tuple':
+      return tupleEncoder(
+        (def.items ?? []).map((item) => build(item, seen)),
+        def.rest === undefined || def.rest === null ? undefined : build(def.rest, seen),
+      );
+    case 'object':
+      return objectEncoder(def, seen);
+    case 'record':
+      return recordEncoder(build(def.valueType as z.ZodType, seen));
+    case 'union':
+      return unionEncoder(def, seen);
+    case 'lazy':
+      return build((def.getter as () => z.ZodType)(), seen);
+    default:
+      throw new NotSpecialised();
+  }
+}
+
+function arrayEncoder(element: JsonEncoder): JsonEncoder {
+  return (value) => {
+    const items = value as readonly unknown[];
+    if (items.length === 0) return '[]';
+    let out = `[${element(items[0])}`;
+    for (let i = 1; i < items.length; i += 1) out += `,${element(items[i])}`;
+    return `${out}]`;
+  };
+}
+
+function tupleEncoder(items: readonly JsonEncoder[], rest: JsonEncoder | undefined): JsonEncoder {
+  return (value) => {
+    const values = value as readonly unknown[];
+    const parts: string[] = [];
+    for (let i = 0; i < values.length; i += 1) {
+      const encode = i < items.length ? items[i] : rest;
+      // An optional trailing item the caller left undefined: JSON writes null inside arrays.
+      parts.push(values[i] === undefined || encode === undefined ? encodeAny(values[i]) : encode(values[i]));
+    }
+    return `[${parts.join(',')}]`;
+  };
+}
+
+/**
+ * Keys in schema order (zod's output order), each with its `"key":` prefix built once; an undefined value is left
+ * out, as JSON.stringify does. A loose object (`catchall: unknown`) then writes the caller's other keys in their
+ * own order, as zod does; a plain `z.object` would strip them, which only its parse output shows, so it is not
+ * specialised; nor is any other catchall. An own `__proto__` key is left out, as zod's output (which assigns it,
+ * setting the prototype) leaves it out.
+ */
+function objectEncoder(def: Def, seen: Map<z.ZodType, JsonEncoder>): JsonEncoder {
+  const catchall = def.catchall === undefined ? undefined : defOf(def.catchall).type;
+  if (catchall !== 'never' && catchall !== 'unknown') throw new NotSpecialised();
+  const entries = Object.entries(def.shape ?? {});
+  const keys = entries.map(([key]) => key);
+  const prefixes = entries.map(([key]) => `${JSON.stringify(key)}:`);
+  const encoders = entries.map(([, property]) => build(property, seen));
+  const known = new Set(keys);
+  const loose = catchall === 'unknown';
+  return (value) => {
+    const object = value as Record<string, unknown>;
+    let out = '';
+    for (let i = 0; i < keys.length; i += 1) {
+      const property = object[keys[i] as string];
+      if (property === undefined) continue;
+      out += `${out === '' ? '{' : ','}${prefixes[i] as string}${(encoders[i] as JsonEncoder)(property)}`;
+    }
+    if (loose) {
+      for (const key of Object.keys(object)) {
+        if (known.has(key) || key === '__proto__' || object[key] === undefined) continue;
+        out += `${out === '' ? '{' : ','}${encodeString(key)}:${encodeAny(object[key])}`;
+      }
+    }
+    return out === '' ? '{}' : `${out}}`;
+  };
+}
+
+/**
+ * A record keeps the caller's key order (and JavaScript's: integer-like keys first), as zod's output does, and
+ * like it drops an own `__proto__` key.
+ */
+function recordEncoder(valueEncoder: JsonEncoder): JsonEncoder {
+  return (value) => {
+    const object = value as Record<string, unknown>;
+    let out = '';
+    for (const key of Object.keys(object)) {
+      const property = object[key];
+      if (property === undefined || key === '__proto__') continue;
+      out += `${out === '' ? '{' : ','}${encodeString(key)}:${valueEncoder(property)}`;
+    }
+    return out === '' ? '{}' : `${out}}`;
+  };
+}
+
+/**
+ * zod's parse returns the output of the first option that accepts the value. A discriminated union picks it by
+ * the discriminator's value; options that encode alike (every option a string, say) need no choice; otherwise
+ * each option's own check decides, in order.
+ */
+function unionEncoder(def: Def, seen: Map<z.ZodType, JsonEncoder>): JsonEncoder {
+  const options = def.options ?? [];
+  const encoders = options.map((option) => build(option, seen));
+  if (encoders.every((encode) => encode === encoders[0])) return encoders[0] ?? encodeAny;
+  const discriminator = def.discriminator;
+  const byValue = discriminator === undefined ? undefined : discriminatorTable(options, encoders, discriminator);
+  if (byValue !== undefined && discriminator !== undefined) {
+    return (value) => {
+      const encode = byValue.get((value as Record<string, unknown>)[discriminator]);
+      return encode === undefined ? encodeAny(value) : encode(value);
+    };
+  }
+  return (value) => {
+    for (let i = 0; i < options.length; i += 1) if ((options[i] as z.ZodType).safeParse(value).success) return (encoders[i] as JsonEncoder)(value);
+    return encodeAny(value);
+  };
+}
+
+/** Discriminator value to encoder, when every option is an object whose discriminator is a literal. */
+function discriminatorTable(options: readonly z.ZodType[], encoders: readonly JsonEncoder[], discriminator: string): Map<unknown, JsonEncoder> | undefined {
+  const table = new Map<unknown, JsonEncoder>();
+  for (let i = 0; i < options.length; i += 1) {
+    const property = defOf(options[i] as z.ZodType).shape?.[discriminator];
+    if (property === undefined) return undefined;
+    const values = (defOf(property) as Def & { values?: readonly unknown[] }).values;
+    if (defOf(property).type !== 'literal' || values === undefined) return undefined;
+    for (const value of values) if (!table.has(value)) table.set(value, encoders[i] as JsonEncoder);
+  }
+  return table;
+}
