@@ -46,7 +46,8 @@ const encodeNumber = (value: unknown): string => (Number.isFinite(value) ? Strin
 const encodeBoolean = (value: unknown): string => (value === true ? 'true' : 'false');
 const encodeNull = (): string => 'null';
 /** Values the schema passes through unchanged and untyped (`unknown`, `any`, mixed enums): the generic encoder. */
-const encodeAny = (value: unknown): string => JSON.stringify(value) ?? 'null';
+// JSON.stringify answers undefined (not a string) for undefined and functions; inside an array JSON writes null.
+const encodeAny = (value: unknown): string => (JSON.stringify(value) as string | undefined) ?? 'null';
 
 /** The encoder of `schema`, or undefined when it cannot be specialised (then encode zod's parse output instead). */
 export function compileJsonEncoder(schema: z.ZodType): JsonEncoder | undefined {
@@ -62,9 +63,10 @@ function build(schema: z.ZodType, seen: Map<z.ZodType, JsonEncoder>): JsonEncode
   const known = seen.get(schema);
   if (known !== undefined) return known;
   // A recursive schema reaches itself again while being built: hand out a forwarder to the finished encoder.
-  let finished: JsonEncoder | undefined;
-  seen.set(schema, (value) => (finished as JsonEncoder)(value));
-  finished = buildNew(schema, seen);
+  const forward: { to?: JsonEncoder } = {};
+  seen.set(schema, (value) => (forward.to as JsonEncoder)(value));
+  const finished = buildNew(schema, seen);
+  forward.to = finished;
   seen.set(schema, finished);
   return finished;
 }

@@ -31,7 +31,8 @@ const contract = new Map(loadContract(path.resolve('asyncapi.yaml')).map((messag
 function validValues(name: string, schema: z.ZodType): unknown[] {
   const message = contract.get(name);
   if (message === undefined) return [];
-  const start = [...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
+  let start = 7;
+  for (let i = 0; i < name.length; i += 1) start = (start * 31 + name.charCodeAt(i)) >>> 0;
   return payloadsFor(message.schema, message.examples, start, 300)
     .map((m) => m.value)
     .filter((value) => schema.safeParse(value).success);
