@@ -47,10 +47,8 @@ const encodeBoolean = (value: unknown): string => (value === true ? 'true' : 'fa
 const encodeNull = (): string => 'null';
 /** Values the schema passes through unchanged and untyped (`unknown`, `any`, mixed enums): the generic encoder. */
 // JSON.stringify answers undefined (not a string) for undefined and functions; inside an array JSON writes null.
-const encodeAny = (value: unknown): string => {
-  const json: string | undefined = JSON.stringify(value);
-  return json ?? 'null';
-};
+const encodeAny = (value: unknown): string =>
+  value === undefined || typeof value === 'function' || typeof value === 'symbol' ? 'null' : JSON.stringify(value);
 
 /** The encoder of `schema`, or undefined when it cannot be specialised (then encode zod's parse output instead). */
 export function compileJsonEncoder(schema: z.ZodType): JsonEncoder | undefined {
