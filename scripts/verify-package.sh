@@ -52,6 +52,26 @@ for peer in @asyncapi/parser prettier tsx; do
   [ ! -e "node_modules/$peer" ] || fail "node_modules/$peer was installed with the package; the runtime must not need it"
 done
 
+step "the package's public types reach no nats.js type, and the consumer imports none"
+! grep -qE "from '(nats|@nats-io/[^']+)'" consumer.ts || fail "the consumer imports nats.js"
+node --input-type=module - <<'NODE' || fail "a public declaration file reaches a nats.js type"
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+const base = 'node_modules/@mlx-serving/distributed/dist/src';
+const queue = [`${base}/index.d.ts`, `${base}/contract/index.d.ts`];
+const seen = new Set();
+for (const file of queue) {
+  if (seen.has(file)) continue;
+  seen.add(file);
+  const text = readFileSync(file, 'utf8');
+  for (const [, spec] of text.matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)) {
+    if (spec === 'nats' || spec.startsWith('@nats-io/')) { console.error(`${file} imports ${spec}`); process.exit(1); }
+    if (spec.startsWith('.')) queue.push(resolve(dirname(file), spec.replace(/\.js$/, '.d.ts')));
+  }
+}
+console.log(`${seen.size} public declaration files, none imports nats.js`);
+NODE
+
 step "type-check the consumer (strict, library types checked too)"
 npx --no-install tsc -p tsconfig.json
 
