@@ -3,7 +3,8 @@
  * are always cleaned up, and bounded waits.
  */
 import { afterAll, beforeAll } from 'vitest';
-import { connect, type NatsConnection } from 'nats';
+import { connect } from '@nats-io/transport-node';
+import { type NatsConnection } from '@nats-io/nats-core';
 import type { DistributedError } from '../../src/base/errors.js';
 import { NatsClient } from '../../src/client/client.js';
 import type { ClientEventName, ClientEvents, NatsClientOptions } from '../../src/client/types.js';
