@@ -34,7 +34,7 @@ their [min–max] as its noise band; targets are judged on the median. Latency: 
 sequential requests with its own percentiles. Fresh-process figures (burst RSS, codegen, config load,
 embedded start): one sample per round, spread over rounds, none with one round.
 
-  --quick        fewer messages and rounds (under a minute); used as a CI smoke step
+  --quick        fewer messages and rounds (about a minute); used as a CI smoke step
   --json         one JSON line per figure on stdout:
                  {"metric","unit","typed","raw","ratio","spread":[min,max]|null,"rawV2":number|null}
                  (raw is raw v3; ratio is typed/raw v3)

@@ -23,7 +23,7 @@ export interface Sizes {
   checkRounds: number;
 }
 
-/** A full run: about two minutes on a 2-core machine. */
+/** A full run: about five and a half minutes on a busy 2-core machine (load average 7). */
 export const FULL: Sizes = {
   rounds: 5,
   chunks: 10,
@@ -43,7 +43,7 @@ export const FULL: Sizes = {
   checkRounds: 5,
 };
 
-/** --quick: a smoke run of about 45 s; same figures, fewer messages, one round of most fresh-process figures. */
+/** --quick: a smoke run of about a minute on a busy 2-core machine; same figures, fewer messages and rounds. */
 export const QUICK: Sizes = {
   rounds: 2,
   chunks: 10,
