@@ -22,8 +22,9 @@ export function emitDependencies(schema: SchemaObject, state: EmitState): string
     if (typeof dependency !== 'boolean' && !isSchemaObject(dependency)) {
       return state.unsupported('dependencies', 'must map to an array of names or a schema', ['dependencies', key]);
     }
-    // ajv applies defaults inside a schema dependency; a refinement cannot, so such defaults are refused
-    return `${propertyKey(key)}: ${state.child(dependency, ['dependencies', key], { defaultsRefusedBy: 'dependencies' })}`;
+    // the dependency sees the object itself; ajv applies its defaults, a refinement cannot, so they are refused
+    const expr = state.child(dependency, ['dependencies', key], { defaultsRefusedBy: 'dependencies', assumedType: 'object' });
+    return `${propertyKey(key)}: ${expr}`;
   });
   if (entries.length === 0) return '';
   state.typeNote('dependencies are checked when parsing; the type does not say which keys come together');
