@@ -6,6 +6,7 @@ import { isSchemaObject, type JsonSchema, type SchemaObject, type TypeName } fro
 import type { EmitState } from './state.js';
 import { hasType } from './state.js';
 import { quote } from './source.js';
+import { isPlainObjectSchema } from './keywords-object.js';
 
 /** What the applicators of one node contribute. */
 export interface ApplicatorParts {
@@ -108,13 +109,13 @@ function emitDiscriminated(
   return `z.discriminatedUnion(${quote(property)}, [${exprs.join(', ')}])`;
 }
 
-const NOT_A_PLAIN_OBJECT = ['allOf', 'anyOf', 'oneOf', 'not', 'enum', 'const', 'nullable', '$ref', 'if', 'dependencies', 'patternProperties'];
+const NOT_A_PLAIN_OBJECT = ['allOf', 'anyOf', 'oneOf', 'not', 'enum', 'const', 'nullable', '$ref', 'if'];
 
 /** The branch's constant tag, when it is a plain object schema that requires `property` with a primitive const. */
 function branchTag(branch: JsonSchema, property: string, implicitObject: boolean, state: EmitState): unknown {
   if (!isSchemaObject(branch)) return undefined;
   const objectTyped = branch.type === 'object' || (branch.type === undefined && implicitObject && !state.isNamed(branch));
-  if (!objectTyped || NOT_A_PLAIN_OBJECT.some((keyword) => keyword in branch)) return undefined;
+  if (!objectTyped || NOT_A_PLAIN_OBJECT.some((keyword) => keyword in branch) || !isPlainObjectSchema(branch)) return undefined;
   if (!Array.isArray(branch.required) || !branch.required.includes(property)) return undefined;
   const propertySchema = isSchemaObject(branch.properties) ? branch.properties[property] : undefined;
   if (!isSchemaObject(propertySchema)) return undefined;

@@ -57,6 +57,17 @@ function emitProtoProperty(schema: SchemaObject, state: EmitState): string {
   return `.refine(${state.helper('ownPropertyMatches')}('__proto__', ${check}, ${String(required)}), 'property "__proto__" must match its schema')`;
 }
 
+/**
+ * Whether {@link emitObject} gives a plain zod object (`z.looseObject` and kin, refinements aside), which
+ * `z.discriminatedUnion` needs: not a record, a key-checking pipe or a prototype-free preprocess.
+ */
+export function isPlainObjectSchema(schema: SchemaObject): boolean {
+  return !KEY_KEYWORDS.some((keyword) => keyword in schema) && !hasPrototypeNames(schema);
+}
+
+/** Keywords whose checks read the object's keys, so they run before the object schema (see emitObject). */
+const KEY_KEYWORDS = ['patternProperties', 'dependencies', 'minProperties', 'maxProperties', 'propertyNames'];
+
 /** Whether `properties` or `required` names a key that plain objects inherit. */
 export function hasPrototypeNames(schema: SchemaObject): boolean {
   const names = [...(isSchemaObject(schema.properties) ? Object.keys(schema.properties) : [])];

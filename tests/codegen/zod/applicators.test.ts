@@ -57,6 +57,14 @@ describe('oneOf with a discriminator becomes z.discriminatedUnion', () => {
     expect(built.source).toBe("z.discriminatedUnion('type', [StreamingTokenSchema, StreamingDoneSchema])");
   });
 
+  it('a branch with a property named like an Object.prototype member is no discriminated-union option', () => {
+    const named = { ...done, properties: { ...done.properties, constructor: { type: 'string' } } };
+    const built = buildZod({ discriminator: 'type', oneOf: [token, named] });
+    expect(built.source).not.toContain('discriminatedUnion');
+    expect(built.schema.safeParse({ type: 'done' }).success).toBe(true);
+    expect(built.schema.safeParse({ type: 'done', constructor: 1 }).success).toBe(false);
+  });
+
   it('falls back to exactly-one semantics when the tags do not qualify', () => {
     const sameTag = { ...done, properties: { type: { const: 'token' } } };
     const cases: [JsonSchema, string][] = [
@@ -70,6 +78,9 @@ describe('oneOf with a discriminator becomes z.discriminatedUnion', () => {
       [{ discriminator: 'type', oneOf: [token, true] }, 'boolean branch'],
       [{ discriminator: 'type', oneOf: [token, { ...done, type: 'array' }] }, 'not an object'],
       [{ discriminator: 42, oneOf: [token, done] }, 'malformed discriminator'],
+      [{ discriminator: 'type', oneOf: [token, { ...done, minProperties: 1 }] }, 'a key check (not a plain zod object)'],
+      [{ discriminator: 'type', oneOf: [token, { ...done, propertyNames: { maxLength: 5 } }] }, 'propertyNames'],
+      [{ discriminator: 'type', oneOf: [token, { ...done, patternProperties: { '^x': {} } }] }, 'patternProperties'],
     ];
     for (const [schema, why] of cases) {
       const built = expectParity(schema, [{ type: 'token', token: 'a' }, { type: 'zzz' }, { type: 'done' }, 'x']);
