@@ -125,7 +125,7 @@ describe('each kind of schema the encoder specialises', () => {
     const encode = compileJsonEncoder(tree);
     if (encode === undefined) throw new Error('no encoder');
     const arbitrary = fc.letrec<{ node: Tree }>((tie) => ({
-      node: fc.record({ children: fc.oneof({ maxDepth: 5 }, fc.constant([]), fc.array(tie('node'), { maxLength: 3 })), name: anyString }),
+      node: fc.record({ children: fc.oneof({ maxDepth: 5 }, fc.constant<Tree[]>([]), fc.array(tie('node'), { maxLength: 3 })), name: anyString }),
     })).node;
     fc.assert(
       fc.property(arbitrary, (value) => {
