@@ -6,7 +6,7 @@ import { isSchemaObject, type JsonSchema, type SchemaObject } from './json-schem
 import type { EmitState } from './state.js';
 import { isCount } from './state.js';
 import { quote } from './source.js';
-import { emitShape, isEmptySchema } from './keywords-properties.js';
+import { emitShape, isEmptySchema, protoCheck } from './keywords-properties.js';
 import { emitDependencies } from './keywords-dependencies.js';
 import { emitPatternObject } from './keywords-patterns.js';
 
@@ -34,7 +34,7 @@ export function hasObjectKeywords(schema: SchemaObject): boolean {
  * from the prototype by zod, so such objects are parsed from a prototype-free copy (`ownProperties`).
  */
 export function emitObject(schema: SchemaObject, state: EmitState): string {
-  const { object, keyCheck } = 'patternProperties' in schema ? emitPatternObject(schema, state) : { object: emitPlainObject(schema, state), keyCheck: '' };
+  const { object, keyCheck } = 'patternProperties' in schema ? emitPatternObject(schema, state) : emitPlainObject(schema, state);
   const keyChecks =
     keyCheck + emitProtoProperty(schema, state) + emitDependencies(schema, state) + emitPropertyCount(schema, state) + emitPropertyNames(schema, state);
   const expr = keyChecks === '' ? object : `${state.helper('jsonObject')}()${keyChecks}.pipe(${object})`;
@@ -46,10 +46,10 @@ export function emitObject(schema: SchemaObject, state: EmitState): string {
  * object does not call it unknown), so its schema and presence are checked among the key checks.
  */
 function emitProtoProperty(schema: SchemaObject, state: EmitState): string {
+  if (!namesProtoKey(schema)) return '';
   const properties = isSchemaObject(schema.properties) ? schema.properties : {};
   const required = Array.isArray(schema.required) && schema.required.includes('__proto__');
   const property = Object.hasOwn(properties, '__proto__') ? (properties.__proto__ as JsonSchema) : undefined;
-  if (property === undefined && !required) return '';
   if (isSchemaObject(property) && 'default' in property && !state.inComposite) {
     state.unsupported('default', 'a default on "__proto__" would not be applied', ['properties', '__proto__', 'default']);
   }
@@ -62,11 +62,19 @@ function emitProtoProperty(schema: SchemaObject, state: EmitState): string {
  * `z.discriminatedUnion` needs: not a record, a key-checking pipe or a prototype-free preprocess.
  */
 export function isPlainObjectSchema(schema: SchemaObject): boolean {
-  return !KEY_KEYWORDS.some((keyword) => keyword in schema) && !hasPrototypeNames(schema);
+  const additional = schema.additionalProperties;
+  const catchall = additional !== undefined && typeof additional !== 'boolean' && !isEmptySchema(additional);
+  return !KEY_KEYWORDS.some((keyword) => keyword in schema) && !hasPrototypeNames(schema) && !catchall;
 }
 
 /** Keywords whose checks read the object's keys, so they run before the object schema (see emitObject). */
 const KEY_KEYWORDS = ['patternProperties', 'dependencies', 'minProperties', 'maxProperties', 'propertyNames'];
+
+/** Whether `properties` or `required` names `__proto__` (then {@link emitProtoProperty} checks it). */
+function namesProtoKey(schema: SchemaObject): boolean {
+  const named = isSchemaObject(schema.properties) && Object.hasOwn(schema.properties, '__proto__');
+  return named || (Array.isArray(schema.required) && schema.required.includes('__proto__'));
+}
 
 /** Whether `properties` or `required` names a key that plain objects inherit. */
 export function hasPrototypeNames(schema: SchemaObject): boolean {
@@ -81,16 +89,18 @@ export function hasPrototypeNames(schema: SchemaObject): boolean {
  * (`state.reader`) turns `additionalProperties: false` into plain `z.object`, which strips unknown keys instead of
  * refusing them (tolerant reader, strict writer: docs/codegen.md).
  */
-function emitPlainObject(schema: SchemaObject, state: EmitState): string {
+function emitPlainObject(schema: SchemaObject, state: EmitState): { object: string; keyCheck: string } {
   const additional = schema.additionalProperties;
-  if (additional === false && state.reader) return `z.object(${emitShape(schema, 'z.never()', state)})`;
-  if (additional === false) return `z.strictObject(${emitShape(schema, 'z.never()', state)})`;
+  if (additional === false && state.reader) return { object: `z.object(${emitShape(schema, 'z.never()', state)})`, keyCheck: '' };
+  if (additional === false) return { object: `z.strictObject(${emitShape(schema, 'z.never()', state)})`, keyCheck: '' };
   if (additional === undefined || additional === true || isEmptySchema(additional)) {
-    return `z.looseObject(${emitShape(schema, 'z.unknown()', state)})`;
+    return { object: `z.looseObject(${emitShape(schema, 'z.unknown()', state)})`, keyCheck: '' };
   }
   if (!isSchemaObject(additional)) return state.unsupported('additionalProperties', 'must be a schema', ['additionalProperties']);
   const extraKey = state.child(additional, ['additionalProperties']);
-  return `z.object(${emitShape(schema, extraKey, state)}).catchall(${extraKey})`;
+  const object = `z.object(${emitShape(schema, extraKey, state)}).catchall(${extraKey})`;
+  // zod's catchall skips an own `__proto__` key, which is an additional property like any other
+  return { object, keyCheck: namesProtoKey(schema) ? '' : protoCheck(extraKey, state) };
 }
 
 /** draft-07 validation §6.5.1-2 `maxProperties`/`minProperties`. */

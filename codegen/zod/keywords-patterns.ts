@@ -5,7 +5,7 @@
 import { isSchemaObject, type SchemaObject } from './json-schema.js';
 import type { EmitState } from './state.js';
 import { quote, regexLiteral } from './source.js';
-import { emitShape, isEmptySchema } from './keywords-properties.js';
+import { emitShape, isEmptySchema, protoCheck } from './keywords-properties.js';
 
 /**
  * A map (no `properties`, no `required`, one pattern, nothing else allowed) is `z.record` with a pattern-checked
@@ -21,7 +21,9 @@ export function emitPatternObject(schema: SchemaObject, state: EmitState): { obj
   if (isMap && !state.reader) {
     const [regex, value] = patterns[0] ?? ['', ''];
     state.typeNote(`keys must match ${regex}; the type says string`);
-    return { object: `z.record(z.string().regex(${regex}), ${value})`, keyCheck: '' };
+    // z.record skips an own `__proto__` key: it must match the pattern's schema, or be absent
+    const protoSchema = new RegExp(Object.keys(schema.patternProperties as object)[0] ?? '', 'u').test('__proto__') ? value : 'z.never()';
+    return { object: `z.record(z.string().regex(${regex}), ${value})`, keyCheck: protoCheck(protoSchema, state) };
   }
   const shape = emitShape(schema, 'z.unknown()', state);
   state.typeNote('properties matched by patternProperties or allowed by additionalProperties are typed unknown');

@@ -71,3 +71,8 @@ function checkDefaultType(property: SchemaObject, value: unknown, key: string, s
     ]);
   }
 }
+
+/** A key check that an own `__proto__` key, if present, matches `expr` (zod's records and catchalls skip it). */
+export function protoCheck(expr: string, state: EmitState): string {
+  return `.refine(${state.helper('ownPropertyMatches')}('__proto__', ${expr}, false), 'property "__proto__" must match its schema')`;
+}

@@ -12,6 +12,7 @@ const NAMES = [...Object.getOwnPropertyNames(Object.prototype), 'a', 'b'];
 type Schema = Record<string, unknown>;
 
 function hasType(value: unknown, type: unknown): boolean {
+  if (type === undefined) return true;
   if (type === 'integer') return Number.isInteger(value);
   if (type === 'null') return value === null;
   return typeof value === type;
@@ -33,7 +34,11 @@ function reference(schema: Schema, value: Record<string, unknown>): boolean {
   const checks = [
     ((schema.required ?? []) as string[]).every(own),
     Object.entries(properties).every(([key, property]) => !own(key) || hasType(value[key], property.type)),
-    schema.additionalProperties !== false || keys.every((key) => Object.hasOwn(properties, key)),
+    keys.every((key) => {
+      const additional = schema.additionalProperties as boolean | Schema | undefined;
+      if (Object.hasOwn(properties, key) || patterns.some(([pattern]) => new RegExp(pattern, 'u').test(key))) return true;
+      return additional === undefined || additional === true || (additional !== false && hasType(value[key], additional.type));
+    }),
     patterns.every(([pattern, property]) => keys.every((key) => !new RegExp(pattern, 'u').test(key) || hasType(value[key], property.type))),
     keys.length >= ((schema.minProperties ?? 0) as number),
     keys.every((key) => {
@@ -116,6 +121,21 @@ describe('property names inherited from Object.prototype', () => {
     agreeOn(fc.tuple(fc.constantFrom(...NAMES), names).map(([key, needed]) => json({ dependencies: { [key]: needed } })));
     agreeOn(fc.tuple(fc.constantFrom(...NAMES), names).map(([key, required]) => json({ dependencies: { [key]: { required } } })));
     agreeOn(fc.constantFrom('^_', 'o', 'Of$', '^a$').map((pattern) => ({ patternProperties: { [pattern]: { type: 'integer' } } })));
+  });
+
+  it('additionalProperties as a schema, and a pattern-keyed map (zod skips an own __proto__ in both)', () => {
+    agreeOn(
+      fc.tuple(names, fc.constantFrom('integer', 'string')).map(([keys, type]) =>
+        json({ type: 'object', properties: Object.fromEntries(keys.map((key) => [key, {}])), additionalProperties: { type } }),
+      ),
+    );
+    agreeOn(
+      fc.tuple(fc.constantFrom('^_', 'o', '^a$', '^[a-z]+$'), fc.constantFrom('integer', 'null')).map(([pattern, type]) => ({
+        type: 'object',
+        patternProperties: { [pattern]: { type } },
+        additionalProperties: false,
+      })),
+    );
   });
 
   it('the values seen are the own ones, and the output keeps the object as given', () => {
