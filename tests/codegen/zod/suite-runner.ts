@@ -94,3 +94,31 @@ export function runFile(file: string): FileResult {
   }
   return { file, agree, wrong, refused };
 }
+
+/**
+ * The reader variant of every group that emits: the data the writer accepts but the reader refuses (the tolerant
+ * reader may only be more lenient, never stricter).
+ */
+export function readerStricterThanWriter(file: string): string[] {
+  const groups = JSON.parse(fs.readFileSync(path.join(SUITE_ROOT, file), 'utf8')) as SuiteGroup[];
+  const stricter: string[] = [];
+  for (const group of groups) {
+    const emitted = [false, true].map((reader) => {
+      const helpers = new Set<string>();
+      try {
+        return evaluate(emitZod(group.schema, { refName: () => undefined, usedHelpers: helpers, reader }), helpers);
+      } catch (error) {
+        if (error instanceof UnsupportedSchemaError) return undefined;
+        throw error;
+      }
+    });
+    const [writer, reader] = emitted;
+    if (writer === undefined || reader === undefined) continue;
+    for (const test of group.tests) {
+      if (writer.safeParse(structuredClone(test.data)).success && !reader.safeParse(structuredClone(test.data)).success) {
+        stricter.push(`${group.description} / ${test.description}`);
+      }
+    }
+  }
+  return stricter;
+}
