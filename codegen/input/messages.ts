@@ -148,17 +148,38 @@ function resolveSchema(sources: SourceSet, at: SourceRef, stack: string[]): unkn
 
 let ajv: Ajv | undefined;
 
+/**
+ * Validators by their schema's JSON, so a `--watch` rerun reuses them: ajv keeps every schema object it compiles, so
+ * compiling each run's fresh copy would also grow without end. Bounded, and emptied when full.
+ */
+const compiled = new Map<string, ValidateFunction | undefined>();
+const COMPILED_LIMIT = 512;
+
 function compile(schema: unknown): ValidateFunction | undefined {
+  const target = typeof schema === 'boolean' || (typeof schema === 'object' && schema !== null) ? schema : true;
+  let key: string | undefined;
+  try {
+    key = JSON.stringify(target);
+  } catch {
+    // A cyclic schema is compiled each time.
+  }
+  if (key !== undefined && compiled.has(key)) return compiled.get(key);
   if (ajv === undefined) {
     // logger: false: an unknown format is an annotation here (as in the emitter), not a console warning.
     ajv = new Ajv({ allErrors: true, strict: false, logger: false });
     addFormatsModule.default(ajv);
   }
+  let validate: ValidateFunction | undefined;
   try {
-    return ajv.compile(typeof schema === 'boolean' || (typeof schema === 'object' && schema !== null) ? schema : true);
+    validate = ajv.compile(target);
   } catch {
-    return undefined;
+    validate = undefined;
   }
+  if (key !== undefined) {
+    if (compiled.size >= COMPILED_LIMIT) compiled.clear();
+    compiled.set(key, validate);
+  }
+  return validate;
 }
 
 /**

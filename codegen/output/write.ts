@@ -59,8 +59,24 @@ export function sourceMeaning(file: string): string {
   } catch {
     return '(unreadable)';
   }
+  return meaningOfText(text);
+}
+
+/**
+ * The meaning of the texts met lately: a `--watch` rerun reparses only the files that changed. The meaning is a
+ * function of the text alone, so a text seen before has the same meaning; bounded, and emptied when full.
+ */
+const recentMeanings = new Map<string, string>();
+const RECENT_MEANINGS_LIMIT = 256;
+
+function meaningOfText(text: string): string {
+  const known = recentMeanings.get(text);
+  if (known !== undefined) return known;
   const doc = parseDocument(text);
-  return doc.errors.length === 0 ? JSON.stringify(doc.toJS()) : text.replace(/\r\n?/g, '\n');
+  const meaning = doc.errors.length === 0 ? JSON.stringify(doc.toJS()) : text.replace(/\r\n?/g, '\n');
+  if (recentMeanings.size >= RECENT_MEANINGS_LIMIT) recentMeanings.clear();
+  recentMeanings.set(text, meaning);
+  return meaning;
 }
 
 /** A path relative to `baseDir` with `/` separators. */

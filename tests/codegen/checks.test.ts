@@ -72,6 +72,31 @@ describe('examples', () => {
   });
 });
 
+describe('examples in --watch', () => {
+  it('are checked in every run of one process against the schema as it is then, an edit in between or not', async () => {
+    const spec = path.join(work, 'rerun.yaml');
+    const write = (type: string): void => {
+      writeFileSync(
+        spec,
+        `asyncapi: 3.0.0\ninfo: { title: T, version: 1.0.0 }\nchannels:\n  c:\n    address: c\n    messages:\n      m:\n        summary: S.\n        payload: { $id: "https://example.com/m.json", type: object, properties: { n: { type: ${type} } } }\n        examples: [{ name: bad, payload: { n: "x" } }]\n`,
+      );
+    };
+    const errors = async (): Promise<string[]> => {
+      const result = await generate({ input: spec, output: path.join(work, 'rerun/generated') }).catch((e: unknown) => e);
+      return result instanceof CodegenError ? result.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message) : [];
+    };
+    const broken = ['message "m", example "bad": payload/n must be integer'];
+    write('integer');
+    expect(await errors()).toEqual(broken);
+    expect(await errors()).toEqual(broken);
+    // The fix is seen, and so is the same schema again.
+    write('string');
+    expect(await errors()).toEqual([]);
+    write('integer');
+    expect(await errors()).toEqual(broken);
+  });
+});
+
 describe('conventions', () => {
   it('a message without an example or a description is a located warning that does not stop the run', async () => {
     const { errors, warnings } = await run('valid.yaml');
