@@ -92,7 +92,7 @@ console.log(JSON.stringify(Object.keys(createRequire(import.meta.url).cache)));`
     const required = JSON.parse(stdout) as string[];
     // The hook saw the entry and its dependencies (so an absence below means something).
     expect(resolved.some((url) => url.endsWith('/src/index.ts'))).toBe(true);
-    expect(resolved.some((url) => url.includes('/node_modules/nats/'))).toBe(true);
+    expect(resolved.some((url) => url.includes('/node_modules/@nats-io/transport-node/'))).toBe(true);
     expect(resolved.some((url) => url.includes('/node_modules/zod/'))).toBe(true);
     for (const peer of PEER_PATHS) {
       expect(resolved.filter((url) => url.includes(peer)), peer).toEqual([]);
