@@ -28,8 +28,10 @@ export function emitSchemas(model: ContractModel, sources: SourceSet, runtime: s
       continue;
     }
     const schema = named.schema as Record<string, unknown>;
+    // Where the inferred type is wider than the schema (a condition, a pattern-keyed property...), the emitter says so.
+    const typeNotes: string[] = [];
     const expression = emitOrDiagnose(
-      () => emitZod(schema, { refName: (s) => (s === schema || typeof s !== 'object' ? undefined : refIdentifier(model, s)), pointer: '', usedHelpers: helpers }),
+      () => emitZod(schema, { refName: (s) => (s === schema || typeof s !== 'object' ? undefined : refIdentifier(model, s)), pointer: '', usedHelpers: helpers, typeNotes }),
       schema,
       named.name,
       sources,
@@ -61,10 +63,17 @@ export function emitSchemas(model: ContractModel, sources: SourceSet, runtime: s
         `/** Reader schema of {@link ${named.name}}: as {@link ${constant}}, but unknown properties of closed objects are stripped, not refused. */\nexport const ${readerConstant} = ${readerExpression};`,
       );
     }
-    parts.push(`${docComment(description ?? `Validated by {@link ${constant}}.`)}export type ${named.name} = z.infer<typeof ${constant}>;`);
+    const comment = [description ?? `Validated by {@link ${constant}}.`, ...typeNotesSection(typeNotes, constant)].join('\n');
+    parts.push(`${docComment(comment)}export type ${named.name} = z.infer<typeof ${constant}>;`);
   }
   const code = [zodImports(runtime, helpers).join('\n'), ...parts].join('\n\n');
   return { code: `${code}\n`, diagnostics };
+}
+
+/** The lines a type's doc comment adds where the type is wider than its schema (none when it is exact). */
+function typeNotesSection(notes: readonly string[], constant: string): string[] {
+  if (notes.length === 0) return [];
+  return ['', `The type is wider than the schema here; {@link ${constant}} checks the rest at run time:`, ...notes.map((note) => `- ${note}`)];
 }
 
 /** The constant a reference to a shared schema is written as. */
