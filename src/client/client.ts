@@ -541,6 +541,7 @@ export class NatsClient {
       if (!(timeout >= 1)) throw new DistributedError('INVALID_ARGUMENT', `Request timeout must be at least 1 ms, got ${timeout}.`);
       const { payload, headers } = this.out.encode(subject, data, options?.requestSerializer, options?.headers);
       const serializer = options?.responseSerializer ?? (JSON_SERIALIZER as Serializer<Res>);
+      this.out.holdForTick();
       return this.requests.send(nc, subject, payload, headers, timeout, (msg, on) => this.in.decodeResponse(msg, on, serializer));
     } catch (error) {
       return Promise.reject(requestError(error, subject, timeout, this.secrets));

@@ -86,6 +86,14 @@ export class Outbound {
     return (nc === undefined ? 0 : pendingOutboundBytes(nc)) + this.outage.bytes;
   }
 
+  /**
+   * Holds nats.js's writes for the rest of this tick, as a publish does: requests sent from the continuations of
+   * many replies (a controller with requests in flight) then leave in one write, not one per hop of promise turns.
+   */
+  holdForTick(): void {
+    if (!this.holding) this.batch();
+  }
+
   /** Throws `SubjectError` unless `subject` is concrete; remembers subjects already checked. */
   checkSubject(subject: string): void {
     if (this.validSubjects.has(subject)) return;
