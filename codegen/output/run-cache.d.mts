@@ -26,8 +26,8 @@ export interface RunRecord {
   /** Absolute path to the sha256 of its raw bytes. */
   inputs: Record<string, string>;
   outputs: Record<string, string>;
-  /** Each directory the run owns, with the sorted names in it. */
-  listings: Record<string, string[]>;
+  /** Each directory the run owns: the sha256 of each file in it by name (sorted), or "(not a file)". */
+  listings: Record<string, Record<string, string>>;
   warnings: readonly string[];
 }
 

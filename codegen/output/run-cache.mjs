@@ -5,9 +5,9 @@
  * few file reads. Types: run-cache.d.mts.
  *
  * A finished run (files written, or checked and up to date) is recorded in node_modules/.cache/mlx-codegen/, one
- * file per command line: the sha256 of the raw bytes of every source it read, of every file it produced, the names
- * in each directory it owns, and a generator id (the generator's own files, the lockfiles, the node version). A later
- * `--check` with the same command line answers "up to date" only when every one of those is byte for byte the
+ * file per command line: the sha256 of the raw bytes of every source it read, of every file it produced, of every
+ * file in each directory it owns, and a generator id (the generator's own files, the lockfiles, the node version).
+ * A later `--check` with the same command line answers "up to date" only when every one of those is byte for byte the
  * same; anything else (a changed or missing file, a new file in the output directory, a comment-only edit, an
  * unreadable or foreign record) answers nothing, and the full run decides. So the fast answer is never "stale" and
  * never an "up to date" the full run would not give: it only repeats a full run's verdict on identical bytes.
@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync,
 import path from 'node:path';
 
 /** Bumped when the record's layout or meaning changes: older records are then ignored. */
-export const CACHE_FORMAT = 1;
+export const CACHE_FORMAT = 2;
 
 /**
  * A source modified this close to (or after) the run's start may have changed while the run read it: such a run is
@@ -86,8 +86,20 @@ function listFiles(dir) {
   return found;
 }
 
-/** The sorted names in `dir`. @param {string} dir */
-const listing = (dir) => readdirSync(dir).sort();
+/**
+ * What `dir` holds, by name in sorted order: the sha256 of each file, or "(not a file)". The contents count too: the
+ * full check reads every file there to find generated files no longer produced.
+ * @param {string} dir
+ * @returns {Record<string, string>}
+ */
+function listing(dir) {
+  /** @type {Record<string, string>} */
+  const entries = {};
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    entries[entry.name] = entry.isFile() ? sha256(readFileSync(path.join(dir, entry.name))) : '(not a file)';
+  }
+  return entries;
+}
 
 /**
  * The recorded answer for an unchanged `--check`: the number of files and the warnings the recorded run printed;
@@ -105,8 +117,8 @@ export function answerFromCache(context) {
     for (const [file, hash] of [...Object.entries(inputs), ...Object.entries(outputs)]) {
       if (sha256(readFileSync(file)) !== hash) return undefined;
     }
-    for (const [dir, names] of Object.entries(listings)) {
-      if (JSON.stringify(listing(dir)) !== JSON.stringify(names)) return undefined;
+    for (const [dir, entries] of Object.entries(listings)) {
+      if (JSON.stringify(listing(dir)) !== JSON.stringify(entries)) return undefined;
     }
     return { files: Object.keys(outputs).length, warnings: warnings.map(String) };
   } catch {
@@ -154,13 +166,13 @@ export function recordRun(context, startedAt, run, settleMs = SETTLE_MS) {
     /** @type {Record<string, string>} */
     const outputs = {};
     for (const file of run.files) outputs[file.path] = sha256(file.content);
-    /** @type {Record<string, string[]>} */
+    /** @type {Record<string, Record<string, string>>} */
     const listings = {};
     for (const dir of run.managedDirs) {
-      const names = listing(dir);
-      // A file that appeared in the output directory during the run may be one the run did not see.
-      if (!names.every((name) => Object.hasOwn(outputs, path.join(dir, name)) || settled(path.join(dir, name)))) return false;
-      listings[dir] = names;
+      const entries = listing(dir);
+      // A file that appeared or changed in the output directory during the run may be one the run did not see.
+      if (!Object.keys(entries).every((name) => Object.hasOwn(outputs, path.join(dir, name)) || settled(path.join(dir, name)))) return false;
+      listings[dir] = entries;
     }
     /** @type {import('./run-cache.d.mts').RunRecord} */
     const record = { format: CACHE_FORMAT, key: context.key, generator: context.generator, inputs, outputs, listings, warnings: run.warnings };
