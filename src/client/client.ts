@@ -64,6 +64,9 @@ export class NatsClient {
       this.report(error);
     },
     encode: (subject, data, serializer, headers) => this.out.encode(subject, data, serializer, headers),
+    holdForTick: () => {
+      this.out.holdForTick();
+    },
     secrets: () => this.secrets,
     logger: () => this.log,
   });

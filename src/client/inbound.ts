@@ -28,6 +28,8 @@ export interface InboundHost {
   report(error: DistributedError): void;
   /** Encodes a reply like a publish (compression included), with `headers` when given. */
   encode<T>(subject: string, data: T, serializer: Serializer<T>, headers?: Readonly<Record<string, string>>): Encoded;
+  /** Holds nats.js's writes for the rest of the tick, so replies sent from many handlers' continuations leave together. */
+  holdForTick(): void;
   secrets(): readonly string[];
   logger(): Logger;
 }
@@ -175,6 +177,7 @@ export class Inbound {
     const subject = msg.subject;
     try {
       const { payload, headers } = this.host.encode(subject, value, serializer, replyHeaders);
+      this.host.holdForTick();
       if (!msg.respond(payload, headers === undefined ? undefined : { headers })) {
         this.host.logger().debug({ subject }, 'A reply handler ran for a message without a reply subject; nothing to answer');
       }
