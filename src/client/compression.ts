@@ -3,7 +3,8 @@
  * client still sees a well-formed, self-describing message; receivers of this package decompress transparently.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { Match, type MsgHdrs } from '@nats-io/nats-core';
+import { Match, type Msg, type MsgHdrs } from '@nats-io/nats-core';
+import { headerNeedle, mayCarryHeader } from './messages.js';
 import { MessageDecodeError } from '../base/errors.js';
 
 /** Header that marks a compressed payload (HTTP's name, so tools recognise it). */
@@ -23,6 +24,13 @@ export function compressPayload(bytes: Uint8Array): Uint8Array {
 /** True when the headers mark the payload as gzip-compressed (header name matched case-insensitively). */
 export function isCompressed(headers: MsgHdrs | undefined): boolean {
   return headers?.get(ENCODING_HEADER, Match.IgnoreCase).toLowerCase() === GZIP;
+}
+
+const ENCODING_NEEDLE = headerNeedle(ENCODING_HEADER);
+
+/** {@link isCompressed} of a received message, without decoding its headers when the marker is certainly absent. */
+export function isCompressedMessage(msg: Msg): boolean {
+  return mayCarryHeader(msg, ENCODING_NEEDLE) && isCompressed(msg.headers);
 }
 
 /** Inflates a payload marked as gzip. Throws {@link MessageDecodeError} (naming `subject`) when it is not valid gzip or too large. */

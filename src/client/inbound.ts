@@ -8,7 +8,7 @@ import { DistributedError, HandlerError, NatsSlowConsumerError, describe } from 
 import type { Logger } from '../base/logger.js';
 import { operationError, scrubSecrets } from './errors.js';
 import { ManagedSubscription, inboundError, messageContext, remoteErrorOf, respondWithError } from './messages.js';
-import { decompressPayload, isCompressed } from './compression.js';
+import { decompressPayload, isCompressedMessage } from './compression.js';
 import type { Encoded } from './outbound.js';
 import type { DecodeInfo, Serializer } from './serializers.js';
 import type { MessageHandler, ReplyHandler } from './types.js';
@@ -133,7 +133,7 @@ export class Inbound {
     const remote = remoteErrorOf(msg, subject);
     if (remote !== undefined) throw remote;
     try {
-      const bytes = isCompressed(msg.headers) ? decompressPayload(msg.data, subject) : msg.data;
+      const bytes = isCompressedMessage(msg) ? decompressPayload(msg.data, subject) : msg.data;
       return serializer.decode(bytes, subject, this.decodeInfo(msg, undefined));
     } catch (error) {
       throw inboundError(error, subject, msg.data.byteLength);
@@ -144,7 +144,7 @@ export class Inbound {
   private decode<T>(sub: ManagedSubscription, msg: Msg, serializer: Serializer<T>, isRequest: boolean): T | typeof NOTHING {
     const bytes = msg.data;
     try {
-      const data = serializer.decode(isCompressed(msg.headers) ? decompressPayload(bytes, msg.subject) : bytes, msg.subject, this.decodeInfo(msg, sub));
+      const data = serializer.decode(isCompressedMessage(msg) ? decompressPayload(bytes, msg.subject) : bytes, msg.subject, this.decodeInfo(msg, sub));
       sub.received += 1;
       const counts = sub.counts;
       if (counts !== undefined) counts.received += 1;

@@ -5,7 +5,7 @@
 import { headers as natsHeaders, type Msg, type MsgHdrs, type Subscription as NatsSubscription } from '@nats-io/nats-core';
 import { MessageDecodeError, NatsRemoteError, ValidationError, describe } from '../base/errors.js';
 import { GENERIC_LABEL, type ChannelCounts } from './metrics-sink.js';
-import { encodeOnce } from './nats-internals.js';
+import { encodeOnce, headerBlock } from './nats-internals.js';
 import type { MessageContext, Subscription } from './types.js';
 
 /** NATS micro convention: the error description of a failed request. */
@@ -13,6 +13,7 @@ export const SERVICE_ERROR_HEADER = 'Nats-Service-Error';
 /** NATS micro convention: the error code of a failed request. */
 export const SERVICE_ERROR_CODE_HEADER = 'Nats-Service-Error-Code';
 
+const SERVICE_ERROR_NEEDLE = headerNeedle(SERVICE_ERROR_HEADER);
 const EMPTY = new Uint8Array(0);
 const MAX_HEADER_VALUE = 2000;
 
@@ -47,14 +48,60 @@ export function headerValue(text: string): string {
   return line.length > MAX_HEADER_VALUE ? `${line.slice(0, MAX_HEADER_VALUE - 3)}...` : line;
 }
 
-/** The handler's view of a message. Plain own properties, so callers may spread it. */
+/**
+ * The handler's view of a message. `subject` and `reply` are own properties; `headers` is a getter that turns the
+ * message's headers into a map the first time it is read, so a handler that never looks at them costs no header
+ * decoding. (Spreading a context copies own properties only: read `headers` explicitly.)
+ */
+class ReceivedContext implements MessageContext {
+  readonly subject: string;
+  reply?: string;
+  private decoded: ReadonlyMap<string, readonly string[]> | undefined | null = null;
+
+  constructor(private readonly msg: Msg) {
+    this.subject = msg.subject;
+    const reply = msg.reply;
+    if (reply !== undefined && reply !== '') this.reply = reply;
+  }
+
+  get headers(): ReadonlyMap<string, readonly string[]> | undefined {
+    if (this.decoded === null) {
+      const h = this.msg.headers;
+      this.decoded = h === undefined ? undefined : new Map(h);
+    }
+    return this.decoded;
+  }
+}
+
+/** The context a handler receives for `msg`. */
 export function messageContext(msg: Msg): MessageContext {
-  const h = msg.headers;
-  const reply = msg.reply;
-  const context: MessageContext = { subject: msg.subject };
-  if (h !== undefined) context.headers = new Map(h);
-  if (reply !== undefined && reply !== '') context.reply = reply;
-  return context;
+  return new ReceivedContext(msg);
+}
+
+/** The lower-case ASCII bytes of a header name, to look for with {@link mayCarryHeader}. */
+export function headerNeedle(name: string): Uint8Array {
+  return Buffer.from(name.toLowerCase(), 'latin1');
+}
+
+/**
+ * False only when `msg` certainly has no header named `needle` (from {@link headerNeedle}; matched
+ * case-insensitively in the raw header block, which is never decoded for this); true when it may, and then
+ * `msg.headers` decides.
+ */
+export function mayCarryHeader(msg: Msg, needle: Uint8Array): boolean {
+  const block = headerBlock(msg);
+  if (block === undefined) return false;
+  if (block === null) return true;
+  const last = block.length - needle.length;
+  outer: for (let start = 0; start <= last; start += 1) {
+    for (let i = 0; i < needle.length; i += 1) {
+      const byte = block[start + i] as number;
+      // ASCII letters compare in lower case; header names are ASCII tokens.
+      if ((byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte) !== needle[i]) continue outer;
+    }
+    return true;
+  }
+  return false;
 }
 
 /** Answers a request with an error: empty payload, code and message in the NATS micro headers. False when there is nobody to answer. */
@@ -67,6 +114,7 @@ export function respondWithError(msg: Msg, code: string, message: string): boole
 
 /** The remote error carried by a reply, or undefined for a normal reply. */
 export function remoteErrorOf(msg: Msg, subject: string): NatsRemoteError | undefined {
+  if (!mayCarryHeader(msg, SERVICE_ERROR_NEEDLE)) return undefined;
   const h = msg.headers;
   if (!h?.has(SERVICE_ERROR_HEADER)) return undefined;
   const code = h.get(SERVICE_ERROR_CODE_HEADER);

@@ -14,10 +14,12 @@
  *                                                bytes handed to the socket, not yet written to the kernel
  *   MsgHdrsImpl.encode()                         @nats-io/nats-core lib/headers.js: called on every publish with
  *                                                headers (see encodeOnce)
+ *   msg._msg.hdr, msg._rdata                     @nats-io/nats-core lib/msg.js, MsgImpl: a received message's header
+ *                                                length and raw bytes (see headerBlock)
  * If a nats.js upgrade moves them, the fallbacks keep the client working (without byte-accurate backpressure or
  * write batching); `internalsAvailable` and the unit tests of this module fail first and say which one moved.
  */
-import type { MsgHdrs, NatsConnection } from '@nats-io/nats-core';
+import type { Msg, MsgHdrs, NatsConnection } from '@nats-io/nats-core';
 
 interface ProtocolInternals {
   connected?: unknown;
@@ -88,4 +90,20 @@ export function encodeOnce(headers: MsgHdrs): MsgHdrs {
   const bytes = impl.encode();
   impl.encode = () => bytes;
   return headers;
+}
+
+/**
+ * The raw header block of a received message (`NATS/1.0\r\nName: value\r\n...`), without decoding it: undefined
+ * when the message has no headers, null when the internals are not there (then decode `msg.headers`). Reading
+ * `msg.headers` makes nats.js decode the block into a map (a TextDecoder pass, a split, an append per line); most
+ * received messages only need to know that a header is absent.
+ *
+ * Layout relied on: @nats-io/nats-core lib/msg.js, MsgImpl: `_msg.hdr` (header length, -1 without headers) and
+ * `_rdata` (header block followed by the payload).
+ */
+export function headerBlock(msg: Msg): Uint8Array | undefined | null {
+  const impl = msg as unknown as { _msg?: { hdr?: unknown }; _rdata?: unknown };
+  const length = impl._msg?.hdr;
+  if (typeof length !== 'number' || !(impl._rdata instanceof Uint8Array)) return null;
+  return length > -1 ? impl._rdata.subarray(0, length) : undefined;
 }

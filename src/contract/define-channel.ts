@@ -198,21 +198,17 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
   };
 
   /**
-   * Adds the parameters to the handler's context (a fresh object per message, so it is extended in place). A
-   * concrete subscription subject fixes them once; only wildcard subscriptions parse each message's subject
-   * (already checked by {@link inboundSerializer}).
+   * The handler's context: the client's, plus the parameters and the sender's contract version. A concrete
+   * subscription subject fixes the parameters once; only wildcard subscriptions parse each message's subject
+   * (already checked by {@link inboundSerializer}). Headers and the contract version are read from the message
+   * only when the handler asks.
    */
   const contextMaker = (params: Params): ((context: MessageContext) => ChannelMessageContext<PS>) => {
     const wildcard = isWildcard(params);
     const fixed = hasParams
       ? (Object.freeze(Object.fromEntries(template.parameters.map((name) => [name, (params as Record<string, unknown>)[name]]))) as Params)
       : NO_PARAMS;
-    return (context) => {
-      const extended = context as ChannelMessageContext<PS>;
-      extended.params = wildcard ? ((template.parse(context.subject) ?? {}) as Params) : fixed;
-      extended.contractVersion = headerOf(context.headers, CONTRACT_VERSION_HEADER);
-      return extended;
-    };
+    return (context) => new ChannelContext<PS>(context, wildcard ? ((template.parse(context.subject) ?? {}) as Params) : fixed);
   };
 
   const channel: Channel<PS, T> = {
@@ -288,6 +284,31 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
     },
   };
   return withReply;
+}
+
+/**
+ * A channel handler's context: the client's context with the parameters and the sender's contract version. The
+ * version and the headers are getters, read from the message only when the handler asks.
+ */
+class ChannelContext<PS extends ParameterSchemas> implements ChannelMessageContext<PS> {
+  readonly subject: string;
+  reply?: string;
+
+  constructor(
+    private readonly base: MessageContext,
+    readonly params: ParameterValues<PS>,
+  ) {
+    this.subject = base.subject;
+    if (base.reply !== undefined) this.reply = base.reply;
+  }
+
+  get headers(): ReadonlyMap<string, readonly string[]> | undefined {
+    return this.base.headers;
+  }
+
+  get contractVersion(): string | undefined {
+    return headerOf(this.base.headers, CONTRACT_VERSION_HEADER);
+  }
 }
 
 /** The first value of header `name` in a handler context (exact name first, then case-insensitively), or undefined. */

@@ -315,7 +315,10 @@ describe('message helpers', () => {
   const fakeMsg = (init: Partial<Msg>): Msg => ({ subject: 's.x', reply: '', data: new Uint8Array(0), headers: undefined, ...init }) as Msg;
 
   it('builds contexts with subject, reply and headers only when present', () => {
-    expect(messageContext(fakeMsg({}))).toEqual({ subject: 's.x' });
+    const bare = messageContext(fakeMsg({}));
+    expect(bare.subject).toBe('s.x');
+    expect(bare.reply).toBeUndefined();
+    expect(bare.headers).toBeUndefined();
     const h = toNatsHeaders({ a: 'b' });
     const ctx = messageContext(fakeMsg({ reply: '_INBOX.1', headers: h }));
     expect(ctx.reply).toBe('_INBOX.1');

@@ -2,9 +2,13 @@
  * holdWrites (client-internals) and the Outbound hot path without the nats.js internals: the fallbacks must keep
  * publishing correct, only without batching.
  */
-import { type NatsConnection } from '@nats-io/nats-core';
-import { describe, expect, it, vi } from 'vitest';
-import { holdWrites } from '../../src/client/nats-internals.js';
+import { headers as natsHeaders, type Msg, type NatsConnection } from '@nats-io/nats-core';
+import { connect } from '@nats-io/transport-node';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { headerBlock, holdWrites } from '../../src/client/nats-internals.js';
+import { headerNeedle, mayCarryHeader } from '../../src/client/messages.js';
+import { isCompressedMessage } from '../../src/client/compression.js';
+import { Cleanup, waitFor } from '../helpers/client.js';
 import { sharedNatsHeaders } from '../../src/client/messages.js';
 import { ConnectionSlot } from '../../src/client/connection.js';
 import { Outbound } from '../../src/client/outbound.js';
@@ -85,5 +89,48 @@ describe('headers of frozen records', () => {
     expect(sharedNatsHeaders(record).get('Content-Encoding')).toBe('');
     const small = out.encode('s', 'x', undefined, record);
     expect(small.headers).toBe(sharedNatsHeaders(record));
+  });
+});
+
+describe('received headers, read without decoding them', () => {
+  const cleanup = new Cleanup();
+  afterAll(() => cleanup.run());
+
+  it('headerBlock finds nats.js\'s raw header bytes, and mayCarryHeader answers without decoding (nats.js still has MsgImpl._msg.hdr and _rdata)', async () => {
+    const { url } = await cleanup.server();
+    const nc = await connect({ servers: url });
+    cleanup.add(() => nc.close());
+    const seen: Msg[] = [];
+    nc.subscribe('raw.h', { callback: (_e, m) => { seen.push(m); } });
+    await nc.flush();
+    const h = natsHeaders();
+    h.set('content-ENCODING', 'gzip');
+    nc.publish('raw.h', 'x', { headers: h });
+    const other = natsHeaders();
+    other.set('Contract-Version', '1.0.0');
+    nc.publish('raw.h', 'y', { headers: other });
+    nc.publish('raw.h', 'z');
+    await waitFor(() => seen.length === 3, 'three messages');
+    const [withEncoding, withOther, without] = seen as [Msg, Msg, Msg];
+    const block = headerBlock(withEncoding);
+    expect(block).toBeInstanceOf(Uint8Array);
+    expect(Buffer.from(block as Uint8Array).toString('latin1')).toMatch(/^NATS\/1\.0\r\ncontent-ENCODING: gzip\r\n/);
+    expect(headerBlock(without)).toBeUndefined();
+    const needle = headerNeedle('Content-Encoding');
+    expect(mayCarryHeader(withEncoding, needle)).toBe(true);
+    expect(isCompressedMessage(withEncoding)).toBe(true);
+    expect(mayCarryHeader(withOther, needle)).toBe(false);
+    expect(isCompressedMessage(withOther)).toBe(false);
+    expect(mayCarryHeader(without, needle)).toBe(false);
+    // Answered from the raw bytes: nats.js never decoded these headers.
+    expect((withOther as unknown as { _headers?: unknown })._headers).toBeUndefined();
+    expect(withOther.string()).toBe('y');
+  });
+
+  it('without the internals, mayCarryHeader says "maybe" and the decoded headers decide', () => {
+    const bare = { subject: 's', data: new Uint8Array(0), headers: undefined } as unknown as Msg;
+    expect(headerBlock(bare)).toBeNull();
+    expect(mayCarryHeader(bare, headerNeedle('Content-Encoding'))).toBe(true);
+    expect(isCompressedMessage(bare)).toBe(false);
   });
 });
