@@ -40,15 +40,39 @@ class NotSpecialised extends Error {}
 // eslint-disable-next-line no-control-regex -- the control characters are exactly what must be found
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
-const encodeString = (value: unknown): string => (NEEDS_ESCAPE.test(value as string) ? JSON.stringify(value) : `"${value as string}"`);
+/** Anything but printable ASCII without `"` and `\\`: such a string takes the slow path. */
+const NOT_PLAIN = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
+// eslint-disable-next-line no-control-regex -- the range starts at U+0000 on purpose: everything that is not ASCII
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * Whether everything written since the last {@link compileJsonBytesEncoder} call began is ASCII: its bytes are then
+ * its Latin-1 bytes, which Node writes about twice as fast as UTF-8. Encoders run synchronously, so one flag is
+ * enough; string and generic values clear it when they hold other characters.
+ */
+let asciiOnly = true;
+
+/** Read through a function: the encoders change the flag behind the caller's back. */
+const wroteAsciiOnly = (): boolean => asciiOnly;
+
+const encodeString = (value: unknown): string => {
+  const text = value as string;
+  if (!NOT_PLAIN.test(text)) return `"${text}"`;
+  if (NON_ASCII.test(text)) asciiOnly = false;
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+};
 // A finite number prints as String(n) in JSON (-0 as 0); validation has already refused NaN and the infinities.
 const encodeNumber = (value: unknown): string => (Number.isFinite(value) ? String(value) : 'null');
 const encodeBoolean = (value: unknown): string => (value === true ? 'true' : 'false');
 const encodeNull = (): string => 'null';
 /** Values the schema passes through unchanged and untyped (`unknown`, `any`, mixed enums): the generic encoder. */
 // JSON.stringify answers undefined (not a string) for undefined and functions; inside an array JSON writes null.
-const encodeAny = (value: unknown): string =>
-  value === undefined || typeof value === 'function' || typeof value === 'symbol' ? 'null' : JSON.stringify(value);
+const encodeAny = (value: unknown): string => {
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return 'null';
+  const json = JSON.stringify(value);
+  if (NON_ASCII.test(json)) asciiOnly = false;
+  return json;
+};
 
 /** The encoder of `schema`, or undefined when it cannot be specialised (then encode zod's parse output instead). */
 export function compileJsonEncoder(schema: z.ZodType): JsonEncoder | undefined {
@@ -58,6 +82,20 @@ export function compileJsonEncoder(schema: z.ZodType): JsonEncoder | undefined {
     if (error instanceof NotSpecialised) return undefined;
     throw error;
   }
+}
+
+/**
+ * Like {@link compileJsonEncoder}, but returns the UTF-8 bytes: written as Latin-1 (the same bytes, faster) when
+ * the text is all ASCII, which the encoders track as they write.
+ */
+export function compileJsonBytesEncoder(schema: z.ZodType): ((value: unknown) => Buffer) | undefined {
+  const encode = compileJsonEncoder(schema);
+  if (encode === undefined) return undefined;
+  return (value) => {
+    asciiOnly = true;
+    const text = encode(value);
+    return wroteAsciiOnly() ? Buffer.from(text, 'latin1') : Buffer.from(text, 'utf8');
+  };
 }
 
 function build(schema: z.ZodType, seen: Map<z.ZodType, JsonEncoder>): JsonEncoder {
@@ -157,8 +195,10 @@ function objectEncoder(def: Def, seen: Map<z.ZodType, JsonEncoder>): JsonEncoder
   const encoders = entries.map(([, property]) => build(property, seen));
   const known = new Set(keys);
   const loose = catchall === 'unknown';
+  const asciiKeys = !prefixes.some((prefix) => NON_ASCII.test(prefix));
   return (value) => {
     const object = value as Record<string, unknown>;
+    if (!asciiKeys) asciiOnly = false;
     let out = '';
     for (let i = 0; i < keys.length; i += 1) {
       const property = object[keys[i] as string];

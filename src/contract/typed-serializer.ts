@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { MessageDecodeError, ValidationError, type ValidationIssue } from '../base/errors.js';
 import type { DecodeInfo, Serializer } from '../client/index.js';
-import { compileJsonEncoder } from './json-encoder.js';
+import { compileJsonBytesEncoder } from './json-encoder.js';
 
 /** Converts Zod issues into the package's path/message pairs. */
 export function toValidationIssues(error: z.ZodError): ValidationIssue[] {
@@ -99,11 +99,11 @@ export function validatingJsonSerializer<T>(name: string, schema: z.ZodType<T>, 
   const keepsInput = parseKeepsInput(schema);
   const reader = options.readerSchema === undefined || options.readerSchema === schema ? undefined : compileSchema(options.readerSchema);
   // Where parsing keeps its input, a valid value is encoded as it stands: no zod output copy, no generic walk.
-  const encodeValid = keepsInput ? compileJsonEncoder(schema) : undefined;
+  const encodeValid = keepsInput ? compileJsonBytesEncoder(schema) : undefined;
   return {
     name: `json:${name}`,
     encode(value: T, subject: string): Uint8Array {
-      if (encodeValid !== undefined && compiled.validate(value)) return Buffer.from(encodeValid(value));
+      if (encodeValid !== undefined && compiled.validate(value)) return encodeValid(value);
       const result = compiled.safeParse(value);
       if (!result.success) throw new ValidationError('outbound', subject, toValidationIssues(result.error), name);
       return Buffer.from(JSON.stringify(result.data));

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { channels } from '../../generated/index.js';
-import { compileJsonEncoder } from '../../src/contract/json-encoder.js';
+import { compileJsonBytesEncoder, compileJsonEncoder } from '../../src/contract/json-encoder.js';
 import { parseKeepsInput, validatingJsonSerializer } from '../../src/contract/typed-serializer.js';
 import { loadContract, payloadsFor } from '../helpers/parity-payloads.js';
 
@@ -101,16 +101,21 @@ describe('each kind of schema the encoder specialises', () => {
     ['a discriminated union picks the option of the discriminator', z.discriminatedUnion('type', [z.strictObject({ type: z.literal('a'), v: z.string() }), z.strictObject({ type: z.literal('b'), w: z.number(), v: z.string() })]), fc.oneof(fc.record({ v: anyString, type: fc.constant('a') }), fc.record({ v: anyString, w: fc.integer(), type: fc.constant('b') }))],
     ['a plain union takes the first option that accepts', z.union([z.strictObject({ a: z.string(), b: z.number() }), z.looseObject({ b: z.number() }), z.array(z.number())]), fc.oneof(fc.record({ b: fc.integer(), a: anyString }), fc.record({ c: anyString, b: fc.integer() }), fc.array(fc.integer()))],
     ['unknown and any pass through', z.strictObject({ u: z.unknown(), a: z.any() }), fc.record({ u: fc.jsonValue(), a: fc.jsonValue() })],
+    ['keys that are not ASCII', z.looseObject({ 'clé': z.string(), 'ключ': z.number() }), fc.record({ 'ключ': fc.integer(), 'clé': anyString, extra: fc.jsonValue() })],
   ];
 
   it.each(cases)('%s', (_what, schema, arbitrary) => {
     const encode = compileJsonEncoder(schema);
-    if (encode === undefined) throw new Error('no encoder');
+    const encodeBytes = compileJsonBytesEncoder(schema);
+    if (encode === undefined || encodeBytes === undefined) throw new Error('no encoder');
     fc.assert(
       fc.property(arbitrary, (value) => {
         const parsed = schema.safeParse(value);
         fc.pre(parsed.success);
-        expect(encode(value)).toBe(JSON.stringify(parsed.data));
+        const expected = JSON.stringify(parsed.data);
+        expect(encode(value)).toBe(expected);
+        // The bytes: Latin-1 when all ASCII, else UTF-8, and always the UTF-8 bytes of the text.
+        expect(encodeBytes(value).equals(Buffer.from(expected, 'utf8'))).toBe(true);
       }),
       { numRuns: RUNS },
     );
