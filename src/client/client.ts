@@ -1,5 +1,5 @@
 /**
- * NatsClient: the package's connection to NATS on nats.js v2. It starts its own nats-server or joins existing ones,
+ * NatsClient: the package's connection to NATS on nats.js v3 (@nats-io/transport-node). It starts its own nats-server or joins existing ones,
  * reconnects with backoff, keeps one small state machine with typed events, and offers typed publish/subscribe and
  * request/reply with bounded outbound buffering, optional compression, and errors that never carry credentials.
  *

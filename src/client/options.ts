@@ -107,8 +107,8 @@ export type ClientTlsOptions = NatsTlsOptions & { checkServerIdentity?: (host: s
 /**
  * TLS material for nats.js: PEM text is passed as is, anything else is taken as a file path.
  *
- * nats.js v2 sets no TLS server name when a URL holds an IP address, so Node checks the certificate against
- * "localhost". With `serverHosts`, a certificate valid for one of those IP addresses is accepted instead (the CA
+ * nats.js (v3 as v2: @nats-io/nats-core lib/servers.js) sets no TLS server name when a URL holds an IP address, so
+ * Node checks the certificate against "localhost". With `serverHosts`, a certificate valid for one of those IP addresses is accepted instead (the CA
  * chain is still verified); host names are checked as usual.
  */
 export function natsTlsOptions(tls: TlsOptions, serverHosts: readonly string[] = []): ClientTlsOptions {
@@ -145,7 +145,8 @@ export function hostOf(url: string): string | undefined {
   }
 }
 
-// nats.js v2 ignores URL credentials, so natsConnectionOptions moves them into the options.
+// nats.js ignores URL credentials (v3 as v2: only `user`/`pass`/`token` options authenticate), so
+// natsConnectionOptions moves them into the options.
 export { splitUrlCredentials, type UrlCredentials } from '../base/redaction.js';
 
 /**

@@ -1,6 +1,6 @@
 /**
- * Publishes made while the connection is down. nats.js v2 queues them internally but discards that queue when it
- * dials again (ProtocolHandler.prepare → resetOutbound), so the client keeps its own bounded copy and replays it,
+ * Publishes made while the connection is down. nats.js queues them internally but discards that queue when it
+ * dials again (v3 as v2: @nats-io/nats-core lib/protocol.js, ProtocolHandler.resetOutbound), so the client keeps its own bounded copy and replays it,
  * in order, once the connection is back.
  */
 import type { MsgHdrs } from '@nats-io/nats-core';
