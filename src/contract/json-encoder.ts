@@ -55,8 +55,16 @@ let asciiOnly = true;
 /** Read through a function: the encoders change the flag behind the caller's back. */
 const wroteAsciiOnly = (): boolean => asciiOnly;
 
+/** Past this length V8's own escaping scan beats a regular expression over the text. */
+const LONG_STRING = 64;
+
 const encodeString = (value: unknown): string => {
   const text = value as string;
+  if (text.length > LONG_STRING) {
+    // The UTF-8 encoder handles what is not ASCII; finding out whether it is would cost another scan.
+    asciiOnly = false;
+    return JSON.stringify(text);
+  }
   if (!NOT_PLAIN.test(text)) return `"${text}"`;
   if (NON_ASCII.test(text)) asciiOnly = false;
   return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
@@ -196,6 +204,20 @@ function objectEncoder(def: Def, seen: Map<z.ZodType, JsonEncoder>): JsonEncoder
   const known = new Set(keys);
   const loose = catchall === 'unknown';
   const asciiKeys = !prefixes.some((prefix) => NON_ASCII.test(prefix));
+  // The common case, every key required and no extra keys: a fixed sequence of separators, no presence checks.
+  if (!loose && keys.length > 0 && entries.every(([, property]) => !acceptsUndefined(property))) {
+    const first = `{${prefixes[0] as string}`;
+    const separators = prefixes.map((prefix) => `,${prefix}`);
+    const firstKey = keys[0] as string;
+    const firstEncoder = encoders[0] as JsonEncoder;
+    return (value) => {
+      const object = value as Record<string, unknown>;
+      if (!asciiKeys) asciiOnly = false;
+      let out = first + firstEncoder(object[firstKey]);
+      for (let i = 1; i < keys.length; i += 1) out += (separators[i] as string) + (encoders[i] as JsonEncoder)(object[keys[i] as string]);
+      return `${out}}`;
+    };
+  }
   return (value) => {
     const object = value as Record<string, unknown>;
     if (!asciiKeys) asciiOnly = false;
@@ -213,6 +235,18 @@ function objectEncoder(def: Def, seen: Map<z.ZodType, JsonEncoder>): JsonEncoder
     }
     return out === '' ? '{}' : `${out}}`;
   };
+}
+
+/**
+ * True when `schema` accepts `undefined`, so a valid object may lack the key. A schema that throws on it (a custom
+ * check) is taken to accept it: the presence check is then kept, which is always correct.
+ */
+function acceptsUndefined(schema: z.ZodType): boolean {
+  try {
+    return schema.safeParse(undefined).success;
+  } catch {
+    return true;
+  }
 }
 
 /**
