@@ -13,14 +13,43 @@ import { heartbeat } from '../lib/payloads.js';
 import { compare } from '../lib/ratios.js';
 
 const CHUNK = 256;
+const SUBJECT = channels.workerHeartbeat.subject();
 const WINDOW = 8192;
+
+/** What a raw subscriber connection of either nats.js version offers the benchmark. */
+interface RawSubscriber<M> {
+  subscribe(subject: string, options: { callback: (err: Error | null, msg: M) => void }): { unsubscribe(): void };
+  flush(): Promise<void>;
+}
+
+/**
+ * One raw chunk: subscribe for it only (outside the timed part), decode and count each message, run `flow`, and
+ * unsubscribe again, so no other side's subscriber does this side's work.
+ */
+async function rawChunk<M>(sub: RawSubscriber<M>, decode: (msg: M) => void, flow: (c: ReturnType<typeof counter>) => Promise<FlowResult>): Promise<FlowResult> {
+  const c = counter();
+  const s = sub.subscribe(SUBJECT, {
+    callback: (err, msg) => {
+      if (err !== null) return;
+      decode(msg);
+      count(c);
+    },
+  });
+  await sub.flush();
+  try {
+    return await flow(c);
+  } finally {
+    s.unsubscribe();
+    await sub.flush();
+  }
+}
 
 /** Messages per second received at the subscriber; nothing may be lost. */
 export async function pubsubFigures(ctx: BenchContext): Promise<Figure[]> {
   const n = perChunk(ctx.sizes.pubsub, ctx.sizes.chunks);
   const timeoutMs = ctx.quick ? 15_000 : 60_000;
   const channel = channels.workerHeartbeat;
-  const subject = channel.subject();
+  const subject = SUBJECT;
   const payload = heartbeat();
   const [pub2, sub2, pub3, sub3] = await Promise.all([rawV2Connection(ctx.url), rawV2Connection(ctx.url), rawV3Connection(ctx.url), rawV3Connection(ctx.url)]);
   const [client, subClient] = await Promise.all([typedClient(ctx.url), typedClient(ctx.url)]);
@@ -28,25 +57,12 @@ export async function pubsubFigures(ctx: BenchContext): Promise<Figure[]> {
     // Each side subscribes for its own chunk only (outside the timed part): all use the channel's subject, and no
     // subscriber may do another side's work.
     const samples = await interleave(chunkedPlan(ctx.sizes), {
-      raw3: async (): Promise<FlowResult> => {
-        const c = counter();
-        const s = sub3.subscribe(subject, {
-          callback: (err, msg) => {
-            if (err !== null) return;
-            decodeV3(msg);
-            count(c);
-          },
-        });
-        await sub3.flush();
-        try {
-          return await flowRound(c, n, CHUNK, WINDOW, (size) => {
+      raw3: () =>
+        rawChunk(sub3, (msg) => decodeV3(msg), (c) =>
+          flowRound(c, n, CHUNK, WINDOW, (size) => {
             for (let i = 0; i < size; i++) pub3.publish(subject, encodeV3(payload));
-          }, timeoutMs);
-        } finally {
-          s.unsubscribe();
-          await sub3.flush();
-        }
-      },
+          }, timeoutMs),
+        ),
       typed: async (): Promise<FlowResult> => {
         const c = counter();
         const s = await channel.subscribe(subClient, () => {
@@ -61,25 +77,12 @@ export async function pubsubFigures(ctx: BenchContext): Promise<Figure[]> {
           await subClient.flush();
         }
       },
-      raw2: async (): Promise<FlowResult> => {
-        const c = counter();
-        const s = sub2.subscribe(subject, {
-          callback: (err, msg) => {
-            if (err !== null) return;
-            decodeV2(msg.data);
-            count(c);
-          },
-        });
-        await sub2.flush();
-        try {
-          return await flowRound(c, n, CHUNK, WINDOW, (size) => {
+      raw2: () =>
+        rawChunk(sub2, (msg) => decodeV2(msg.data), (c) =>
+          flowRound(c, n, CHUNK, WINDOW, (size) => {
             for (let i = 0; i < size; i++) pub2.publish(subject, encodeV2(payload));
-          }, timeoutMs);
-        } finally {
-          s.unsubscribe();
-          await sub2.flush();
-        }
-      },
+          }, timeoutMs),
+        ),
     });
     const rate = (results: FlowResult[]): number[] => results.map((r) => r.rate);
     const result = compare(rate(samples.typed), rate(samples.raw3), rate(samples.raw2));

@@ -132,7 +132,7 @@ export class Outbound {
       const message = this.encode(subject, data, serializer, userHeaders);
       if (this.keptForOutage(nc, subject, message, counts)) return RESOLVED;
       if (pendingOutboundBytes(nc) > this.limits.maxPendingBytes) return this.publishAfterFlush(nc, subject, message, counts);
-      if (!this.holding) this.batch();
+      this.holdForTick();
       this.send(nc, subject, message, counts);
       this.tickBytes += message.payload.byteLength;
       return this.tickBytes > MAX_TICK_BYTES ? this.nextLoopTurn() : RESOLVED;
@@ -158,7 +158,7 @@ export class Outbound {
       if (pending > this.limits.maxPendingBytes) {
         throw new NatsBackpressureError(subject, pending, this.limits.maxPendingBytes, 'while the connection drains');
       }
-      if (!this.holding) this.batch();
+      this.holdForTick();
       this.send(nc, subject, message, counts);
     } catch (error) {
       throw operationError(error, 'publish', subject, this.host.secrets());

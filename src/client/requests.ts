@@ -8,7 +8,7 @@
  *
  * Also home of the small timeout helper the client uses for bounded waits.
  */
-import { createInbox, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/nats-core';
+import { createInbox, type Msg, type MsgHdrs, type NatsConnection } from '@nats-io/nats-core';
 import { DistributedError, NatsNoRespondersError, NatsNotConnectedError, NatsTimeoutError, describe } from '../base/errors.js';
 
 /** Resolves with `promise`, or rejects with `onTimeout()` after `ms`. The timer never keeps the process alive. */
@@ -102,7 +102,6 @@ export class RequestMux {
   private readonly queues = new Map<number, DeadlineQueue>();
   private nc: NatsConnection | undefined;
   private inbox = '';
-  private subscription: Subscription | undefined;
   private nextToken = 0;
 
   /** `report` receives errors of the reply subscription itself (a permission violation on the inbox). */
@@ -161,7 +160,6 @@ export class RequestMux {
   /** Forgets the connection: the next request subscribes anew on whichever connection it is given. */
   detach(): void {
     this.nc = undefined;
-    this.subscription = undefined;
   }
 
   /** Requests waiting for a reply. */
@@ -173,7 +171,7 @@ export class RequestMux {
   private listen(nc: NatsConnection): void {
     this.nc = nc;
     this.inbox = `${createInbox()}.`;
-    this.subscription = nc.subscribe(`${this.inbox}*`, {
+    nc.subscribe(`${this.inbox}*`, {
       callback: (error, msg) => {
         if (error === null) this.answer(msg);
         else {
