@@ -4,17 +4,15 @@
  * the package; this repository's `npm run codegen` passes `../src/contract/index.js`. The CLI warns when the output
  * directory cannot reach the runtime module, instead of silently writing code that does not compile.
  */
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RUNTIME_MODULE } from '../../codegen/emit/common.js';
 import { generate } from '../../codegen/generate.js';
 import { runtimeModuleProblem } from '../../codegen/runtime-module.js';
+import { runCodegenCli } from '../helpers/codegen-cli.js';
 
-const run = promisify(execFile);
 const CONTRACT = path.resolve('tests/package/contract/asyncapi.yaml');
 const CONFIG_SCHEMA = path.resolve('schemas/cluster-config.schema.json');
 const work = mkdtempSync(path.join(tmpdir(), 'codegen-runtime-'));
@@ -27,14 +25,7 @@ function runtimeImports(content: string): string[] {
   return [...content.matchAll(/^import [^;]* from '([^']+)';$/gm)].map((m) => m[1] ?? '').filter((s) => s !== 'zod' && !s.startsWith('./'));
 }
 
-const cli = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
-  run(process.execPath, ['--import', 'tsx', 'codegen/cli.ts', ...args]).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: unknown) => {
-      const failed = error as { code: number; stdout: string; stderr: string };
-      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-    },
-  );
+const cli = runCodegenCli;
 
 describe('the runtime module of generated code', () => {
   it('is the package export @mlx-serving/distributed/contract by default, in every file that imports it', async () => {

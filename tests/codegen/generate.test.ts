@@ -1,14 +1,12 @@
-import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generate } from '../../codegen/generate.js';
 import { CodegenError, formatDiagnostic } from '../../codegen/input/diagnostics.js';
 import { GENERATED_MARKER, sourceHash, staleFiles, tsHeader, writeFiles } from '../../codegen/output/write.js';
+import { runCodegenCli } from '../helpers/codegen-cli.js';
 
-const run = promisify(execFile);
 const FIXTURES = path.resolve('tests/fixtures/specs');
 const work = mkdtempSync(path.join(tmpdir(), 'codegen-test-'));
 afterAll(() => {
@@ -151,14 +149,7 @@ describe('writeFiles and staleFiles', () => {
 });
 
 describe('the CLI', () => {
-  const cli = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
-    run(process.execPath, ['--import', 'tsx', 'codegen/cli.ts', ...args]).then(
-      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-      (error: unknown) => {
-        const failed = error as { code: number; stdout: string; stderr: string };
-        return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-      },
-    );
+  const cli = runCodegenCli;
 
   it('exits 1 on a broken spec, prints each problem once, and writes nothing', async () => {
     const out = path.join(work, 'cli-broken/generated');
