@@ -88,5 +88,20 @@ export const certWithKey: Rule = ({ cluster }) => {
   ];
 };
 
+/** An upstream engine needs the upstream's address. Checked in every mode: one file may serve several nodes. */
+export const upstreamNeedsUrl: Rule = ({ cluster }) => {
+  const engine = cluster.worker.engine;
+  if (engine.type !== 'openai' || engine.url !== undefined) return [];
+  return [
+    {
+      path: ['cluster', 'worker', 'engine', 'url'],
+      expected: 'the upstream API base URL, such as http://127.0.0.1:8080/v1 (worker.engine.type is openai)',
+      found: 'no such key',
+      target: 'key',
+      showsValue: false,
+    },
+  ];
+};
+
 /** Every cross-field rule of the cluster configuration, in the order they are checked. */
-export const clusterRules: readonly Rule[] = [externalNeedsServer, offlineAfterHeartbeat, distinctPorts, userWithPassword, certWithKey];
+export const clusterRules: readonly Rule[] = [externalNeedsServer, offlineAfterHeartbeat, distinctPorts, userWithPassword, certWithKey, upstreamNeedsUrl];

@@ -17,7 +17,7 @@ export const DEFAULT_CLUSTER_CONFIG_PATH = 'config/cluster.yaml';
 export const clusterConfigSpec: ConfigSpec<ClusterConfig> = {
   schema: readSchemaFile(CLUSTER_CONFIG_SCHEMA_FILE),
   rules: clusterRules,
-  secretKeys: ['password', 'token', 'tls'],
+  secretKeys: ['password', 'token', 'tls', 'api_key'],
   nullMeansUnset: true,
 };
 

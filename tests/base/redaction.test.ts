@@ -28,7 +28,7 @@ import { problemsOf } from '../helpers/config.js';
 describe('secret key names', () => {
   it('is one lower-case list that covers every key a config, a log object or a server trace may hold a secret under', () => {
     expect(REDACTED).toBe('[REDACTED]');
-    const required = ['password', 'pass', 'token', 'auth_token', 'authorization', 'credentials', 'creds', 'nkey', 'seed', 'key', 'sig', 'jwt', 'tls'];
+    const required = ['password', 'pass', 'token', 'auth_token', 'api_key', 'apikey', 'authorization', 'credentials', 'creds', 'nkey', 'seed', 'key', 'sig', 'jwt', 'tls'];
     expect([...SECRET_KEYS].sort()).toEqual([...required].sort());
     expect(Object.isFrozen(SECRET_KEYS)).toBe(true);
   });

@@ -24,8 +24,8 @@ const DEFAULTS = {
       reconnect_time_wait: 2000,
       request_timeout_ms: 5000,
     },
-    controller: { bind_address: '0.0.0.0', port: 8080, dashboard_port: 8081 },
-    worker: { port: 8082 },
+    controller: { bind_address: '127.0.0.1', port: 8080, dashboard_port: 8081, max_body_bytes: 1048576, drain_timeout_ms: 30000 },
+    worker: { bind_address: '127.0.0.1', port: 8082, max_concurrent: 4, engine: { type: 'simulated', model_map: {}, timeout_ms: 60000, token_delay_ms: 15 } },
     discovery: { enabled: true, heartbeat_interval_ms: 5000, offline_timeout_ms: 15000 },
     workers: { static: [] },
     load_balancing: { strategy: 'round_robin', sticky_sessions: false },
@@ -226,8 +226,9 @@ describe('the schema itself', () => {
     expect(node.description?.length ?? 0).toBeGreaterThan(10);
   });
 
-  it('closes every object with additionalProperties: false', () => {
-    const open = nodes.filter(([, node]) => node.type === 'object' && node.additionalProperties !== false).map(([path]) => path);
+  it('closes every object with additionalProperties: false, except maps whose values have a schema', () => {
+    const isMap = (node: JsonSchema): boolean => typeof node.additionalProperties === 'object' && node.properties === undefined;
+    const open = nodes.filter(([, node]) => node.type === 'object' && node.additionalProperties !== false && !isMap(node)).map(([path]) => path);
     expect(open).toEqual([]);
   });
 

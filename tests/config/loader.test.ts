@@ -39,8 +39,14 @@ describe('config/cluster.yaml', () => {
           reconnect_time_wait: 2000,
           request_timeout_ms: 5000,
         },
-        controller: { bind_address: '0.0.0.0', port: 8080, dashboard_port: 8081 },
-        worker: { port: 8082 },
+        controller: { bind_address: '127.0.0.1', port: 8080, dashboard_port: 8081, max_body_bytes: 1048576, drain_timeout_ms: 30000 },
+        worker: {
+          bind_address: '127.0.0.1',
+          port: 8082,
+          max_concurrent: 4,
+          models: ['mlx-community/Llama-3.2-3B-Instruct-4bit'],
+          engine: { type: 'simulated', model_map: {}, timeout_ms: 60000, token_delay_ms: 15 },
+        },
         discovery: { enabled: true, heartbeat_interval_ms: 5000, offline_timeout_ms: 15000 },
         workers: { static: [] },
         load_balancing: { strategy: 'round_robin', sticky_sessions: false },
@@ -66,9 +72,9 @@ describe('config/cluster.yaml', () => {
   });
 
   it('drops keys set to null (null means not set)', () => {
-    const loaded = parseClusterConfig('cluster:\n  mode: dual\n  nats: {mode: embedded, user: null, password: null, token: null}\n  worker: {worker_id: null}\n  logging: {file: null}\n');
+    const loaded = parseClusterConfig('cluster:\n  mode: dual\n  nats: {mode: embedded, user: null, password: null, token: null}\n  worker: {worker_id: null, models: null, chip: null}\n  logging: {file: null}\n');
     expect(Object.keys(loaded.cluster.nats)).not.toContain('user');
-    expect(Object.keys(loaded.cluster.worker)).toEqual(['port']);
+    expect(Object.keys(loaded.cluster.worker)).toEqual(['bind_address', 'port', 'max_concurrent', 'engine']);
     expect(Object.keys(loaded.cluster.logging)).toEqual(['level', 'format']);
   });
 });
