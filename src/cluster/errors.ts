@@ -18,14 +18,20 @@ export class InferenceRejectedError extends DistributedError {
 }
 
 /** Why no worker could take a request. */
-export type NoWorkerReason = 'none_online' | 'all_busy' | 'no_tier_fits';
+export type NoWorkerReason = 'none_online' | 'all_busy' | 'no_tier_fits' | 'model_not_served';
+
+const NEXT_STEP: Record<NoWorkerReason, string> = {
+  none_online: 'Start a worker or check that workers reach NATS.',
+  all_busy: 'Retry later or add workers.',
+  no_tier_fits: 'Send it to a model the workers support, or add a worker that fits.',
+  model_not_served: 'Ask for a model an online worker lists (GET /v1/models), or add the model to a worker\'s worker.models.',
+};
 
 /** No worker can take the request now: none is online, all are busy, or none can serve its model. */
 export class NoWorkerAvailableError extends DistributedError {
   readonly reason: NoWorkerReason;
   constructor(reason: NoWorkerReason, detail: string) {
-    const next =
-      reason === 'all_busy' ? 'Retry later or add workers.' : reason === 'no_tier_fits' ? 'Send it to a model the workers support, or add a worker that fits.' : 'Start a worker or check that workers reach NATS.';
+    const next = NEXT_STEP[reason];
     super('NO_WORKER_AVAILABLE', `No worker can take the request: ${detail}. ${next}`);
     this.reason = reason;
   }

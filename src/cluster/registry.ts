@@ -279,6 +279,7 @@ export class WorkerRegistry extends EventEmitter<WorkerRegistryEvents> {
       maxConcurrent,
       supportedModelTiers: registration?.capabilities.supportedModelTiers ?? [],
       availableMemoryGB: registration?.capabilities.availableMemoryGB ?? 0,
+      models: registration?.capabilities.models,
       load,
       lastSeen: entry.lastSeen,
       registration,

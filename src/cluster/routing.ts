@@ -63,6 +63,11 @@ export function freeSlots(worker: WorkerInfo): number {
   return Math.max(0, worker.maxConcurrent - worker.load);
 }
 
+/** Whether `worker` serves the model id: it lists it, or it lists no models (it takes any). */
+export function servesModel(worker: WorkerInfo, modelId: string): boolean {
+  return worker.models === undefined || worker.models.includes(modelId);
+}
+
 /** Whether `worker` can serve `model` (its tiers and its free memory). */
 export function fitsModel(worker: WorkerInfo, model: ModelRequirement | undefined): boolean {
   if (model === undefined) return true;
@@ -102,7 +107,7 @@ interface Pool {
 /** Whether `w` is in the pool (no closure per request: picks stay free of garbage). */
 function inPool(w: WorkerInfo, pool: Pool): boolean {
   const { input } = pool;
-  return w.state === pool.state && !(input.exclude?.has(w.workerId) ?? false) && fitsModel(w, input.model);
+  return w.state === pool.state && !(input.exclude?.has(w.workerId) ?? false) && servesModel(w, input.request.modelId) && fitsModel(w, input.model);
 }
 
 /**
@@ -111,12 +116,15 @@ function inPool(w: WorkerInfo, pool: Pool): boolean {
  */
 function poolFor(input: RouteInput): Pool | NoWorkerAvailableError {
   let reachable = 0;
+  let serving = 0;
   let fitting = 0;
   let healthy = 0;
   let degraded = 0;
   for (const w of input.workers) {
     if (w.state === 'offline' || (input.exclude?.has(w.workerId) ?? false)) continue;
     reachable += 1;
+    if (!servesModel(w, input.request.modelId)) continue;
+    serving += 1;
     if (!fitsModel(w, input.model)) continue;
     fitting += 1;
     if (w.state === 'online') healthy += 1;
@@ -125,6 +133,9 @@ function poolFor(input: RouteInput): Pool | NoWorkerAvailableError {
   if (reachable === 0) {
     const tried = input.exclude === undefined || input.exclude.size === 0 ? '' : ` (${input.exclude.size} already tried for this request)`;
     return new NoWorkerAvailableError('none_online', `no worker is online${tried}; ${input.workers.length} known`);
+  }
+  if (serving === 0) {
+    return new NoWorkerAvailableError('model_not_served', `no online worker serves the model ${input.request.modelId}; ${reachable} online`);
   }
   if (fitting === 0) {
     const model = input.model;

@@ -26,6 +26,8 @@ export interface WorkerInfo {
   readonly maxConcurrent: number;
   readonly supportedModelTiers: readonly ModelTier[];
   readonly availableMemoryGB: number;
+  /** The model ids the worker serves; undefined: it takes any model id. */
+  readonly models: readonly string[] | undefined;
   /** Requests running: the last heartbeat's `activeRequests` plus this controller's requests sent since it. */
   readonly load: number;
   /** When the worker was last heard from (ms since the epoch), 0 if never. */

@@ -18,6 +18,7 @@ import {
   type WorkerHeartbeat,
   type WorkerRegistration,
 } from '../../generated/index.js';
+import { cutAtStop } from './stop-sequences.js';
 import { serveInference, type InferenceService } from './streaming.js';
 
 /** What runs the model. `generate` yields the text of each token; it should stop when `signal` aborts. */
@@ -39,7 +40,8 @@ export interface WorkerOptions {
   workerId?: string;
   engine: InferenceEngine;
   hardware: HardwareProfile;
-  capabilities: { maxConcurrent: number; supportedModelTiers: ModelTier[]; availableMemoryGB: number };
+  /** What the worker offers; `models` lists the model ids it serves (absent: any). */
+  capabilities: { maxConcurrent: number; supportedModelTiers: ModelTier[]; availableMemoryGB: number; models?: string[] };
   /** Address and port the worker announces. Default: the first non-internal IPv4 address (else 127.0.0.1), port 8082. */
   ip?: string;
   port?: number;
@@ -111,7 +113,7 @@ export class Worker {
         this.started.set(request.requestId, performance.now());
         return { requestId: request.requestId, workerId: this.workerId, status: 'accepted' };
       },
-      generate: (request, signal) => this.options.engine.generate(request, signal),
+      generate: (request, signal) => cutAtStop(this.options.engine.generate(request, signal), request.stop),
       finished: (request) => {
         this.active -= 1;
         this.handled += 1;

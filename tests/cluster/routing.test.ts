@@ -18,6 +18,7 @@ function worker(id: string, over: Partial<WorkerInfo> = {}): WorkerInfo {
     maxConcurrent: 4,
     supportedModelTiers: ['tiny', 'small', 'medium'],
     availableMemoryGB: 24,
+    models: undefined,
     load: 0,
     lastSeen: 1,
     registration: undefined,
@@ -163,5 +164,26 @@ describe('when no worker fits, the error says why', () => {
       expect((result as NoWorkerAvailableError).reason).toBe(reason);
       expect((result as NoWorkerAvailableError).code).toBe('NO_WORKER_AVAILABLE');
     }
+  });
+});
+
+describe('models a worker lists', () => {
+  it.each<StrategyName>(['round_robin', 'least_loaded', 'hardware_aware'])('%s routes only to workers that list the model, or list none', (strategy) => {
+    const workers = [worker('a', { models: ['qwen-7b'] }), worker('b', { models: ['llama-8b', 'qwen-7b'] }), worker('c')];
+    const counts = distribute(strategy, workers, 12);
+    expect(counts['a']).toBeUndefined();
+    expect((counts['b'] ?? 0) + (counts['c'] ?? 0)).toBe(12);
+  });
+
+  it('says model_not_served, naming the model, when no online worker lists it', () => {
+    const result = route('round_robin', input([worker('a', { models: ['qwen-7b'] }), worker('b', { models: ['qwen-7b'], state: 'busy' })]));
+    expect(result).toBeInstanceOf(NoWorkerAvailableError);
+    expect((result as NoWorkerAvailableError).reason).toBe('model_not_served');
+    expect((result as NoWorkerAvailableError).message).toContain('llama-8b');
+  });
+
+  it('says all_busy, not model_not_served, when the workers that list it are busy', () => {
+    const result = route('least_loaded', input([worker('a', { models: ['llama-8b'], state: 'busy' }), worker('b', { models: ['qwen-7b'] })]));
+    expect((result as NoWorkerAvailableError).reason).toBe('all_busy');
   });
 });
