@@ -148,3 +148,16 @@ export function redactLogLine(line: string, secrets: readonly string[] = []): st
     .replace(JSON_SECRET, `$1"${REDACTED}"`)
     .replace(CONF_SECRET, (match, key: string, separator: string, value: string) => (value === `"${REDACTED}"` ? match : `${key}${separator}${REDACTED}`));
 }
+
+/**
+ * A copy of a plain value (a loaded configuration, a status object) fit to print: the value of every secret key is
+ * replaced by `[REDACTED]` (a secret section as a whole), and credentials inside URL strings are removed.
+ */
+export function redactSecrets<T>(value: T, keys: readonly string[] = SECRET_KEYS): T {
+  if (typeof value === 'string') return redactUrl(value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => redactSecrets(item, keys)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) out[key] = isSecretKey(key, keys) && item !== null ? REDACTED : redactSecrets(item, keys);
+  return out as T;
+}

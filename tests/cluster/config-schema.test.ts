@@ -25,7 +25,7 @@ const DEFAULTS = {
       request_timeout_ms: 5000,
     },
     controller: { bind_address: '127.0.0.1', port: 8080, dashboard_port: 8081, max_body_bytes: 1048576, drain_timeout_ms: 30000 },
-    worker: { bind_address: '127.0.0.1', port: 8082, max_concurrent: 4, engine: { type: 'simulated', model_map: {}, timeout_ms: 60000, token_delay_ms: 15 } },
+    worker: { bind_address: '127.0.0.1', port: 8082, drain_timeout_ms: 30000, max_concurrent: 4, engine: { type: 'simulated', model_map: {}, timeout_ms: 60000, token_delay_ms: 15 } },
     discovery: { enabled: true, heartbeat_interval_ms: 5000, offline_timeout_ms: 15000 },
     workers: { static: [] },
     load_balancing: { strategy: 'round_robin', sticky_sessions: false },

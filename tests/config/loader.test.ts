@@ -43,6 +43,7 @@ describe('config/cluster.yaml', () => {
         worker: {
           bind_address: '127.0.0.1',
           port: 8082,
+          drain_timeout_ms: 30000,
           max_concurrent: 4,
           models: ['mlx-community/Llama-3.2-3B-Instruct-4bit'],
           engine: { type: 'simulated', model_map: {}, timeout_ms: 60000, token_delay_ms: 15 },
@@ -74,7 +75,7 @@ describe('config/cluster.yaml', () => {
   it('drops keys set to null (null means not set)', () => {
     const loaded = parseClusterConfig('cluster:\n  mode: dual\n  nats: {mode: embedded, user: null, password: null, token: null}\n  worker: {worker_id: null, models: null, chip: null}\n  logging: {file: null}\n');
     expect(Object.keys(loaded.cluster.nats)).not.toContain('user');
-    expect(Object.keys(loaded.cluster.worker)).toEqual(['bind_address', 'port', 'max_concurrent', 'engine']);
+    expect(Object.keys(loaded.cluster.worker)).toEqual(['bind_address', 'port', 'drain_timeout_ms', 'max_concurrent', 'engine']);
     expect(Object.keys(loaded.cluster.logging)).toEqual(['level', 'format']);
   });
 });

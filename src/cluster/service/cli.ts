@@ -1,0 +1,122 @@
+/**
+ * The `mlx-node` command: runs one node of the cluster from its configuration file until SIGTERM or SIGINT, then
+ * drains (a second signal stops at once). `--check` validates the file and prints the effective configuration,
+ * every default filled in and every secret hidden, without starting anything.
+ */
+import { parseArgs } from 'node:util';
+import { stringify } from 'yaml';
+import { ConfigValidationError, DistributedError, describe } from '../../base/errors.js';
+import { createLogger } from '../../base/logger.js';
+import { redactSecrets } from '../../base/redaction.js';
+import { DEFAULT_CLUSTER_CONFIG_PATH, clusterConfigSpec, loadClusterConfig } from '../config.js';
+import { toRuntimeOptions } from '../runtime-options.js';
+import { runNode } from './run-node.js';
+
+/** The exit codes of `mlx-node`, documented in the README and the deployment guide. */
+export const EXIT = {
+  /** Stopped by a signal after draining, `--check` found the file valid, or `--help`. */
+  ok: 0,
+  /** The node could not start (NATS unreachable, a port in use, ...) or failed while running. */
+  failed: 1,
+  /** The command line is wrong. */
+  usage: 2,
+  /** The configuration file is missing or invalid. */
+  invalidConfig: 3,
+} as const;
+
+const USAGE = `Usage: mlx-node [--config <file>] [--check]
+
+Runs one node of the MLX inference cluster (controller, worker or dual, from cluster.mode) until SIGTERM or
+SIGINT, then drains: the HTTP API stops taking requests and running streams finish, the worker reports itself
+offline, NATS drains. A second signal stops at once.
+
+  --config <file>  the configuration (default ${DEFAULT_CLUSTER_CONFIG_PATH}); \${VAR} and \${VAR:-default} come from the environment
+  --check          validate the file, print the effective configuration (secrets hidden) and exit
+  --help           show this text
+
+Exit codes: 0 stopped cleanly (or --check: valid), 1 could not start or failed, 2 wrong command line,
+3 invalid configuration, 128 + the signal's number when a second signal stopped it at once.`;
+
+/** Where the command writes; a parameter so tests can run it in-process. */
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const processIo: CliIo = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+};
+
+const SIGNAL_NUMBER: Readonly<Record<string, number>> = { SIGINT: 2, SIGTERM: 15 };
+
+/** Runs the command with `argv` (without node and the script); resolves with the exit code. */
+export async function runMlxNode(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  let values: { config?: string; check?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: { config: { type: 'string' }, check: { type: 'boolean' }, help: { type: 'boolean' } }, strict: true }));
+  } catch (error) {
+    io.err(`mlx-node: ${describe(error)}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  if (values.help === true) {
+    io.out(USAGE);
+    return EXIT.ok;
+  }
+  const path = values.config ?? DEFAULT_CLUSTER_CONFIG_PATH;
+  let config;
+  try {
+    config = await loadClusterConfig(path);
+  } catch (error) {
+    io.err(`mlx-node: ${error instanceof DistributedError ? error.message : describe(error)}`);
+    return error instanceof ConfigValidationError || (error instanceof DistributedError && error.code.startsWith('CONFIG')) ? EXIT.invalidConfig : EXIT.failed;
+  }
+  if (values.check === true) {
+    io.out(`# ${path}: valid. The effective configuration, defaults filled in, secrets hidden:\n${stringify(redactSecrets(config, clusterConfigSpec.secretKeys))}`);
+    return EXIT.ok;
+  }
+
+  const logger = createLogger(toRuntimeOptions(config).logger);
+  let running;
+  try {
+    running = await runNode(config, { logger });
+  } catch (error) {
+    const text = error instanceof DistributedError ? error.message : describe(error);
+    logger.error({ code: error instanceof DistributedError ? error.code : undefined }, `mlx-node could not start: ${text}`);
+    logger.flush();
+    io.err(`mlx-node: could not start: ${text}`);
+    return EXIT.failed;
+  }
+  io.err(running.summary);
+  logger.info({ summary: running.summary }, 'mlx-node ready');
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        logger.warn({ signal }, 'Second signal: stopping at once');
+        logger.flush();
+        resolve(128 + (SIGNAL_NUMBER[signal] ?? 1));
+        return;
+      }
+      stopping = true;
+      logger.info({ signal }, 'Draining: no new requests; running streams may finish');
+      running.stop().then(
+        ({ cut }) => {
+          logger.info({ cut }, 'mlx-node stopped');
+          logger.flush();
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+          resolve(EXIT.ok);
+        },
+        (error: unknown) => {
+          logger.error({ error: describe(error) }, 'Stopping failed');
+          logger.flush();
+          resolve(EXIT.failed);
+        },
+      );
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
