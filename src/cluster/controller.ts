@@ -3,13 +3,14 @@
  * Before the first token, a worker that refuses, has no responders, times out or goes offline is replaced by the
  * next candidate (bounded by `maxAttempts`). A worker lost mid-stream (offline in the registry, or silent past
  * `idleTimeoutMs`) is told to stop, and the request moves to another worker with the text so far
- * (`continuation`); its tokens go on from the next index. When moving is off or impossible, the stream fails with
- * `WorkerLostError` carrying the tokens received. Every attempt shows in the stream's `attempts`.
+ * (`continuation`); its tokens go on from the next index, and its `done` counts the latency from the first
+ * acceptance. When moving is off or impossible, the stream fails with `WorkerLostError` carrying the tokens
+ * received. Every attempt shows in the stream's `attempts`.
  */
 import { DistributedError, NatsNoRespondersError, NatsTimeoutError } from '../base/errors.js';
 import { silentLogger, type Logger } from '../base/logger.js';
 import type { ChannelTransport } from '../contract/index.js';
-import { channels, type InferenceAck, type InferenceRequest, type StreamingResponse } from '../../generated/index.js';
+import { channels, type InferenceAck, type InferenceRequest, type StreamingDone, type StreamingResponse } from '../../generated/index.js';
 import { NoWorkerAvailableError, WorkerLostError } from './errors.js';
 import type { WorkerRegistry } from './registry.js';
 import { IDLE, ResponseReader, type ResponseReaderOptions } from './response-reader.js';
@@ -91,7 +92,8 @@ export class Controller {
     const maxAttempts = this.options.maxAttempts ?? 3;
     const idleTimeoutMs = this.options.idleTimeoutMs ?? 30_000;
     const reader = await ResponseReader.open(this.client, request.requestId, this.options);
-    let current: { workerId: string; release: () => void } | undefined;
+    let current: { workerId: string; release: () => void; acceptedAt: number } | undefined;
+    let firstAcceptedAt: number | undefined;
     let lost = false;
     const onOffline = (worker: WorkerInfo): void => {
       if (worker.workerId !== current?.workerId) return;
@@ -108,8 +110,8 @@ export class Controller {
       await reader.close();
     };
 
-    /** Finds a worker that accepts, from the tokens delivered so far; throws when none does. */
-    const place = async (): Promise<void> => {
+    /** Finds a worker that accepts, from the tokens delivered so far, and returns its id; throws when none does. */
+    const place = async (): Promise<string> => {
       let lastError: DistributedError | undefined;
       while (tried.size < maxAttempts) {
         const choice = this.pick(request, tried);
@@ -138,10 +140,12 @@ export class Controller {
           continue;
         }
         attempt.outcome = 'streaming';
-        current = { workerId: choice.workerId, release };
+        const acceptedAt = performance.now();
+        firstAcceptedAt ??= acceptedAt;
+        current = { workerId: choice.workerId, release, acceptedAt };
         lost = false;
         this.log.debug({ requestId: request.requestId, workerId: choice.workerId, reason: choice.reason, fromToken }, 'Request placed');
-        return;
+        return choice.workerId;
       }
       throw lastError ?? new NoWorkerAvailableError('none_online', `${maxAttempts} workers tried for request ${request.requestId}`);
     };
@@ -155,15 +159,19 @@ export class Controller {
       from.release();
       current = undefined;
       void channels.workerCancel.publish(this.client, { workerId: from.workerId }, { requestId: request.requestId, reason: 'migrated' }).catch(() => undefined);
-      const canMove = (this.options.migrate ?? true) || reader.delivered === 0;
-      if (!canMove) throw new WorkerLostError(request.requestId, from.workerId, reader.tokens(), why);
-      this.log.warn({ requestId: request.requestId, workerId: from.workerId, delivered: reader.delivered, why }, 'Worker lost; moving the request');
+      const fail = (reason: string): WorkerLostError => {
+        this.log.error({ requestId: request.requestId, workerId: from.workerId, delivered: reader.delivered, why: reason }, 'Worker lost; request failed');
+        return new WorkerLostError(request.requestId, from.workerId, reader.tokens(), reason);
+      };
+      if (!(this.options.migrate ?? true) && reader.delivered > 0) throw fail(`${why}; moving a started stream is off`);
+      let to: string;
       try {
-        await place();
+        to = await place();
       } catch (error) {
-        throw new WorkerLostError(request.requestId, from.workerId, reader.tokens(), `${why}; no other worker took it (${error instanceof Error ? error.message : String(error)})`);
+        throw fail(`${why}; no other worker took it (${error instanceof Error ? error.message : String(error)})`);
       }
       if (attempt !== undefined) attempt.outcome = 'moved';
+      this.log.warn({ requestId: request.requestId, from: from.workerId, to, delivered: reader.delivered, why }, 'Worker lost; request moved');
     };
 
     try {
@@ -173,11 +181,19 @@ export class Controller {
       throw error;
     }
 
+    /** A worker times its `done` from its own acceptance: after a move, add the time the earlier workers had. */
+    const sinceFirstAcceptance = (done: StreamingDone): StreamingDone => {
+      const earlier = current === undefined || firstAcceptedAt === undefined ? 0 : current.acceptedAt - firstAcceptedAt;
+      return earlier === 0 ? done : { ...done, latencyMs: Math.round((done.latencyMs + earlier) * 1000) / 1000 };
+    };
+
     async function* events(): AsyncGenerator<StreamingResponse> {
       let finished = false;
       try {
         for (;;) {
-          const event = lost ? IDLE : await reader.next(idleTimeoutMs);
+          // An offline worker interrupts the reader, which answers IDLE once, after what already arrived. Reading it
+          // here uses it up; skipping the read would leave it to cut the next worker's stream short.
+          const event = await reader.next(idleTimeoutMs);
           if (event === IDLE) {
             await moveOn(lost ? 'it went offline' : `no event for ${idleTimeoutMs} ms`);
             continue;
@@ -187,7 +203,7 @@ export class Controller {
             const attempt = attempts.at(-1);
             if (attempt !== undefined) attempt.outcome = event.type === 'done' ? 'completed' : 'failed';
           }
-          yield event;
+          yield event.type === 'done' ? sinceFirstAcceptance(event) : event;
           if (finished) return;
         }
       } finally {

@@ -1,19 +1,25 @@
 /**
  * Controller edges on a real nats-server: the next candidate after a refusal, a worker with no responders or no
- * acknowledgement, every attempt failing, a reader that stops early, and a worker that drains past its timeout.
+ * acknowledgement, every attempt failing, a reader that stops early, a worker lost mid-stream (moved or failed,
+ * and what the log and `done` say then), and a worker that drains past its timeout.
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   channels,
   Controller,
+  createLogger,
   NoWorkerAvailableError,
   streamInference,
   Worker,
   WorkerRegistry,
   type InferenceCancel,
   type InferenceRequest,
+  type Logger,
+  type StreamingResponse,
+  type WorkerHeartbeat,
   type WorkerRegistration,
+  WorkerLostError,
 } from '../../src/index.js';
 import { useServerWithClients, waitFor } from '../helpers/client.js';
 import { workerSetup } from '../helpers/cluster.js';
@@ -28,7 +34,20 @@ function ghost(workerId: string): WorkerRegistration {
   return { workerId, hostname: 'ghost', ip: '127.0.0.1', port: 9999, hardware, capabilities, status: 'online', timestamp: Date.now() };
 }
 
-async function setUp(): Promise<{ registry: WorkerRegistry; controller: (over?: { maxAttempts?: number; ackTimeoutMs?: number; strategy?: 'least_loaded' }) => Controller }> {
+/** A heartbeat in which `workerId` says it is offline (as if it were leaving). */
+function offline(workerId: string): WorkerHeartbeat {
+  const metrics = { cpuUsagePercent: 0, memoryUsedGB: 0, gpuUtilizationPercent: 0, activeRequests: 0, totalRequestsHandled: 0, avgLatencyMs: 0, modelsLoaded: [] };
+  return { workerId, status: 'offline', metrics, timestamp: Date.now() };
+}
+
+/** A logger that keeps the message of each line it is given. */
+function capturingLogger(): { logger: Logger; lines: { level: number; msg: string; why?: string }[] } {
+  const lines: { level: number; msg: string; why?: string }[] = [];
+  const logger = createLogger({ level: 'info', destination: { write: (line: string) => lines.push(JSON.parse(line) as (typeof lines)[number]) } });
+  return { logger, lines };
+}
+
+async function setUp(): Promise<{ registry: WorkerRegistry; controller: (over?: { maxAttempts?: number; ackTimeoutMs?: number; strategy?: 'least_loaded'; logger?: Logger }) => Controller }> {
   const registry = new WorkerRegistry(shared.client, { heartbeatIntervalMs: 5000, offlineTimeoutMs: 15_000 });
   await registry.start();
   return { registry, controller: (over = {}) => new Controller(shared.client, registry, { strategy: 'round_robin', ackTimeoutMs: 1000, ...over }) };
@@ -106,6 +125,60 @@ describe('Controller', () => {
       expect(cancels[0]).toEqual({ requestId: req.requestId, reason: 'cancelled' });
     } finally {
       await sub.unsubscribe();
+      await worker.stop();
+      await registry.stop();
+    }
+  });
+});
+
+describe('a worker lost mid-stream', () => {
+  it('moves the request; the log says where it went; done counts the time since the first worker accepted it', async () => {
+    const { registry, controller } = await setUp();
+    const workers = [0, 1].map(() => new Worker(shared.client, { ...workerSetup({ delayMs: 20 }), heartbeatIntervalMs: 5000 }));
+    await Promise.all(workers.map((w) => w.start()));
+    const { logger, lines } = capturingLogger();
+    try {
+      await waitFor(() => registry.workers().filter((w) => w.state === 'online').length === 2, 'two workers');
+      const stream = await controller({ logger }).infer(request({ maxTokens: 20 }));
+      const acceptedAt = performance.now();
+      const first = stream.attempts[0]!.workerId;
+      let tokens = 0;
+      let done: StreamingResponse | undefined;
+      for await (const event of stream) {
+        if (event.type === 'token' && ++tokens === 5) registry.onHeartbeat(offline(first));
+        if (event.type === 'done') done = event;
+      }
+      const elapsed = performance.now() - acceptedAt;
+      expect(stream.attempts.map((a) => a.outcome)).toEqual(['moved', 'completed']);
+      // The first worker served 5 tokens 20 ms apart; its time counts too.
+      expect(done?.type === 'done' ? done.latencyMs : -1).toBeGreaterThan(elapsed - 30);
+      expect(done?.type === 'done' ? done.latencyMs : -1).toBeLessThan(elapsed + 30);
+      const moved = lines.filter((l) => l.msg.startsWith('Worker lost'));
+      expect(moved).toMatchObject([{ msg: 'Worker lost; request moved', from: first, to: stream.attempts[1]!.workerId }]);
+    } finally {
+      await Promise.all(workers.map((w) => w.stop()));
+      await registry.stop();
+    }
+  });
+
+  it('when no other worker can take it, the log says once that the request failed, and why; nothing about moving', async () => {
+    const { registry, controller } = await setUp();
+    const worker = new Worker(shared.client, { ...workerSetup({ delayMs: 20 }), heartbeatIntervalMs: 5000 });
+    await worker.start();
+    const { logger, lines } = capturingLogger();
+    try {
+      await waitFor(() => registry.get(worker.workerId)?.state === 'online', 'the worker');
+      const stream = await controller({ logger }).infer(request({ maxTokens: 20 }));
+      const outcome = (async () => {
+        let tokens = 0;
+        for await (const event of stream) if (event.type === 'token' && ++tokens === 3) registry.onHeartbeat(offline(worker.workerId));
+      })().then(() => undefined, (error: unknown) => error);
+      expect(await outcome).toBeInstanceOf(WorkerLostError);
+      const lost = lines.filter((l) => l.msg.startsWith('Worker lost'));
+      expect(lost).toHaveLength(1);
+      expect(lost[0]).toMatchObject({ msg: 'Worker lost; request failed', workerId: worker.workerId });
+      expect(lost[0]!.why).toMatch(/went offline; no other worker took it/);
+    } finally {
       await worker.stop();
       await registry.stop();
     }
