@@ -1,8 +1,8 @@
 /**
  * Worker: serves inference on `worker.{workerId}.inference` with an engine, registers on start and again when a
- * controller asks (`cluster.announce`), heartbeats its real load every `heartbeatIntervalMs`, refuses work past
- * `maxConcurrent` (or while draining) with a reason, aborts a job when the controller cancels it, and on stop
- * finishes running streams before its last heartbeat goes out as `offline`.
+ * controller asks (`cluster.announce`), heartbeats its real load every `heartbeatIntervalMs` and soon after jobs
+ * end, refuses work past `maxConcurrent` (or while draining) with a reason, aborts a job when the controller
+ * cancels it, and on stop finishes running streams before its last heartbeat goes out as `offline`.
  */
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
@@ -80,6 +80,8 @@ export class Worker {
   private service: InferenceService | undefined;
   private announcements: Subscription | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
+  private heartbeatSoon: NodeJS.Timeout | undefined;
+  private lastHeartbeatAt = 0;
   private draining = false;
   private active = 0;
   private handled = 0;
@@ -120,6 +122,7 @@ export class Worker {
         this.totalLatencyMs += performance.now() - (this.started.get(request.requestId) ?? performance.now());
         this.started.delete(request.requestId);
         if (this.active === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+        this.heartbeatAfterJob();
       },
     });
     this.announcements = await channels.clusterAnnounce.subscribe(this.client, (announcement) => {
@@ -140,6 +143,7 @@ export class Worker {
     if (this.draining) return;
     this.draining = true;
     clearInterval(this.heartbeatTimer);
+    clearTimeout(this.heartbeatSoon);
     if (this.active > 0) {
       const drainTimeoutMs = this.options.drainTimeoutMs ?? 30_000;
       const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
@@ -179,7 +183,23 @@ export class Worker {
     });
   }
 
+  /**
+   * A job ended: controllers size their view of this worker (its load, what it handled) by heartbeats, so one goes
+   * out soon rather than an interval later. Jobs ending close together share it: at most one per tenth of the
+   * interval. While draining, the last heartbeat (`offline`) reports them.
+   */
+  private heartbeatAfterJob(): void {
+    if (this.draining || this.heartbeatSoon !== undefined) return;
+    const wait = Math.max(0, this.lastHeartbeatAt + this.options.heartbeatIntervalMs / 10 - performance.now());
+    this.heartbeatSoon = setTimeout(() => {
+      this.heartbeatSoon = undefined;
+      void this.heartbeat();
+    }, wait);
+    this.heartbeatSoon.unref();
+  }
+
   private async heartbeat(status: WorkerHeartbeat['status'] = 'online'): Promise<void> {
+    this.lastHeartbeatAt = performance.now();
     const sample = (this.options.metrics ?? defaultMetrics)();
     const heartbeat: WorkerHeartbeat = {
       workerId: this.workerId,

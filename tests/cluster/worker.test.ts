@@ -1,4 +1,7 @@
-/** Worker and startNode on a real nats-server: refusals with a reason, cancellation, drain on stop, a whole node. */
+/**
+ * Worker and startNode on a real nats-server: refusals with a reason, cancellation, drain on stop, heartbeats soon
+ * after jobs end, a whole node.
+ */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
@@ -86,6 +89,33 @@ describe('Worker', () => {
     expect(await finished).toEqual([...Array<string>(10).fill('token'), 'done']);
     await stopped;
     await waitFor(() => heartbeats.filter((h) => h.workerId === worker.workerId).at(-1)?.status === 'offline', 'the final offline heartbeat');
+    await sub.unsubscribe();
+  });
+});
+
+describe('Worker heartbeats', () => {
+  it('after jobs end, one heartbeat soon reports them (not one per job, not a whole interval later); offline stays last', async () => {
+    const heartbeats: WorkerHeartbeat[] = [];
+    const sub = await channels.workerHeartbeat.subscribe(shared.client, (hb) => {
+      heartbeats.push(hb);
+    });
+    // Jobs end well within the interval; the heartbeat that reports them may wait a tenth of it (200 ms).
+    const worker = new Worker(shared.client, { ...workerSetup(), heartbeatIntervalMs: 2000 });
+    const own = (): WorkerHeartbeat[] => heartbeats.filter((h) => h.workerId === worker.workerId);
+    try {
+      await worker.start();
+      await waitFor(() => own().length === 1, 'the first heartbeat');
+      for (let i = 0; i < 5; i++) await drain(await streamInference(shared.client, worker.workerId, request()));
+      await waitFor(() => own().at(-1)?.metrics.totalRequestsHandled === 5, 'a heartbeat that counts the five jobs', 1000);
+      expect(own().at(-1)?.metrics.activeRequests).toBe(0);
+      expect(own().length - 1).toBeLessThan(5);
+      await drain(await streamInference(shared.client, worker.workerId, request()));
+    } finally {
+      await worker.stop();
+    }
+    // The job that ended just before stop() must not send an online heartbeat after the offline one.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(own().at(-1)).toMatchObject({ status: 'offline', metrics: { totalRequestsHandled: 6 } });
     await sub.unsubscribe();
   });
 });
