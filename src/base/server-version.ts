@@ -1,7 +1,8 @@
 /**
  * Which nats-server versions the package supports, and which features and security fixes need a newer one. The
  * client and the embedded server both read the version the server reports (INFO / `/varz`) and check it here, so
- * a feature a server lacks is refused with a clear error instead of being silently ignored by that server.
+ * a feature a server lacks is refused with a clear error instead of being silently ignored by that server. What is
+ * wrong with a server is said once per process: every client of a process meets the same servers.
  */
 import { DistributedError } from './errors.js';
 
@@ -26,12 +27,14 @@ export type ServerFeature = keyof typeof SERVER_FEATURES;
 /**
  * Security fixes a server may lack. `fixedIn` lists the first fixed release of each line that got the fix; a server
  * is fixed when its own line is listed and it is at or past that release, or when it is at or past the newest
- * release listed. Every other server (an older line, a line that never got the fix) is affected.
+ * release listed. Every other server (an older line, a line that never got the fix) is affected. `setting` is the
+ * server setting without which the flaw cannot be reached.
  */
 export const SERVER_ADVISORIES = [
   {
     id: 'no-auth-user-route-bypass',
-    what: 'a `no_auth_user` set on the client listener also applied to route and leafnode connections, letting them in without credentials; it matters where no_auth_user is configured',
+    what: 'a `no_auth_user` set on the client listener also applied to route and leafnode connections, letting them in without credentials',
+    setting: 'no_auth_user',
     fixedIn: ['2.11.16', '2.12.7', '2.14.0'],
   },
 ] as const;
@@ -82,9 +85,12 @@ export function requireServerFeature(version: string | undefined, feature: Serve
 
 /**
  * What is wrong with a server of `version`, in words for a log line: older than {@link MIN_SERVER_VERSION}, and each
- * security advisory it is affected by. Empty when nothing is.
+ * security advisory it is affected by. Given the server's `config` (the file this process wrote for an embedded
+ * server), an advisory is named only if the config has its setting. Without it (an external server, whose config
+ * cannot be seen from here) an advisory is named as a hint: it matters if that server has the setting. Empty when
+ * nothing is wrong.
  */
-export function serverVersionWarnings(version: string | undefined): string[] {
+export function serverVersionWarnings(version: string | undefined, config?: string): string[] {
   const parsed = parseServerVersion(version);
   if (parsed === undefined) return [];
   const warnings: string[] = [];
@@ -92,11 +98,23 @@ export function serverVersionWarnings(version: string | undefined): string[] {
     warnings.push(`nats-server ${version} is older than ${MIN_SERVER_VERSION}, the oldest supported version: upgrade it`);
   }
   for (const advisory of SERVER_ADVISORIES) {
-    if (affectedBy(parsed, advisory.fixedIn)) {
-      warnings.push(`nats-server ${version} lacks a security fix (${advisory.id}: ${advisory.what}); fixed in ${advisory.fixedIn.join(', ')}`);
+    if (!affectedBy(parsed, advisory.fixedIn)) continue;
+    const lacks = `nats-server ${version} lacks a security fix (${advisory.id}: ${advisory.what})`;
+    const fixed = `fixed in ${advisory.fixedIn.join(', ')}`;
+    if (config === undefined) {
+      warnings.push(`${lacks}. It matters only if the server's config sets ${advisory.setting}, which cannot be seen from here: if it does, upgrade (${fixed})`);
+    } else if (new RegExp(`\\b${advisory.setting}\\b`).test(config)) {
+      warnings.push(`${lacks}, and its config sets ${advisory.setting}: upgrade (${fixed})`);
     }
   }
   return warnings;
+}
+
+const said = new Set<string>();
+
+/** The warnings of `warnings` not yet said in this process (each is said once: the next client would repeat it). */
+export function notYetSaid(warnings: readonly string[]): string[] {
+  return warnings.filter((warning) => !said.has(warning) && said.add(warning).has(warning));
 }
 
 function affectedBy(version: ServerVersion, fixedIn: readonly string[]): boolean {

@@ -15,7 +15,7 @@ import { asyncServerError, refusedPublishSubject, connectError, connectTimeoutEr
 import { TypedEvents } from './events.js';
 import { Inbound, type SubscriptionCallback } from './inbound.js';
 import { isTransportConnected } from './nats-internals.js';
-import { requireServerFeature, serverSupports, serverVersionWarnings, type ServerFeature } from '../base/server-version.js';
+import { notYetSaid, requireServerFeature, serverSupports, serverVersionWarnings, type ServerFeature } from '../base/server-version.js';
 import { ManagedSubscription } from './messages.js';
 import { GENERIC_LABEL, type ClientMetricsSink } from './metrics-sink.js';
 import { CLIENT_DEFAULTS, collectSecrets, embeddedServerOptions, natsConnectionOptions, resolveClientOptions } from './options.js';
@@ -43,6 +43,9 @@ import type {
 const HEALTH_RTT_TIMEOUT_MS = 2000;
 /** Default `maxInFlight` of a subscription: enough for any sane handler, small enough to bound memory. */
 const DEFAULT_MAX_IN_FLIGHT = 1000;
+
+/** Servers (INFO `server_id`) that embedded-mode clients of this process started. */
+const serversStartedHere = new Set<string>();
 
 /** A NATS client: see the module comment and the README for the full contract. */
 export class NatsClient {
@@ -176,8 +179,14 @@ export class NatsClient {
       });
     this.setState('connected');
     this.log.info({ server: this.currentServer, version: nc.info?.version }, 'Connected to NATS');
-    // An embedded server has already said what is wrong with its version.
-    if (resolved.mode === 'external') for (const warning of serverVersionWarnings(nc.info?.version)) this.log.warn({ server: this.currentServer }, warning);
+    // An embedded server has already said what is wrong with it, judged by the config it runs. Remember it, so that
+    // a client of this process joining it as an external server does not guess again (as for a server unseen).
+    const serverId = nc.info?.server_id;
+    if (resolved.mode === 'embedded') {
+      if (serverId !== undefined) serversStartedHere.add(serverId);
+    } else if (serverId === undefined || !serversStartedHere.has(serverId)) {
+      for (const warning of notYetSaid(serverVersionWarnings(nc.info?.version))) this.log.warn({ server: this.currentServer }, warning);
+    }
     this.events.emit('connected', { server: this.currentServer });
   }
 

@@ -17,7 +17,7 @@ import { silentLogger, type Logger } from '../base/logger.js';
 import { buildServerConfig, EMBEDDED_DEFAULTS, resolveEmbeddedOptions, type EmbeddedLogLevel, type ResolvedEmbeddedOptions } from './config.js';
 import { createLineSplitter, LogRing, portInUseFrom, redactLogLine, serverLineLevel } from './logs.js';
 import { fetchServerVersion, healthzOk, readPortsFile, tcpAccepts, type ServerPorts } from './readiness.js';
-import { serverVersionWarnings } from '../base/server-version.js';
+import { notYetSaid, serverVersionWarnings } from '../base/server-version.js';
 import { guardServer, type ServerGuard } from './watchdog.js';
 import { findNatsServer } from './find-binary.js';
 import type { EmbeddedServerOptions } from './types.js';
@@ -237,8 +237,9 @@ export class EmbeddedNatsServer {
     // mkdtemp makes the directory 0700; the config file inside is 0600 on top of that.
     const dir = await mkdtemp(join(tmpdir(), 'nats-embedded-'));
     const configFile = join(dir, 'nats.conf');
+    const config = buildServerConfig(o, join(dir, 'jetstream'));
     try {
-      await writeFile(configFile, buildServerConfig(o, join(dir, 'jetstream')), { mode: 0o600, flag: 'wx' });
+      await writeFile(configFile, config, { mode: 0o600, flag: 'wx' });
       if (this.abortStart) throw new NatsServerStartError('stop() was called before nats-server was started.', []);
     } catch (error) {
       await rm(dir, { recursive: true, force: true });
@@ -271,7 +272,9 @@ export class EmbeddedNatsServer {
       { url: this.getUrl(), version, httpPort: ports.http, clusterPort: ports.cluster, pid: run.child.pid, ms: Math.round(performance.now() - began) },
       'nats-server is ready',
     );
-    for (const warning of serverVersionWarnings(version)) this.logger.warn({ version }, warning);
+    // The server runs the config written above, unless the caller's args name another file we do not read.
+    const ownConfig = o.args.some((arg) => /^--?c(onfig)?(=|$)/.test(arg)) ? undefined : config;
+    for (const warning of notYetSaid(serverVersionWarnings(version, ownConfig))) this.logger.warn({ version }, warning);
   }
 
   private spawnRun(binary: string, o: ResolvedEmbeddedOptions, dir: string, configFile: string): Run {

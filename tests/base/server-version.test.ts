@@ -4,6 +4,7 @@ import {
   NatsServerVersionError,
   SERVER_FEATURES,
   compareServerVersions,
+  notYetSaid,
   parseServerVersion,
   requireServerFeature,
   serverSupports,
@@ -84,6 +85,25 @@ describe('serverVersionWarnings', () => {
     expect(advisory('2.13.3')).toBe(true);
     expect(advisory('2.14.0')).toBe(false);
     expect(advisory('3.0.0')).toBe(false);
+  });
+
+  it('a server whose config this process wrote is flagged only if the config has the setting the flaw needs', () => {
+    const flagged = (config: string) => serverVersionWarnings('2.9.10', config).filter((w) => w.includes('no-auth-user-route-bypass'));
+    expect(flagged('listen: "127.0.0.1:4222"\nauthorization { user: "a", password: "b" }\n')).toEqual([]);
+    expect(flagged('accounts { A { users: [{ user: guest }] } }\nno_auth_user: guest\n')).toEqual([expect.stringMatching(/its config sets no_auth_user: upgrade/)]);
+    expect(flagged('no_auth_user: guest')).toHaveLength(1);
+  });
+
+  it('a server whose config cannot be seen gets a hint that says when the fix matters', () => {
+    const [hint] = serverVersionWarnings('2.9.10');
+    expect(hint).toMatch(/matters only if the server's config sets no_auth_user/);
+    expect(hint).toMatch(/fixed in 2\.11\.16, 2\.12\.7, 2\.14\.0/);
+  });
+
+  it('notYetSaid lets each warning through once per process', () => {
+    expect(notYetSaid(['a warning', 'another'])).toEqual(['a warning', 'another']);
+    expect(notYetSaid(['another', 'a third', 'a warning'])).toEqual(['a third']);
+    expect(notYetSaid(['a third'])).toEqual([]);
   });
 
   it('flags a server older than the oldest supported one, and says nothing of an unknown version', () => {
