@@ -1,12 +1,13 @@
 /**
  * `npm start`: the end-to-end walkthrough. Reads config/cluster.yaml (or --config <file>) and starts a node from
- * it with startNode (embedded or external NATS; controller and worker in dual mode), adds two more simulated Macs,
- * routes five inference requests by the configured strategy, prints which worker each went to and why, then a
- * report, and shuts down cleanly. Ctrl-C at any point shuts down too.
+ * it with startNode (embedded or external NATS; controller and worker in dual mode), adds the other simulated Macs
+ * (all three for a controller-only node), routes five inference requests by the configured strategy, prints which
+ * worker each went to and why, then a report, and shuts down cleanly. Ctrl-C at any point shuts down too.
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { DistributedError, NatsClient, Worker, createLogger, loadClusterConfig, startNode, toRuntimeOptions, type ClusterNode } from '../src/index.js';
+import { reportLines } from './walkthrough/log-lines.js';
 import { requestsReport, workersTable, type RequestResult } from './walkthrough/report.js';
 import { SAMPLE_MACS, simulatedEngine } from './walkthrough/simulated-engine.js';
 
@@ -17,6 +18,16 @@ const say = (text: string): void => {
   process.stdout.write(`${text}\n`);
 };
 
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `ready` every 20 ms for at most `ms`. */
+async function until(ready: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ready() && Date.now() < deadline) await sleep(20);
+}
+
+const COUNT = ['No', 'One', 'Two', 'Three', 'Four'];
+
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { config: { type: 'string', default: 'config/cluster.yaml' }, help: { type: 'boolean', default: false } } });
   if (values.help) {
@@ -26,11 +37,17 @@ async function main(): Promise<number> {
   const config = await loadClusterConfig(values.config);
   const { cluster } = config;
   if (cluster.mode === 'worker') throw new DistributedError('INVALID_ARGUMENT', `The walkthrough needs a controller: ${values.config} has cluster.mode worker; use dual or controller.`);
-  // The report goes to stdout; keep library logs to warnings so they do not bury it.
-  const logger = createLogger({ ...toRuntimeOptions(config).logger, level: 'warn' });
+  // The report goes to stdout; keep library logs to warnings so they do not bury it, and print them as lines of
+  // the report (unless the config sends logs to a file).
+  const logging = toRuntimeOptions(config).logger;
+  const logger = createLogger({ ...logging, level: 'warn', ...(logging.destination === undefined ? { format: 'json', destination: reportLines(say) } : {}) });
   const heartbeatIntervalMs = cluster.discovery.heartbeat_interval_ms;
-  const [own, ...others] = SAMPLE_MACS;
+  // In dual mode the node's own worker is the first Mac; a controller-only node has none, so the walkthrough runs
+  // every Mac itself.
+  const nodeRunsWorker = cluster.mode === 'dual';
+  const [own] = SAMPLE_MACS;
   if (own === undefined) return 1;
+  const joining = SAMPLE_MACS.map((mac, i) => ({ mac, i })).slice(nodeRunsWorker ? 1 : 0);
 
   const started: { node?: ClusterNode } = {};
   const extra: { client: NatsClient; worker: Worker }[] = [];
@@ -53,7 +70,7 @@ async function main(): Promise<number> {
   const t0 = performance.now();
   const node = await startNode(config, {
     logger,
-    worker: { engine: simulatedEngine(), hardware: own.hardware, capabilities: own.capabilities, ip: '127.0.0.1', hostname: 'mac-studio' },
+    worker: nodeRunsWorker ? { engine: simulatedEngine(), hardware: own.hardware, capabilities: own.capabilities, ip: '127.0.0.1', hostname: own.hostname } : undefined,
   });
   started.node = node;
   node.client.on('error', (error) => {
@@ -68,18 +85,16 @@ async function main(): Promise<number> {
     // The other Macs join the node's NATS: its embedded server (as external clients of it), or the same servers.
     const runtime = toRuntimeOptions(config).client;
     const joinOptions = nats.mode === 'embedded' ? { ...runtime, mode: 'external' as const, serverUrl: `nats://${health.server ?? ''}`, embedded: undefined } : runtime;
-    say(`2. Two more simulated Macs join (${others.map((m) => m.name).join(', ')}); workers register and heartbeat...`);
-    for (const [i, mac] of others.entries()) {
+    const macs = joining.map(({ mac }) => mac.name).join(', ');
+    say(`2. ${COUNT[joining.length] ?? joining.length}${nodeRunsWorker ? ' more' : ''} simulated Macs join (${macs}); workers register and heartbeat...`);
+    for (const { mac, i } of joining) {
       const client = new NatsClient({ logger });
       await client.connect(joinOptions);
-      const worker = new Worker(client, { engine: simulatedEngine(), hardware: mac.hardware, capabilities: mac.capabilities, ip: '127.0.0.1', hostname: `mac-${i + 2}`, port: cluster.worker.port + i + 1, heartbeatIntervalMs, logger });
+      const worker = new Worker(client, { engine: simulatedEngine(), hardware: mac.hardware, capabilities: mac.capabilities, ip: '127.0.0.1', hostname: mac.hostname, port: cluster.worker.port + i, heartbeatIntervalMs, logger });
       extra.push({ client, worker });
       await worker.start();
     }
-    const deadline = Date.now() + 5000;
-    while (controller.registry.workers().filter((w) => w.state !== 'offline').length < SAMPLE_MACS.length && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await until(() => controller.registry.workers().filter((w) => w.state !== 'offline').length >= SAMPLE_MACS.length, 5000);
     say('3. The controller sees these workers:\n');
     say(workersTable(controller.registry.workers()));
 
@@ -106,6 +121,9 @@ async function main(): Promise<number> {
       say(`   ${result.requestId.slice(0, 8)} ${result.outcome}: "${result.text}"`);
       say(`            -> worker ${result.workerId.slice(0, 8)} (${result.reason})`);
     }
+    // Workers report what they handled in heartbeats, one soon after their jobs end: wait for those.
+    const handled = (): number => controller.registry.workers().reduce((sum, w) => sum + (w.heartbeat?.metrics.totalRequestsHandled ?? 0), 0);
+    await until(() => handled() >= results.length, heartbeatIntervalMs);
     say('\n5. Report\n');
     say(requestsReport(results));
     say('');
@@ -114,7 +132,7 @@ async function main(): Promise<number> {
     say('\n6. Draining and shutting down...');
     await shutdown();
   }
-  say('   done: connection drained and closed, embedded server stopped.');
+  say(`   done: workers drained, connections closed${nats.mode === 'embedded' ? ', embedded server stopped' : ''}.`);
   return 0;
 }
 

@@ -1,6 +1,8 @@
 /**
  * `npm start` (scripts/walkthrough.ts) as a user runs it: a full run against an external server prints the report
- * and exits 0; Ctrl-C during an embedded run shuts down cleanly and leaves no nats-server behind.
+ * and exits 0; a controller-only node runs every simulated Mac itself; the final worker table counts the requests
+ * handled; server warnings are readable lines, said once and only where they apply; Ctrl-C during an embedded run
+ * shuts down cleanly and leaves no nats-server behind.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,6 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serverVersionWarnings } from '../../src/base/server-version.js';
 import { startNatsServer, type TestNatsServer } from '../helpers/nats-server.js';
 import { isProcessAlive, waitForProcessGone } from '../helpers/processes.js';
 
@@ -69,6 +72,17 @@ function freePort(): Promise<number> {
   });
 }
 
+/** The rows of the last worker table printed: chip and the `handled` count of each worker. */
+function finalWorkers(stdout: string): { chip: string; handled: number }[] {
+  const table = stdout.slice(stdout.lastIndexOf('worker    address')).split('\n\n')[0] ?? '';
+  return table
+    .split('\n')
+    .slice(2)
+    .map((row) => ({ chip: /Apple M\d \w+/.exec(row)?.[0] ?? '', handled: Number(row.trim().split(/\s+/).at(-1)) }));
+}
+
+const ADVISORY = 'no-auth-user-route-bypass';
+
 describe('npm start walkthrough', () => {
   it('runs end to end against an external server: worker table, five streamed requests, p50/p99, clean exit', async () => {
     const config = join(dir, 'external.yaml');
@@ -80,7 +94,32 @@ describe('npm start walkthrough', () => {
     expect(run.stdout).toContain('Apple M2 Ultra');
     expect(run.stdout.match(/^ {3}[0-9a-f]{8} done: "NATS carries every token/gm)).toHaveLength(5);
     expect(run.stdout).toMatch(/5 requests, 80 tokens streamed; latency p50 [\d.]+ ms, p99 [\d.]+ ms/);
-    expect(run.stdout).toContain('done: connection drained and closed');
+    // The table at the end counts the five requests (not the heartbeats sent before them).
+    expect(finalWorkers(run.stdout).reduce((sum, w) => sum + w.handled, 0)).toBe(5);
+    // Library warnings are lines of the report, not JSON; the server's config is not visible: a hint, once.
+    expect(run.stdout).not.toContain('{"level"');
+    const hints = run.stdout.split('\n').filter((line) => line.includes(ADVISORY));
+    const affected = serverVersionWarnings(server.server.getVersion()).some((w) => w.includes(ADVISORY));
+    expect(hints).toHaveLength(affected ? 1 : 0);
+    for (const hint of hints) expect(hint).toMatch(/^ {3}! warning: nats-server .* matters only if the server's config sets no_auth_user/);
+    expect(run.stdout).toMatch(/done: workers drained, connections closed\.\n$/);
+  });
+
+  it('a controller-only node: the walkthrough runs all three simulated Macs itself, and says the embedded server stopped', async () => {
+    const [port, httpPort] = [await freePort(), await freePort()];
+    const config = join(dir, 'controller.yaml');
+    writeFileSync(config, `cluster:\n  mode: controller\n  nats:\n    mode: embedded\n    embedded:\n      port: ${port}\n      http_port: ${httpPort}\n`);
+    const run = await runWalkthrough(['--config', config]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Three simulated Macs join');
+    const workers = finalWorkers(run.stdout);
+    expect(workers.map((w) => w.chip).sort()).toEqual(['Apple M1 Pro', 'Apple M2 Ultra', 'Apple M3 Max']);
+    expect(workers.reduce((sum, w) => sum + w.handled, 0)).toBe(5);
+    expect(run.stdout.match(/^ {3}[0-9a-f]{8} done: "NATS carries every token/gm)).toHaveLength(5);
+    // This package's embedded server never sets no_auth_user: the advisory does not apply, so it is not said.
+    expect(run.stdout).not.toContain(ADVISORY);
+    expect(run.stdout).toMatch(/done: workers drained, connections closed, embedded server stopped\.\n$/);
   });
 
   it('Ctrl-C during an embedded run shuts down cleanly and leaves no nats-server behind', async () => {
