@@ -150,7 +150,7 @@ export async function startGateway(controller: Controller, options: GatewayOptio
 
   app.get('/metrics', async (_request, reply) => reply.header('content-type', options.metrics.contentType).send(await options.metrics.metrics()));
 
-  app.get('/v1/models', async () => {
+  app.get('/v1/models', () => {
     const since = new Map<string, number>();
     for (const worker of controller.registry.workers()) {
       if (worker.state === 'offline') continue;
@@ -185,7 +185,7 @@ export async function startGateway(controller: Controller, options: GatewayOptio
         }
         const whole = await relay.collect();
         void reply.headers(relay.headers());
-        return 'error' in whole ? fail(reply, whole.error) : reply.send(whole.body);
+        return await ('error' in whole ? fail(reply, whole.error) : reply.send(whole.body));
       } finally {
         running.delete(relay);
       }
@@ -209,17 +209,24 @@ export async function startGateway(controller: Controller, options: GatewayOptio
       drained ??= (async () => {
         draining = true;
         const closed = app.close(); // no new connections; requests on open ones get 503; resolves when all ended
+        // Keep-alive connections whose response ended during the drain would otherwise hold it open until they time out.
+        const sweep = setInterval(() => { app.server.closeIdleConnections(); }, 50);
         let timer: NodeJS.Timeout | undefined;
         const graceOver = new Promise<'grace_over'>((resolve) => {
-          timer = setTimeout(() => resolve('grace_over'), graceMs);
+          timer = setTimeout(() => { resolve('grace_over'); }, graceMs);
         });
         let cut = 0;
         if ((await Promise.race([closed, graceOver])) === 'grace_over') {
           cut = running.size;
           for (const request of running) request.interrupt('shutdown');
+          // The cut streams end with their error event at once; a client that still holds a connection open after
+          // that (a request it abandoned without closing the socket) does not get to hold the process.
+          const ended = await Promise.race([closed.then(() => true), new Promise<false>((resolve) => setTimeout(() => { resolve(false); }, 1000))]);
+          if (!ended) app.server.closeAllConnections();
           await closed;
         }
         clearTimeout(timer);
+        clearInterval(sweep);
         return { cut };
       })();
       return drained;
@@ -270,7 +277,7 @@ class Relay implements Running {
   private async next(): Promise<IteratorResult<StreamingResponse> | undefined> {
     if (this.interruption !== undefined) return undefined;
     const interrupted = new Promise<undefined>((resolve) => {
-      this.wake = () => resolve(undefined);
+      this.wake = () => { resolve(undefined); };
     });
     return Promise.race([this.iterator.next(), interrupted]);
   }

@@ -69,7 +69,7 @@ export const completionBodySchema = {
   },
 } as const;
 
-type ContentPart = { type: string; text?: string };
+interface ContentPart { type: string; text?: string }
 export interface ChatMessage {
   role: string;
   content: string | null | ContentPart[];
@@ -108,17 +108,17 @@ function refuseUnsupported(body: Record<string, unknown>, kind: ApiKind): void {
   const refuse = (param: string, why: string): never => {
     throw new InvalidRequestError(`${param} is not supported by this server: ${why}.`, param, 'unsupported_parameter');
   };
-  if (body['n'] !== undefined && body['n'] !== null && body['n'] !== 1) refuse('n', 'it returns one choice per request; send n: 1 or leave it out');
+  if (body.n !== undefined && body.n !== null && body.n !== 1) refuse('n', 'it returns one choice per request; send n: 1 or leave it out');
   for (const field of ['tools', 'functions']) {
     if (Array.isArray(body[field]) && body[field].length > 0) refuse(field, 'the workers run plain text generation without tool calling');
   }
-  if (body['logprobs'] !== undefined && body['logprobs'] !== null && body['logprobs'] !== false) refuse('logprobs', 'the workers do not report token probabilities');
-  const format = body['response_format'] as { type?: unknown } | undefined | null;
+  if (body.logprobs !== undefined && body.logprobs !== null && body.logprobs !== false) refuse('logprobs', 'the workers do not report token probabilities');
+  const format = body.response_format as { type?: unknown } | undefined | null;
   if (format !== undefined && format !== null && format.type !== 'text') refuse('response_format', 'only {"type": "text"} is available; the output is not constrained to JSON');
   if (kind === 'completion') {
-    if (body['echo'] === true) refuse('echo', 'the prompt is not echoed back');
-    if (typeof body['suffix'] === 'string' && body['suffix'] !== '') refuse('suffix', 'insertion is not available');
-    if (typeof body['best_of'] === 'number' && body['best_of'] > 1) refuse('best_of', 'one completion is generated per request');
+    if (body.echo === true) refuse('echo', 'the prompt is not echoed back');
+    if (typeof body.suffix === 'string' && body.suffix !== '') refuse('suffix', 'insertion is not available');
+    if (typeof body.best_of === 'number' && body.best_of > 1) refuse('best_of', 'one completion is generated per request');
   }
 }
 

@@ -54,7 +54,7 @@ export async function serveWorkerEndpoints(options: { host: string; port: number
     url: `http://${host}:${port}`,
     close() {
       closing ??= new Promise((resolve) => {
-        server.close(() => resolve());
+        server.close(() => { resolve(); });
         server.closeAllConnections();
       });
       return closing;
