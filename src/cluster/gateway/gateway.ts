@@ -11,6 +11,7 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import { DistributedError, describe } from '../../base/errors.js';
 import type { Logger } from '../../base/logger.js';
 import type { MetricsSource } from '../../metrics/http.js';
 import type { InferenceRequest, StreamingResponse } from '../../../generated/index.js';
@@ -194,7 +195,11 @@ export async function startGateway(controller: Controller, options: GatewayOptio
   app.post('/v1/chat/completions', { schema: { body: chatBodySchema } }, serve('chat'));
   app.post('/v1/completions', { schema: { body: completionBodySchema } }, serve('completion'));
 
-  await app.listen({ host: options.host, port: options.port });
+  try {
+    await app.listen({ host: options.host, port: options.port });
+  } catch (error) {
+    throw new DistributedError('HTTP_LISTEN', `The HTTP API could not listen on ${options.host}:${options.port}: ${describe(error)}. Change controller.port or controller.bind_address, or stop what holds the port.`, { cause: error });
+  }
   const port = (app.server.address() as AddressInfo).port;
   const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
   let drained: Promise<{ cut: number }> | undefined;

@@ -32,7 +32,7 @@ export interface RunningNode {
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
 
 /** Warnings about a configuration that runs, but not as its owner probably meant. Each is logged once at start. */
-function configWarnings(config: ClusterConfig, hardwareDetected: boolean): string[] {
+export function configWarnings(config: ClusterConfig, hardwareDetected: boolean): string[] {
   const { cluster } = config;
   const warnings: string[] = [];
   const runsController = cluster.mode !== 'worker';
