@@ -3,7 +3,8 @@
 # TypeScript project, type-check a consumer under strict, and run it against an embedded nats-server. Then the
 # generator: without its optional peers the `mlx-codegen` bin says what to install; with them (at the versions this
 # repository pins) it generates code from a contract of the project's own (tests/package/contract/asyncapi.yaml),
-# which is type-checked under strict and run (request/reply and a wildcard subscription on an embedded server).
+# which is type-checked under strict and run (request/reply and a wildcard subscription on an embedded server). The
+# `mlx-node` bin validates the shipped configuration.
 # Also runs publint and arethetypeswrong on the package. Used by .ci/run.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -25,6 +26,7 @@ npx --no-install attw "$work/$tarball" --profile esm-only
 tar -tzf "$work/$tarball" > "$work/contents.txt"
 grep -qx 'package/dist/codegen/bin.js' "$work/contents.txt" || fail "the tarball lacks dist/codegen/bin.js (the mlx-codegen bin)"
 grep -qx 'package/dist/codegen/output/format-worker.js' "$work/contents.txt" || fail "the tarball lacks the compiled format worker"
+grep -qx 'package/dist/src/cluster/service/bin.js' "$work/contents.txt" || fail "the tarball lacks dist/src/cluster/service/bin.js (the mlx-node bin)"
 
 step "install into a fresh project"
 mkdir -p "$work/consumer"
@@ -77,6 +79,10 @@ npx --no-install tsc -p tsconfig.json
 
 step "run the consumer (runtime only, no generator peers installed)"
 node out/consumer.js cluster.yaml
+
+step "the mlx-node bin validates the shipped configuration"
+npx --no-install mlx-node --config cluster.yaml --check > "$work/check.txt" || fail "mlx-node --check refused the shipped config/cluster.yaml"
+grep -q 'cluster.yaml: valid' "$work/check.txt" || fail "mlx-node --check did not say the file is valid"
 
 step "mlx-codegen without its peers names them and the install command"
 set +e

@@ -47,6 +47,13 @@ export { route, requirementFromModelId, type StrategyName, type ModelRequirement
 export { Controller, type ControllerOptions, type ControllerStream, type InferAttempt } from './cluster/controller.js';
 export { Worker, type WorkerOptions, type InferenceEngine, type WorkerMetricsSample } from './cluster/worker.js';
 export { startNode, type ClusterNode, type NodeOptions } from './cluster/node.js';
+// The node as a service: mlx-node's parts, for programs that embed them.
+export { runNode, type RunningNode } from './cluster/service/run-node.js';
+export { runMlxNode, type CliIo } from './cluster/service/cli.js';
+export { startGateway, ROUTING_HEADERS, type Gateway, type GatewayOptions } from './cluster/gateway/gateway.js';
+export { simulatedEngine, simulatedText, SIMULATED_TOKENS, type SimulatedEngineOptions } from './cluster/engines/simulated.js';
+export { openAiUpstreamEngine, type OpenAiUpstreamOptions } from './cluster/engines/openai-upstream.js';
+export { cutAtStop } from './cluster/stop-sequences.js';
 export {
   createInferenceStreaming,
   streamInference,
