@@ -3,6 +3,7 @@
  * sequence and never contains it. An engine that applies them itself (an upstream server) simply never meets one
  * here. A stop sequence can span several tokens, so the tail that could still be the start of one is held back
  * until the next token decides; the text is the same, though a held-back tail may leave joined to the next token.
+ * The cut is where the earliest-starting stop sequence begins, however the text is split into tokens.
  */
 
 /** The tokens of `tokens` up to (not including) the first of `stops`; stops the source when one is met. */
@@ -15,17 +16,21 @@ export async function* cutAtStop(tokens: AsyncIterable<string> | Iterable<string
   for await (const token of tokens) {
     pending += token;
     const at = firstStop(pending, stops);
-    if (at !== -1) {
+    // Text from here on may still be the start of a stop sequence; only what comes before it is certain.
+    const undecided = pending.length - partialStopLength(pending, stops);
+    if (at !== -1 && at <= undecided) {
       if (at > 0) yield pending.slice(0, at);
       return; // leaving the loop closes the source: the engine's generator sees return() and stops
     }
-    const keep = partialStopLength(pending, stops);
-    if (pending.length > keep) {
-      yield pending.slice(0, pending.length - keep);
-      pending = pending.slice(pending.length - keep);
+    // Without a stop met, or while a longer one that would start earlier may still complete, yield what is certain.
+    if (undecided > 0) {
+      yield pending.slice(0, undecided);
+      pending = pending.slice(undecided);
     }
   }
-  if (pending !== '') yield pending;
+  const at = firstStop(pending, stops);
+  const rest = at === -1 ? pending : pending.slice(0, at);
+  if (rest !== '') yield rest;
 }
 
 /** Where the earliest stop sequence starts in `text`, or -1. */

@@ -34,6 +34,21 @@ function expectedText(tokens: readonly string[], stops: readonly string[]): stri
   return cuts.length === 0 ? text : text.slice(0, Math.min(...cuts));
 }
 
+/**
+ * Whether `text` already decides where the output ends: it contains a stop, and no longer stop could still
+ * complete from an earlier start (the text from that start is a proper prefix of a stop).
+ */
+function decided(text: string, stops: readonly string[]): boolean {
+  const cuts = stops.map((stop) => text.indexOf(stop)).filter((at) => at !== -1);
+  if (cuts.length === 0) return false;
+  const at = Math.min(...cuts);
+  for (let start = 0; start < at; start++) {
+    const tail = text.slice(start);
+    if (stops.some((stop) => stop.length > tail.length && stop.startsWith(tail))) return false;
+  }
+  return true;
+}
+
 describe('cutAtStop', () => {
   it.each([
     ['a stop inside one token', ['Hello world', '!'], ['o w'], 'Hell'],
@@ -45,6 +60,8 @@ describe('cutAtStop', () => {
     ['a partial stop that turns out not to be one is let through', ['aS', 'TX', 'STOP'], ['STOP'], 'aSTX'],
     ['of several stops the earliest wins', ['one two', ' three'], ['three', 'two'], 'one '],
     ['of overlapping stops the earliest start wins', ['abcd'], ['cd', 'bcd'], 'a'],
+    ['a longer stop that starts earlier wins even when a shorter one completes first', ['a', 'S', 'T', 'x'], ['aST', 'S'], ''],
+    ['a longer stop that turns out not to be one leaves the shorter one', ['a', 'S', 'x'], ['aST', 'S'], 'a'],
   ])('%s', async (_name, tokens, stops, expected) => {
     const out = await collect(cutAtStop(tokens, stops));
     expect(out.join('')).toBe(expected);
@@ -95,10 +112,10 @@ describe('cutAtStop', () => {
         expect(out.every((token) => token !== '')).toBe(true);
         expect(tracked.closed()).toBe(true);
         if (expected.length < tokens.join('').length) {
-          // A stop was met: no token past the one that completed it was taken.
+          // A stop was met: the tokens taken decide the cut, and no token was taken once it was decided.
           const consumed = tokens.slice(0, tracked.taken()).join('');
-          expect(expectedText(tokens.slice(0, tracked.taken() - 1), stops)).toBe(tokens.slice(0, tracked.taken() - 1).join(''));
           expect(expectedText([consumed], stops)).toBe(expected);
+          expect(decided(tokens.slice(0, tracked.taken() - 1).join(''), stops)).toBe(false);
         }
       }),
       { numRuns: 500 },
