@@ -2,14 +2,30 @@
  * `npm start`: the end-to-end walkthrough. Reads config/cluster.yaml (or --config <file>) and starts a node from
  * it with startNode (embedded or external NATS; controller and worker in dual mode), adds the other simulated Macs
  * (all three for a controller-only node), routes five inference requests by the configured strategy, prints which
- * worker each went to and why, then a report, and shuts down cleanly. Ctrl-C at any point shuts down too.
+ * worker each went to and why, then a report; then one streamed chat completion through the controller's OpenAI-compatible
+ * HTTP API, and shuts down cleanly. Ctrl-C at any point shuts down too.
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { DistributedError, NatsClient, Worker, createLogger, loadClusterConfig, startNode, toRuntimeOptions, type ClusterNode } from '../src/index.js';
+import {
+  ClientMetrics,
+  DistributedError,
+  NatsClient,
+  Worker,
+  createLogger,
+  loadClusterConfig,
+  silentLogger,
+  simulatedEngine,
+  startGateway,
+  startNode,
+  toRuntimeOptions,
+  type ClusterConfig,
+  type ClusterNode,
+  type Controller,
+} from '../src/index.js';
 import { reportLines } from './walkthrough/log-lines.js';
 import { requestsReport, workersTable, type RequestResult } from './walkthrough/report.js';
-import { SAMPLE_MACS, simulatedEngine } from './walkthrough/simulated-engine.js';
+import { SAMPLE_MACS } from './walkthrough/sample-macs.js';
 
 const PROMPTS = ['What is NATS?', 'Why validate every message?', 'How do tokens stream back?', 'What happens on Ctrl-C?', 'Which worker answered?'];
 const MODEL = 'mlx-community/Llama-3.2-3B-Instruct-4bit';
@@ -70,7 +86,7 @@ async function main(): Promise<number> {
   const t0 = performance.now();
   const node = await startNode(config, {
     logger,
-    worker: nodeRunsWorker ? { engine: simulatedEngine(), hardware: own.hardware, capabilities: own.capabilities, ip: '127.0.0.1', hostname: own.hostname } : undefined,
+    worker: nodeRunsWorker ? { engine: simulatedEngine({ tokenDelayMs: 2 }), hardware: own.hardware, capabilities: own.capabilities, ip: '127.0.0.1', hostname: own.hostname } : undefined,
   });
   started.node = node;
   node.client.on('error', (error) => {
@@ -90,7 +106,7 @@ async function main(): Promise<number> {
     for (const { mac, i } of joining) {
       const client = new NatsClient({ logger });
       await client.connect(joinOptions);
-      const worker = new Worker(client, { engine: simulatedEngine(), hardware: mac.hardware, capabilities: mac.capabilities, ip: '127.0.0.1', hostname: mac.hostname, port: cluster.worker.port + i, heartbeatIntervalMs, logger });
+      const worker = new Worker(client, { engine: simulatedEngine({ tokenDelayMs: 2 }), hardware: mac.hardware, capabilities: mac.capabilities, ip: '127.0.0.1', hostname: mac.hostname, port: cluster.worker.port + i, heartbeatIntervalMs, logger });
       extra.push({ client, worker });
       await worker.start();
     }
@@ -103,7 +119,7 @@ async function main(): Promise<number> {
     const results: RequestResult[] = [];
     for (const prompt of PROMPTS) {
       const started = performance.now();
-      const stream = await controller.infer({ requestId: randomUUID(), modelId: MODEL, prompt, maxTokens: 64, temperature: 0.7 });
+      const stream = await controller.infer({ requestId: randomUUID(), modelId: MODEL, prompt, maxTokens: 12, temperature: 0.7 });
       let text = '';
       let tokens = 0;
       let firstTokenMs = 0;
@@ -128,12 +144,34 @@ async function main(): Promise<number> {
     say(requestsReport(results));
     say('');
     say(workersTable(controller.registry.workers()));
+    await overHttp(controller, cluster.controller);
   } finally {
-    say('\n6. Draining and shutting down...');
+    say('\n7. Draining and shutting down...');
     await shutdown();
   }
   say(`   done: workers drained, connections closed${nats.mode === 'embedded' ? ', embedded server stopped' : ''}.`);
   return 0;
+}
+
+/**
+ * The same cluster as any OpenAI client sees it: the controller's HTTP API (what `mlx-node` serves on
+ * controller.port), one streamed chat completion, and the curl command that does the same.
+ */
+async function overHttp(controller: Controller, settings: ClusterConfig['cluster']['controller']): Promise<void> {
+  const options = { host: '127.0.0.1', maxBodyBytes: settings.max_body_bytes, retryAfterS: 1, metrics: new ClientMetrics(), natsConnected: () => true, logger: silentLogger() };
+  // The configured port, or a free one when something else holds it (the demo must not fail over a port).
+  const api = await startGateway(controller, { ...options, port: settings.port }).catch(() => startGateway(controller, { ...options, port: 0 }));
+  try {
+    const body = { model: MODEL, messages: [{ role: 'user', content: 'Which worker answered?' }], max_tokens: 8, stream: true };
+    say(`\n6. The same cluster over its OpenAI-compatible HTTP API (${api.url}/v1; mlx-node serves it on controller.port):`);
+    say(`   curl -N ${api.url}/v1/chat/completions -H 'content-type: application/json' -d '${JSON.stringify(body)}'`);
+    const res = await fetch(`${api.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const events = (await res.text()).split('\n\n').filter((event) => event.startsWith('data: {'));
+    const text = events.map((event) => (JSON.parse(event.slice(6)) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content ?? '').join('');
+    say(`   ${res.status} ${events.length} events, x-mlx-worker ${res.headers.get('x-mlx-worker')?.slice(0, 8) ?? '?'}: "${text.trim()}"`);
+  } finally {
+    await api.drain(1000);
+  }
 }
 
 main().then(

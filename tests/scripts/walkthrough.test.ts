@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverVersionWarnings } from '../../src/base/server-version.js';
+import { SIMULATED_TOKENS } from '../../src/cluster/engines/simulated.js';
 import { startNatsServer, type TestNatsServer } from '../helpers/nats-server.js';
 import { isProcessAlive, waitForProcessGone } from '../helpers/processes.js';
 
@@ -93,7 +94,12 @@ describe('npm start walkthrough', () => {
     expect(run.stdout).toMatch(/worker\s+address\s+chip/);
     expect(run.stdout).toContain('Apple M2 Ultra');
     expect(run.stdout.match(/^ {3}[0-9a-f]{8} done: "NATS carries every token/gm)).toHaveLength(5);
-    expect(run.stdout).toMatch(/5 requests, 80 tokens streamed; latency p50 [\d.]+ ms, p99 [\d.]+ ms/);
+    // Each request asks for 12 tokens of the simulated answer.
+    const tokens = 5 * Math.min(12, SIMULATED_TOKENS.length);
+    expect(run.stdout).toMatch(new RegExp(`5 requests, ${tokens} tokens streamed; latency p50 [\\d.]+ ms, p99 [\\d.]+ ms`));
+    // The same cluster over HTTP: one streamed chat completion of 8 tokens, then the chunk that says why it ended.
+    expect(run.stdout).toMatch(/OpenAI-compatible HTTP API \(http:\/\/127\.0\.0\.1:\d+\/v1/);
+    expect(run.stdout).toMatch(/^ {3}200 9 events, x-mlx-worker [0-9a-f]{8}: "NATS carries every token from the worker to"$/m);
     // The table at the end counts the five requests (not the heartbeats sent before them).
     expect(finalWorkers(run.stdout).reduce((sum, w) => sum + w.handled, 0)).toBe(5);
     // Library warnings are lines of the report, not JSON; the server's config is not visible: a hint, once.

@@ -1,22 +1,5 @@
-/** The walkthrough's stand-in for an MLX engine: a canned answer, token by token, and three sample Macs. */
-import type { HardwareProfile, InferenceEngine, ModelTier } from '../../src/index.js';
-
-const ANSWER = 'NATS carries every token from the worker to the controller as a typed, validated message .'.split(' ');
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** An engine that streams {@link ANSWER} (from `continuation.tokenCount` on), `delayMs` apart, until aborted. */
-export function simulatedEngine(delayMs = 2): InferenceEngine {
-  return {
-    async *generate(request, signal) {
-      const limit = Math.min(request.maxTokens ?? ANSWER.length, ANSWER.length);
-      for (let i = request.continuation?.tokenCount ?? 0; i < limit && !signal.aborted; i++) {
-        await sleep(delayMs);
-        yield `${ANSWER[i] ?? ''} `;
-      }
-    },
-  };
-}
+/** The walkthrough's three sample Macs (their engine is the package's simulated one). */
+import type { HardwareProfile, ModelTier } from '../../src/index.js';
 
 /** A sample Mac of the simulated cluster. */
 export interface SampleMac {
