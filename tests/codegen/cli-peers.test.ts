@@ -60,8 +60,8 @@ describe('the package declares the generator peers', () => {
     expect(peerRanges()).toEqual(manifest.peerDependencies);
   });
 
-  it('with the bin and the contract face export pointing into dist', () => {
-    expect(manifest.bin).toEqual({ 'mlx-codegen': 'dist/codegen/bin.js' });
+  it('with the bins and the contract face export pointing into dist', () => {
+    expect(manifest.bin).toEqual({ 'mlx-codegen': 'dist/codegen/bin.js', 'mlx-node': 'dist/src/cluster/service/bin.js' });
     expect(manifest.exports['./contract']).toEqual({ types: './dist/src/contract/index.d.ts', import: './dist/src/contract/index.js' });
   });
 });

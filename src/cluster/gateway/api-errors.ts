@@ -54,6 +54,15 @@ export function toApiError(error: unknown, retryAfterS: number): ApiError {
   if (error instanceof NatsNoRespondersError || error instanceof NatsNotConnectedError || (error instanceof DistributedError && error.code === 'NATS_CONNECTION')) {
     return { status: 503, type: 'server_error', code: 'cluster_unavailable', message: error.message, param: null, retryAfterS };
   }
+  if (error instanceof DistributedError && error.code === 'MAX_PAYLOAD_EXCEEDED') {
+    return {
+      status: 413,
+      type: 'invalid_request_error',
+      code: 'request_too_large',
+      message: `The request is larger than NATS carries to a worker (the server's max_payload; a chat request holds its text twice, as messages and as a prompt). Send a shorter one, or raise max_payload on the NATS server and lower controller.max_body_bytes to match.`,
+      param: null,
+    };
+  }
   if (error instanceof WorkerLostError) return { status: 502, type: 'server_error', code: 'worker_lost', message: error.message, param: null };
   if (error instanceof StreamGapError) return { status: 502, type: 'server_error', code: 'stream_gap', message: error.message, param: null };
   return { status: 500, type: 'server_error', code: 'internal_error', message: `The controller failed: ${describe(error)}`, param: null };

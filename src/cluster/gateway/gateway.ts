@@ -87,7 +87,7 @@ export async function startGateway(controller: Controller, options: GatewayOptio
   const log = options.logger.child({ component: 'http-api' });
   const app = Fastify({
     bodyLimit: options.maxBodyBytes,
-    return503OnClosing: true,
+    return503OnClosing: false, // the onRequest hook answers 503 in the API's own shape, with Retry-After
     forceCloseConnections: 'idle',
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allowUnionTypes: true } },
   });
@@ -100,8 +100,16 @@ export async function startGateway(controller: Controller, options: GatewayOptio
     return reply.code(error.status).send(errorBody(error));
   };
 
+  // Only JSON bodies: a text/plain body gets the 415 that says so, not a shape error.
+  app.removeContentTypeParser('text/plain');
+
   const expectedKey = options.apiKey === undefined ? undefined : sha256(options.apiKey);
   app.addHook('onRequest', async (request, reply) => {
+    if (draining && request.url !== '/health') {
+      void reply.header('connection', 'close');
+      await fail(reply, { status: 503, type: 'server_error', code: 'controller_stopping', message: 'The controller is stopping and takes no new requests. Retry on another controller or after it restarts.', param: null, retryAfterS: options.retryAfterS });
+      return;
+    }
     if (expectedKey === undefined || request.url === '/health') return;
     const header = request.headers.authorization ?? '';
     const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : undefined;
@@ -113,6 +121,10 @@ export async function startGateway(controller: Controller, options: GatewayOptio
       message: `${given === undefined ? 'No API key was sent' : 'The API key is not the one this controller expects'}: send it as "Authorization: Bearer <key>" (controller.api_key on the server).`,
       param: null,
     });
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime), worker: reply.getHeader(ROUTING_HEADERS.worker) }, 'HTTP request');
   });
 
   app.setErrorHandler((error: FastifyError, _request, reply) => {
@@ -176,7 +188,7 @@ export async function startGateway(controller: Controller, options: GatewayOptio
       } catch (error) {
         return fail(reply, toApiError(error, options.retryAfterS));
       }
-      const relay = new Relay(kind, inference, stream, reply.raw);
+      const relay = new Relay(kind, inference, stream, reply.raw, options.retryAfterS);
       running.add(relay);
       try {
         if (request.body.stream === true) {
@@ -251,13 +263,18 @@ class Relay implements Running {
     private readonly request: InferenceRequest,
     private readonly stream: ControllerStream,
     private readonly res: ServerResponse,
+    private readonly retryAfterS: number,
   ) {
     this.id = responseId(kind, request.requestId);
     this.iterator = stream[Symbol.asyncIterator]();
     // A client that leaves before the response ends cancels the request; its worker is told on the cancel channel.
-    res.once('close', () => {
-      if (!res.writableFinished) this.interrupt('client_left');
-    });
+    // One that left while the request was being placed is already gone: cancel at once.
+    if (res.destroyed || res.socket === null || res.socket.destroyed) this.interrupt('client_left');
+    else {
+      res.once('close', () => {
+        if (!res.writableFinished) this.interrupt('client_left');
+      });
+    }
   }
 
   interrupt(why: Interruption): void {
@@ -321,7 +338,7 @@ class Relay implements Running {
         return;
       }
     } catch (error) {
-      await sse.send(errorBody(toApiError(error, 1)));
+      await sse.send(errorBody(toApiError(error, this.retryAfterS)));
       await sse.done();
       return;
     }
@@ -350,7 +367,7 @@ class Relay implements Running {
         }
       }
     } catch (error) {
-      return { error: toApiError(error, 1) };
+      return { error: toApiError(error, this.retryAfterS) };
     }
   }
 }

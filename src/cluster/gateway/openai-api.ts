@@ -101,7 +101,7 @@ export interface CompletionBody extends CommonBody {
 export type ApiKind = 'chat' | 'completion';
 
 /** Contract field -> OpenAI body field, to name the right `param` when the contract's schema refuses a value. */
-const PARAM_OF: Readonly<Record<string, string>> = { modelId: 'model', maxTokens: 'max_tokens', topP: 'top_p', prompt: 'prompt', messages: 'messages' };
+const PARAM_OF: Readonly<Record<string, string>> = { modelId: 'model', maxTokens: 'max_tokens', topP: 'top_p', prompt: 'prompt', messages: 'messages', sessionId: 'x-mlx-session' };
 
 /** Refuses what would mislead if ignored; names the field. */
 function refuseUnsupported(body: Record<string, unknown>, kind: ApiKind): void {

@@ -16,7 +16,7 @@ import { runNode } from './run-node.js';
 export const EXIT = {
   /** Stopped by a signal after draining, `--check` found the file valid, or `--help`. */
   ok: 0,
-  /** The node could not start (NATS unreachable, a port in use, ...) or failed while running. */
+  /** The node could not start (NATS unreachable, a port in use, ...) or failed while running (NATS lost for good). */
   failed: 1,
   /** The command line is wrong. */
   usage: 2,
@@ -118,5 +118,18 @@ export async function runMlxNode(argv: readonly string[], io: CliIo = processIo)
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    // Reconnecting gave up (nats.max_reconnect_attempts): a node without NATS serves nothing, so exit and let the
+    // supervisor (launchd, systemd) start it again rather than linger as a live process that is dead inside.
+    running.node.client.on('closed', () => {
+      if (stopping) return;
+      stopping = true;
+      logger.error('The NATS connection closed for good (nats.max_reconnect_attempts used up); stopping with exit code 1 so that a supervisor restarts the node');
+      void running.stop().catch(() => undefined).finally(() => {
+        logger.flush();
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        resolve(EXIT.failed);
+      });
+    });
   });
 }

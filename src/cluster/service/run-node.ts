@@ -42,6 +42,10 @@ export function configWarnings(config: ClusterConfig, hardwareDetected: boolean)
     if (cluster.nats.user === undefined && cluster.nats.token === undefined) open.push('no NATS credentials (anyone who reaches NATS can read prompts and send answers)');
     if (open.length > 0) warnings.push(`The HTTP API listens on ${cluster.controller.bind_address}, beyond this machine, with ${open.join(' and ')}. Set them, or bind to 127.0.0.1.`);
   }
+  const { nats } = cluster;
+  if (nats.mode === 'embedded' && !LOOPBACK.test(nats.embedded.host) && nats.user === undefined && nats.token === undefined) {
+    warnings.push(`The embedded NATS server listens on ${nats.embedded.host} without credentials: anyone who reaches it can read prompts and send answers. Set nats.user and nats.password (or nats.token), or keep nats.embedded.host at 127.0.0.1.`);
+  }
   if (!cluster.discovery.enabled) warnings.push('discovery.enabled is false, which has no effect: workers always register and heartbeat over NATS. Remove the key.');
   if (cluster.mode !== 'controller' && !hardwareDetected) {
     warnings.push('This machine is not macOS on Apple silicon: the worker announces a placeholder hardware profile. Set worker.chip to announce another chip.');

@@ -166,10 +166,12 @@ describe('with workers', () => {
   it('a session header that is not a UUID, a body that is not JSON, and a route that does not exist', async () => {
     const session = await post('/v1/chat/completions', chat('sim'), { [ROUTING_HEADERS.session]: 'not-a-uuid' });
     expect(session.status).toBe(400);
-    expect(((await session.json()) as ErrorBody).error.param).toBe('sessionId');
-    const form = await post('/v1/chat/completions', 'model=sim', { 'content-type': 'application/x-www-form-urlencoded' });
-    expect(form.status).toBe(415);
-    expect(((await form.json()) as ErrorBody).error.message).toContain('Content-Type: application/json');
+    expect(((await session.json()) as ErrorBody).error.param).toBe('x-mlx-session');
+    for (const type of ['application/x-www-form-urlencoded', 'text/plain']) {
+      const form = await post('/v1/chat/completions', 'model=sim', { 'content-type': type });
+      expect(form.status).toBe(415);
+      expect(((await form.json()) as ErrorBody).error.message).toContain('Content-Type: application/json');
+    }
     const missing = await fetch(`${gateway.url}/v1/embeddings`);
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as ErrorBody).error.message).toContain('/v1/chat/completions');

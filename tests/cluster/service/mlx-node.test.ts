@@ -212,3 +212,27 @@ describe('failures mid-stream', () => {
     expect(controller.stdout).toContain('Draining');
   }, 30_000);
 });
+
+describe('a node whose NATS is gone for good', () => {
+  it('exits 1 once its reconnect attempts are used up, so that a supervisor restarts it', async () => {
+    const own = await startNatsServer();
+    const path = writeConfig(scratch, 'lonely-worker.yaml', {
+      cluster: {
+        mode: 'worker',
+        nats: { mode: 'external', server_url: own.url, max_reconnect_attempts: 1, reconnect_time_wait: 50 },
+        worker: { port: await freePort(), engine: { type: 'simulated' } },
+        discovery,
+      },
+    });
+    const node = await startMlxNode(['--config', path]);
+    try {
+      expect(node.stderr).toMatch(/^mlx-node worker \|/m);
+      await own.stop();
+      expect(await node.exited).toBe(1);
+      expect(node.stdout).toContain('closed for good');
+    } finally {
+      kill(node);
+      await own.stop();
+    }
+  }, 30_000);
+});

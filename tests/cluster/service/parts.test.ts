@@ -86,6 +86,12 @@ describe('start-up warnings', () => {
     expect(keyOnly).toBeUndefined();
   });
 
+  it('an embedded NATS server open beyond loopback without credentials', () => {
+    const [open] = configWarnings(config({ nats: { mode: 'embedded', embedded: { host: '0.0.0.0' } } }), true);
+    expect(open).toContain('nats.user');
+    expect(configWarnings(config({ nats: { mode: 'embedded', user: 'u', password: 'p', embedded: { host: '0.0.0.0' } } }), true)).toEqual([]);
+  });
+
   it('discovery.enabled: false, which has no effect, and a placeholder hardware profile', () => {
     const warnings = configWarnings(config({ discovery: { enabled: false } }), false);
     expect(warnings.some((w) => w.includes('discovery.enabled'))).toBe(true);
