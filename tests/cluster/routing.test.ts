@@ -171,8 +171,8 @@ describe('models a worker lists', () => {
   it.each<StrategyName>(['round_robin', 'least_loaded', 'hardware_aware'])('%s routes only to workers that list the model, or list none', (strategy) => {
     const workers = [worker('a', { models: ['qwen-7b'] }), worker('b', { models: ['llama-8b', 'qwen-7b'] }), worker('c')];
     const counts = distribute(strategy, workers, 12);
-    expect(counts['a']).toBeUndefined();
-    expect((counts['b'] ?? 0) + (counts['c'] ?? 0)).toBe(12);
+    expect(counts.a).toBeUndefined();
+    expect((counts.b ?? 0) + (counts.c ?? 0)).toBe(12);
   });
 
   it('says model_not_served, naming the model, when no online worker lists it', () => {
