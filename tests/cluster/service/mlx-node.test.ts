@@ -171,6 +171,43 @@ describe('bad input gets the documented status and message, and the node keeps s
 });
 
 describe('failures mid-stream', () => {
+  it('a second signal stops a draining worker at once (exit 143), and its stream ends with an OpenAI error, not silently', async () => {
+    const path = writeConfig(scratch, 'slow-worker.yaml', {
+      cluster: {
+        mode: 'worker',
+        nats: { mode: 'external', server_url: nats.url },
+        worker: { port: await freePort(), models: ['slow-model'], drain_timeout_ms: 60_000, engine: { type: 'simulated', token_delay_ms: 200 } },
+        discovery,
+      },
+    });
+    const slow = await startMlxNode(['--config', path]);
+    try {
+      await waitForHttp(`${api}/v1/models`, (status, body) => status === 200 && body.includes('slow-model'), 15_000, { authorization: `Bearer ${API_KEY}` });
+      const stream = await client.chat.completions.create({ model: 'slow-model', messages: [{ role: 'user', content: 'Hi' }], stream: true });
+      let signalled = false;
+      const started = Date.now();
+      const read = (async () => {
+        let text = '';
+        for await (const chunk of stream) {
+          text += chunk.choices[0]?.delta.content ?? '';
+          if (text !== '' && slow.child.signalCode === null && !signalled) {
+            signalled = true;
+            slow.child.kill('SIGTERM');
+            setTimeout(() => slow.child.kill('SIGTERM'), 200);
+          }
+        }
+        return text;
+      })();
+      expect(await slow.exited).toBe(143);
+      // Draining would have let the 40-token stream run 8 s more; the second signal ended it at once.
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(slow.stdout).toContain('Second signal');
+      await expect(read).rejects.toBeInstanceOf(APIError);
+    } finally {
+      kill(slow);
+    }
+  }, 30_000);
+
   it('SIGKILL of the serving worker mid-stream: the stream ends with the full text (moved) or an OpenAI error, never truncated, never hanging', async () => {
     const { data: stream, response } = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'Hi' }], stream: true }).withResponse();
     const serving = workers.get(response.headers.get('x-mlx-worker') ?? '');
