@@ -14,6 +14,7 @@
  * Exit status 0 unless the harness itself fails; a missed target is reported, not fatal.
  */
 import { clusterFigures } from './cases/cluster.js';
+import { gatewayFigures } from './cases/gateway.js';
 import { memoryFigures } from './cases/memory.js';
 import { largeFigures } from './cases/large.js';
 import { publishFigures } from './cases/publish.js';
@@ -34,6 +35,7 @@ const CASES: Record<Group, (ctx: BenchContext) => Promise<Figure[]>> = {
   large: largeFigures,
   memory: memoryFigures,
   cluster: clusterFigures,
+  gateway: gatewayFigures,
 };
 
 /** Runs the groups asked for; returns the figures and whether any group failed to measure. */

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 
 /** Groups of figures, in run order. */
-export const GROUPS = ['startup', 'publish', 'pubsub', 'request', 'large', 'memory', 'cluster'] as const;
+export const GROUPS = ['startup', 'publish', 'pubsub', 'request', 'large', 'memory', 'cluster', 'gateway'] as const;
 
 /** One group name. */
 export type Group = (typeof GROUPS)[number];
@@ -26,7 +26,8 @@ targets of the performance issue.
 
 Columns: raw v3 (nats.js 3, JSON.stringify / msg.json(), no validation: the baseline of every ratio and
 target), raw v2 (nats.js 2 with JSONCodec, kept for one release to judge the move to v3), typed,
-typed/raw v3 and v3/v2. Values are medians of the samples.
+typed/raw v3 and v3/v2. Values are medians of the samples. In the cluster and gateway groups the raw
+column is the layer below (streamInference to the worker; controller.infer in-process for the HTTP API).
 
 Method: each round is cut into small chunks and the sides take turns chunk by chunk in a rotating order,
 so machine drift falls on all of them alike. A ratio is the median of the per-chunk ratios, shown with
