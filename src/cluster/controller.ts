@@ -187,13 +187,24 @@ export class Controller {
       return earlier === 0 ? done : { ...done, latencyMs: Math.round((done.latencyMs + earlier) * 1000) / 1000 };
     };
 
+    let finished = false;
+    let cancelled = false;
+    /** Tells the serving worker to stop, once: its slot is freed now, not when its next token would come. */
+    const stopServing = (): void => {
+      const serving = current;
+      if (finished || serving === undefined) return;
+      current = undefined;
+      serving.release();
+      void channels.workerCancel.publish(this.client, { workerId: serving.workerId }, { requestId: request.requestId, reason: 'cancelled' }).catch(() => undefined);
+    };
+
     async function* events(): AsyncGenerator<StreamingResponse> {
-      let finished = false;
       try {
         for (;;) {
           // An offline worker interrupts the reader, which answers IDLE once, after what already arrived. Reading it
           // here uses it up; skipping the read would leave it to cut the next worker's stream short.
           const event = await reader.next(idleTimeoutMs);
+          if (cancelled) return;
           if (event === IDLE) {
             await moveOn(lost ? 'it went offline' : `no event for ${idleTimeoutMs} ms`);
             continue;
@@ -207,20 +218,21 @@ export class Controller {
           if (finished) return;
         }
       } finally {
-        const serving = current;
+        // The reader left early (or cancelled): free the worker's slot.
+        stopServing();
         await close();
-        if (!finished && serving !== undefined) {
-          // The reader left early: free the worker's slot.
-          await channels.workerCancel.publish(client, { workerId: serving.workerId }, { requestId: request.requestId, reason: 'cancelled' }).catch(() => undefined);
-        }
       }
     }
-    const client = this.client;
     const iterator = events();
     return {
       requestId: request.requestId,
       attempts,
       cancel: async () => {
+        // A read may be waiting for the worker's next event: stop the worker and wake the read now, rather than
+        // queue behind it until the next token (or the idle timeout) comes.
+        cancelled = true;
+        stopServing();
+        reader.interrupt();
         await iterator.return(undefined);
         await close();
       },

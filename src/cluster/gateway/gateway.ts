@@ -200,6 +200,8 @@ export async function startGateway(controller: Controller, options: GatewayOptio
         void reply.headers(relay.headers());
         return await ('error' in whole ? fail(reply, whole.error) : reply.send(whole.body));
       } finally {
+        // However it ended, the stream lets go of its subscription, its registry listener and the worker's slot.
+        relay.release();
         running.delete(relay);
       }
     };
@@ -275,6 +277,11 @@ class Relay implements Running {
         if (!res.writableFinished) this.interrupt('client_left');
       });
     }
+  }
+
+  /** Ends the controller's stream (a no-op past its end): nothing of the request outlives its response. */
+  release(): void {
+    void this.stream.cancel().catch(() => undefined);
   }
 
   interrupt(why: Interruption): void {

@@ -20,6 +20,7 @@ import { workerSetup } from '../../helpers/cluster.js';
 
 const shared = useServerWithClients();
 const metrics = new Registry();
+const slowMetrics = new Registry();
 let registry: WorkerRegistry;
 let controller: Controller;
 let gateway: Gateway;
@@ -81,6 +82,7 @@ describe('with workers', () => {
   beforeAll(async () => {
     await addWorker(['sim'], countedEngine(simulatedEngine({ tokenDelayMs: 20 }), metrics));
     await addWorker(['failing'], failingEngine);
+    await addWorker(['slow'], countedEngine(simulatedEngine({ tokenDelayMs: 4000 }), slowMetrics));
     // A worker that registers and listens but never acknowledges.
     const setup = workerSetup();
     await shared.client.subscribe(channels.workerInference.subject({ workerId: silentWorkerId }), () => undefined);
@@ -94,7 +96,7 @@ describe('with workers', () => {
       status: 'online',
       timestamp: Date.now(),
     });
-    await waitFor(() => registry.workers().filter((w) => w.state === 'online').length === 3, 'three workers online');
+    await waitFor(() => registry.workers().filter((w) => w.state === 'online').length === 4, 'four workers online');
   });
 
   it('/health is 200 and /metrics renders the registry', async () => {
@@ -188,6 +190,31 @@ describe('with workers', () => {
     const deadline = Date.now() + 3000;
     while ((await aborted()) === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await aborted()).toBe(before + 1);
+  });
+
+  it('a finished request leaves nothing behind: no registry listener, whether it streamed or not', async () => {
+    for (let i = 0; i < 12; i++) {
+      const res = await post('/v1/chat/completions', chat('sim', { max_tokens: 2, stream: i % 2 === 0 }));
+      expect(res.status).toBe(200);
+      await res.text();
+    }
+    await waitFor(() => registry.listenerCount('offline') === 0, 'no offline listener left');
+    // The worker's slot is free again (once its heartbeat after the jobs, which it sends soon, is in).
+    await waitFor(() => registry.workers().find((w) => w.workerId === workers[0]?.workerId)?.load === 0, 'the worker idle again');
+  });
+
+  it('a client that leaves while its worker is between tokens frees the worker at once, not at the next token', async () => {
+    const aborted = async (): Promise<number> => Number(/outcome="aborted"\} (\d+)/.exec(await slowMetrics.metrics())?.[1] ?? Number.NaN);
+    const before = await aborted();
+    const leave = new AbortController();
+    const res = await post('/v1/chat/completions', chat('slow', { stream: true }), {}, leave.signal);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain('NATS');
+    const left = Date.now();
+    leave.abort();
+    while ((await aborted()) === before && Date.now() - left < 3000) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await aborted()).toBe(before + 1);
+    expect(Date.now() - left).toBeLessThan(2000);
   });
 
   it('a drain whose grace period runs out cuts the running stream with an error event and refuses new requests', async () => {
