@@ -486,7 +486,7 @@ export class NatsClient {
   private async listen(
     operation: string,
     subject: string,
-    options: { queue?: string; maxInFlight?: number; metricsLabel?: string } | undefined,
+    options: { queue?: string; maxInFlight?: number; metricsLabel?: string; confirm?: boolean } | undefined,
     max: number | undefined,
     makeCallback: (sub: ManagedSubscription) => SubscriptionCallback,
   ): Promise<Subscription> {
@@ -510,7 +510,7 @@ export class NatsClient {
     // Forget subscriptions that end on their own (max reached, connection closed).
     void natsSub.closed.then(() => this.subscriptions.delete(sub)).catch(() => undefined);
     // Once the server has the subscription, messages published right after reach it. Skipped while disconnected.
-    if (isTransportConnected(nc)) await nc.flush().catch(() => undefined);
+    if (options?.confirm !== false && isTransportConnected(nc)) await nc.flush().catch(() => undefined);
     return sub;
   }
 

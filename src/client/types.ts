@@ -102,6 +102,13 @@ export interface SubscribeOptions<T> {
   maxInFlight?: number;
   /** Metrics label (generated channels pass their channel id). Default `_generic`. Keep it bounded: never a concrete id. */
   metricsLabel?: string;
+  /**
+   * Resolve only once the server has the subscription (a round trip), so that messages other clients publish right
+   * after reach it. Default true. `false` resolves at once: enough when the messages are caused by what this client
+   * publishes next on the same connection (a server handles one connection's protocol in order, and a cluster's
+   * route carries the interest ahead of the message), as for the response stream of a request about to be sent.
+   */
+  confirm?: boolean;
 }
 
 /** Options of `request()`. */

@@ -42,12 +42,20 @@ export class ResponseReader {
     this.sequencer = new TokenSequencer(requestId, 0, this.window);
   }
 
-  /** Subscribes to `response.{requestId}`; resolves once the server knows the subscription. */
+  /**
+   * Subscribes to `response.{requestId}`. It does not wait for the server's round trip: the events can only come
+   * after the request, which the caller sends next on the same connection, behind the subscription.
+   */
   static async open(client: ChannelTransport, requestId: string, options: ResponseReaderOptions = {}): Promise<ResponseReader> {
     const reader = new ResponseReader(requestId, options);
-    reader.subscription = await channels.response.subscribe(client, { requestId }, (event) => {
-      reader.arrive(event);
-    });
+    reader.subscription = await channels.response.subscribe(
+      client,
+      { requestId },
+      (event) => {
+        reader.arrive(event);
+      },
+      { confirm: false },
+    );
     return reader;
   }
 
