@@ -1,9 +1,10 @@
 /**
  * One error hierarchy for the whole package. Every class carries a stable `code` so callers can branch on it
  * without `instanceof` across package copies, and every message says what happened, where, and what to do next.
- * Credentials never enter a message: URLs pass through {@link redactUrl} first.
+ * Credentials never enter a message: URLs pass through {@link redactUrl} first, and the words of errors that are not
+ * ours through {@link describeForeign}.
  */
-import { redactUrl } from './redaction.js';
+import { redactText, redactUrl } from './redaction.js';
 
 /** Base class of every error this package throws or emits. */
 export class DistributedError extends Error {
@@ -208,7 +209,7 @@ export class MessageDecodeError extends DistributedError {
 export class HandlerError extends DistributedError {
   readonly subject: string;
   constructor(subject: string, cause: unknown) {
-    super('HANDLER', `The handler for "${subject}" failed: ${describe(cause)}. The subscription keeps running.`, { cause });
+    super('HANDLER', `The handler for "${subject}" failed: ${describeForeign(cause)}. The subscription keeps running.`, { cause });
     this.subject = subject;
   }
 }
@@ -291,4 +292,12 @@ export function describe(value: unknown): string {
   } catch {
     return Object.prototype.toString.call(value);
   }
+}
+
+/**
+ * {@link describe} for a message: our errors as written (they are built without secrets), anything else (nats.js,
+ * Node, a handler) with credential fields and URL userinfo hidden, since its words are not ours.
+ */
+export function describeForeign(value: unknown): string {
+  return value instanceof DistributedError ? value.message : redactText(describe(value));
 }

@@ -1,7 +1,10 @@
 /**
- * The one place that decides what a secret looks like and how it is hidden: the marker, the URL-credentials
- * pattern, the secret key names, and the functions built on them. Error messages, log lines, connection status,
- * nats-server output and configuration problems all go through here, so a fix reaches every one of them.
+ * The one place that decides what a secret looks like and how it is hidden. A secret is known by where it stands:
+ * the value of a credential field (a secret key of an object, `"pass":"x"`, `password: x`) or the userinfo of a
+ * URL. Text is never searched for a secret's value: a short or common-word password ("nats", "server") would be cut
+ * out of every word that holds it, garbling the message and, by the gaps, telling the reader the password. So
+ * messages are built from parts that never hold a secret, and only text from elsewhere (nats.js and Node errors,
+ * nats-server output, an upstream's answer) goes through the field and URL rules below.
  */
 
 /** What a hidden value is replaced with. */
@@ -27,12 +30,14 @@ export function isSecretKey(name: string, keys: readonly string[] = SECRET_KEYS)
   return keys === SECRET_KEYS ? SECRET_KEY_SET.has(lower) : keys.some((key) => key.toLowerCase() === lower);
 }
 
-// `scheme://userinfo@` (RFC 3986 scheme). Userinfo ends at the first `@`; a `/` first means the `@` is in the path.
+// `scheme://userinfo@` (RFC 3986 scheme).
 const SCHEME = String.raw`[a-z][a-z0-9+.-]*:\/\/`;
-/** Userinfo at the start of one URL. Spaces count as userinfo: a mistyped password is still a password. */
+/** Userinfo at the start of one URL: up to the first `@` (a `/` first means the `@` is in the path). Spaces count: a mistyped password is still a password. */
 const LEADING_USERINFO = new RegExp(String.raw`^(${SCHEME})([^@/]*)@`, 'i');
-/** Userinfo of URLs anywhere in text. No spaces, so a match never runs across words into a later `@`. */
-const USERINFO_IN_TEXT = new RegExp(String.raw`(${SCHEME})[^@/\s]*@`, 'gi');
+/** Userinfo of URLs anywhere in text, up to the URL's last `@` before a `/`: an `@` left unencoded in a password stays hidden. No spaces, so a match never runs across words. */
+const USERINFO_IN_TEXT = new RegExp(String.raw`(${SCHEME})[^/\s]*@`, 'gi');
+/** A NATS server URL has no path, so everything before its last `@` is userinfo; the scheme is optional (`u:p@host:4222`). */
+const SERVER_USERINFO = new RegExp(String.raw`^(${SCHEME})?([\s\S]*)@`, 'i');
 /** Anything glued to an `@`: credentials of a URL that lost its `://` (`nats//user:pass@host`). */
 const BEFORE_AT = /[^\s@/[\]]+@/g;
 
@@ -45,6 +50,11 @@ export function redactUrl(url: string): string {
 /** Like {@link redactUrl}, and also hides whatever stands right before any `@`: for values quoted from files, which may be malformed URLs. */
 export function redactLoosely(text: string): string {
   return redactUrl(text).replace(BEFORE_AT, `${REDACTED}@`);
+}
+
+/** One NATS server URL (a `serverUrl`/`servers` entry) fit to show: its userinfo, with or without a scheme, replaced by the marker. */
+export function redactServerUrl(url: string): string {
+  return url.replace(SERVER_USERINFO, `$1${REDACTED}@`);
 }
 
 /** Credentials found in a server URL, and the URL without them. */
@@ -64,18 +74,9 @@ function percentDecode(text: string): string {
   }
 }
 
-/** `encodeURIComponent`, or the text unchanged when it holds a lone surrogate. */
-function percentEncode(text: string): string {
-  try {
-    return encodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
-/** Splits `nats://user:pass@host` / `nats://token@host` into the bare URL and the (percent-decoded) credentials. */
+/** Splits `nats://user:pass@host` / `nats://token@host` / `user:pass@host` into the bare URL and the (percent-decoded) credentials. */
 export function splitUrlCredentials(url: string): UrlCredentials {
-  const match = LEADING_USERINFO.exec(url);
+  const match = SERVER_USERINFO.exec(url);
   if (match === null) return { url };
   const [whole, scheme = '', userinfo = ''] = match;
   const bare = `${scheme}${url.slice(whole.length)}`;
@@ -84,69 +85,48 @@ export function splitUrlCredentials(url: string): UrlCredentials {
   return { url: bare, user: percentDecode(userinfo.slice(0, colon)), password: percentDecode(userinfo.slice(colon + 1)) };
 }
 
-/** The secret part of a URL's userinfo (the password, or the token), decoded and as written. */
-export function urlSecrets(url: string): string[] {
-  const userinfo = LEADING_USERINFO.exec(url)?.[2];
-  if (userinfo === undefined) return [];
-  const colon = userinfo.indexOf(':');
-  const raw = colon === -1 ? userinfo : userinfo.slice(colon + 1);
-  return uniqueSecrets([percentDecode(raw), raw]);
-}
-
-/** Secrets without empty strings and duplicates, longest first (so one that contains another is hidden whole). */
-export function uniqueSecrets(secrets: Iterable<string>): string[] {
-  return [...new Set(secrets)].filter((secret) => secret !== '').sort((a, b) => b.length - a.length);
-}
-
-/** Each secret as given, percent-decoded and percent-encoded: a URL may carry any of the three. */
-function secretForms(secrets: readonly string[]): string[] {
-  return uniqueSecrets(secrets.flatMap((secret) => [secret, percentDecode(secret), percentEncode(secret)]));
-}
-
-/** Replaces every occurrence of any form of `secrets`. Overlapping occurrences are hidden as one, so no fragment of either is left. */
-function hideKnownSecrets(text: string, secrets: readonly string[]): string {
-  const found: { start: number; end: number }[] = [];
-  for (const form of secretForms(secrets)) {
-    for (let at = text.indexOf(form); at !== -1; at = text.indexOf(form, at + 1)) found.push({ start: at, end: at + form.length });
-  }
-  found.sort((a, b) => a.start - b.start);
-  const merged: { start: number; end: number }[] = [];
-  for (const range of found) {
-    const last = merged.at(-1);
-    if (last !== undefined && range.start < last.end) last.end = Math.max(last.end, range.end);
-    else merged.push(range);
-  }
-  let out = '';
-  let copied = 0;
-  for (const { start, end } of merged) {
-    out += `${text.slice(copied, start)}${REDACTED}`;
-    copied = end;
-  }
-  return `${out}${text.slice(copied)}`;
-}
-
-/** Replaces every known secret (as given, percent-decoded or percent-encoded), and credentials inside URLs, with `[REDACTED]`. */
-export function scrubSecrets(text: string, secrets: readonly string[]): string {
-  return hideKnownSecrets(text, secrets).replace(USERINFO_IN_TEXT, `$1${REDACTED}@`);
-}
-
-/** Whether `text` shows any form of a known secret or credentials inside a URL (then it must not leave the package). */
-export function revealsSecret(text: string, secrets: readonly string[]): boolean {
-  return secretForms(secrets).some((form) => text.includes(form)) || text.search(USERINFO_IN_TEXT) !== -1;
-}
-
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`);
 const VALUE_KEY_ALTERNATIVES = VALUE_KEYS.map(escapeRegExp).join('|');
-const QUOTED = String.raw`"(?:[^"\\]|\\.)*"`;
-// `"pass":"x"` in protocol traces (CONNECT), `password: x` / `token = "x"` in config echoes.
-const JSON_SECRET = new RegExp(String.raw`("(?:${VALUE_KEY_ALTERNATIVES})"\s*:\s*)${QUOTED}`, 'gi');
-const CONF_SECRET = new RegExp(String.raw`\b(${VALUE_KEY_ALTERNATIVES})(\s*[:=]\s*)(${QUOTED}|\S+)`, 'gi');
+// A quoted value; one cut off at the end of the text (a line split for length) still counts.
+const QUOTED = String.raw`"(?:[^"\\]|\\.)*(?:"|$)`;
+// `"pass":"x"` in protocol traces (CONNECT) and JSON bodies; a bare JSON value (`"token":123`) too.
+const JSON_SECRET = new RegExp(String.raw`("(?:${VALUE_KEY_ALTERNATIVES})"\s*:\s*)(?:${QUOTED}|[^\s,}\]]+)`, 'gi');
+// `password: x` / `token = "x"` in config echoes, `pass:x` in Go's map printing, `authorization: Bearer x` in headers.
+const CONF_SECRET = new RegExp(String.raw`\b(${VALUE_KEY_ALTERNATIVES})(\s*[:=]\s*)(?:(?:Bearer|Basic)\s+)?(?:${QUOTED}|\S+)`, 'gi');
 
-/** Removes known secrets and anything shaped like a credential (secret JSON fields, `key: value` pairs, URL userinfo) from one nats-server log line. */
-export function redactLogLine(line: string, secrets: readonly string[] = []): string {
-  return scrubSecrets(line, secrets)
+/**
+ * Hides credential fields (JSON, `key: value`, `key = value`) and URL userinfo in text that came from elsewhere: a
+ * nats.js or Node error, a handler's error, an upstream's answer, a nats-server log line.
+ */
+export function redactText(text: string): string {
+  return text
+    .replace(USERINFO_IN_TEXT, `$1${REDACTED}@`)
     .replace(JSON_SECRET, `$1"${REDACTED}"`)
-    .replace(CONF_SECRET, (match, key: string, separator: string, value: string) => (value === `"${REDACTED}"` ? match : `${key}${separator}${REDACTED}`));
+    .replace(CONF_SECRET, (match, key: string, separator: string) => (match.endsWith(`"${REDACTED}"`) ? match : `${key}${separator}${REDACTED}`));
+}
+
+/** Whether `text` shows a credential field or URL userinfo that {@link redactText} would hide (then it must not leave the package as it is). */
+export function showsCredentials(text: string): boolean {
+  return redactText(text) !== text;
+}
+
+/** nats-server's own log lines carry a level tag; its other output is start-up errors, usage text and panics. */
+const LEVEL_TAG = /\[(?:TRC|DBG|INF|WRN|ERR|FTL)\]/;
+/** A configuration parse error wraps the parser's message in quotes: `Parse error on line 3: '… got 'x' instead.'`. */
+const PARSE_ERROR = /^(.*Parse error on line \d+: ')(.*)('\s*)$/;
+const SINGLE_QUOTED = /'[^']*'/g;
+
+/** The quoted source text in an untagged nats-server line elided: its configuration errors quote the file (`integer '…' is out of the range`), whatever field the text was in. */
+function elideQuotedSource(line: string): string {
+  const parse = PARSE_ERROR.exec(line);
+  if (parse !== null) return `${parse[1] ?? ''}${(parse[2] ?? '').replace(SINGLE_QUOTED, "'…'")}${parse[3] ?? ''}`;
+  return line.replace(SINGLE_QUOTED, "'…'");
+}
+
+/** One nats-server output line fit to show: credential fields and URL userinfo hidden, and source text quoted by a start-up error elided. */
+export function redactLogLine(line: string): string {
+  const redacted = redactText(line);
+  return LEVEL_TAG.test(redacted) ? redacted : elideQuotedSource(redacted);
 }
 
 /**

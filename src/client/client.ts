@@ -8,17 +8,17 @@
  */
 import { connect as natsConnect } from '@nats-io/transport-node';
 import type { NatsConnection, Status } from '@nats-io/nats-core';
-import { DistributedError, NatsConnectionError, NatsNotConnectedError, SubjectError, describe, redactUrl } from '../base/errors.js';
+import { DistributedError, NatsConnectionError, NatsNotConnectedError, SubjectError, describe, describeForeign, redactUrl } from '../base/errors.js';
 import { silentLogger, type Logger } from '../base/logger.js';
 import { assertSubscribeSubject } from '../base/subjects.js';
-import { asyncServerError, refusedPublishSubject, connectError, connectTimeoutError, operationError, requestError, scrubSecrets } from './errors.js';
+import { asyncServerError, refusedPublishSubject, connectError, connectTimeoutError, operationError, requestError } from './errors.js';
 import { TypedEvents } from './events.js';
 import { Inbound, type SubscriptionCallback } from './inbound.js';
 import { isTransportConnected } from './nats-internals.js';
 import { notYetSaid, requireServerFeature, serverSupports, serverVersionWarnings, type ServerFeature } from '../base/server-version.js';
 import { ManagedSubscription } from './messages.js';
 import { GENERIC_LABEL, type ClientMetricsSink } from './metrics-sink.js';
-import { CLIENT_DEFAULTS, collectSecrets, embeddedServerOptions, natsConnectionOptions, resolveClientOptions } from './options.js';
+import { CLIENT_DEFAULTS, embeddedServerOptions, natsConnectionOptions, resolveClientOptions } from './options.js';
 import { ConnectionSlot } from './connection.js';
 import { Outbound } from './outbound.js';
 import { RequestMux, withTimeout } from './requests.js';
@@ -60,7 +60,6 @@ export class NatsClient {
     report: (error) => {
       this.report(error);
     },
-    secrets: () => this.secrets,
   });
   private readonly in = new Inbound({
     report: (error) => {
@@ -70,13 +69,11 @@ export class NatsClient {
     holdForTick: () => {
       this.out.holdForTick();
     },
-    secrets: () => this.secrets,
     logger: () => this.log,
   });
   private nc: NatsConnection | undefined;
   private server: EmbeddedServerHandle | undefined;
   private state: ConnectionState = 'disconnected';
-  private secrets: readonly string[] = [];
   private requestTimeout: number = CLIENT_DEFAULTS.requestTimeout;
   private drainTimeout: number = CLIENT_DEFAULTS.drainTimeout;
   private reconnectDelay: ReconnectDelay | undefined;
@@ -120,7 +117,6 @@ export class NatsClient {
   private async doConnect(options: NatsClientOptions): Promise<void> {
     const resolved = resolveClientOptions(options);
     this.log = (options.logger ?? this.rootLogger).child({ component: 'nats-client' });
-    this.secrets = collectSecrets(options);
     this.requestTimeout = resolved.requestTimeout;
     this.drainTimeout = resolved.drainTimeout;
     this.reconnects = 0;
@@ -153,7 +149,7 @@ export class NatsClient {
     } catch (error) {
       // A connection that completes after we gave up must not linger.
       pending.then((late) => late.close(), () => undefined).catch(() => undefined);
-      const failure = error instanceof NatsConnectionError ? error : connectError(error, servers, this.secrets);
+      const failure = error instanceof NatsConnectionError ? error : connectError(error, servers);
       this.failConnect(failure);
       await this.stopServer();
       throw failure;
@@ -191,7 +187,7 @@ export class NatsClient {
   }
 
   private failConnect(error: unknown): void {
-    this.lastError = scrubSecrets(describe(error), this.secrets);
+    this.lastError = describeForeign(error);
     this.setState('disconnected');
     this.log.error({ error: this.lastError }, 'Connecting to NATS failed');
   }
@@ -363,7 +359,7 @@ export class NatsClient {
         return;
       }
       case 'error': {
-        const error = asyncServerError(status.error, this.currentServer, this.secrets);
+        const error = asyncServerError(status.error, this.currentServer);
         // Requests to a subject this client may not publish to would otherwise wait for their timeout.
         const refused = refusedPublishSubject(status.error);
         if (refused !== undefined) this.requests.failSubject(refused, error);
@@ -390,7 +386,7 @@ export class NatsClient {
     const lost = this.out.takeBuffered();
     this.requests.failAll('the connection to NATS closed');
     this.requests.detach();
-    const error = err instanceof Error ? connectError(err, [this.currentServer ?? 'nats'], this.secrets) : undefined;
+    const error = err instanceof Error ? connectError(err, [this.currentServer ?? 'nats']) : undefined;
     if (error !== undefined) {
       this.lastError = error.message;
       this.log.error({ error: error.message }, 'The NATS connection closed for good');
@@ -410,7 +406,7 @@ export class NatsClient {
 
   /** Logs an error the client does not throw to a caller, remembers it for health(), and emits it. */
   private report(error: DistributedError): void {
-    this.lastError = scrubSecrets(error.message, this.secrets);
+    this.lastError = error.message;
     this.log.warn({ code: error.code, subject: (error as { subject?: unknown }).subject, error: this.lastError }, 'NATS client error');
     this.events.emit('error', error);
   }
@@ -451,7 +447,7 @@ export class NatsClient {
     try {
       await nc.flush();
     } catch (error) {
-      throw operationError(error, 'flush', '*', this.secrets);
+      throw operationError(error, 'flush', '*');
     }
   }
 
@@ -556,7 +552,7 @@ export class NatsClient {
       this.out.holdForTick();
       return this.requests.send(nc, subject, payload, headers, timeout, (msg, on) => this.in.decodeResponse(msg, on, serializer));
     } catch (error) {
-      return Promise.reject(requestError(error, subject, timeout, this.secrets));
+      return Promise.reject(requestError(error, subject, timeout));
     }
   }
 }

@@ -1,6 +1,7 @@
 /**
- * Turns nats.js errors into the package's hierarchy, with messages that say what happened, where and what to do,
- * and with every credential scrubbed out.
+ * Turns nats.js errors into the package's hierarchy, with messages that say what happened, where and what to do.
+ * Messages are built from parts that hold no secret (server URLs without userinfo, our own words); only the text of
+ * the original error, which comes from nats.js or Node, goes through the credential rules.
  */
 import { inspect } from 'node:util';
 import { errors } from '@nats-io/nats-core';
@@ -11,13 +12,9 @@ import {
   NatsNotConnectedError,
   NatsTimeoutError,
   SubjectError,
-  describe,
-  redactUrl,
+  describeForeign,
 } from '../base/errors.js';
-import { revealsSecret, scrubSecrets } from '../base/redaction.js';
-
-// The client takes it from here, with the other error helpers.
-export { scrubSecrets };
+import { redactServerUrl, showsCredentials } from '../base/redaction.js';
 
 /**
  * A short code for an error from nats.js (or Node), read from nats.js v3's typed errors: the key of the hint and
@@ -55,12 +52,14 @@ function systemCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-/** The original error as a `cause`, unless anything in it (message, properties, nested causes) reveals a secret. */
-function safeCause(error: unknown, secrets: readonly string[]): { cause?: unknown } {
+/** The original error as a `cause`, unless anything in it (message, properties, nested causes) shows a credential. */
+function safeCause(error: unknown): { cause?: unknown } {
   if (error === undefined) return {};
-  const text = inspect(error, { depth: 4 });
-  return revealsSecret(text, secrets) ? {} : { cause: error };
+  return showsCredentials(inspect(error, { depth: 4 })) ? {} : { cause: error };
 }
+
+/** The servers, for a message: each without its userinfo. */
+const named = (servers: readonly string[]): string => servers.map(redactServerUrl).join(', ');
 
 const CONNECT_HINTS: Record<string, string> = {
   CONNECTION_REFUSED: 'nothing accepted the connection there: start nats-server there (or use embedded mode) or fix serverUrl/servers',
@@ -73,23 +72,18 @@ const CONNECT_HINTS: Record<string, string> = {
 };
 
 /** A failed first connection to `servers`, as {@link NatsConnectionError}. */
-export function connectError(error: unknown, servers: readonly string[], secrets: readonly string[]): NatsConnectionError {
-  const where = servers.map(redactUrl).join(', ');
+export function connectError(error: unknown, servers: readonly string[]): NatsConnectionError {
   const code = natsCode(error);
-  const hint = (code === undefined ? undefined : CONNECT_HINTS[code]) ?? scrubSecrets(describe(error), secrets);
+  const hint = (code === undefined ? undefined : CONNECT_HINTS[code]) ?? describeForeign(error);
   const detail = code !== undefined && CONNECT_HINTS[code] !== undefined ? ` (${code})` : '';
-  return new NatsConnectionError(
-    scrubSecrets(`Could not connect to NATS at ${where}${detail}: ${hint}.`, secrets),
-    servers.join(','),
-    safeCause(error, secrets),
-  );
+  return new NatsConnectionError(`Could not connect to NATS at ${named(servers)}${detail}: ${hint}.`, servers.map(redactServerUrl).join(','), safeCause(error));
 }
 
 /** The first connection did not complete within `timeoutMs`. */
 export function connectTimeoutError(servers: readonly string[], timeoutMs: number): NatsConnectionError {
   return new NatsConnectionError(
-    `Could not connect to NATS at ${servers.map(redactUrl).join(', ')} within ${timeoutMs} ms: check the address, the firewall and that the server is up, or raise connectTimeout.`,
-    servers.join(','),
+    `Could not connect to NATS at ${named(servers)} within ${timeoutMs} ms: check the address, the firewall and that the server is up, or raise connectTimeout.`,
+    servers.map(redactServerUrl).join(','),
   );
 }
 
@@ -102,7 +96,7 @@ function maxPayloadError(subject: string): DistributedError {
 }
 
 /** Maps an error from nats.js `publish`/`flush` (or our own checks) for the operation on `subject`. */
-export function operationError(error: unknown, operation: string, subject: string, secrets: readonly string[]): DistributedError {
+export function operationError(error: unknown, operation: string, subject: string): DistributedError {
   if (error instanceof DistributedError) return error;
   switch (natsCode(error)) {
     case 'MAX_PAYLOAD_EXCEEDED':
@@ -117,19 +111,19 @@ export function operationError(error: unknown, operation: string, subject: strin
         `Could not ${operation} on "${subject}": the connection is closed or draining. Call connect() first, or stop using the client after disconnect().`,
       );
     default:
-      return new DistributedError('NATS_ERROR', scrubSecrets(`Could not ${operation} on "${subject}": ${describe(error)}`, secrets), safeCause(error, secrets));
+      return new DistributedError('NATS_ERROR', `Could not ${operation} on "${subject}": ${describeForeign(error)}`, safeCause(error));
   }
 }
 
 /** Maps a failed nats.js `request` on `subject`. */
-export function requestError(error: unknown, subject: string, timeoutMs: number, secrets: readonly string[]): DistributedError {
+export function requestError(error: unknown, subject: string, timeoutMs: number): DistributedError {
   switch (natsCode(error)) {
     case 'TIMEOUT':
       return new NatsTimeoutError(subject, timeoutMs);
     case 'NO_RESPONDERS':
       return new NatsNoRespondersError(subject);
     default:
-      return operationError(error, 'send a request', subject, secrets);
+      return operationError(error, 'send a request', subject);
   }
 }
 
@@ -137,23 +131,20 @@ export function requestError(error: unknown, subject: string, timeoutMs: number,
  * An error the server reported on a live connection (a permissions violation, most often). The connection stays
  * up; the error names what was refused and what to change.
  */
-export function asyncServerError(error: unknown, server: string | undefined, secrets: readonly string[]): DistributedError {
+export function asyncServerError(error: unknown, server: string | undefined): DistributedError {
   const where = server ?? 'unknown';
   if (error instanceof errors.PermissionViolationError) {
     const action = error.operation === 'publish' ? 'publish to' : 'subscribe to';
     return new DistributedError(
       'NATS_ASYNC_ERROR',
-      scrubSecrets(
-        `The NATS server at ${where} refused to let this client ${action} "${error.subject}" (PERMISSIONS_VIOLATION): grant that permission to this client's user on the server, or stop using the subject.`,
-        secrets,
-      ),
+      `The NATS server at ${where} refused to let this client ${action} "${error.subject}" (PERMISSIONS_VIOLATION): grant that permission to this client's user on the server, or stop using the subject.`,
     );
   }
   const code = natsCode(error);
   return new DistributedError(
     'NATS_ASYNC_ERROR',
-    scrubSecrets(`The NATS server at ${where} reported an error${code === undefined ? '' : ` (${code})`}: ${describe(error)}.`, secrets),
-    safeCause(error, secrets),
+    `The NATS server at ${where} reported an error${code === undefined ? '' : ` (${code})`}: ${describeForeign(error)}.`,
+    safeCause(error),
   );
 }
 

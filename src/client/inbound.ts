@@ -4,9 +4,9 @@
  * running so `disconnect()` can let them finish.
  */
 import { Match, type Msg } from '@nats-io/nats-core';
-import { DistributedError, HandlerError, NatsSlowConsumerError, describe } from '../base/errors.js';
+import { DistributedError, HandlerError, NatsSlowConsumerError, describe, describeForeign } from '../base/errors.js';
 import type { Logger } from '../base/logger.js';
-import { operationError, scrubSecrets } from './errors.js';
+import { operationError } from './errors.js';
 import { ManagedSubscription, inboundError, messageContext, remoteErrorOf, respondWithError } from './messages.js';
 import { decompressPayload, isCompressedMessage } from './compression.js';
 import type { Encoded } from './outbound.js';
@@ -30,7 +30,6 @@ export interface InboundHost {
   encode<T>(subject: string, data: T, serializer: Serializer<T>, headers?: Readonly<Record<string, string>>): Encoded;
   /** Holds nats.js's writes for the rest of the tick, so replies sent from many handlers' continuations leave together. */
   holdForTick(): void;
-  secrets(): readonly string[];
   logger(): Logger;
 }
 
@@ -54,7 +53,7 @@ export class Inbound {
   subscriber<T>(sub: ManagedSubscription, handler: MessageHandler<T>, serializer: Serializer<T>): SubscriptionCallback {
     return (err, msg) => {
       if (err !== null) {
-        this.host.report(operationError(err, 'receive', sub.subject, this.host.secrets()));
+        this.host.report(operationError(err, 'receive', sub.subject));
         return;
       }
       if (sub.inFlight >= sub.maxInFlight) {
@@ -82,7 +81,7 @@ export class Inbound {
   ): SubscriptionCallback {
     return (err, msg) => {
       if (err !== null) {
-        this.host.report(operationError(err, 'receive', sub.subject, this.host.secrets()));
+        this.host.report(operationError(err, 'receive', sub.subject));
         return;
       }
       if (sub.inFlight >= sub.maxInFlight) {
@@ -182,7 +181,7 @@ export class Inbound {
         this.host.logger().debug({ subject }, 'A reply handler ran for a message without a reply subject; nothing to answer');
       }
     } catch (error) {
-      const failure = error instanceof DistributedError ? error : operationError(error, 'reply', subject, this.host.secrets());
+      const failure = error instanceof DistributedError ? error : operationError(error, 'reply', subject);
       this.host.report(failure);
       this.respondError(msg, failure.code, failure.message);
     }
@@ -191,7 +190,7 @@ export class Inbound {
   private failReply(msg: Msg, error: unknown): void {
     this.host.report(new HandlerError(msg.subject, error));
     const code = error instanceof DistributedError ? error.code : 'HANDLER_ERROR';
-    this.respondError(msg, code, scrubSecrets(describe(error), this.host.secrets()));
+    this.respondError(msg, code, describeForeign(error));
   }
 
   private respondError(msg: Msg, code: string, message: string): void {

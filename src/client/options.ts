@@ -7,7 +7,7 @@ import { isIP } from 'node:net';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import type { ConnectionOptions, TlsOptions as NatsTlsOptions } from '@nats-io/nats-core';
 import { ConfigValidationError, type ConfigProblem } from '../base/errors.js';
-import { splitUrlCredentials, uniqueSecrets, urlSecrets } from '../base/redaction.js';
+import { splitUrlCredentials } from '../base/redaction.js';
 import type { EmbeddedServerOptions } from './embedded.js';
 import type { NatsClientOptions, TlsOptions } from './types.js';
 
@@ -75,19 +75,6 @@ export function resolveClientOptions(options: NatsClientOptions): ResolvedClient
   };
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return resolved;
-}
-
-/** Strings that must never appear in a log line, message or status: password, token and credentials inside URLs. */
-export function collectSecrets(options: NatsClientOptions): string[] {
-  const secrets: string[] = [];
-  if (options.password !== undefined && options.password !== '') secrets.push(options.password);
-  if (options.token !== undefined && options.token !== '') secrets.push(options.token);
-  const auth = options.embedded?.auth;
-  if (auth !== undefined) secrets.push('token' in auth ? auth.token : auth.password);
-  for (const url of [options.serverUrl, ...(options.servers ?? [])]) {
-    if (typeof url === 'string') secrets.push(...urlSecrets(url));
-  }
-  return uniqueSecrets(secrets);
 }
 
 /** Options for the embedded server: port from `embeddedPort` ?? `embedded.port` ?? 4222, and the client's credentials as its `auth`. */

@@ -46,8 +46,6 @@ export interface OutboundHost {
   readonly connection: ConnectionSlot;
   /** Reports an error nobody awaits (a replayed publish that failed). */
   report(error: DistributedError): void;
-  /** Secrets to scrub from error messages. */
-  secrets(): readonly string[];
 }
 
 /** Publishing for one NatsClient. */
@@ -137,7 +135,7 @@ export class Outbound {
       this.tickBytes += message.payload.byteLength;
       return this.tickBytes > MAX_TICK_BYTES ? this.nextLoopTurn() : RESOLVED;
     } catch (error) {
-      return Promise.reject(operationError(error, 'publish', subject, this.host.secrets()));
+      return Promise.reject(operationError(error, 'publish', subject));
     }
   }
 
@@ -161,7 +159,7 @@ export class Outbound {
       this.holdForTick();
       this.send(nc, subject, message, counts);
     } catch (error) {
-      throw operationError(error, 'publish', subject, this.host.secrets());
+      throw operationError(error, 'publish', subject);
     }
   }
 
@@ -174,7 +172,7 @@ export class Outbound {
       try {
         nc.publish(item.subject, item.payload, item.headers === undefined ? undefined : { headers: item.headers });
       } catch (error) {
-        this.host.report(operationError(error, 'publish', item.subject, this.host.secrets()));
+        this.host.report(operationError(error, 'publish', item.subject));
       }
     }
     return items.length;

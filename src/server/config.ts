@@ -6,7 +6,7 @@
  */
 import { RUNTIME_DEFAULTS } from '../base/defaults.js';
 import { ConfigValidationError, type ConfigProblem } from '../base/errors.js';
-import { REDACTED } from '../base/redaction.js';
+import { REDACTED, redactUrl } from '../base/redaction.js';
 import type { EmbeddedServerOptions } from './types.js';
 
 /** Log levels of `EmbeddedServerOptions.logLevel`, lowest first. */
@@ -80,7 +80,8 @@ class Checker {
 
 function describeFound(value: unknown): string {
   if (value === undefined) return 'nothing';
-  if (typeof value === 'string') return JSON.stringify(value);
+  // A route URL may carry credentials.
+  if (typeof value === 'string') return JSON.stringify(redactUrl(value));
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
   return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 }

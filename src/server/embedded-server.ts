@@ -107,7 +107,6 @@ export class EmbeddedNatsServer {
   private readonly logger: Logger;
   private readonly listeners: { [E in keyof EmbeddedServerEvents]: Set<EmbeddedServerListener<E>> } = { exit: new Set() };
   private ring = new LogRing(EMBEDDED_DEFAULTS.logLines);
-  private secrets: string[] = [];
   private run: Run | undefined;
   private startAttempt: Promise<void> | undefined;
   private abortStart = false;
@@ -231,7 +230,6 @@ export class EmbeddedNatsServer {
     const o = resolveEmbeddedOptions(options);
     const binary = findNatsServer(o.binary);
     this.ring = new LogRing(o.logLines);
-    this.secrets = o.auth === undefined ? [] : 'token' in o.auth ? [o.auth.token] : [o.auth.password];
     const began = performance.now();
 
     // mkdtemp makes the directory 0700; the config file inside is 0600 on top of that.
@@ -344,7 +342,7 @@ export class EmbeddedNatsServer {
   }
 
   private onServerLine(run: Run, raw: string, stream: 'stdout' | 'stderr'): void {
-    const line = redactLogLine(raw, this.secrets);
+    const line = redactLogLine(raw);
     this.ring.push(line);
     const level = serverLineLevel(line);
     const inUse = portInUseFrom(line);

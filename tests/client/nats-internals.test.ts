@@ -44,7 +44,7 @@ describe('Outbound without the nats.js internals', () => {
     const nc = { publish, isClosed: () => false } as unknown as NatsConnection;
     const connection = new ConnectionSlot(() => 'connected');
     connection.attach(nc);
-    const out = new Outbound({ connection, report: () => undefined, secrets: () => [] });
+    const out = new Outbound({ connection, report: () => undefined });
     out.attach(nc, { maxPendingBytes: 64 * 1024 * 1024, compressThreshold: undefined });
     const payload = new Uint8Array(256 * 1024);
     const results = [0, 1, 2, 3, 4].map(() => out.publish('hold.test', payload, bytesSerializer()));
@@ -80,7 +80,7 @@ describe('headers of frozen records', () => {
 
   it('are never modified by compression: a compressed message gets its own header set', () => {
     const connection = new ConnectionSlot(() => 'connected');
-    const out = new Outbound({ connection, report: () => undefined, secrets: () => [] });
+    const out = new Outbound({ connection, report: () => undefined });
     out.attach({ publish: vi.fn(), isClosed: () => false } as unknown as NatsConnection, { maxPendingBytes: 1 << 20, compressThreshold: 10 });
     const record = Object.freeze({ 'Contract-Version': '1.2.3' });
     const compressed = out.encode('s', 'x'.repeat(100), undefined, record);

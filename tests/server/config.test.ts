@@ -110,6 +110,11 @@ describe('resolveEmbeddedOptions', () => {
     expect(problemsOf({ port: undefined, httpPort: '8222' })[0]).toMatchObject({ path: 'httpPort', found: '"8222"' });
     expect(problemsOf({ jetstream: null })[0]).toMatchObject({ path: 'jetstream', found: 'null' });
     expect(problemsOf({ host: '' })[0]).toMatchObject({ path: 'host', found: '""' });
+    // A route URL refused for its space: its userinfo, a password mistyped with a space, is hidden.
+    expect(problemsOf({ cluster: { name: 'c', port: 0, routes: ['nats-route://ops:my pass@127.0.0.1:6222'] } })[0]).toMatchObject({
+      path: 'cluster.routes[0]',
+      found: '"nats-route://[REDACTED]@127.0.0.1:6222"',
+    });
   });
 });
 

@@ -7,8 +7,8 @@
  * or when the job is cancelled, and the request is aborted however the stream ends.
  */
 import { EventSourceParserStream } from 'eventsource-parser/stream';
-import { DistributedError, describe } from '../../base/errors.js';
-import { redactUrl, scrubSecrets } from '../../base/redaction.js';
+import { ConfigValidationError, DistributedError, describeForeign } from '../../base/errors.js';
+import { REDACTED, redactText, redactUrl } from '../../base/redaction.js';
 import type { InferenceRequest } from '../../../generated/index.js';
 import type { InferenceEngine } from '../worker.js';
 
@@ -34,20 +34,20 @@ export function openAiUpstreamEngine(options: OpenAiUpstreamOptions): InferenceE
   const baseUrl = options.url.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 60_000;
   const send = options.fetch ?? fetch;
-  const secrets = options.apiKey === undefined ? [] : [options.apiKey];
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
-  if (options.apiKey !== undefined) headers.authorization = `Bearer ${options.apiKey}`;
+  if (options.apiKey !== undefined) headers.authorization = `Bearer ${headerSafeKey(options.apiKey)}`;
 
   return {
     async *generate(request, signal) {
       const call = upstreamCall(request, baseUrl, options.modelMap);
       if (call === undefined) return;
       const where = redactUrl(call.url);
-      // Upstream text (an echoed key, a URL with credentials) may hold a secret: every message is scrubbed.
-      const fail = (code: string, message: string): DistributedError => new DistributedError(code, scrubSecrets(message, secrets));
+      // The key travels only in the header: messages hold the redacted URL, our words, and the words of fetch and of
+      // the upstream with credential fields and URL userinfo hidden.
+      const fail = (code: string, message: string): DistributedError => new DistributedError(code, message);
       /** A failure of a step, unless the job was cancelled or the step timed out (those pass through as they are). */
       const failure = (code: string, message: (reason: string) => string) => (error: unknown) => {
-        throw signal.aborted || error instanceof DistributedError ? error : fail(code, message(describe((error as { cause?: unknown }).cause ?? error)));
+        throw signal.aborted || error instanceof DistributedError ? error : fail(code, message(describeForeign((error as { cause?: unknown }).cause ?? error)));
       };
       const exchange = new AbortController();
       const followCaller = (): void => {
@@ -67,7 +67,9 @@ export function openAiUpstreamEngine(options: OpenAiUpstreamOptions): InferenceE
           failure('UPSTREAM_UNREACHABLE', (reason) => `Could not reach the upstream ${where}: ${reason}. Check that the server is running and that worker.engine.url is right.`),
         );
         if (!response.ok) {
-          const quote = upstreamMessage(await step(response.text(), 'error body').catch(() => ''));
+          // An answer that refuses the key is about the key, and may quote it: only its status is shown.
+          const refusesKey = response.status === 401 || response.status === 403;
+          const quote = refusesKey ? '' : upstreamMessage(await step(response.text(), 'error body').catch(() => ''));
           throw fail('UPSTREAM_ERROR', `The upstream ${where} answered ${response.status}${quote === '' ? '' : `: ${quote}`}. ${nextStep(response.status)}`);
         }
         if (response.body === null) return;
@@ -138,7 +140,7 @@ function parseChunk(data: string, chat: boolean): { text: string } | { error: st
   try {
     chunk = JSON.parse(data);
   } catch {
-    return { error: `a chunk that is not JSON (${truncate(data)})` };
+    return { error: `a chunk that is not JSON (${quoted(data)})` };
   }
   const error = errorOf(chunk);
   if (error !== undefined) return { error };
@@ -150,25 +152,39 @@ function parseChunk(data: string, chat: boolean): { text: string } | { error: st
 /** The message of an upstream error body: `{"error":{"message":…}}`, `{"error":"…"}` or `{"detail":"…"}`; else the text itself. */
 function upstreamMessage(body: string): string {
   try {
-    return errorOf(JSON.parse(body)) ?? truncate(body.trim());
+    return errorOf(JSON.parse(body)) ?? quoted(body.trim());
   } catch {
-    return truncate(body.trim());
+    return quoted(body.trim());
   }
 }
 
-/** The error a JSON value reports, if it is an error object; truncated. */
+/** The error a JSON value reports, if it is an error object, as quoted. */
 function errorOf(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const { error, detail } = value as { error?: unknown; detail?: unknown };
   const message = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : error;
-  if (typeof message === 'string') return truncate(message);
-  if (typeof detail === 'string') return truncate(detail);
-  if (error !== undefined && error !== null) return truncate(JSON.stringify(error));
+  if (typeof message === 'string') return quoted(message);
+  if (typeof detail === 'string') return quoted(detail);
+  if (error !== undefined && error !== null) return quoted(JSON.stringify(error));
   return undefined;
 }
 
-function truncate(text: string): string {
-  return text.length <= QUOTE_LIMIT ? text : `${text.slice(0, QUOTE_LIMIT)}…`;
+/** Upstream text as a message quotes it: credential fields and URL userinfo hidden (before the cut, which could split one), then cut. */
+function quoted(text: string): string {
+  const safe = redactText(text);
+  return safe.length <= QUOTE_LIMIT ? safe : `${safe.slice(0, QUOTE_LIMIT)}…`;
+}
+
+/**
+ * The key, if an HTTP header can carry it. fetch quotes a header value it refuses (a control character, one beyond
+ * Latin-1) in its error, so such a key is refused here, before it could reach a message.
+ */
+function headerSafeKey(key: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[\u0000\r\n]|[^\u0000-\u00ff]/.test(key)) return key;
+  throw new ConfigValidationError([
+    { file: '<OpenAiUpstreamOptions>', path: 'apiKey', expected: 'a key an HTTP header can carry (no NUL, CR or LF, nothing beyond Latin-1)', found: REDACTED },
+  ]);
 }
 
 /** What to do about an upstream's error status. */

@@ -325,7 +325,7 @@ describe('openAiUpstreamEngine: failures', () => {
     expect(error.message).not.toContain('hunter2');
   });
 
-  it('an upstream that echoes the API key in its error does not get it into the message', async () => {
+  it('an answer that refuses the key is not quoted: it is about the key, and may repeat it in any words', async () => {
     const upstream = await fakeUpstream((res) => {
       res.writeHead(401, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { message: `Incorrect API key provided: ${API_KEY}` } }));
@@ -334,9 +334,25 @@ describe('openAiUpstreamEngine: failures', () => {
 
     expect(upstream.received[0]?.headers.authorization).toBe(`Bearer ${API_KEY}`);
     expect(error.code).toBe('UPSTREAM_ERROR');
-    expect(error.message).toContain('401: Incorrect API key provided: [REDACTED]');
-    expect(error.message).toContain('api_key');
-    expect(error.message).not.toContain(API_KEY);
+    expect(error.message).toBe(`The upstream ${upstream.url}/completions answered 401. Check worker.engine.api_key.`);
+  });
+
+  it('other answers are quoted as written, credential fields hidden, even when the key is a common word', async () => {
+    const upstream = await fakeUpstream((res) => {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: 'ollama could not load the model (request api_key: ollama)' } }));
+    });
+    const error = await failureOf(generate({ url: upstream.url, apiKey: 'ollama' }, request()));
+
+    expect(error.message).toContain('500: ollama could not load the model (request api_key: [REDACTED]');
+  });
+
+  it('refuses a key an HTTP header cannot carry, without showing it (fetch would quote it in its error)', () => {
+    for (const apiKey of [`${API_KEY}\n`, `${API_KEY}\r`, `${API_KEY}\u0000`, 'ключ']) {
+      expect(() => openAiUpstreamEngine({ url: 'http://127.0.0.1:1/v1', apiKey })).toThrow(
+        'Invalid configuration (1 problem):\n  <OpenAiUpstreamOptions>: apiKey: expected a key an HTTP header can carry (no NUL, CR or LF, nothing beyond Latin-1), found [REDACTED]',
+      );
+    }
   });
 
   it('an error object inside the stream is UPSTREAM_ERROR, after the tokens before it', async () => {
