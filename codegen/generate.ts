@@ -8,6 +8,7 @@ import { renderConfigDocs } from './docs/config-docs.js';
 import { emitChannels } from './emit/channels.js';
 import { emitConfig } from './emit/config.js';
 import { emitContract, emitIndex } from './emit/index.js';
+import { emitPermissions } from './emit/permissions.js';
 import { emitSchemas } from './emit/schemas.js';
 import { DEFAULT_RUNTIME_MODULE } from './emit/common.js';
 import { CodegenError, dedupeDiagnostics, hasErrors, type Diagnostic } from './input/diagnostics.js';
@@ -76,6 +77,8 @@ async function generateFrom(options: CodegenOptions, config: ConfigOutput | unde
     { name: 'channels', body: channels.code, primary: loaded.file, sources: model.sourceFiles },
     { name: 'contract', body: emitContract(model.info), primary: loaded.file, sources: [loaded.file] },
   ];
+  // A contract whose operations name no role has no permissions to say.
+  if (model.roles.length > 0) modules.push({ name: 'permissions', body: emitPermissions(model.roles), primary: loaded.file, sources: model.sourceFiles });
   const files: OutputFile[] = [];
   const sourceFiles = [...model.sourceFiles];
   // Each source is read and parsed once for all the headers of this run.

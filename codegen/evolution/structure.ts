@@ -15,11 +15,17 @@ const section = (doc: Obj, key: string): Obj => (isObject(doc[key]) ? doc[key] :
 const refName = (value: Json | undefined): string | undefined => (isObject(value) && typeof value.$ref === 'string' ? value.$ref.split('/').at(-1) : undefined);
 /** Parameter and message objects without their documentation, for comparison. */
 const DOC_KEYS = new Set(['description', 'summary', 'title', 'examples', 'tags', 'externalDocs', 'x-parser-schema-id']);
+/**
+ * The extensions that change which values a parameter takes. Any other `x-` key changes no message: `x-identity-of`,
+ * for one, says which node may use a subject, which is the server's business, not the peers'.
+ */
+const VALUE_EXTENSIONS = new Set(['x-format', 'x-pattern']);
+const ignored = (key: string): boolean => DOC_KEYS.has(key) || (key.startsWith('x-') && !VALUE_EXTENSIONS.has(key));
 function semantic(value: Json | undefined): string {
   const strip = (node: Json | undefined): Json | undefined => {
     if (Array.isArray(node)) return node.map((item) => strip(item) ?? null);
     if (!isObject(node)) return node;
-    return Object.fromEntries(Object.entries(node).filter(([key]) => !DOC_KEYS.has(key)).map(([key, v]) => [key, strip(v) ?? null]));
+    return Object.fromEntries(Object.entries(node).filter(([key]) => !ignored(key)).map(([key, v]) => [key, strip(v) ?? null]));
   };
   return JSON.stringify(strip(value) ?? null);
 }

@@ -1,7 +1,8 @@
 /**
- * The contract model codegen emits from: channels with their parameters, messages and replies, and the named
- * schemas in dependency order. Built from the parser's document (AsyncAPI 3 §Channels, §Operations, §Messages)
- * plus codegen's own walk over the raw files for schema identity and origin.
+ * The contract model codegen emits from: channels with their parameters, messages and replies, the named schemas in
+ * dependency order, and what each role may publish and subscribe to (permissions.ts). Built from the parser's
+ * document (AsyncAPI 3 §Channels, §Operations, §Messages) plus codegen's own walk over the raw files for schema
+ * identity and origin.
  *
  * Naming rule for schemas (docs/codegen.md):
  * 1. A message payload is declared as `<MessageName>Schema` (message `name`, else its id), with type `<MessageName>`.
@@ -16,6 +17,7 @@ import type { AsyncAPIDocumentInterface, MessageInterface } from '@asyncapi/pars
 import { CodegenError, diagnosticAt, hasErrors, type Diagnostic } from '../input/diagnostics.js';
 import { forEachSubschema } from '../input/subschemas.js';
 import { Namer, pascalCase } from './naming.js';
+import { modelRoles, type RoleModel } from './permissions.js';
 import { childPointer, pointerSegments, refKey, refOf, type SourceRef, type SourceSet } from '../input/sources.js';
 
 /** A schema declared as a named export. */
@@ -81,6 +83,8 @@ export interface ContractModel {
   /** Source location of a resolved schema object (any node, not only named ones). */
   originOf: (schema: object) => SourceRef | undefined;
   channels: ChannelModel[];
+  /** What each role (operation tag) may publish and subscribe to; empty when no operation has a tag. */
+  roles: RoleModel[];
   /** Absolute paths of the spec and every file read through it. */
   sourceFiles: string[];
   warnings: Diagnostic[];
@@ -358,6 +362,8 @@ export function modelContract(document: AsyncAPIDocumentInterface, sources: Sour
   for (const root of roots) if (root.aliasOf === undefined) resolver.declareRoot(root.at, root.name);
   for (const root of roots) if (root.aliasOf !== undefined) resolver.declareAlias(root.name, root.aliasOf, root.at);
   diagnostics.push(...resolver.diagnostics);
+  const roles = modelRoles(document, sources, mainFile);
+  diagnostics.push(...roles.diagnostics);
 
   const servers = document.servers().all().map((s) => ({ id: s.id(), host: s.host(), protocol: s.protocol(), description: s.description() }));
   const model: ContractModel = {
@@ -366,6 +372,7 @@ export function modelContract(document: AsyncAPIDocumentInterface, sources: Sour
     nameOf: (schema) => resolver.nameOf(schema),
     originOf: (schema) => resolver.originOf(schema),
     channels,
+    roles: roles.roles,
     sourceFiles: sources.paths,
     warnings,
   };
