@@ -13,7 +13,8 @@ export async function* cutAtStop(tokens: AsyncIterable<string> | Iterable<string
     return;
   }
   let pending = '';
-  for await (const token of tokens) {
+  // `for await` reads a sync iterable too; one iterable type keeps the token type exact for every checker.
+  for await (const token of tokens as AsyncIterable<string>) {
     pending += token;
     const at = firstStop(pending, stops);
     // Text from here on may still be the start of a stop sequence; only what comes before it is certain.

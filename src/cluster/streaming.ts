@@ -190,7 +190,8 @@ export function createInferenceStreaming(
     const first = request.continuation?.tokenCount ?? 0;
     let index = first;
     try {
-      for await (const token of handler.generate(request, signal)) {
+      // `for await` reads a sync iterable too; one iterable type keeps the token type exact for every checker.
+      for await (const token of handler.generate(request, signal) as AsyncIterable<string>) {
         if (signal.aborted) break;
         await send({ type: 'token', token, index });
         index += 1;

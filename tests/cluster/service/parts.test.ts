@@ -12,7 +12,7 @@ const request = { requestId: '3f1e2d4c-5b6a-4978-8a1b-2c3d4e5f6a7b', modelId: 'm
 
 async function drain(engine: InferenceEngine, signal: AbortSignal, stopAfter = Infinity): Promise<string[]> {
   const out: string[] = [];
-  for await (const token of engine.generate(request, signal)) {
+  for await (const token of engine.generate(request, signal) as AsyncIterable<string>) {
     out.push(token);
     if (out.length >= stopAfter) break;
   }
