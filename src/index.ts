@@ -9,10 +9,11 @@ export * from '../generated/index.js';
 
 // Runtime.
 export { NatsClient, jsonSerializer, stringSerializer, bytesSerializer, type Serializer } from './client/index.js';
+export { createNodeKey, nkeyPublicKey, seedFilePublicKey, type NodeKey } from './client/index.js';
 export { EmbeddedNatsServer, type EmbeddedServerExit, type EmbeddedServerEvents, type EmbeddedNatsServerConfig } from './server/index.js';
 export { findNatsServer } from './server/index.js';
 export type * from './client/types.js';
-export type { EmbeddedServerOptions } from './server/index.js';
+export type { EmbeddedAuthorization, EmbeddedNkeyUser, EmbeddedServerOptions, EmbeddedServerReload } from './server/index.js';
 export { createLogger, silentLogger, type Logger, type LoggerOptions, type LogLevel } from './base/logger.js';
 export * from './base/errors.js';
 export { MIN_SERVER_VERSION, SERVER_ADVISORIES, SERVER_FEATURES, NatsServerVersionError, serverSupports, type ServerFeature } from './base/server-version.js';

@@ -7,7 +7,7 @@
  * dispatch in client-inbound.ts.
  */
 import { connect as natsConnect } from '@nats-io/transport-node';
-import type { NatsConnection, Status } from '@nats-io/nats-core';
+import type { Authenticator, NatsConnection, Status } from '@nats-io/nats-core';
 import { DistributedError, NatsConnectionError, NatsNotConnectedError, SubjectError, describe, describeForeign, redactUrl } from '../base/errors.js';
 import { silentLogger, type Logger } from '../base/logger.js';
 import { assertSubscribeSubject } from '../base/subjects.js';
@@ -22,7 +22,8 @@ import { CLIENT_DEFAULTS, embeddedServerOptions, natsConnectionOptions, resolveC
 import { ConnectionSlot } from './connection.js';
 import { Outbound } from './outbound.js';
 import { RequestMux, withTimeout } from './requests.js';
-import { startEmbeddedServer, type EmbeddedServerHandle } from './embedded.js';
+import { startEmbeddedServer, type EmbeddedServerHandle, type EmbeddedServerReload } from './embedded.js';
+import { readSeedFile, seedAuthenticator } from './node-keys.js';
 import { createReconnectDelay, type ReconnectDelay } from './reconnect.js';
 import { JSON_SERIALIZER, type Serializer } from './serializers.js';
 import type {
@@ -125,6 +126,15 @@ export class NatsClient {
 
     // A connection that closed for good (not through disconnect()) may leave its embedded server behind.
     await this.stopServer();
+    // The seed is read and checked before a server starts, so a bad key fails fast and starts nothing.
+    let authenticator: Authenticator | undefined;
+    try {
+      authenticator = await nkeyAuthenticatorOf(options);
+    } catch (error) {
+      this.failConnect(error);
+      throw error;
+    }
+    this.requests.useInboxPrefix(resolved.inboxPrefix);
     let servers = resolved.servers;
     if (resolved.mode === 'embedded') {
       let server: EmbeddedServerHandle;
@@ -142,7 +152,7 @@ export class NatsClient {
     }
 
     const delay = createReconnectDelay({ initialMs: resolved.reconnectTimeWait, maxMs: Math.max(resolved.reconnectMaxWait, resolved.reconnectTimeWait) });
-    const pending = natsConnect(natsConnectionOptions(options, resolved, servers, delay.handler));
+    const pending = natsConnect(natsConnectionOptions(options, resolved, servers, delay.handler, authenticator));
     let nc: NatsConnection;
     try {
       nc = await withTimeout(pending, resolved.connectTimeout, () => connectTimeoutError(servers, resolved.connectTimeout));
@@ -248,6 +258,21 @@ export class NatsClient {
     } catch (error) {
       this.log.error({ error: describe(error) }, 'Stopping the embedded nats-server failed');
     }
+  }
+
+  /**
+   * Embedded mode: applies `update` (its nkey users and their permissions) to the running nats-server without a
+   * restart, and resolves once the server has reloaded. nats-server (2.9 too) closes the connections of users it no
+   * longer lists, and applies changed permissions to open connections.
+   * @throws {DistributedError} `NATS_SERVER_NOT_STARTED` when this client runs no embedded server,
+   * `NATS_SERVER_RELOAD` when the server refused the new configuration (it keeps the old one).
+   */
+  async reloadEmbeddedServer(update: EmbeddedServerReload): Promise<void> {
+    const server = this.server;
+    if (server === undefined) {
+      throw new DistributedError('NATS_SERVER_NOT_STARTED', 'reloadEmbeddedServer() needs a client connected in embedded mode: this one runs no nats-server.');
+    }
+    await server.reload(update);
   }
 
   /** The version the current server reported (`2.9.10`); undefined before the first connection and after disconnect(). */
@@ -555,4 +580,11 @@ export class NatsClient {
       return Promise.reject(requestError(error, subject, timeout));
     }
   }
+}
+
+/** The authenticator of the nkey `options` name (seed text or file), or undefined when it names none. */
+async function nkeyAuthenticatorOf(options: NatsClientOptions): Promise<Authenticator | undefined> {
+  if (options.nkeySeedFile !== undefined) return seedAuthenticator(await readSeedFile(options.nkeySeedFile), `the nkey seed file ${options.nkeySeedFile}`);
+  if (options.nkeySeed !== undefined) return seedAuthenticator(new TextEncoder().encode(options.nkeySeed.trim()), 'the nkeySeed option');
+  return undefined;
 }

@@ -65,7 +65,7 @@ const CONNECT_HINTS: Record<string, string> = {
   CONNECTION_REFUSED: 'nothing accepted the connection there: start nats-server there (or use embedded mode) or fix serverUrl/servers',
   ENOTFOUND: 'the host name does not resolve: check serverUrl/servers',
   EAI_AGAIN: 'the host name could not be resolved right now: check DNS and serverUrl/servers',
-  AUTHORIZATION_VIOLATION: 'the server refused the credentials: check user/password or token',
+  AUTHORIZATION_VIOLATION: 'the server refused the credentials: check user/password, token or the nkey seed (a node whose key was removed is refused)',
   AUTHENTICATION_EXPIRED: 'the server says the credentials have expired: renew them',
   TIMEOUT: 'no answer in time: check the address, the firewall and that the server is up, or raise connectTimeout',
   TLS: 'the TLS handshake failed: check tls.ca/cert/key and whether the server requires TLS',

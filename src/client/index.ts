@@ -4,5 +4,7 @@
  */
 export { NatsClient } from './client.js';
 export type * from './types.js';
+export type { EmbeddedServerReload } from './embedded.js';
 export { jsonSerializer, stringSerializer, bytesSerializer, type DecodeInfo, type Serializer } from './serializers.js';
 export { GENERIC_LABEL, type ChannelCounts, type ClientMetricsSink } from './metrics-sink.js';
+export { createNodeKey, nkeyPublicKey, seedFilePublicKey, NKEY_SEED_ERROR, type NodeKey } from './node-keys.js';

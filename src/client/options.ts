@@ -5,9 +5,10 @@ import { missingCredentialHalf } from '../base/credentials.js';
 import { RUNTIME_DEFAULTS } from '../base/defaults.js';
 import { isIP } from 'node:net';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
-import type { ConnectionOptions, TlsOptions as NatsTlsOptions } from '@nats-io/nats-core';
+import type { Authenticator, ConnectionOptions, TlsOptions as NatsTlsOptions } from '@nats-io/nats-core';
 import { ConfigValidationError, type ConfigProblem } from '../base/errors.js';
 import { splitUrlCredentials } from '../base/redaction.js';
+import { isSafeToken } from '../base/subjects.js';
 import type { EmbeddedServerOptions } from './embedded.js';
 import type { NatsClientOptions, TlsOptions } from './types.js';
 
@@ -29,6 +30,8 @@ export interface ResolvedClientOptions {
   /** Undefined: compression off. */
   compressThreshold: number | undefined;
   drainTimeout: number;
+  /** Undefined: nats.js's `_INBOX`. */
+  inboxPrefix: string | undefined;
 }
 
 /** Fills in defaults and checks every option; throws {@link ConfigValidationError} listing all problems at once. */
@@ -50,6 +53,18 @@ export function resolveClientOptions(options: NatsClientOptions): ResolvedClient
   const missing = missingCredentialHalf(options.user, options.password);
   if (missing !== undefined) problem(missing, 'user and password given together', 'only one of them');
   if (options.token !== undefined && options.user !== undefined) problem('token', 'either token or user/password, not both', 'both');
+  // Only which options are set is ever shown: a seed's text never goes into a problem.
+  const nkeyOption = options.nkeySeed !== undefined ? 'nkeySeed' : options.nkeySeedFile !== undefined ? 'nkeySeedFile' : undefined;
+  if (options.nkeySeed !== undefined && options.nkeySeedFile !== undefined) problem('nkeySeed', 'either nkeySeed or nkeySeedFile, not both', 'both');
+  if (nkeyOption !== undefined && (options.user !== undefined || options.token !== undefined)) {
+    problem(nkeyOption, 'one way to authenticate: an nkey, user/password or a token', 'an nkey and another credential');
+  }
+  if (options.nkeySeed !== undefined && (typeof options.nkeySeed !== 'string' || options.nkeySeed.trim() === '')) problem('nkeySeed', 'the seed text ("SU...")', 'an empty or non-string value');
+  if (options.nkeySeedFile !== undefined && (typeof options.nkeySeedFile !== 'string' || options.nkeySeedFile === '')) problem('nkeySeedFile', 'a file path', options.nkeySeedFile);
+  const prefix = options.inboxPrefix;
+  if (prefix !== undefined && (typeof prefix !== 'string' || !prefix.split('.').every(isSafeToken))) {
+    problem('inboxPrefix', 'literal NATS tokens such as "_INBOX_worker_<id>" (no wildcards, white space or empty tokens)', prefix);
+  }
 
   const number = (path: keyof NatsClientOptions, fallback: number, min: number, integer = false): number => {
     const value = options[path] as unknown;
@@ -72,6 +87,7 @@ export function resolveClientOptions(options: NatsClientOptions): ResolvedClient
     maxPendingBytes: number('maxPendingBytes', CLIENT_DEFAULTS.maxPendingBytes, 1),
     compressThreshold: options.compressThreshold === undefined ? undefined : number('compressThreshold', 0, 0),
     drainTimeout: number('drainTimeout', CLIENT_DEFAULTS.drainTimeout, 0),
+    inboxPrefix: prefix,
   };
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return resolved;
@@ -139,12 +155,14 @@ export { splitUrlCredentials, type UrlCredentials } from '../base/redaction.js';
 /**
  * The nats.js connection options for `servers`. Reconnect waits come from `reconnectDelayHandler`. Credentials
  * given inside server URLs are moved into the options (explicit options win), so nats.js never sees them in a URL.
+ * `authenticator` signs with the node's nkey (the client reads the seed first: a file is read asynchronously).
  */
 export function natsConnectionOptions(
   options: NatsClientOptions,
   resolved: ResolvedClientOptions,
   servers: readonly string[],
   reconnectDelayHandler: () => number,
+  authenticator?: Authenticator,
 ): ConnectionOptions {
   const split = servers.map(splitUrlCredentials);
   const fromUrl = split.find((s) => s.user !== undefined || s.token !== undefined);
@@ -160,14 +178,20 @@ export function natsConnectionOptions(
     // nats.js otherwise allocates an Error per request to improve stack traces: measurable on the hot path.
     noAsyncTraces: true,
   };
-  const explicitAuth = options.user !== undefined || options.token !== undefined;
-  const user = explicitAuth ? options.user : fromUrl?.user;
-  const password = explicitAuth ? options.password : fromUrl?.password;
-  const token = explicitAuth ? options.token : fromUrl?.token;
+  if (resolved.inboxPrefix !== undefined) natsOptions.inboxPrefix = resolved.inboxPrefix;
   if (options.name !== undefined) natsOptions.name = options.name;
-  if (user !== undefined) natsOptions.user = user;
-  if (password !== undefined) natsOptions.pass = password;
-  if (token !== undefined) natsOptions.token = token;
+  if (authenticator !== undefined) {
+    // An nkey replaces every other credential, those in URLs included.
+    natsOptions.authenticator = authenticator;
+  } else {
+    const explicitAuth = options.user !== undefined || options.token !== undefined;
+    const user = explicitAuth ? options.user : fromUrl?.user;
+    const password = explicitAuth ? options.password : fromUrl?.password;
+    const token = explicitAuth ? options.token : fromUrl?.token;
+    if (user !== undefined) natsOptions.user = user;
+    if (password !== undefined) natsOptions.pass = password;
+    if (token !== undefined) natsOptions.token = token;
+  }
   if (options.tls !== undefined) {
     const hosts = split.map((s) => hostOf(s.url)).filter((h): h is string => h !== undefined);
     natsOptions.tls = natsTlsOptions(options.tls, hosts);

@@ -102,10 +102,19 @@ export class RequestMux {
   private readonly queues = new Map<number, DeadlineQueue>();
   private nc: NatsConnection | undefined;
   private inbox = '';
+  private prefix: string | undefined;
   private nextToken = 0;
 
   /** `report` receives errors of the reply subscription itself (a permission violation on the inbox). */
   constructor(private readonly report: (error: DistributedError) => void) {}
+
+  /**
+   * Reply subjects from the next connection on are `<prefix>.<id>.<token>` (undefined: `_INBOX`). The id keeps two
+   * clients of one node, which share the prefix, from taking each other's replies: tokens are only counters.
+   */
+  useInboxPrefix(prefix: string | undefined): void {
+    this.prefix = prefix;
+  }
 
   /**
    * Publishes `payload` to `subject` with a reply subject and resolves with `decode(reply)`. Rejects with
@@ -170,7 +179,7 @@ export class RequestMux {
   /** Subscribes to a fresh inbox on `nc`; nats.js re-subscribes it after every reconnect. */
   private listen(nc: NatsConnection): void {
     this.nc = nc;
-    this.inbox = `${createInbox()}.`;
+    this.inbox = `${createInbox(this.prefix)}.`;
     nc.subscribe(`${this.inbox}*`, {
       callback: (error, msg) => {
         if (error === null) this.answer(msg);

@@ -36,6 +36,23 @@ export interface NatsClientOptions {
   password?: string;
   /** Token authentication. */
   token?: string;
+  /**
+   * nkey authentication with this node's own user seed (`SU...`, e.g. from `createNodeKey`). The seed signs the
+   * server's nonce and never leaves the process; it is never logged, nor shown in errors or `health()`. Not together
+   * with `nkeySeedFile`, `user` or `token`.
+   */
+  nkeySeed?: string;
+  /**
+   * nkey authentication with the seed in this file, read at each `connect()`. A file its group or others may access
+   * is refused (chmod 600), as is one that holds no user seed; the error names the file, never its text.
+   */
+  nkeySeedFile?: string;
+  /**
+   * Prefix of this client's reply subjects instead of `_INBOX` (literal NATS tokens), for nats.js's own inboxes and
+   * the request mux's one reply subscription (`<prefix>.<id>.*`). With a prefix of its own per node (`inboxPrefixFor`)
+   * a server can let each node subscribe to its own replies only.
+   */
+  inboxPrefix?: string;
   /** TLS for external servers. */
   tls?: TlsOptions;
   /** Connection name, visible in the server's monitoring. */

@@ -8,7 +8,7 @@
  * a watchdog makes sure the server never outlives this process (see embedded-watchdog.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -20,7 +20,7 @@ import { fetchServerVersion, healthzOk, readPortsFile, tcpAccepts, type ServerPo
 import { notYetSaid, serverVersionWarnings } from '../base/server-version.js';
 import { guardServer, type ServerGuard } from './watchdog.js';
 import { findNatsServer } from './find-binary.js';
-import type { EmbeddedServerOptions } from './types.js';
+import type { EmbeddedServerOptions, EmbeddedServerReload } from './types.js';
 
 /** What the `exit` event reports. */
 export interface EmbeddedServerExit {
@@ -54,7 +54,16 @@ interface Run {
   readonly child: ChildProcess;
   readonly binary: string;
   readonly dir: string;
-  readonly options: ResolvedEmbeddedOptions;
+  readonly configFile: string;
+  /** Where nats-server writes its pid: the caller's `pidFile` or one in `dir`. */
+  readonly pidFile: string;
+  /** The options as given and as resolved; `reload()` replaces both once the server has taken the change. */
+  source: EmbeddedServerOptions;
+  options: ResolvedEmbeddedOptions;
+  /** The text of `configFile`, put back when a reload is refused. */
+  configText: string;
+  /** Called with every output line (redacted), e.g. by a reload waiting for the server's verdict. */
+  readonly lineWatchers: Set<(line: string) => void>;
   guard: ServerGuard | undefined;
   /** Became ready: its exit is reported as an event. */
   ready: boolean;
@@ -111,6 +120,7 @@ export class EmbeddedNatsServer {
   private startAttempt: Promise<void> | undefined;
   private abortStart = false;
   private stopping: Promise<void> | undefined;
+  private reloads: Promise<void> = Promise.resolve();
   private endpoint: { host: string; port: number; httpPort: number | undefined; clusterPort: number | undefined; version: string | undefined } | undefined;
 
   /** @param options.logger receives lifecycle messages and the server's log lines (at or above `logLevel`). */
@@ -199,6 +209,83 @@ export class EmbeddedNatsServer {
     return run !== undefined && run.exit === undefined ? run.child.pid : undefined;
   }
 
+  /**
+   * The file holding the running server's pid, while it runs: the `pidFile` option, or one in its private directory.
+   * `nats-server --signal reload=<file>` makes the server re-read its config file from another process.
+   */
+  getPidFile(): string | undefined {
+    return this.isRunning() ? this.run?.pidFile : undefined;
+  }
+
+  /**
+   * Applies `update` to the running server without a restart: rewrites its config file and sends SIGHUP, as
+   * `nats-server --signal reload` does. Resolves once the server logs that it reloaded. nats-server (2.9 too) keeps
+   * the connections of users it still lists, applies their new permissions, and closes the others'. Reloads run one
+   * at a time; a refused one leaves the server, and its config file, as they were.
+   * @throws {ConfigValidationError} the update is invalid (nothing was changed).
+   * @throws {DistributedError} `NATS_SERVER_NOT_STARTED` when no server runs; `NATS_SERVER_RELOAD` when the server
+   * refused the new configuration or did not answer within `startTimeoutMs`.
+   */
+  reload(update: EmbeddedServerReload = {}): Promise<void> {
+    const next = this.reloads.then(() => this.reloadNow(update));
+    this.reloads = next.catch(() => undefined);
+    return next;
+  }
+
+  private async reloadNow(update: EmbeddedServerReload): Promise<void> {
+    const run = this.run;
+    if (run === undefined || !this.isRunning()) {
+      throw new DistributedError('NATS_SERVER_NOT_STARTED', 'EmbeddedNatsServer.reload() needs a running server: await start() first.');
+    }
+    const source: EmbeddedServerOptions = { ...run.source, ...update };
+    const options = resolveEmbeddedOptions(source);
+    const text = buildServerConfig(options, join(run.dir, 'jetstream'), run.pidFile);
+    const verdict = this.reloadVerdict(run, options.startTimeoutMs);
+    try {
+      await replaceFile(run.configFile, text);
+      sendSignal(run.child, 'SIGHUP');
+      await verdict.outcome;
+    } catch (error) {
+      verdict.cancel();
+      await replaceFile(run.configFile, run.configText).catch(() => undefined);
+      throw error;
+    }
+    run.source = source;
+    run.options = options;
+    run.configText = text;
+    this.logger.info({ pid: run.child.pid, users: update.authorization?.users.length }, 'nats-server reloaded its configuration');
+  }
+
+  /** What the server says after SIGHUP: it reloaded, it refused (with its reason), or nothing within `timeoutMs`. */
+  private reloadVerdict(run: Run, timeoutMs: number): { outcome: Promise<void>; cancel: () => void } {
+    let cancel = (): void => undefined;
+    const outcome = new Promise<void>((resolve, reject) => {
+      const done = (error?: Error): void => {
+        run.lineWatchers.delete(watch);
+        clearTimeout(timer);
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      const watch = (line: string): void => {
+        if (line.includes('Reloaded server configuration')) done();
+        else if (line.includes('Failed to reload server configuration')) {
+          done(new DistributedError('NATS_SERVER_RELOAD', `nats-server refused the new configuration and keeps the old one: ${line.replace(/^.*?Failed to reload server configuration:\s*/, '')}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        done(new DistributedError('NATS_SERVER_RELOAD', `nats-server (pid ${String(run.child.pid)}) did not say within ${timeoutMs} ms whether it reloaded its configuration; it may still run the old one.`));
+      }, timeoutMs);
+      run.lineWatchers.add(watch);
+      cancel = () => {
+        run.lineWatchers.delete(watch);
+        clearTimeout(timer);
+      };
+    });
+    // A failure before the signal was sent is reported by the caller; this promise must not go unhandled then.
+    outcome.catch(() => undefined);
+    return { outcome, cancel };
+  }
+
   /** Recent stdout/stderr lines of the current or last server, oldest first, credentials redacted (bounded by `logLines`). */
   getLogs(): string[] {
     return this.ring.lines();
@@ -235,7 +322,8 @@ export class EmbeddedNatsServer {
     // mkdtemp makes the directory 0700; the config file inside is 0600 on top of that.
     const dir = await mkdtemp(join(tmpdir(), 'nats-embedded-'));
     const configFile = join(dir, 'nats.conf');
-    const config = buildServerConfig(o, join(dir, 'jetstream'));
+    const pidFile = o.pidFile ?? join(dir, 'nats-server.pid');
+    const config = buildServerConfig(o, join(dir, 'jetstream'), pidFile);
     try {
       await writeFile(configFile, config, { mode: 0o600, flag: 'wx' });
       if (this.abortStart) throw new NatsServerStartError('stop() was called before nats-server was started.', []);
@@ -246,7 +334,7 @@ export class EmbeddedNatsServer {
 
     let run: Run;
     try {
-      run = this.spawnRun(binary, o, dir, configFile);
+      run = this.spawnRun(binary, { source: options, options: o, dir, configFile, configText: config, pidFile });
     } catch (error) {
       // spawn() itself can throw (e.g. EMFILE): no process, so no exit event will clean up.
       await rm(dir, { recursive: true, force: true });
@@ -275,7 +363,11 @@ export class EmbeddedNatsServer {
     for (const warning of notYetSaid(serverVersionWarnings(version, ownConfig))) this.logger.warn({ version }, warning);
   }
 
-  private spawnRun(binary: string, o: ResolvedEmbeddedOptions, dir: string, configFile: string): Run {
+  private spawnRun(
+    binary: string,
+    files: { source: EmbeddedServerOptions; options: ResolvedEmbeddedOptions; dir: string; configFile: string; configText: string; pidFile: string },
+  ): Run {
+    const { options: o, dir, configFile } = files;
     // detached: the server gets its own process group, so a Ctrl-C meant for the application reaches the
     // application, which stops the server in order (e.g. after draining its client). The guard covers the rest.
     const child = spawn(binary, ['-c', configFile, '--ports_file_dir', dir, ...o.args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -283,8 +375,8 @@ export class EmbeddedNatsServer {
     const run: Run = {
       child,
       binary,
-      dir,
-      options: o,
+      ...files,
+      lineWatchers: new Set(),
       guard: undefined,
       ready: false,
       expected: false,
@@ -323,6 +415,7 @@ export class EmbeddedNatsServer {
         .catch((error: unknown) => {
           this.logger.warn({ err: error, dir }, 'could not remove the nats-server directory');
         })
+        .then(() => removePidFile(run))
         .then(() => {
           // start() refuses while a run exists, so the run that ended is the current one.
           this.run = undefined;
@@ -337,7 +430,7 @@ export class EmbeddedNatsServer {
     child.once('close', (code, signal) => {
       finish(code, signal);
     });
-    if (child.pid !== undefined) run.guard = guardServer(child, configFile, dir);
+    if (child.pid !== undefined) run.guard = guardServer(child, configFile, dir, o.pidFile);
     return run;
   }
 
@@ -351,6 +444,7 @@ export class EmbeddedNatsServer {
     // line, or an untagged stderr line such as "flag provided but not defined: -x".
     if (level === 'error' && line.trim() !== '' && (stream === 'stderr' || /\[(FTL|ERR)\]/.test(line))) run.lastFailure = line;
     if (LEVEL_RANK[level] >= LEVEL_RANK[run.options.logLevel]) this.logger[level]({ pid: run.child.pid }, line);
+    for (const watch of run.lineWatchers) watch(line);
     run.wake?.();
   }
 
@@ -445,6 +539,20 @@ export class EmbeddedNatsServer {
     })();
     return run.terminating;
   }
+}
+
+/** Writes `path` whole or not at all (a rename), mode 0600: nats-server may read it at any moment. */
+async function replaceFile(path: string, text: string): Promise<void> {
+  const next = `${path}.next`;
+  await writeFile(next, text, { mode: 0o600 });
+  await rename(next, path);
+}
+
+/** Removes a pid file outside the private directory, unless another server has written its own pid there since. */
+async function removePidFile(run: Run): Promise<void> {
+  if (run.source.pidFile === undefined) return;
+  const pid = await readFile(run.pidFile, 'utf8').catch(() => undefined);
+  if (pid?.trim() === String(run.child.pid)) await rm(run.pidFile, { force: true }).catch(() => undefined);
 }
 
 /** Which option set `port` (as named in EmbeddedServerOptions), for a hint that says what to change. */

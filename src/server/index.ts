@@ -4,4 +4,4 @@
  */
 export { EmbeddedNatsServer, type EmbeddedServerExit, type EmbeddedServerEvents, type EmbeddedServerListener, type EmbeddedNatsServerConfig } from './embedded-server.js';
 export { findNatsServer } from './find-binary.js';
-export type { EmbeddedServerOptions } from './types.js';
+export type { EmbeddedAuthorization, EmbeddedNkeyUser, EmbeddedServerOptions, EmbeddedServerReload } from './types.js';

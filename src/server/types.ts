@@ -1,4 +1,23 @@
 /** Public types of the embedded nats-server. */
+import type { NatsUserPermissions } from '../contract/permissions.js';
+
+/** A user the server admits by its public nkey (`U...`), limited to `permissions` (e.g. from `natsPermissions`). */
+export interface EmbeddedNkeyUser {
+  nkey: string;
+  permissions: NatsUserPermissions;
+}
+
+/** Per-node users: only a client that signs with one of their nkeys connects. */
+export interface EmbeddedAuthorization {
+  /** At least one: nats-server reads an empty list as no authentication at all. */
+  users: readonly EmbeddedNkeyUser[];
+}
+
+/** What `EmbeddedNatsServer.reload()` can change on a running server. */
+export interface EmbeddedServerReload {
+  /** The new users; connections of users no longer listed are closed by the server. */
+  authorization?: EmbeddedAuthorization;
+}
 
 /** Options for an embedded nats-server child process. See `EmbeddedNatsServer`. */
 export interface EmbeddedServerOptions {
@@ -22,6 +41,16 @@ export interface EmbeddedServerOptions {
   config?: string;
   /** Credentials clients must present. Written to a 0600 config file, never on the command line. */
   auth?: { user: string; password: string } | { token: string };
+  /**
+   * nkey users, each with its own permissions, instead of `auth`. Written to the 0600 config file; `reload()`
+   * changes them without a restart.
+   */
+  authorization?: EmbeddedAuthorization;
+  /**
+   * Where nats-server writes its pid. Default: its private directory (`getPidFile()`). Another process can make the
+   * server re-read its config file with `nats-server --signal reload=<file>`; the file is removed when it stops.
+   */
+  pidFile?: string;
   /** Join or form a NATS cluster. */
   cluster?: {
     /** Cluster name; every node of one cluster uses the same. */

@@ -16,13 +16,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { unlinkSync } from 'node:fs';
 import type { Socket } from 'node:net';
 
-// $1 = server pid, $2 = private directory. `read` returns only at end of file: when this process has died.
-// The directory goes right after SIGTERM (the server read its config at start), so the credentials file does not
-// wait for the exit, which `kill -0` cannot see where nobody reaps the orphaned zombie.
+// $1 = server pid, $2 = private directory, $3 = a pid file elsewhere or "". `read` returns only at end of file: when
+// this process has died. The directory goes right after SIGTERM (the server read its config at start), so the
+// credentials file does not wait for the exit, which `kill -0` cannot see where nobody reaps the orphaned zombie. The
+// pid file goes too, so that nobody signals a pid the system may give to another process.
 const WATCHDOG_SCRIPT = [
   'read -r _',
   'kill -TERM "$1" 2>/dev/null',
   'rm -rf -- "$2"',
+  '[ -n "$3" ] && rm -f -- "$3"',
   'i=0',
   'while kill -0 "$1" 2>/dev/null && [ "$i" -lt 40 ]; do sleep 0.05; i=$((i+1)); done',
   'kill -KILL "$1" 2>/dev/null',
@@ -66,9 +68,10 @@ export interface ServerGuard {
 
 /**
  * Guards a freshly spawned nats-server: terminated on this process's exit, and by a watchdog if this process is
- * killed. `dir` is the server's private directory (config file, ports file, default JetStream store).
+ * killed. `dir` is the server's private directory (config file, ports file, default JetStream store); `pidFile` a
+ * pid file outside it, removed with it.
  */
-export function guardServer(child: ChildProcess, configFile: string, dir: string): ServerGuard {
+export function guardServer(child: ChildProcess, configFile: string, dir: string, pidFile?: string): ServerGuard {
   const guarded: Guarded = { child, configFile };
   live.add(guarded);
   if (!exitHookInstalled) {
@@ -78,7 +81,7 @@ export function guardServer(child: ChildProcess, configFile: string, dir: string
 
   let watchdog: ChildProcess | undefined;
   if (process.platform !== 'win32' && child.pid !== undefined) {
-    watchdog = spawn('/bin/sh', ['-c', WATCHDOG_SCRIPT, 'nats-server-watchdog', String(child.pid), dir], {
+    watchdog = spawn('/bin/sh', ['-c', WATCHDOG_SCRIPT, 'nats-server-watchdog', String(child.pid), dir, pidFile ?? ''], {
       // Its own session: a Ctrl-C meant for the application does not kill the guard.
       detached: true,
       stdio: ['pipe', 'ignore', 'ignore'],

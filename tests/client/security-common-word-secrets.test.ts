@@ -106,7 +106,7 @@ describe.each(SECRETS)('the password or token %j', (secret) => {
       const client = new NatsClient({ logger: out.logger });
       const error = await failure(() => client.connect({ mode: 'external', serverUrl: url, connectTimeout: 2000, ...credentials }));
       out.add(error, await client.health());
-      expect(error.message).toBe(`Could not connect to NATS at ${url} (AUTHORIZATION_VIOLATION): the server refused the credentials: check user/password or token.`);
+      expect(error.message).toBe(`Could not connect to NATS at ${url} (AUTHORIZATION_VIOLATION): the server refused the credentials: check user/password, token or the nkey seed (a node whose key was removed is refused).`);
     }
     expectNoCredentialAndNoGarbling(out.text(), secret);
   });
