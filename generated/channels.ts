@@ -108,6 +108,7 @@ export const channels = {
     description:
       'The worker that accepted request `requestId` publishes its events here; the controller subscribes before\nsending the request so that no token is missed.',
     parameters: { requestId: ResponseRequestIdParameterSchema },
+    locations: { requestId: '/requestId' },
     message: {
       name: 'StreamingResponse',
       schema: StreamingResponseSchema,

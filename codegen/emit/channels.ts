@@ -1,7 +1,8 @@
 /**
  * generated/channels.ts: parameter schemas and one `defineChannel` entry per channel (AsyncAPI 3 §Channel
  * Object), keyed by channel id in camelCase, with its id, address, parameters, message and, where an operation
- * declares one, its reply (§Operation Reply Object). The runtime in src/contract/define-channel.ts does the rest.
+ * declares one, its reply (§Operation Reply Object), and the payload locations of its parameters (§Parameter Object
+ * `location`). The runtime in src/contract/define-channel.ts does the rest.
  */
 import { docComment, emitOrDiagnose, literal, propertyKey } from './common.js';
 import type { Diagnostic } from '../input/diagnostics.js';
@@ -28,12 +29,15 @@ export function emitChannels(model: ContractModel, sources: SourceSet, runtime: 
   const entries = model.channels.map((channel) => {
     const message = messageExpression(channel.messages, used);
     const reply = channel.replies.length > 0 ? messageExpression(channel.replies, used) : undefined;
+    const located = channel.parameters.filter((p) => p.location !== undefined);
     if (message.union || reply?.union === true) needsZ = true;
     const fields = [
       `id: ${literal(channel.id)}`,
       `address: ${literal(channel.address)}`,
       ...(channel.description !== undefined && channel.description.trim() !== '' ? [`description: ${literal(channel.description.trim())}`] : []),
       `parameters: {${channel.parameters.map((p) => `${propertyKey(p.name)}: ${p.identifier}`).join(', ')}}`,
+      // Parameters the payload carries too (AsyncAPI `location`): the runtime checks that payload and subject agree.
+      ...(located.length === 0 ? [] : [`locations: {${located.map((p) => `${propertyKey(p.name)}: ${literal(p.location ?? '')}`).join(', ')}}`]),
       `message: ${message.code}`,
       ...(reply === undefined ? [] : [`reply: ${reply.code}`]),
       // info.version: sent as the Contract-Version header, named in inbound validation errors.

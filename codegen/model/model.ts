@@ -18,6 +18,7 @@ import { CodegenError, diagnosticAt, hasErrors, type Diagnostic } from '../input
 import { forEachSubschema } from '../input/subschemas.js';
 import { Namer, pascalCase } from './naming.js';
 import { modelRoles, type RoleModel } from './permissions.js';
+import { readLocation } from './location.js';
 import { childPointer, pointerSegments, refKey, refOf, type SourceRef, type SourceSet } from '../input/sources.js';
 
 /** A schema declared as a named export. */
@@ -41,6 +42,8 @@ export interface ParameterModel {
   /** `{ type: 'string', ...constraints }` built from the Parameter Object. */
   schema: Record<string, unknown>;
   description: string | undefined;
+  /** Where the payload carries the value too (`location: $message.payload#/requestId`): a JSON pointer, `/requestId`. */
+  location: string | undefined;
   origin: SourceRef;
 }
 
@@ -339,6 +342,7 @@ export function modelContract(document: AsyncAPIDocumentInterface, sources: Sour
       diagnostics.push(diagnosticAt(sources, childPointerRef(channelAt, 'address'), `channel "${channel.id()}": address parameter${used.length === 1 ? '' : 's'} ${list} ${used.length === 1 ? 'is' : 'are'} not declared: add a "parameters" map with ${used.length === 1 ? 'it' : 'each'} (and an enum, x-format or x-pattern saying which values ${used.length === 1 ? 'it takes' : 'they take'})`));
     }
     const parameters: ParameterModel[] = [];
+    const payloads = channel.messages().all().map((m) => (m.hasPayload() ? m.payload()?.json() : undefined) ?? true);
     for (const name of used) {
       const parameter = channel.parameters().get(name);
       const paramAt = followOrSelf(sources, { file: mainFile, pointer: childPointer(childPointer(channelAt.pointer, 'parameters'), name) });
@@ -347,11 +351,14 @@ export function modelContract(document: AsyncAPIDocumentInterface, sources: Sour
       if (Array.isArray(json.enum)) schema.enum = json.enum;
       if (typeof json['x-format'] === 'string') schema.format = json['x-format'];
       if (typeof json['x-pattern'] === 'string') schema.pattern = json['x-pattern'];
+      const location = readLocation(sources, paramAt, name, channel.id(), json, payloads);
+      for (const d of location.diagnostics) (d.severity === 'error' ? diagnostics : warnings).push(d);
       parameters.push({
         name,
         identifier: `${namer.take(pascalCase(channel.id()) + pascalCase(name), ['ParameterSchema'])}ParameterSchema`,
         schema,
         description: typeof json.description === 'string' ? json.description : undefined,
+        location: location.pointer,
         origin: paramAt,
       });
     }

@@ -6,7 +6,8 @@
 import type { z } from 'zod';
 import { ValidationError } from '../base/errors.js';
 import { compileSubjectTemplate } from '../base/subjects.js';
-import { CONTRACT_VERSION_HEADER, toValidationIssues, validatingJsonSerializer } from './typed-serializer.js';
+import { CONTRACT_VERSION_HEADER, contractVersionNote, toValidationIssues, validatingJsonSerializer } from './typed-serializer.js';
+import { compileLocationCheck, type ParameterLocations } from './parameter-locations.js';
 import type { Serializer } from '../client/index.js';
 import type {
   MessageContext,
@@ -75,6 +76,12 @@ export interface ChannelSpec<PS extends ParameterSchemas, T, R> {
   message: { name: string; schema: z.ZodType<T>; readerSchema?: z.ZodType<T> };
   reply?: { name: string; schema: z.ZodType<R>; readerSchema?: z.ZodType<R> };
   /**
+   * Parameters the payload carries too (AsyncAPI `location: $message.payload#/field`), as JSON pointers into the
+   * payload. A payload whose field holds another value than its subject's parameter is refused before it is sent and
+   * dropped before the handler when it arrives; an absent field contradicts nothing.
+   */
+  locations?: ParameterLocations;
+  /**
    * `info.version` of the contract the channel was generated from. Sent as the `Contract-Version` header with every
    * publish, request and reply, and named in inbound validation errors next to the sender's.
    */
@@ -94,17 +101,23 @@ export interface Channel<PS extends ParameterSchemas, T> {
   readonly contractVersion: string | undefined;
   /** The tolerant reader schema inbound messages are decoded with (unknown properties stripped); `schema` when none was generated. */
   readonly readerSchema: z.ZodType<T>;
+  /** Parameters the payload carries too, as JSON pointers into it (empty when none): checked on publish, request and receipt. */
+  readonly locations: ParameterLocations;
   /** The validating serializer used on the wire, for callers of the generic client API. */
   readonly serializer: Serializer<T>;
   /** Builds the concrete subject. Throws `SubjectError` for a value that is not one safe token or breaks its schema. */
   subject(...params: WithParams<PS, ParameterValues<PS>, []>): string;
   /** Anchored, exact: the parameters of a subject on this channel, or undefined. */
   parse(subject: string): ParameterValues<PS> | undefined;
-  /** Validates, then publishes. Rejects with `ValidationError` (nothing sent) or `SubjectError`. */
+  /**
+   * Validates, then publishes. Rejects with `ValidationError` (nothing sent; also for a payload that contradicts the
+   * subject where {@link locations} tie them) or `SubjectError`.
+   */
   publish(client: ChannelTransport, ...args: WithParams<PS, ParameterValues<PS>, [payload: T, options?: Omit<PublishOptions<T>, 'serializer'>]>): Promise<void>;
   /**
    * Subscribes. A parameter value of `'*'` subscribes to every value of it; the handler gets the parsed parameters.
-   * Invalid messages never reach the handler: they are counted on the subscription and emitted as client `error`s.
+   * Invalid messages never reach the handler (nor messages whose payload contradicts their subject, see
+   * {@link locations}): they are counted on the subscription and emitted as client `error`s.
    */
   subscribe(
     client: ChannelTransport,
@@ -141,6 +154,8 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
     return result.success ? undefined : toValidationIssues(result.error).map((i) => i.message).join('; ');
   });
   const hasParams = template.parameters.length > 0;
+  const locations = Object.freeze({ ...spec.locations });
+  const contradictions = compileLocationCheck(spec.address, template.parameters, locations);
   const contractVersion = spec.contractVersion;
   const serializer = validatingJsonSerializer(spec.message.name, spec.message.schema, { readerSchema: spec.message.readerSchema, contractVersion });
   // Metrics count per channel id: bounded, unlike the concrete subjects of parameterised channels.
@@ -177,22 +192,37 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
 
   const isWildcard = (params: Params): boolean => hasParams && template.parameters.some((name) => (params as Record<string, unknown>)[name] === '*');
 
+  /** Refuses a payload that contradicts the parameters of the subject it is about to be sent on; nothing is sent. */
+  const contradiction = (subject: string, params: Params, payload: unknown): ValidationError | undefined => {
+    const issues = contradictions?.(payload, params);
+    return issues === undefined ? undefined : new ValidationError('outbound', subject, issues, spec.message.name);
+  };
+
   /**
    * The serializer of a subscription. A wildcard subscription also checks the parameters of each message's subject
-   * before decoding it: a value that breaks its schema fails like an invalid payload (counted as rejected,
-   * reported with the subject, answered with an error reply for a request), and the handler never runs.
+   * before decoding it, and a channel with {@link ChannelSpec.locations} checks the decoded payload against them:
+   * either failure is handled like an invalid payload (counted as rejected, reported with the subject, answered with
+   * an error reply for a request), and the handler never runs.
    */
   const inboundSerializer = <V>(params: Params, base: Serializer<V>, schemaName: string): Serializer<V> => {
-    if (!isWildcard(params)) return base;
+    const wildcard = isWildcard(params);
+    if (!wildcard && contradictions === undefined) return base;
     return {
       name: base.name,
       encode: (value, subject) => base.encode(value, subject),
       decode(bytes, subject, info) {
-        if (template.parse(subject) === undefined) {
+        const actual = wildcard ? template.parse(subject) : (params as Record<string, string>);
+        if (actual === undefined) {
           const issues = template.explain(subject).map(({ parameter, problem }) => ({ path: parameter === undefined ? '(subject)' : `{${parameter}}`, message: problem }));
           throw new ValidationError('inbound', subject, issues, `${schemaName} (${spec.address})`, 'subject parameters');
         }
-        return base.decode(bytes, subject, info);
+        const value = base.decode(bytes, subject, info);
+        // After validation: the handler's payload, as decoded, is what must agree with the subject.
+        const issues = contradictions?.(value, actual);
+        if (issues !== undefined) {
+          throw new ValidationError('inbound', subject, issues, schemaName, 'payload', contractVersionNote(info?.header(CONTRACT_VERSION_HEADER), contractVersion));
+        }
+        return value;
       },
     };
   };
@@ -219,14 +249,18 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
     schema: spec.message.schema,
     contractVersion,
     readerSchema: spec.message.readerSchema ?? spec.message.schema,
+    locations,
     serializer,
     subject: (...args) => template.build(split(args).params),
     parse: (subject) => template.parse(subject) as Params | undefined,
     // Not async: an async wrapper would cost every awaited publish two more promise turns.
     publish(client, first: unknown, second?: unknown, third?: unknown) {
       try {
-        const subject = subjectFor((hasParams ? first : NO_PARAMS) as Params);
+        const params = (hasParams ? first : NO_PARAMS) as Params;
+        const subject = subjectFor(params);
         const payload = (hasParams ? second : first) as T;
+        const refused = contradictions === undefined ? undefined : contradiction(subject, params, payload);
+        if (refused !== undefined) return Promise.reject(refused);
         const options = (hasParams ? third : second) as Omit<PublishOptions<T>, 'serializer'> | undefined;
         return client.publish(subject, payload, options === undefined ? publishOptions : { ...options, serializer, metricsLabel, headers: withVersion(options.headers) });
       } catch (error) {
@@ -255,8 +289,11 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
     // Fixed arity instead of a rest parameter: no arguments array per request.
     request(client, first: unknown, second?: unknown, third?: unknown) {
       try {
-        const subject = subjectFor((hasParams ? first : NO_PARAMS) as Params);
+        const params = (hasParams ? first : NO_PARAMS) as Params;
+        const subject = subjectFor(params);
         const payload = (hasParams ? second : first) as T;
+        const refused = contradictions === undefined ? undefined : contradiction(subject, params, payload);
+        if (refused !== undefined) return Promise.reject(refused);
         const options = (hasParams ? third : second) as { timeout?: number; headers?: Record<string, string> } | undefined;
         return client.request<T, R>(
           subject,

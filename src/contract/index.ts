@@ -4,6 +4,7 @@
  * only through this file, so the runtime can change behind it.
  */
 export * from './define-channel.js';
+export type { ParameterLocations } from './parameter-locations.js';
 export { CONTRACT_VERSION_HEADER, validatingJsonSerializer } from './typed-serializer.js';
 export * from './formats.js';
 export * from './permissions.js';
