@@ -103,5 +103,72 @@ export const upstreamNeedsUrl: Rule = ({ cluster }) => {
   ];
 };
 
+/** A node signs with its own key or uses a shared credential, not both: the server admits one kind of user. */
+export const oneCredential: Rule = ({ cluster }) => {
+  const { nats } = cluster;
+  if (typeof nats.nkey_seed_file !== 'string') return [];
+  const shared = typeof nats.user === 'string' ? 'user' : typeof nats.token === 'string' ? 'token' : undefined;
+  if (shared === undefined) return [];
+  return [
+    {
+      path: ['cluster', 'nats', shared],
+      expected: `no shared credential (nats.nkey_seed_file is set: this node signs with its own key; remove nats.${shared === 'user' ? 'user and nats.password' : 'token'})`,
+      found: `nats.${shared} set`,
+      target: 'key',
+      showsValue: false,
+    },
+  ];
+};
+
+/**
+ * A node's key is bound to an id: a worker's is its `worker_id`; a controller (or dual node) finds its own in the
+ * users file of its embedded server, which in turn admits only its users, this node included.
+ */
+export const keyWithIdentity: Rule = ({ cluster }) => {
+  const { nats, mode } = cluster;
+  const usersFile = nats.mode === 'embedded' && typeof nats.embedded.users_file === 'string';
+  if (usersFile && typeof nats.nkey_seed_file !== 'string') {
+    return [
+      {
+        path: ['cluster', 'nats', 'nkey_seed_file'],
+        expected: "this node's own seed file (nats.embedded.users_file is set: the embedded server admits only the nodes listed there, this one too)",
+        found: 'no such key',
+        target: 'key',
+        showsValue: false,
+      },
+    ];
+  }
+  if (typeof nats.nkey_seed_file !== 'string' || usersFile) return [];
+  if (mode === 'worker') {
+    if (typeof cluster.worker.worker_id === 'string') return [];
+    return [
+      {
+        path: ['cluster', 'worker', 'worker_id'],
+        expected: 'the worker id its key was issued for (nats.nkey_seed_file is set): the worker_id line mlx-node credentials add-worker printed',
+        found: 'no such key',
+        target: 'key',
+        showsValue: false,
+      },
+    ];
+  }
+  return [
+    {
+      path: ['cluster', 'nats', 'nkey_seed_file'],
+      expected: `a key for a worker only, or for a ${mode} node whose embedded server has nats.embedded.users_file (it finds its own id there)`,
+      found: `a key in ${mode} mode with ${nats.mode === 'embedded' ? 'no users file' : 'external NATS'}`,
+      showsValue: false,
+    },
+  ];
+};
+
 /** Every cross-field rule of the cluster configuration, in the order they are checked. */
-export const clusterRules: readonly Rule[] = [externalNeedsServer, offlineAfterHeartbeat, distinctPorts, userWithPassword, certWithKey, upstreamNeedsUrl];
+export const clusterRules: readonly Rule[] = [
+  externalNeedsServer,
+  offlineAfterHeartbeat,
+  distinctPorts,
+  userWithPassword,
+  certWithKey,
+  upstreamNeedsUrl,
+  oneCredential,
+  keyWithIdentity,
+];

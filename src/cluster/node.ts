@@ -11,6 +11,8 @@ import type { ClusterConfig } from '../../generated/index.js';
 import { Controller, type ControllerOptions } from './controller.js';
 import { WorkerRegistry } from './registry.js';
 import { toRuntimeOptions } from './runtime-options.js';
+import { loadNodeIdentity } from './identity.js';
+import { followUsersFile, type UsersFileFollower } from './users-reload.js';
 import { Worker, type WorkerOptions } from './worker.js';
 
 /** What the configuration file cannot say: the engine and the machine of a worker, and tuning of the controller. */
@@ -45,10 +47,19 @@ export async function startNode(config: ClusterConfig, options: NodeOptions = {}
       `cluster.mode is ${cluster.mode}, so this node runs a worker: pass startNode(config, { worker: { engine, hardware, capabilities } }).`,
     );
   }
-  const runtime = toRuntimeOptions(config);
+  // A node with its own key learns its id (and, running the embedded server, whom it admits) before connecting.
+  const identity = await loadNodeIdentity(config);
+  const runtime = toRuntimeOptions(config, identity);
   const logger = options.logger ?? createLogger(runtime.logger);
   const client = new NatsClient({ logger });
   await client.connect(runtime.client);
+  let users: UsersFileFollower | undefined;
+  const usersFile = cluster.nats.embedded.users_file;
+  if (identity?.self !== undefined && identity.users !== undefined && cluster.nats.mode === 'embedded' && typeof usersFile === 'string') {
+    users = followUsersFile(usersFile, { client, self: identity.self, current: identity.users, logger });
+  }
+  // The worker's id is the one its key's rights are bound to.
+  const workerId = identity !== undefined && identity.role !== 'controller' ? identity.id : cluster.worker.worker_id;
 
   let registry: WorkerRegistry | undefined;
   let controller: Controller | undefined;
@@ -71,11 +82,12 @@ export async function startNode(config: ClusterConfig, options: NodeOptions = {}
         ...options.worker,
         heartbeatIntervalMs,
         port: cluster.worker.port,
-        ...(typeof cluster.worker.worker_id === 'string' ? { workerId: cluster.worker.worker_id } : {}),
+        ...(typeof workerId === 'string' ? { workerId } : {}),
       });
       await worker.start();
     }
   } catch (error) {
+    users?.stop();
     await registry?.stop().catch(() => undefined);
     await client.disconnect();
     throw error;
@@ -88,6 +100,7 @@ export async function startNode(config: ClusterConfig, options: NodeOptions = {}
     worker,
     stop() {
       stopping ??= (async () => {
+        users?.stop();
         await worker?.stop();
         if (registry !== undefined) {
           await registry.announce('controller_shutdown', 'The controller is stopping.');

@@ -6,6 +6,8 @@ import type { LoggerOptions } from '../base/logger.js';
 import type { NatsClientOptions, TlsOptions } from '../client/index.js';
 import type { EmbeddedServerOptions } from '../server/index.js';
 import type { ClusterConfig } from '../../generated/index.js';
+import type { NodeIdentity } from './identity.js';
+import { usersAuthorization } from './users-file.js';
 
 type NatsConfig = ClusterConfig['cluster']['nats'];
 
@@ -25,11 +27,14 @@ export interface RuntimeOptions {
 /**
  * Maps the configuration to runtime options. Credentials set under `cluster.nats` are used by the client and, in
  * embedded mode, required by the embedded server (so other machines cannot connect without them). TLS and server
- * URLs apply to external mode only.
+ * URLs apply to external mode only. A node with its own key (`nats.nkey_seed_file`) signs with it and reads its
+ * replies under its own inbox prefix, given by `identity` (`loadNodeIdentity`); with a users file, the identity also
+ * brings the users the embedded server admits, each with its role's permissions.
  */
-export function toRuntimeOptions(config: ClusterConfig): RuntimeOptions {
+export function toRuntimeOptions(config: ClusterConfig, identity?: NodeIdentity): RuntimeOptions {
   const { nats, logging, mode } = config.cluster;
   const embedded = nats.mode === 'embedded' ? embeddedOptions(nats) : undefined;
+  if (embedded !== undefined && identity?.users !== undefined) embedded.authorization = usersAuthorization(identity.users);
   const client: NatsClientOptions = {
     mode: nats.mode,
     name: `mlx-serving-${mode}`,
@@ -39,6 +44,8 @@ export function toRuntimeOptions(config: ClusterConfig): RuntimeOptions {
     requestTimeout: nats.request_timeout_ms,
     ...credentials(nats),
   };
+  if (typeof nats.nkey_seed_file === 'string') client.nkeySeedFile = nats.nkey_seed_file;
+  if (identity !== undefined) client.inboxPrefix = identity.inboxPrefix;
   if (embedded !== undefined) {
     client.embedded = embedded;
   } else {

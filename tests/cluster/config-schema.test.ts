@@ -133,7 +133,7 @@ describe('cluster config schema constraints', () => {
   const REQUIRED: [string, string][] = [
     ['cluster', "the key 'cluster': a mapping with the keys mode, nats, controller, worker, discovery, workers, load_balancing, logging"],
     ['cluster.mode', "the key 'mode': one of: controller, worker, dual"],
-    ['cluster.nats', "the key 'nats': a mapping with the keys mode, server_url, servers, user, password, token, tls, embedded, reconnect, max_reconnect_attempts, reconnect_time_wait, request_timeout_ms"],
+    ['cluster.nats', "the key 'nats': a mapping with the keys mode, server_url, servers, user, password, token, nkey_seed_file, tls, embedded, reconnect, max_reconnect_attempts, reconnect_time_wait, request_timeout_ms"],
     ['cluster.nats.mode', "the key 'mode': one of: embedded, external"],
   ];
   it.each(REQUIRED)('%s is required', (path, expected) => {

@@ -11,20 +11,13 @@ import { redactSecrets } from '../../base/redaction.js';
 import { DEFAULT_CLUSTER_CONFIG_PATH, clusterConfigSpec, loadClusterConfig } from '../config.js';
 import { toRuntimeOptions } from '../runtime-options.js';
 import { runNode } from './run-node.js';
+import { EXIT, processIo, type CliIo } from './cli-io.js';
+import { runCredentials } from './credentials.js';
 
-/** The exit codes of `mlx-node`, documented in the README and the deployment guide. */
-export const EXIT = {
-  /** Stopped by a signal after draining, `--check` found the file valid, or `--help`. */
-  ok: 0,
-  /** The node could not start (NATS unreachable, a port in use, ...) or failed while running (NATS lost for good). */
-  failed: 1,
-  /** The command line is wrong. */
-  usage: 2,
-  /** The configuration file is missing or invalid. */
-  invalidConfig: 3,
-} as const;
+export { EXIT, type CliIo } from './cli-io.js';
 
 const USAGE = `Usage: mlx-node [--config <file>] [--check]
+       mlx-node credentials <init | add-worker <name> | remove-worker <name> | list> [--config <file>]
 
 Runs one node of the MLX inference cluster (controller, worker or dual, from cluster.mode) until SIGTERM or
 SIGINT, then drains: the HTTP API stops taking requests and running streams finish, the worker reports itself
@@ -34,24 +27,21 @@ offline, NATS drains. A second signal stops at once.
   --check          validate the file, print the effective configuration (secrets hidden) and exit
   --help           show this text
 
-Exit codes: 0 stopped cleanly (or --check: valid), 1 could not start or failed, 2 wrong command line,
-3 invalid configuration, 128 + the signal's number when a second signal stopped it at once.`;
+mlx-node credentials gives each node its own NATS key (mlx-node credentials --help for more):
+  init                  the controller's own key and the users file its embedded NATS server admits
+  add-worker <name>     a worker's id and key: writes its seed file (0600), lists it in the users file, and
+                        prints the worker's config lines (worker_id, nkey_seed_file); a running server reloads
+  remove-worker <name>  revokes a worker: the running server disconnects it and refuses it from then on
+  list                  the nodes in the users file
 
-/** Where the command writes; a parameter so tests can run it in-process. */
-export interface CliIo {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
-
-const processIo: CliIo = {
-  out: (text) => process.stdout.write(`${text}\n`),
-  err: (text) => process.stderr.write(`${text}\n`),
-};
+Exit codes: 0 stopped cleanly (or --check: valid, or credentials: done), 1 could not start or failed,
+2 wrong command line, 3 invalid configuration, 128 + the signal's number when a second signal stopped it at once.`;
 
 const SIGNAL_NUMBER: Readonly<Record<string, number>> = { SIGINT: 2, SIGTERM: 15 };
 
 /** Runs the command with `argv` (without node and the script); resolves with the exit code. */
 export async function runMlxNode(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  if (argv[0] === 'credentials') return runCredentials(argv.slice(1), io);
   let values: { config?: string; check?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({ args: [...argv], options: { config: { type: 'string' }, check: { type: 'boolean' }, help: { type: 'boolean' } }, strict: true }));

@@ -36,15 +36,22 @@ export function configWarnings(config: ClusterConfig, hardwareDetected: boolean)
   const { cluster } = config;
   const warnings: string[] = [];
   const runsController = cluster.mode !== 'worker';
+  const { nats } = cluster;
+  const shared = nats.user !== undefined || nats.token !== undefined;
+  const credentials = shared || nats.nkey_seed_file !== undefined;
   if (runsController && !LOOPBACK.test(cluster.controller.bind_address)) {
     const open: string[] = [];
     if (cluster.controller.api_key === undefined) open.push('no controller.api_key (anyone who reaches it can run inference)');
-    if (cluster.nats.user === undefined && cluster.nats.token === undefined) open.push('no NATS credentials (anyone who reaches NATS can read prompts and send answers)');
+    if (!credentials) open.push('no NATS credentials (anyone who reaches NATS can read prompts and send answers)');
     if (open.length > 0) warnings.push(`The HTTP API listens on ${cluster.controller.bind_address}, beyond this machine, with ${open.join(' and ')}. Set them, or bind to 127.0.0.1.`);
   }
-  const { nats } = cluster;
-  if (nats.mode === 'embedded' && !LOOPBACK.test(nats.embedded.host) && nats.user === undefined && nats.token === undefined) {
-    warnings.push(`The embedded NATS server listens on ${nats.embedded.host} without credentials: anyone who reaches it can read prompts and send answers. Set nats.user and nats.password (or nats.token), or keep nats.embedded.host at 127.0.0.1.`);
+  // Other machines reach this NATS server: say once how far a stolen credential would go.
+  if (nats.mode === 'embedded' && !LOOPBACK.test(nats.embedded.host) && nats.embedded.users_file === undefined) {
+    warnings.push(
+      shared
+        ? `The embedded NATS server listens on ${nats.embedded.host} with one credential shared by every node, and no node identities: whoever holds it (any node, or anyone who took it from one) can read every prompt and answer as any worker. Give each node its own key: mlx-node credentials init, then add-worker (docs/security.md).`
+        : `The embedded NATS server listens on ${nats.embedded.host} without credentials: anyone who reaches it can read prompts and send answers. Give each node its own key (mlx-node credentials init, then add-worker; docs/security.md), set nats.user and nats.password, or keep nats.embedded.host at 127.0.0.1.`,
+    );
   }
   if (!cluster.discovery.enabled) warnings.push('discovery.enabled is false, which has no effect: workers always register and heartbeat over NATS. Remove the key.');
   if (cluster.mode !== 'controller' && !hardwareDetected) {

@@ -86,10 +86,21 @@ describe('start-up warnings', () => {
     expect(keyOnly).toBeUndefined();
   });
 
-  it('an embedded NATS server open beyond loopback without credentials', () => {
-    const [open] = configWarnings(config({ nats: { mode: 'embedded', embedded: { host: '0.0.0.0' } } }), true);
-    expect(open).toContain('nats.user');
-    expect(configWarnings(config({ nats: { mode: 'embedded', user: 'u', password: 'p', embedded: { host: '0.0.0.0' } } }), true)).toEqual([]);
+  it('an embedded NATS server open beyond loopback without node identities: one warning, with or without a shared credential', () => {
+    const open = configWarnings(config({ nats: { mode: 'embedded', embedded: { host: '0.0.0.0' } } }), true);
+    expect(open).toHaveLength(1);
+    expect(open[0]).toContain('without credentials');
+    expect(open[0]).toContain('mlx-node credentials init');
+    const shared = configWarnings(config({ nats: { mode: 'embedded', user: 'u', password: 'p', embedded: { host: '0.0.0.0' } } }), true);
+    expect(shared).toEqual([expect.stringContaining('one credential shared by every node, and no node identities') as unknown]);
+    const identities = { mode: 'embedded', nkey_seed_file: '/c.nk', embedded: { host: '0.0.0.0', users_file: '/u.json' } };
+    expect(configWarnings(config({ nats: identities, worker: { worker_id: '0b8c5a36-7f2e-4d1a-9c3b-5e6f7a8b9c0d' } }), true)).toEqual([]);
+    expect(configWarnings(config({ nats: { mode: 'embedded', embedded: { host: '127.0.0.1' } } }), true)).toEqual([]);
+  });
+
+  it('a key of its own counts as NATS credentials for the HTTP API warning', () => {
+    const nats = { mode: 'embedded', nkey_seed_file: '/c.nk', embedded: { users_file: '/u.json' } };
+    expect(configWarnings(config({ controller: { bind_address: '0.0.0.0', api_key: 'k' }, nats }), true)).toEqual([]);
   });
 
   it('discovery.enabled: false, which has no effect, and a placeholder hardware profile', () => {
