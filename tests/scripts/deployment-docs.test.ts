@@ -17,7 +17,7 @@ const UNIT_PATH = 'config/systemd/mlx-node.service';
 
 const doc = readFileSync(DOC_PATH, 'utf8');
 
-/** The variables the examples read; NATS_USER is left unset so that `${NATS_USER:-mlx}` takes its default. */
+/** The variables the examples read (NATS_PASSWORD for an example with a shared credential, if any). */
 const TEST_ENV = { NATS_PASSWORD: 'test-nats-password-1', MLX_API_KEY: 'test-api-key-2', UPSTREAM_API_KEY: 'test-upstream-key-3' };
 
 interface Block {
@@ -169,20 +169,22 @@ describe('docs/deployment.md: the cluster YAML examples', () => {
     expect(configs).toHaveLength(clusterBlocks(doc).length);
   });
 
-  it('has a controller reachable on the LAN, with embedded NATS and credentials from the environment', () => {
+  it('has a controller reachable on the LAN, with embedded NATS admitting a key per node, and its API key from the environment', () => {
     const controller = configs.find((c) => c.cluster.mode === 'controller');
     expect(controller?.cluster.nats.mode).toBe('embedded');
     expect(controller?.cluster.nats.embedded.host).toBe('0.0.0.0');
     expect(controller?.cluster.controller.bind_address).toBe('0.0.0.0');
     expect(controller?.cluster.controller.api_key).toBe(TEST_ENV.MLX_API_KEY);
-    expect(controller?.cluster.nats.user).toBe('mlx');
-    expect(controller?.cluster.nats.password).toBe(TEST_ENV.NATS_PASSWORD);
+    expect(controller?.cluster.nats.nkey_seed_file).toMatch(/\.nk$/);
+    expect(controller?.cluster.nats.embedded.users_file).toMatch(/\.json$/);
+    expect(controller?.cluster.nats.password).toBeUndefined();
   });
 
-  it('has a worker in external mode in front of an openai upstream, with the same credentials', () => {
+  it('has a worker in external mode in front of an openai upstream, with a key of its own and the id it was issued for', () => {
     const worker = configs.find((c) => c.cluster.mode === 'worker' && c.cluster.worker.engine.url === 'http://127.0.0.1:8090/v1');
     expect(worker?.cluster.nats.mode).toBe('external');
-    expect(worker?.cluster.nats.password).toBe(TEST_ENV.NATS_PASSWORD);
+    expect(worker?.cluster.nats.nkey_seed_file).toMatch(/\.nk$/);
+    expect(worker?.cluster.worker.worker_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(worker?.cluster.worker.engine.type).toBe('openai');
     expect(worker?.cluster.worker.models?.length).toBeGreaterThan(0);
     expect(configs.some((c) => Object.keys(c.cluster.worker.engine.model_map).length > 0)).toBe(true);
@@ -192,8 +194,9 @@ describe('docs/deployment.md: the cluster YAML examples', () => {
     const broken = doc.replace('```yaml\ncluster:\n  mode: controller', '```yaml\ncluster:\n  mode: controler');
     expect(broken).not.toBe(doc);
     expect(loadBlocks(broken).problems.join('\n')).toContain('cluster.mode');
-    const unset = doc.replace('password: ${NATS_PASSWORD}', 'password: ${NATS_PASSWORD_NOT_SET_IN_TEST}');
-    expect(loadBlocks(unset).problems.join('\n')).toContain('NATS_PASSWORD_NOT_SET_IN_TEST');
+    const unset = doc.replace('api_key: ${MLX_API_KEY}', 'api_key: ${MLX_API_KEY_NOT_SET_IN_TEST}');
+    expect(unset).not.toBe(doc);
+    expect(loadBlocks(unset).problems.join('\n')).toContain('MLX_API_KEY_NOT_SET_IN_TEST');
   });
 });
 
