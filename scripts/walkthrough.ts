@@ -115,7 +115,7 @@ async function main(): Promise<number> {
     say(workersTable(controller.registry.workers()));
 
     const strategy = cluster.load_balancing.strategy;
-    say(`\n4. Routing inference requests (strategy ${strategy}${cluster.load_balancing.sticky_sessions ? ', sticky sessions' : ''}); tokens stream back through response.{requestId}...`);
+    say(`\n4. Routing inference requests (strategy ${strategy}${cluster.load_balancing.sticky_sessions ? ', sticky sessions' : ''}); tokens stream back through response.{workerId}.{requestId}...`);
     const results: RequestResult[] = [];
     for (const prompt of PROMPTS) {
       const started = performance.now();

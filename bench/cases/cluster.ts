@@ -52,7 +52,7 @@ async function scaleFigures(ctx: BenchContext): Promise<Figure[]> {
     registry.on('updated', () => (handled += 1));
     await registry.start();
     const ids = Array.from({ length: WORKERS }, () => randomUUID());
-    await Promise.all(ids.map((id, i) => channels.workerRegister.publish(fleet, registration(id, i))));
+    await Promise.all(ids.map((id, i) => channels.workerRegister.publish(fleet, { workerId: id }, registration(id, i))));
     await waitUntil(() => registry.workers().length === WORKERS, 10_000);
     const controller = new Controller(controllerClient, registry, { strategy: 'least_loaded' });
     const seconds = ctx.quick ? 3 : 10;
@@ -60,7 +60,7 @@ async function scaleFigures(ctx: BenchContext): Promise<Figure[]> {
     let sent = 0;
     const heartbeats = setInterval(() => {
       const slice = sent % WORKERS;
-      for (let i = slice; i < slice + WORKERS / 10; i++) void channels.workerHeartbeat.publish(fleet, heartbeat(ids[i] as string, i % 4));
+      for (let i = slice; i < slice + WORKERS / 10; i++) void channels.workerHeartbeat.publish(fleet, { workerId: ids[i] as string }, heartbeat(ids[i] as string, i % 4));
       sent += WORKERS / 10;
     }, 100);
     const picks: number[] = [];

@@ -16,8 +16,9 @@ import { nowMs } from '../lib/stats.js';
 export async function publishFigures(ctx: BenchContext): Promise<Figure[]> {
   const n = perChunk(ctx.sizes.publish, ctx.sizes.chunks);
   const channel = channels.workerHeartbeat;
-  const subject = channel.subject();
   const payload = heartbeat();
+  const params = { workerId: payload.workerId };
+  const subject = channel.subject(params);
   const [v2, v3, client] = await Promise.all([rawV2Connection(ctx.url), rawV3Connection(ctx.url), typedClient(ctx.url)]);
   try {
     const samples = await interleave(chunkedPlan(ctx.sizes), {
@@ -29,7 +30,7 @@ export async function publishFigures(ctx: BenchContext): Promise<Figure[]> {
       },
       typed: async () => {
         const started = nowMs();
-        for (let i = 0; i < n; i++) await channel.publish(client, payload);
+        for (let i = 0; i < n; i++) await channel.publish(client, params, payload);
         await client.flush();
         return n / ((nowMs() - started) / 1000);
       },

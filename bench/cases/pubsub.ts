@@ -13,7 +13,8 @@ import { heartbeat } from '../lib/payloads.js';
 import { compare } from '../lib/ratios.js';
 
 const CHUNK = 256;
-const SUBJECT = channels.workerHeartbeat.subject();
+const PARAMS = { workerId: heartbeat().workerId };
+const SUBJECT = channels.workerHeartbeat.subject(PARAMS);
 const WINDOW = 8192;
 
 /** What a raw subscriber connection of either nats.js version offers the benchmark. */
@@ -65,12 +66,12 @@ export async function pubsubFigures(ctx: BenchContext): Promise<Figure[]> {
         ),
       typed: async (): Promise<FlowResult> => {
         const c = counter();
-        const s = await channel.subscribe(subClient, () => {
+        const s = await channel.subscribe(subClient, PARAMS, () => {
           count(c);
         });
         try {
           return await flowRound(c, n, CHUNK, WINDOW, async (size) => {
-            for (let i = 0; i < size; i++) await channel.publish(client, payload);
+            for (let i = 0; i < size; i++) await channel.publish(client, PARAMS, payload);
           }, timeoutMs);
         } finally {
           await s.unsubscribe();

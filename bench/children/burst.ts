@@ -16,7 +16,7 @@ const mb = (bytes: number): number => bytes / (1024 * 1024);
 
 const { heartbeat } = await import('../lib/payloads.js');
 const payload = heartbeat();
-const subject = 'worker.heartbeat';
+const subject = `worker.${payload.workerId}.heartbeat`;
 
 /** The one side's client, reduced to what the burst needs. */
 interface Side {
@@ -64,7 +64,7 @@ async function load(name: string): Promise<Side> {
     },
     burst: async () => {
       if (client === undefined) return;
-      for (let i = 0; i < n; i++) await channel.publish(client, payload);
+      for (let i = 0; i < n; i++) await channel.publish(client, { workerId: payload.workerId }, payload);
       await client.flush();
     },
     close: async () => client?.disconnect(),

@@ -52,6 +52,13 @@ export interface ControllerStream extends AsyncIterable<StreamingResponse> {
   readonly requestId: string;
   /** The workers tried so far, in order; the last one is serving. */
   readonly attempts: readonly InferAttempt[];
+  /**
+   * Events of this request whose subject names a worker not serving it when they were read (one the request moved
+   * away from, or any other), ignored. The first of each kind is logged.
+   */
+  readonly ignored: number;
+  /** Messages on this request's subjects refused before reading: invalid, or a payload that contradicts its subject. */
+  readonly rejected: number;
   /** Stops the request (the serving worker is told to stop). Safe twice. */
   cancel(): Promise<void>;
 }
@@ -91,7 +98,11 @@ export class Controller {
     const tried = new Set<string>();
     const maxAttempts = this.options.maxAttempts ?? 3;
     const idleTimeoutMs = this.options.idleTimeoutMs ?? 30_000;
-    const reader = await ResponseReader.open(this.client, request.requestId, this.options);
+    const reader = await ResponseReader.open(this.client, request.requestId, {
+      reorderWindow: this.options.reorderWindow,
+      reorderTimeoutMs: this.options.reorderTimeoutMs,
+      logger: this.log,
+    });
     let current: { workerId: string; release: () => void; acceptedAt: number } | undefined;
     let firstAcceptedAt: number | undefined;
     let lost = false;
@@ -227,6 +238,12 @@ export class Controller {
     return {
       requestId: request.requestId,
       attempts,
+      get ignored() {
+        return reader.ignored;
+      },
+      get rejected() {
+        return reader.rejected;
+      },
       cancel: async () => {
         // A read may be waiting for the worker's next event: stop the worker and wake the read now, rather than
         // queue behind it until the next token (or the idle timeout) comes.

@@ -1,6 +1,7 @@
 /**
- * WorkerRegistry: the controller's view of its workers, fed by `worker.register`, `worker.heartbeat` and the
- * configured static workers. A worker is `online`, `degraded` (it says so), `busy` (at `maxConcurrent`) or
+ * WorkerRegistry: the controller's view of its workers, fed by `worker.*.register`, `worker.*.heartbeat` (each
+ * worker publishes on its own subject, and a payload whose `workerId` contradicts it never reaches this class) and
+ * the configured static workers. A worker is `online`, `degraded` (it says so), `busy` (at `maxConcurrent`) or
  * `offline` (nothing heard for `offlineTimeoutMs`, it said so, or a static worker never heard from). On start the
  * registry asks running workers to re-register (`cluster.announce`, event `reregister`), so a restarted
  * controller knows its cluster again within one heartbeat interval; it asks again while static workers or
@@ -106,10 +107,10 @@ export class WorkerRegistry extends EventEmitter<WorkerRegistryEvents> {
     if (this.running) return;
     this.running = true;
     this.subscriptions.push(
-      await channels.workerRegister.subscribe(this.client, (registration) => {
+      await channels.workerRegister.subscribe(this.client, { workerId: '*' }, (registration) => {
         this.onRegistration(registration);
       }),
-      await channels.workerHeartbeat.subscribe(this.client, (heartbeat) => {
+      await channels.workerHeartbeat.subscribe(this.client, { workerId: '*' }, (heartbeat) => {
         this.onHeartbeat(heartbeat);
       }),
     );

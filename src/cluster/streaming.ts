@@ -1,9 +1,10 @@
 /**
- * Streaming inference on the contract's channels. The controller side subscribes to `response.{requestId}`,
+ * Streaming inference on the contract's channels. The controller side subscribes to `response.*.{requestId}`,
  * sends the InferenceRequest to `worker.{workerId}.inference`, gets the worker's acknowledgement as the reply and
- * reads the events in `index` order (duplicates dropped, gaps fail with `StreamGapError`). The worker side accepts
- * jobs, streams the tokens its generator yields, numbers them (from `continuation.tokenCount` for a request that
- * moved to it), and aborts a job on `worker.{workerId}.cancel`.
+ * reads that worker's events (by their subject) in `index` order (duplicates dropped, gaps fail with
+ * `StreamGapError`). The worker side accepts jobs, streams the tokens its generator yields on its own
+ * `response.{workerId}.{requestId}`, numbers them (from `continuation.tokenCount` for a request that moved to it),
+ * and aborts a job on `worker.{workerId}.cancel`.
  */
 import { NatsTimeoutError, describe } from '../base/errors.js';
 import type { ChannelTransport } from '../contract/index.js';
@@ -31,6 +32,10 @@ export interface StreamInferenceOptions extends ResponseReaderOptions {
 export interface InferenceStream<Ack = InferenceAck, Ev = StreamingResponse> extends AsyncIterable<Ev> {
   /** The worker's acknowledgement (always `status: 'accepted'`; a refusal rejects `streamInference`). */
   readonly ack: Ack;
+  /** Events of this request whose subject names another worker than the one that accepted it: ignored. */
+  readonly ignored: number;
+  /** Messages on this request's subjects refused before reading (invalid, or a payload that contradicts its subject). */
+  readonly rejected: number;
   /** Stops listening. Safe to call twice. */
   cancel(): Promise<void>;
 }
@@ -92,7 +97,7 @@ export function createInferenceStreaming(
       await reader.close();
       throw new InferenceRejectedError(workerId, request.requestId, ack.reason);
     }
-    const subject = channels.response.subject({ requestId: request.requestId });
+    const subject = channels.response.subject({ workerId, requestId: request.requestId });
     let finished = false;
     const cancel = async (): Promise<void> => {
       await reader.close();
@@ -116,7 +121,17 @@ export function createInferenceStreaming(
         await cancel();
       }
     }
-    return { ack, cancel, [Symbol.asyncIterator]: events };
+    return {
+      ack,
+      cancel,
+      get ignored() {
+        return reader.ignored;
+      },
+      get rejected() {
+        return reader.rejected;
+      },
+      [Symbol.asyncIterator]: events,
+    };
   }
 
   async function serveInference(client: ChannelTransport, workerId: string, handler: InferenceJobHandler, options: ServeInferenceOptions = {}): Promise<InferenceService> {
@@ -184,7 +199,8 @@ export function createInferenceStreaming(
     receivedAt: number,
     signal: AbortSignal,
   ): Promise<'done' | 'error' | 'cancelled'> {
-    const params = { requestId: request.requestId };
+    // Its own subject for the request: the one NATS permissions let it publish on, and the one readers trust.
+    const params = { workerId, requestId: request.requestId };
     const send = (event: DistributiveOmit<Ev, 'requestId' | 'workerId'>): Promise<void> =>
       channels.response.publish(client, params, { requestId: request.requestId, workerId, ...event });
     const first = request.continuation?.tokenCount ?? 0;
@@ -221,11 +237,12 @@ export function createInferenceStreaming(
 const defaultStreaming = createInferenceStreaming();
 
 /**
- * Controller side of streaming inference: subscribes to `response.{requestId}`, sends the InferenceRequest to
+ * Controller side of streaming inference: subscribes to `response.*.{requestId}`, sends the InferenceRequest to
  * `worker.{workerId}.inference`, and resolves once the worker accepted (a refusal rejects with
- * `InferenceRejectedError`). Iterate the result for StreamingResponse events in `index` order; it ends after
- * `done` or `error`, fails with `StreamGapError` when a token is lost and `NatsTimeoutError` when idle too long,
- * and unsubscribes (and tells the worker to stop) when you break out.
+ * `InferenceRejectedError`). Iterate the result for the accepting worker's StreamingResponse events (any other
+ * worker's are ignored, see `ignored`) in `index` order; it ends after `done` or `error`, fails with
+ * `StreamGapError` when a token is lost and `NatsTimeoutError` when idle too long, and unsubscribes (and tells the
+ * worker to stop) when you break out.
  */
 export const streamInference = defaultStreaming.streamInference;
 

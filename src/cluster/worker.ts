@@ -2,7 +2,9 @@
  * Worker: serves inference on `worker.{workerId}.inference` with an engine, registers on start and again when a
  * controller asks (`cluster.announce`), heartbeats its real load every `heartbeatIntervalMs` and soon after jobs
  * end, refuses work past `maxConcurrent` (or while draining) with a reason, aborts a job when the controller
- * cancels it, and on stop finishes running streams before its last heartbeat goes out as `offline`.
+ * cancels it, and on stop finishes running streams before its last heartbeat goes out as `offline`. Everything it
+ * says for itself goes out on subjects that name it (`worker.{workerId}.register`, `worker.{workerId}.heartbeat`,
+ * `response.{workerId}.{requestId}`), where NATS permissions can hold it to its own id.
  */
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
@@ -178,7 +180,7 @@ export class Worker {
       status: this.draining ? 'offline' : 'online',
       timestamp: Date.now(),
     };
-    await channels.workerRegister.publish(this.client, registration).catch((error: unknown) => {
+    await channels.workerRegister.publish(this.client, { workerId: this.workerId }, registration).catch((error: unknown) => {
       this.log.warn({ error }, 'Registration not sent; the next announcement or heartbeat cycle retries');
     });
   }
@@ -212,7 +214,7 @@ export class Worker {
       },
       timestamp: Date.now(),
     };
-    await channels.workerHeartbeat.publish(this.client, heartbeat).catch((error: unknown) => {
+    await channels.workerHeartbeat.publish(this.client, { workerId: this.workerId }, heartbeat).catch((error: unknown) => {
       this.log.warn({ error }, 'Heartbeat not sent');
     });
   }

@@ -104,8 +104,9 @@ describe('channel parameters', () => {
   });
 
   it.each(INJECTED.map((v) => [JSON.stringify(v), v]))('response refuses requestId %s', async (_shown, requestId) => {
-    expect(() => channels.response.subject({ requestId })).toThrow(SubjectError);
-    const error = (await channels.response.publish(client, { requestId }, exampleOf('StreamingResponse') as never).catch((e: unknown) => e)) as SubjectError;
+    const workerId = '0b8c5a36-7f2e-4d1a-9c3b-5e6f7a8b9c0d';
+    expect(() => channels.response.subject({ workerId, requestId })).toThrow(SubjectError);
+    const error = (await channels.response.publish(client, { workerId, requestId }, exampleOf('StreamingResponse') as never).catch((e: unknown) => e)) as SubjectError;
     expect(error).toBeInstanceOf(SubjectError);
     expect(error.parameter).toBe('requestId');
   });

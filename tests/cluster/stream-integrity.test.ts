@@ -19,7 +19,7 @@ function foreignWorker(workerId: string, events: (requestId: string) => Record<s
     for await (const msg of sub) {
       const request = JSON.parse(new TextDecoder().decode(msg.data)) as { requestId: string };
       msg.respond(json({ requestId: request.requestId, workerId, status: 'accepted' }));
-      for (const event of events(request.requestId)) shared.raw.publish(`response.${request.requestId}`, json({ requestId: request.requestId, ...event }));
+      for (const event of events(request.requestId)) shared.raw.publish(`response.${workerId}.${request.requestId}`, json({ requestId: request.requestId, ...event }));
     }
   })();
 }

@@ -15,6 +15,7 @@ import {
   type Subscription,
 } from '../../src/index.js';
 import { monitor, startNatsServer, type TestNatsServer } from '../helpers/nats-server.js';
+import { waitFor } from '../helpers/client.js';
 
 let server: TestNatsServer;
 let controller: NatsClient;
@@ -69,7 +70,7 @@ describe('streaming inference', () => {
     expect(last?.type).toBe('done');
     if (last?.type === 'done') expect(last.totalTokens).toBe(6);
     expect(events.every((e) => e.requestId === req.requestId)).toBe(true);
-    expect(await subscriptionsOn(`response.${req.requestId}`)).toBe(0);
+    expect(await subscriptionsOn(`response.*.${req.requestId}`)).toBe(0);
   });
 
   it('a refusal rejects with InferenceRejectedError carrying the reason, and leaves no subscription', async () => {
@@ -84,7 +85,7 @@ describe('streaming inference', () => {
     const error = await streamInference(controller, workerId, req).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InferenceRejectedError);
     expect((error as InferenceRejectedError).reason).toBe('at_capacity');
-    expect(await subscriptionsOn(`response.${req.requestId}`)).toBe(0);
+    expect(await subscriptionsOn(`response.*.${req.requestId}`)).toBe(0);
   });
 
   it('a generator that throws ends the stream with an error event carrying its code', async () => {
@@ -123,8 +124,8 @@ describe('streaming inference', () => {
     })().catch((e: unknown) => e);
     expect(seen.map((e) => e.type)).toEqual(['token']);
     expect(error).toBeInstanceOf(NatsTimeoutError);
-    expect((error as NatsTimeoutError).subject).toBe(`response.${req.requestId}`);
-    expect(await subscriptionsOn(`response.${req.requestId}`)).toBe(0);
+    expect((error as NatsTimeoutError).subject).toBe(`response.${workerId}.${req.requestId}`);
+    expect(await subscriptionsOn(`response.*.${req.requestId}`)).toBe(0);
   });
 
   it('breaking out of the loop unsubscribes', async () => {
@@ -132,19 +133,19 @@ describe('streaming inference', () => {
     serving.push(await serveInference(worker, workerId, { accept: accept(workerId), generate: () => ['a', 'b', 'c', 'd'] }));
     const req = request();
     const stream = await streamInference(controller, workerId, req);
-    expect(await subscriptionsOn(`response.${req.requestId}`)).toBe(1);
+    expect(await subscriptionsOn(`response.*.${req.requestId}`)).toBe(1);
     for await (const event of stream) {
       expect(event.type).toBe('token');
       break;
     }
-    expect(await subscriptionsOn(`response.${req.requestId}`)).toBe(0);
+    expect(await subscriptionsOn(`response.*.${req.requestId}`)).toBe(0);
   });
 
   it('no worker listening gives NatsNoRespondersError and leaves no subscription', async () => {
     const req = request();
     const error = await streamInference(controller, randomUUID(), req).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NatsNoRespondersError);
-    expect(await subscriptionsOn(`response.${req.requestId}`)).toBe(0);
+    expect(await subscriptionsOn(`response.*.${req.requestId}`)).toBe(0);
   });
 
   it('a generator yielding nothing ends with an EMPTY_OUTPUT error event (the contract requires totalTokens > 0)', async () => {
@@ -166,6 +167,41 @@ describe('streaming inference', () => {
     );
     expect(texts).toEqual(prompts);
     // Pinned: deployed controllers and workers meet on this subject; the helper's streams depend on it.
-    expect(channels.response.address).toBe('response.{requestId}');
+    expect(channels.response.address).toBe('response.{workerId}.{requestId}');
+  });
+
+  it('reads only the accepting worker\'s subject: another worker\'s events are ignored and counted, a payload that contradicts its subject is rejected', async () => {
+    const workerId = randomUUID();
+    const other = randomUUID();
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    serving.push(
+      await serveInference(worker, workerId, {
+        accept: accept(workerId),
+        async *generate() {
+          yield 'real ';
+          await released;
+          yield 'text';
+        },
+      }),
+    );
+    const req = request();
+    const stream = await streamInference(controller, workerId, req);
+    const events: StreamingResponse[] = [];
+    const reading = (async () => {
+      for await (const event of stream) events.push(event);
+    })();
+    await waitFor(() => events.length === 1, 'the first token');
+    // Another worker streams for this request on its own subject, and on the accepting worker's with its own id.
+    await channels.response.publish(worker, { workerId: other, requestId: req.requestId }, { requestId: req.requestId, type: 'token', token: 'forged', index: 1 });
+    await channels.response.publish(worker, { workerId: other, requestId: req.requestId }, { requestId: req.requestId, type: 'done', totalTokens: 1, latencyMs: 1 });
+    await worker.publish(channels.response.subject({ workerId, requestId: req.requestId }), { requestId: req.requestId, workerId: other, type: 'done', totalTokens: 1, latencyMs: 1 });
+    await worker.flush();
+    await waitFor(() => stream.ignored === 2 && stream.rejected === 1, 'two ignored events and one rejection');
+    release();
+    await reading;
+    expect(events.flatMap((e) => (e.type === 'token' ? [e.token] : [])).join('')).toBe('real text');
+    expect(events.at(-1)).toMatchObject({ type: 'done', totalTokens: 2 });
   });
 });
+

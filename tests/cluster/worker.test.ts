@@ -75,7 +75,7 @@ describe('Worker', () => {
 
   it('on stop: refuses new work (shutting_down), finishes running streams, and says offline last', async () => {
     const heartbeats: WorkerHeartbeat[] = [];
-    const sub = await channels.workerHeartbeat.subscribe(shared.client, (hb) => {
+    const sub = await channels.workerHeartbeat.subscribe(shared.client, { workerId: '*' }, (hb) => {
       heartbeats.push(hb);
     });
     const worker = new Worker(shared.client, { ...workerSetup({ maxConcurrent: 2 }), engine: slowEngine(20, []), heartbeatIntervalMs: 1000 });
@@ -96,7 +96,7 @@ describe('Worker', () => {
 describe('Worker heartbeats', () => {
   it('after jobs end, one heartbeat soon reports them (not one per job, not a whole interval later); offline stays last', async () => {
     const heartbeats: WorkerHeartbeat[] = [];
-    const sub = await channels.workerHeartbeat.subscribe(shared.client, (hb) => {
+    const sub = await channels.workerHeartbeat.subscribe(shared.client, { workerId: '*' }, (hb) => {
       heartbeats.push(hb);
     });
     // Jobs end well within the interval; the heartbeat that reports them may wait a tenth of it (200 ms).

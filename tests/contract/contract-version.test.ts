@@ -15,6 +15,10 @@ import { useServerWithClients, waitFor } from '../helpers/client.js';
 const messages = loadContract(path.resolve(import.meta.dirname, '../../asyncapi.yaml'));
 const example = (name: string): unknown => structuredClone(messages.find((m) => m.name === name)?.examples[0]);
 const setup = useServerWithClients();
+/** Heartbeats go out on the sender's own subject. */
+const heartbeat = example('WorkerHeartbeat') as WorkerHeartbeat;
+const sender = { workerId: heartbeat.workerId };
+const heartbeatSubject = channels.workerHeartbeat.subject(sender);
 
 describe('Contract-Version', () => {
   it('is the generated contract version on every channel', () => {
@@ -24,11 +28,11 @@ describe('Contract-Version', () => {
 
   it('travels with a typed publish; the handler reads it as ctx.contractVersion, and the caller\'s headers stay', async () => {
     const raw: (string | undefined)[] = [];
-    const rawSub = setup.raw.subscribe('worker.heartbeat', { callback: (_e, msg) => { raw.push(msg.headers?.get(CONTRACT_VERSION_HEADER)); } });
+    const rawSub = setup.raw.subscribe(heartbeatSubject, { callback: (_e, msg) => { raw.push(msg.headers?.get(CONTRACT_VERSION_HEADER)); } });
     const seen: (string | undefined)[] = [];
-    const sub = await channels.workerHeartbeat.subscribe(setup.client, (_hb, ctx) => { seen.push(ctx.contractVersion); });
+    const sub = await channels.workerHeartbeat.subscribe(setup.client, { workerId: '*' }, (_hb, ctx) => { seen.push(ctx.contractVersion); });
     await setup.client.flush();
-    await channels.workerHeartbeat.publish(setup.client, (example('WorkerHeartbeat') as WorkerHeartbeat), { headers: { 'Trace-Id': 't1' } });
+    await channels.workerHeartbeat.publish(setup.client, sender, heartbeat, { headers: { 'Trace-Id': 't1' } });
     await waitFor(() => seen.length === 1 && raw.length === 1, 'the heartbeat');
     expect(seen).toEqual([contract.version]);
     expect(raw).toEqual([contract.version]);
@@ -55,24 +59,24 @@ describe('Contract-Version', () => {
 
   it('is undefined for a sender that does not say (a plain NATS client)', async () => {
     const seen: (string | undefined)[] = ['marker'];
-    const sub = await channels.workerHeartbeat.subscribe(setup.client, (_hb, ctx) => { seen.push(ctx.contractVersion); });
+    const sub = await channels.workerHeartbeat.subscribe(setup.client, { workerId: '*' }, (_hb, ctx) => { seen.push(ctx.contractVersion); });
     await setup.client.flush();
-    setup.raw.publish('worker.heartbeat', Buffer.from(JSON.stringify(example('WorkerHeartbeat'))));
+    setup.raw.publish(heartbeatSubject, Buffer.from(JSON.stringify(example('WorkerHeartbeat'))));
     await waitFor(() => seen.length === 2, 'the foreign heartbeat');
     expect(seen[1]).toBeUndefined();
     await sub.unsubscribe();
   });
 
   it('an inbound validation error names the sender\'s version and this reader\'s', async () => {
-    const sub = await channels.workerHeartbeat.subscribe(setup.client, () => undefined);
+    const sub = await channels.workerHeartbeat.subscribe(setup.client, { workerId: '*' }, () => undefined);
     await setup.client.flush();
     const before = setup.errors.length;
     const h = natsHeaders();
     h.set(CONTRACT_VERSION_HEADER, '9.0.0');
     const missingRequired: Partial<WorkerHeartbeat> = { ...(example('WorkerHeartbeat') as WorkerHeartbeat) };
     delete missingRequired.workerId;
-    setup.raw.publish('worker.heartbeat', Buffer.from(JSON.stringify(missingRequired)), { headers: h });
-    setup.raw.publish('worker.heartbeat', Buffer.from(JSON.stringify({ ...missingRequired, workerId: 42 })));
+    setup.raw.publish(heartbeatSubject, Buffer.from(JSON.stringify(missingRequired)), { headers: h });
+    setup.raw.publish(heartbeatSubject, Buffer.from(JSON.stringify({ ...missingRequired, workerId: 42 })));
     await waitFor(() => setup.errors.length >= before + 2, 'two validation errors');
     const [withVersion, without] = setup.errors.slice(before);
     expect(withVersion).toBeInstanceOf(ValidationError);

@@ -74,18 +74,20 @@ describe('publish/subscribe round trips with the contract examples', () => {
     }
   });
 
-  // The cluster layer subscribes per request on response.{requestId}: events of other requests must not reach it.
-  it('response.{requestId} carries each StreamingResponse variant to the subscriber of that request only', async () => {
+  // The cluster layer subscribes per request on response.*.{requestId}: events of other requests must not reach it,
+  // and each event names its worker in the subject.
+  it('response.*.{requestId} carries each StreamingResponse variant, from any worker, to the subscriber of that request only', async () => {
     const events = examples('StreamingResponse') as { requestId: string; type: string }[];
     expect(new Set(events.map((e) => e.type))).toEqual(new Set(['token', 'done', 'error']));
     const requestId = events[0]!.requestId;
-    const mine = collector<unknown>();
+    const mine = collector<string>();
     const others = collector<unknown>();
-    const a = await channels.response.subscribe(shared.client, { requestId }, (e) => { mine.push(e); });
-    const b = await channels.response.subscribe(shared.client, { requestId: OTHER }, (e) => { others.push(e); });
-    for (const event of events) await channels.response.publish(shared.client, { requestId: event.requestId }, event as never);
+    const a = await channels.response.subscribe(shared.client, { workerId: '*', requestId }, (_e, ctx) => { mine.push(ctx.params.workerId); });
+    const b = await channels.response.subscribe(shared.client, { workerId: '*', requestId: OTHER }, (e) => { others.push(e); });
+    for (const [i, event] of events.entries()) await channels.response.publish(shared.client, { workerId: i === 0 ? OTHER : WORKER, requestId: event.requestId }, event as never);
     await waitFor(() => mine.items.length === events.filter((e) => e.requestId === requestId).length, 'events for the request');
     await shared.client.flush();
+    expect(mine.items).toEqual(events.map((_e, i) => (i === 0 ? OTHER : WORKER)));
     expect(others.items).toEqual([]);
     await a.unsubscribe();
     await b.unsubscribe();
@@ -161,11 +163,11 @@ describe('request/reply with the acknowledgement', () => {
 describe('validation on both sides', () => {
   it('an invalid outbound payload rejects with a ValidationError naming subject and field, and nothing is sent', async () => {
     let seen = 0;
-    const sub = shared.raw.subscribe('worker.heartbeat', { callback: () => { seen += 1; } });
+    const sub = shared.raw.subscribe('worker.*.heartbeat', { callback: () => { seen += 1; } });
     const heartbeat = { ...(first('WorkerHeartbeat') as WorkerHeartbeat), metrics: { ...(first('WorkerHeartbeat') as WorkerHeartbeat).metrics, cpuUsagePercent: 140 } };
-    const error = await channels.workerHeartbeat.publish(shared.client, heartbeat).catch((e: unknown) => e);
+    const error = await channels.workerHeartbeat.publish(shared.client, { workerId: heartbeat.workerId }, heartbeat).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).subject).toBe('worker.heartbeat');
+    expect((error as ValidationError).subject).toBe(`worker.${heartbeat.workerId}.heartbeat`);
     expect((error as ValidationError).direction).toBe('outbound');
     expect((error as ValidationError).issues.map((i) => i.path)).toEqual(['metrics.cpuUsagePercent']);
     await shared.client.flush();
@@ -176,19 +178,22 @@ describe('validation on both sides', () => {
 
   it('an invalid inbound message never reaches the handler, is reported with its subject, and the subscription goes on', async () => {
     const got = collector<WorkerHeartbeat>();
-    const sub = await channels.workerHeartbeat.subscribe(shared.client, (hb) => { got.push(hb); });
+    const sub = await channels.workerHeartbeat.subscribe(shared.client, { workerId: '*' }, (hb) => { got.push(hb); });
     shared.errors.length = 0;
     const valid = (first('WorkerHeartbeat') as WorkerHeartbeat);
-    shared.raw.publish('worker.heartbeat', Buffer.from(JSON.stringify({ ...valid, workerId: 'worker-123' })));
-    shared.raw.publish('worker.heartbeat', Buffer.from('{not json'));
-    shared.raw.publish('worker.heartbeat', new Uint8Array(0));
-    shared.raw.publish('worker.heartbeat', Buffer.from(JSON.stringify(valid)));
+    const subject = channels.workerHeartbeat.subject({ workerId: valid.workerId });
+    shared.raw.publish(subject, Buffer.from(JSON.stringify({ ...valid, workerId: 'worker-123' })));
+    shared.raw.publish(subject, Buffer.from('{not json'));
+    shared.raw.publish(subject, new Uint8Array(0));
+    shared.raw.publish(subject, Buffer.from(JSON.stringify({ ...valid, workerId: OTHER })));
+    shared.raw.publish(subject, Buffer.from(JSON.stringify(valid)));
     await shared.raw.flush();
-    await waitFor(() => got.items.length === 1 && shared.errors.length === 3, 'one delivery and three reported errors');
+    await waitFor(() => got.items.length === 1 && shared.errors.length === 4, 'one delivery and four reported errors');
     expect(got.items).toEqual([valid]);
-    expect(shared.errors.map((e) => e.code)).toEqual(['VALIDATION', 'DECODE', 'DECODE']);
-    expect(shared.errors.every((e) => (e as { subject?: string }).subject === 'worker.heartbeat')).toBe(true);
-    expect(sub.rejected).toBe(3);
+    expect(shared.errors.map((e) => e.code)).toEqual(['VALIDATION', 'DECODE', 'DECODE', 'VALIDATION']);
+    expect(shared.errors.every((e) => (e as { subject?: string }).subject === subject)).toBe(true);
+    expect(shared.errors[3]?.message).toContain(`"${OTHER}" contradicts the subject, whose {workerId} is "${valid.workerId}"`);
+    expect(sub.rejected).toBe(4);
     await sub.unsubscribe();
   });
 
@@ -205,6 +210,6 @@ describe('validation on both sides', () => {
     expect(channels.workerInference.subject({ workerId: WORKER })).toBe(`worker.${WORKER}.inference`);
     expect(channels.workerInference.parse(`worker.${WORKER}.inference`)).toEqual({ workerId: WORKER });
     expect(channels.workerInference.parse(`worker.${WORKER}.inference.x`)).toBeUndefined();
-    expect(channels.workerHeartbeat.subject()).toBe('worker.heartbeat');
+    expect(channels.workerHeartbeat.subject({ workerId: WORKER })).toBe(`worker.${WORKER}.heartbeat`);
   });
 });

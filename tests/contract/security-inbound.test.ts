@@ -1,7 +1,7 @@
 /**
  * Issue 7, bad input from a foreign publisher (plain nats.js, or raw NATS protocol over TCP) on typed channels:
  * malformed JSON, wrong types, an empty payload, binary garbage, deep nesting, a payload above the server's
- * max_payload. In every case the handler is not called, the message is counted, an error event carries the subject,
+ * max_payload, a payload that speaks for another worker than its subject names. In every case the handler is not called, the message is counted, an error event carries the subject,
  * and the subscription and the process go on (a valid message afterwards arrives). An unknown extra field is what a
  * peer on a newer contract sends: the reader strips it and the handler gets the rest, with no error.
  */
@@ -24,6 +24,7 @@ import { exampleOf } from '../helpers/reliability.js';
 
 const MAX_PAYLOAD = 64 * 1024;
 const WORKER = '0b8c5a36-7f2e-4d1a-9c3b-5e6f7a8b9c0d';
+const WORKER_B = '6d2f1c0e-9a8b-4c7d-8e6f-5a4b3c2d1e0f';
 
 const cleanup = new Cleanup();
 let server: TestNatsServer;
@@ -33,12 +34,14 @@ const errors: DistributedError[] = [];
 const handled: WorkerHeartbeat[] = [];
 let sub: Subscription;
 const valid = exampleOf('WorkerHeartbeat') as WorkerHeartbeat;
+/** The sender's own heartbeat subject. */
+const SUBJECT = channels.workerHeartbeat.subject({ workerId: valid.workerId });
 
 beforeAll(async () => {
   server = await cleanup.server({ maxPayload: MAX_PAYLOAD });
   client = await cleanup.client(server.url);
   client.on('error', (e) => errors.push(e));
-  sub = await channels.workerHeartbeat.subscribe(client, (hb) => {
+  sub = await channels.workerHeartbeat.subscribe(client, { workerId: '*' }, (hb) => {
     handled.push(hb);
   });
   foreign = await natsConnect({ servers: server.url });
@@ -59,13 +62,14 @@ const CASES: [name: string, payload: Uint8Array, error: typeof MessageDecodeErro
   ['a JSON array', text('[1,2,3]'), ValidationError, /\(root\)/],
   ['nesting 10 000 levels deep', deep(10_000), ValidationError, /WorkerHeartbeat/],
   ['a 60 KB string where a UUID belongs', text(JSON.stringify({ ...valid, workerId: 'x'.repeat(60_000) })), ValidationError, /workerId/],
+  ['another worker\'s id in the payload (the subject names this one)', text(JSON.stringify({ ...valid, workerId: WORKER_B })), ValidationError, /contradicts the subject/],
 ];
 
-describe('hostile messages from a plain NATS publisher on worker.heartbeat', () => {
+describe('hostile messages from a plain NATS publisher on worker.{workerId}.heartbeat', () => {
   it.each(CASES)('%s: handler not called, counted, error with the subject, subscription goes on', async (_name, payload, errorClass, says) => {
     const before = { rejected: sub.rejected, received: sub.received, handled: handled.length, errors: errors.length };
-    foreign.publish('worker.heartbeat', payload);
-    foreign.publish('worker.heartbeat', text(JSON.stringify(valid)));
+    foreign.publish(SUBJECT, payload);
+    foreign.publish(SUBJECT, text(JSON.stringify(valid)));
     await foreign.flush();
     await waitFor(() => handled.length === before.handled + 1, 'the valid message after the hostile one');
 
@@ -75,15 +79,15 @@ describe('hostile messages from a plain NATS publisher on worker.heartbeat', () 
     const reported = errors.slice(before.errors);
     expect(reported).toHaveLength(1);
     expect(reported[0]).toBeInstanceOf(errorClass);
-    expect((reported[0] as { subject?: string }).subject).toBe('worker.heartbeat');
+    expect((reported[0] as { subject?: string }).subject).toBe(SUBJECT);
     expect(reported[0]?.message).toMatch(says);
-    expect(reported[0]?.message).toContain('worker.heartbeat');
+    expect(reported[0]?.message).toContain(SUBJECT);
     expect(client.isConnected()).toBe(true);
   });
 
   it('an unknown extra field (a writer on a newer contract): stripped, the handler gets the rest, no error, not rejected', async () => {
     const before = { rejected: sub.rejected, handled: handled.length, errors: errors.length };
-    foreign.publish('worker.heartbeat', text(JSON.stringify({ ...valid, isAdmin: true })));
+    foreign.publish(SUBJECT, text(JSON.stringify({ ...valid, isAdmin: true })));
     await foreign.flush();
     await waitFor(() => handled.length === before.handled + 1, 'the message with the unknown field');
     expect(handled.at(-1)).toEqual(valid);
@@ -96,7 +100,7 @@ describe('hostile messages from a plain NATS publisher on worker.heartbeat', () 
     const before = { rejected: sub.rejected, handled: handled.length, errors: errors.length };
     const huge = new Uint8Array(MAX_PAYLOAD + 1);
     expect(() => {
-      foreign.publish('worker.heartbeat', huge);
+      foreign.publish(SUBJECT, huge);
     }).toThrow(/max_payload/);
 
     // Bypass the client-side check: speak the protocol directly, as a foreign or broken client could.
@@ -111,7 +115,7 @@ describe('hostile messages from a plain NATS publisher on worker.heartbeat', () 
         received += chunk.toString();
         if (received.startsWith('INFO') && !received.includes('PUB_SENT')) {
           received += 'PUB_SENT';
-          socket.write(`CONNECT {"verbose":false,"pedantic":false}\r\nPUB worker.heartbeat ${huge.byteLength}\r\n`);
+          socket.write(`CONNECT {"verbose":false,"pedantic":false}\r\nPUB ${SUBJECT} ${huge.byteLength}\r\n`);
           socket.write(Buffer.concat([Buffer.from(huge), Buffer.from('\r\n')]));
         }
       });
@@ -123,7 +127,7 @@ describe('hostile messages from a plain NATS publisher on worker.heartbeat', () 
     });
     expect(reply).toMatch(/-ERR 'Maximum Payload Violation'/);
 
-    foreign.publish('worker.heartbeat', text(JSON.stringify(valid)));
+    foreign.publish(SUBJECT, text(JSON.stringify(valid)));
     await foreign.flush();
     await waitFor(() => handled.length === before.handled + 1, 'a valid message afterwards');
     expect(sub.rejected).toBe(before.rejected);

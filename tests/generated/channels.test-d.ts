@@ -106,13 +106,13 @@ describe('generated payload types', () => {
 
 describe('generated channels', () => {
   it('accept only the channel payload', () => {
-    void channels.workerHeartbeat.publish(client, heartbeat);
+    void channels.workerHeartbeat.publish(client, { workerId }, heartbeat);
     // @ts-expect-error an InferenceRequest is not a heartbeat
-    void channels.workerHeartbeat.publish(client, request);
+    void channels.workerHeartbeat.publish(client, { workerId }, request);
     // @ts-expect-error a heartbeat with a field missing
-    void channels.workerHeartbeat.publish(client, { workerId, status: 'online', timestamp: 1 });
+    void channels.workerHeartbeat.publish(client, { workerId }, { workerId, status: 'online', timestamp: 1 });
     // @ts-expect-error status must be one of the enum values
-    void channels.workerHeartbeat.publish(client, { ...heartbeat, status: 'sleeping' });
+    void channels.workerHeartbeat.publish(client, { workerId }, { ...heartbeat, status: 'sleeping' });
   });
 
   it('require parameters where the address has them, and only there', () => {
@@ -124,8 +124,14 @@ describe('generated channels', () => {
     // @ts-expect-error parameters come before the payload
     void channels.workerInference.publish(client, request);
     void channels.workerInference.publish(client, { workerId }, request);
-    expectTypeOf(channels.workerHeartbeat.subject()).toEqualTypeOf<string>();
-    expectTypeOf(channels.response.parse('response.x')).toEqualTypeOf<{ readonly requestId: string } | undefined>();
+    expectTypeOf(channels.clusterAnnounce.subject()).toEqualTypeOf<string>();
+    // A message that speaks for a worker names it in the subject.
+    expectTypeOf(channels.workerHeartbeat.subject({ workerId })).toEqualTypeOf<string>();
+    // @ts-expect-error the sender's workerId is required
+    channels.workerHeartbeat.subject();
+    // @ts-expect-error the sender comes before the payload
+    void channels.workerRegister.publish(client, heartbeat);
+    expectTypeOf(channels.response.parse('response.w.x')).toEqualTypeOf<{ readonly workerId: string; readonly requestId: string } | undefined>();
   });
 
   // src/cluster/streaming.ts is built on these: the reply of an inference request is an InferenceAck.
@@ -142,11 +148,11 @@ describe('generated channels', () => {
   });
 
   it('hand typed payloads and parameters to subscribers', () => {
-    void channels.response.subscribe(client, { requestId: '*' }, (event, context) => {
+    void channels.response.subscribe(client, { workerId: '*', requestId: '*' }, (event, context) => {
       expectTypeOf(event).toEqualTypeOf<StreamingResponse>();
-      expectTypeOf(context.params).toEqualTypeOf<{ readonly requestId: string }>();
+      expectTypeOf(context.params).toEqualTypeOf<{ readonly workerId: string; readonly requestId: string }>();
     });
-    void channels.workerRegister.subscribe(client, (registration) => {
+    void channels.workerRegister.subscribe(client, { workerId: '*' }, (registration) => {
       expectTypeOf(registration).toEqualTypeOf<WorkerRegistration>();
     });
   });

@@ -185,11 +185,11 @@ function parameterSchema(parameter: ChannelParameterInterface): JsonObject {
 /** The payload field a `$message.payload#/field` location points at. */
 const locationField = (location: string | undefined): string | undefined => /^\$message\.payload#\/([^/]+)$/.exec(location ?? '')?.[1];
 
-/** True when every object `schema` can be (each variant of a union) requires and declares `field`. */
-function requiresEverywhere(schema: Json, field: string): boolean {
+/** True when every object `schema` can be (each variant of a union) declares `field`, required or optional. */
+function declaresEverywhere(schema: Json, field: string): boolean {
   if (!isObject(schema)) return false;
-  if (Array.isArray(schema.oneOf)) return schema.oneOf.every((variant) => requiresEverywhere(variant, field));
-  return Array.isArray(schema.required) && schema.required.includes(field) && isObject(schema.properties) && field in schema.properties;
+  if (Array.isArray(schema.oneOf)) return schema.oneOf.every((variant) => declaresEverywhere(variant, field));
+  return isObject(schema.properties) && field in schema.properties;
 }
 
 /** The names of the messages of a channel, operation or reply; none for undefined. */
@@ -243,7 +243,8 @@ describe('channels', () => {
     }
   });
 
-  it('tie a parameter with a location to a field every message of its channel requires, whose example values the parameter accepts', () => {
+  // An optional field may be absent (it contradicts nothing then); where present, the runtime holds it to the subject.
+  it('tie a parameter with a location to a field every message of its channel declares, whose example values the parameter accepts', () => {
     const ajv = createAjv();
     for (const channel of document.channels().all()) {
       for (const parameter of channel.parameters().all()) {
@@ -255,9 +256,10 @@ describe('channels', () => {
         const validate = ajv.compile(parameterSchema(parameter));
         for (const message of channel.messages().all()) {
           const payload = stripParserKeys(message.payload()?.json() as Json);
-          expect(requiresEverywhere(payload, field ?? ''), `${where}: ${message.name() ?? ''} requires ${field ?? ''}`).toBe(true);
+          expect(declaresEverywhere(payload, field ?? ''), `${where}: ${message.name() ?? ''} declares ${field ?? ''}`).toBe(true);
           for (const example of message.examples().all()) {
             const value = asObject(example.payload(), `${message.name() ?? ''} example`)[field ?? ''];
+            if (value === undefined) continue;
             expect(validate(value) && typeof value === 'string' && isSafeToken(value), `${where}: ${message.name() ?? ''} example value ${JSON.stringify(value)}`).toBe(true);
           }
         }
@@ -344,8 +346,9 @@ describe('operations', () => {
 
 describe('the channels the cluster layer is built on', () => {
   // Pinned on purpose: src/cluster/streaming.ts sends InferenceRequest on `worker.{workerId}.inference`, branches on
-  // the InferenceAck `status` it gets back as the reply, and reads StreamingResponse events on `response.{requestId}`
-  // until a `done` or `error` `type`. Deployed nodes speak these subjects: changing them is a breaking change.
+  // the InferenceAck `status` it gets back as the reply, and reads StreamingResponse events on
+  // `response.{workerId}.{requestId}` until a `done` or `error` `type`; workers register and heartbeat on their own
+  // subjects. Deployed nodes speak these subjects: changing them is a breaking change.
   it('worker.{workerId}.inference carries InferenceRequest, answered with InferenceAck on its null-address inbox', () => {
     const inference = document.channels().get('workerInference');
     expect(inference?.address()).toBe('worker.{workerId}.inference');
@@ -361,15 +364,38 @@ describe('the channels the cluster layer is built on', () => {
     }
   });
 
-  it('response.{requestId} carries StreamingResponse, its parameter the payload requestId', () => {
+  it('response.{workerId}.{requestId} carries StreamingResponse, its parameters the sending worker and the payload requestId', () => {
     const response = document.channels().get('response');
-    expect(response?.address()).toBe('response.{requestId}');
+    expect(response?.address()).toBe('response.{workerId}.{requestId}');
     expect(messageNames(response?.messages())).toEqual(['StreamingResponse']);
     expect(response?.parameters().get('requestId')?.location()).toBe('$message.payload#/requestId');
+    expect(response?.parameters().get('workerId')?.location()).toBe('$message.payload#/workerId');
   });
 
-  it('both parameters are UUIDs, like the ids they carry (the config\'s worker.worker_id, the payload requestId)', () => {
-    for (const [channel, parameter] of [['workerInference', 'workerId'], ['response', 'requestId']] as const) {
+  // The sender's identity is in the subject, where NATS permissions bind it to the worker's own id; the payload's copy
+  // is tied to it by `location`.
+  it.each([
+    ['workerRegister', 'worker.{workerId}.register', 'WorkerRegistration'],
+    ['workerHeartbeat', 'worker.{workerId}.heartbeat', 'WorkerHeartbeat'],
+    ['response', 'response.{workerId}.{requestId}', 'StreamingResponse'],
+  ])('%s: a worker speaks for itself on %s, its workerId bound to the worker (x-identity-of) and located in the payload', (id, address, message) => {
+    const channel = document.channels().get(id);
+    expect(channel?.address()).toBe(address);
+    expect(messageNames(channel?.messages())).toEqual([message]);
+    const workerId = asObject(channel?.parameters().get('workerId')?.json(), `${id}.workerId`);
+    expect(workerId['x-identity-of']).toBe('worker');
+    expect(workerId.location).toBe('$message.payload#/workerId');
+  });
+
+  it('every parameter is a UUID, like the ids they carry (the config\'s worker.worker_id, the payload requestId)', () => {
+    for (const [channel, parameter] of [
+      ['workerInference', 'workerId'],
+      ['workerCancel', 'workerId'],
+      ['workerRegister', 'workerId'],
+      ['workerHeartbeat', 'workerId'],
+      ['response', 'workerId'],
+      ['response', 'requestId'],
+    ] as const) {
       const declared: unknown = document.channels().get(channel)?.parameters().get(parameter)?.json();
       expect(asObject(declared, parameter)['x-format'], `${channel}.${parameter}`).toBe('uuid');
     }

@@ -25,7 +25,7 @@ describe('ClientMetrics on a live client', () => {
     client.on('error', () => undefined);
 
     const beats: WorkerHeartbeat[] = [];
-    const sub = await channels.workerHeartbeat.subscribe(client, (hb) => {
+    const sub = await channels.workerHeartbeat.subscribe(client, { workerId: '*' }, (hb) => {
       beats.push(hb);
     });
     const generic: unknown[] = [];
@@ -35,16 +35,20 @@ describe('ClientMetrics on a live client', () => {
     await channels.workerInference.reply(worker, { workerId: '*' }, (req) => ({ requestId: req.requestId, workerId: WORKER, status: 'accepted' as const }));
 
     const beat = exampleOf('WorkerHeartbeat') as WorkerHeartbeat;
-    for (let i = 0; i < 3; i++) await channels.workerHeartbeat.publish(client, beat);
+    const sender = { workerId: beat.workerId };
+    for (let i = 0; i < 3; i++) await channels.workerHeartbeat.publish(client, sender, beat);
     for (let i = 0; i < 4; i++) await client.publish('metrics.generic', { i });
     client.tryPublish('metrics.generic', { i: 4 });
     const raw = await natsConnect({ servers: server.url });
     cleanup.add(() => raw.close());
-    raw.publish('worker.heartbeat', Buffer.from('{broken'));
+    const subject = channels.workerHeartbeat.subject(sender);
+    raw.publish(subject, Buffer.from('{broken'));
+    // A heartbeat that speaks for another worker than its subject names is rejected too.
+    raw.publish(subject, Buffer.from(JSON.stringify({ ...beat, workerId: '6d2f1c0e-9a8b-4c7d-8e6f-5a4b3c2d1e0f' })));
     // An unknown field is stripped by the tolerant reader: received, and counted in unknown_fields.
-    raw.publish('worker.heartbeat', Buffer.from(JSON.stringify({ ...beat, extra: 1 })));
+    raw.publish(subject, Buffer.from(JSON.stringify({ ...beat, extra: 1 })));
     await raw.flush();
-    await waitFor(() => beats.length === 4 && sub.rejected === 1 && generic.length === 5, 'deliveries and rejections');
+    await waitFor(() => beats.length === 4 && sub.rejected === 2 && generic.length === 5, 'deliveries and rejections');
 
     const request = exampleOf('InferenceRequest') as InferenceRequest;
     for (let i = 0; i < 2; i++) await channels.workerInference.request(client, { workerId: WORKER }, request);
@@ -55,7 +59,7 @@ describe('ClientMetrics on a live client', () => {
     const value = (name: string, labels: Record<string, string>): number | undefined => sampleValue(samples, `${P}${name}`, labels);
     expect(value('messages_published_total', { channel: 'workerHeartbeat' })).toBe(3);
     expect(value('messages_received_total', { channel: 'workerHeartbeat' })).toBe(4);
-    expect(value('messages_rejected_total', { channel: 'workerHeartbeat' })).toBe(1);
+    expect(value('messages_rejected_total', { channel: 'workerHeartbeat' })).toBe(2);
     expect(value('messages_unknown_fields_total', { channel: 'workerHeartbeat' })).toBe(1);
     expect(value('messages_published_total', { channel: '_generic' })).toBe(5);
     expect(value('messages_received_total', { channel: '_generic' })).toBe(5);

@@ -29,13 +29,13 @@ async function main(): Promise<void> {
   await client.connect({ mode: 'embedded', embedded: { port: 0, httpPort: 0 } });
   try {
     const received = new Promise<WorkerHeartbeat>((resolve) => {
-      void channels.workerHeartbeat.subscribe(client, (hb) => { resolve(hb); });
+      void channels.workerHeartbeat.subscribe(client, { workerId: '*' }, (hb) => { resolve(hb); });
     });
     await client.flush();
-    await channels.workerHeartbeat.publish(client, heartbeat);
+    await channels.workerHeartbeat.publish(client, { workerId: heartbeat.workerId }, heartbeat);
     const got = await received;
     if (got.workerId !== heartbeat.workerId) throw new Error('the heartbeat did not round-trip');
-    const invalid = await channels.workerHeartbeat.publish(client, { ...heartbeat, workerId: 'worker-123' }).catch((e: unknown) => e);
+    const invalid = await channels.workerHeartbeat.publish(client, { workerId: heartbeat.workerId }, { ...heartbeat, workerId: 'worker-123' }).catch((e: unknown) => e);
     if (!(invalid instanceof ValidationError)) throw new Error('an invalid heartbeat should be refused');
   } finally {
     await client.disconnect();

@@ -86,7 +86,7 @@ describe('with workers', () => {
     // A worker that registers and listens but never acknowledges.
     const setup = workerSetup();
     await shared.client.subscribe(channels.workerInference.subject({ workerId: silentWorkerId }), () => undefined);
-    await channels.workerRegister.publish(shared.client, {
+    await channels.workerRegister.publish(shared.client, { workerId: silentWorkerId }, {
       workerId: silentWorkerId,
       hostname: 'silent',
       ip: '127.0.0.1',

@@ -207,8 +207,8 @@ describe('the project contract', () => {
     expect(body(before)).toBe(readFileSync('generated/permissions.ts', 'utf8').replace(/^\/\/.*\n/gm, ''));
     expect(body(after)).not.toBe(body(before));
     const added = body(after)
-      .replace("'response.*', 'worker.{self}.metrics']", "'response.*']")
-      .replace("'response.*', 'worker.*.metrics']", "'response.*']");
+      .replace("'response.{self}.*', 'worker.{self}.metrics']", "'response.{self}.*']")
+      .replace("'response.*.*', 'worker.*.metrics']", "'response.*.*']");
     expect(added).toBe(body(before));
   });
 });
