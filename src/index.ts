@@ -42,6 +42,8 @@ export { ClientMetrics } from './cluster/metrics.js';
 export { InferenceRejectedError, NoWorkerAvailableError, StreamGapError, WorkerLostError, type NoWorkerReason } from './cluster/errors.js';
 export { clusterConfigSpec, DEFAULT_CLUSTER_CONFIG_PATH, loadClusterConfig, parseClusterConfig } from './cluster/config.js';
 export { toRuntimeOptions, type RuntimeOptions } from './cluster/runtime-options.js';
+export { loadNodeIdentity, type NodeIdentity } from './cluster/identity.js';
+export { readUsersFile, usersAuthorization, type NodeRole, type NodeUser } from './cluster/users-file.js';
 export { WorkerRegistry, type WorkerRegistryOptions, type WorkerRegistryEvents, type StaticWorker } from './cluster/registry.js';
 export type { WorkerInfo, WorkerState } from './cluster/worker-info.js';
 export { route, requirementFromModelId, type StrategyName, type ModelRequirement, type RouteInput, type RouteChoice, type RouterMemory } from './cluster/routing.js';
