@@ -124,6 +124,9 @@ describe('a controller with per-node keys', () => {
       `publish worker.${OTHER_WORKER}.inference`,
       `publish worker.${OTHER_WORKER}.cancel`,
       'publish cluster.announce',
+      // Contract 1.0.0 names the sending worker in the subject: another worker's are refused.
+      `publish worker.${OTHER_WORKER}.heartbeat`,
+      `publish response.${OTHER_WORKER}.${OTHER_WORKER}`,
     ];
     for (const attempt of refused) {
       const [operation, subject] = attempt.split(' ') as [string, string];
