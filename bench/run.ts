@@ -17,6 +17,7 @@ import { clusterFigures } from './cases/cluster.js';
 import { gatewayFigures } from './cases/gateway.js';
 import { memoryFigures } from './cases/memory.js';
 import { largeFigures } from './cases/large.js';
+import { permissionsFigures } from './cases/permissions.js';
 import { publishFigures } from './cases/publish.js';
 import { pubsubFigures } from './cases/pubsub.js';
 import { requestFigures } from './cases/request.js';
@@ -36,6 +37,7 @@ const CASES: Record<Group, (ctx: BenchContext) => Promise<Figure[]>> = {
   memory: memoryFigures,
   cluster: clusterFigures,
   gateway: gatewayFigures,
+  permissions: permissionsFigures,
 };
 
 /** Runs the groups asked for; returns the figures and whether any group failed to measure. */

@@ -10,17 +10,11 @@ import { closeAll, decodeV2, decodeV3, encodeV2, encodeV3, rawV2Connection, rawV
 import { chunkedPlan, type BenchContext } from '../lib/context.js';
 import type { Figure } from '../lib/figures.js';
 import { interleave, perChunk } from '../lib/interleave.js';
+import { concurrent, sequence, type Latency } from '../lib/latency.js';
 import { RAW_V2_WORKER_ID, RAW_WORKER_ID, WORKER_ID, ack, inferenceRequest } from '../lib/payloads.js';
 import { compare } from '../lib/ratios.js';
-import { nowMs, percentile } from '../lib/stats.js';
 
 const TIMEOUT_MS = 5000;
-
-interface Latency {
-  p50: number;
-  p90: number;
-  p99: number;
-}
 
 /** The four request figures. */
 export async function requestFigures(ctx: BenchContext): Promise<Figure[]> {
@@ -110,30 +104,4 @@ export async function requestFigures(ctx: BenchContext): Promise<Figure[]> {
   } finally {
     await closeAll([nc2, responder2, nc3, responder3], [client, replier]);
   }
-}
-
-/** Latency percentiles of `n` requests sent one after the other, in microseconds. */
-async function sequence(n: number, once: () => Promise<void>): Promise<Latency> {
-  const samples = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const started = nowMs();
-    await once();
-    samples[i] = (nowMs() - started) * 1000;
-  }
-  const sorted = Array.from(samples).sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99) };
-}
-
-/** Requests per second for `total` requests, `inFlight` at a time. */
-async function concurrent(total: number, inFlight: number, once: () => Promise<void>): Promise<number> {
-  let started = 0;
-  const worker = async (): Promise<void> => {
-    while (started < total) {
-      started += 1;
-      await once();
-    }
-  };
-  const began = nowMs();
-  await Promise.all(Array.from({ length: inFlight }, worker));
-  return total / ((nowMs() - began) / 1000);
 }

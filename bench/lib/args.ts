@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 
 /** Groups of figures, in run order. */
-export const GROUPS = ['startup', 'publish', 'pubsub', 'request', 'large', 'memory', 'cluster', 'gateway'] as const;
+export const GROUPS = ['startup', 'publish', 'pubsub', 'request', 'large', 'memory', 'cluster', 'gateway', 'permissions'] as const;
 
 /** One group name. */
 export type Group = (typeof GROUPS)[number];
@@ -28,6 +28,9 @@ Columns: raw v3 (nats.js 3, JSON.stringify / msg.json(), no validation: the base
 target), raw v2 (nats.js 2 with JSONCodec, kept for one release to judge the move to v3), typed,
 typed/raw v3 and v3/v2. Values are medians of the samples. In the cluster and gateway groups the raw
 column is the layer below (streamInference to the worker; controller.infer in-process for the HTTP API).
+In the permissions group both columns are typed: raw v3 is a plain nats-server (permissions OFF), typed
+is one with per-node nkey users and their generated permissions (ON); OFF2/OFF rows (two plain
+servers) show the noise; the target is ON no worse than OFF by more than max(10%, |OFF2/OFF - 1|).
 
 Method: each round is cut into small chunks and the sides take turns chunk by chunk in a rotating order,
 so machine drift falls on all of them alike. A ratio is the median of the per-chunk ratios, shown with

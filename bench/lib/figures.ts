@@ -9,8 +9,8 @@ import type { Spread } from './ratios.js';
 export interface Target {
   kind: 'ratioAtLeast' | 'ratioAtMost' | 'typedBelow' | 'typedAbove';
   value: number;
-  /** Where the target comes from. */
-  source: 'issue' | 'floor';
+  /** Where the target comes from: the performance targets, the product's floors, or the noise of the measurement. */
+  source: 'issue' | 'floor' | 'noise';
 }
 
 /** One line of the report. `raw` is null when raw nats.js has no counterpart (codegen, config load...). */
@@ -62,7 +62,7 @@ export function meets(figure: Figure, target: Target): boolean | null {
 
 /** Human form of a target, e.g. `>= 1.0x raw` or `< 100 ms`. */
 export function describeTarget(target: Target, unit: string): string {
-  const floor = target.source === 'floor' ? ' (floor)' : '';
+  const floor = target.source === 'floor' ? ' (floor)' : target.source === 'noise' ? ' (noise)' : '';
   switch (target.kind) {
     case 'ratioAtLeast':
       return `>= ${target.value.toFixed(2)}x raw${floor}`;
