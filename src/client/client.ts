@@ -7,7 +7,7 @@
  * dispatch in client-inbound.ts.
  */
 import { connect as natsConnect } from '@nats-io/transport-node';
-import type { Authenticator, NatsConnection, Status } from '@nats-io/nats-core';
+import { nkeyAuthenticator, type Authenticator, type NatsConnection, type Status } from '@nats-io/nats-core';
 import { DistributedError, NatsConnectionError, NatsNotConnectedError, SubjectError, describe, describeForeign, redactUrl } from '../base/errors.js';
 import { silentLogger, type Logger } from '../base/logger.js';
 import { assertSubscribeSubject } from '../base/subjects.js';
@@ -23,7 +23,7 @@ import { ConnectionSlot } from './connection.js';
 import { Outbound } from './outbound.js';
 import { RequestMux, withTimeout } from './requests.js';
 import { startEmbeddedServer, type EmbeddedServerHandle, type EmbeddedServerReload } from './embedded.js';
-import { readSeedFile, seedAuthenticator } from './node-keys.js';
+import { checkUserSeed, readSeedFile } from './node-keys.js';
 import { createReconnectDelay, type ReconnectDelay } from './reconnect.js';
 import { JSON_SERIALIZER, type Serializer } from './serializers.js';
 import type {
@@ -580,6 +580,12 @@ export class NatsClient {
       return Promise.reject(requestError(error, subject, timeout));
     }
   }
+}
+
+/** A nats.js authenticator that signs the server's nonce with `seed` (checked to be a user seed). */
+function seedAuthenticator(seed: Uint8Array, source: string): Authenticator {
+  checkUserSeed(seed, source);
+  return nkeyAuthenticator(seed);
 }
 
 /** The authenticator of the nkey `options` name (seed text or file), or undefined when it names none. */

@@ -5,7 +5,6 @@
  * mint one for a file.
  */
 import { open } from 'node:fs/promises';
-import { nkeyAuthenticator, type Authenticator } from '@nats-io/nats-core';
 import { createUser, fromSeed, type KeyPair } from '@nats-io/nkeys';
 import { DistributedError } from '../base/errors.js';
 
@@ -73,10 +72,12 @@ export async function seedFilePublicKey(path: string): Promise<string> {
   }
 }
 
-/** A nats.js authenticator that signs the server's nonce with `seed` (checked to be a user seed). */
-export function seedAuthenticator(seed: Uint8Array, source = 'the nkey seed'): Authenticator {
+/**
+ * Throws unless `seed` is a user seed. (The authenticator built from it lives in client.ts, so that no declaration
+ * of this public module names a nats.js type.)
+ */
+export function checkUserSeed(seed: Uint8Array, source = 'the nkey seed'): void {
   userPair(seed, source).clear();
-  return nkeyAuthenticator(seed);
 }
 
 /** The key pair of a user seed (on a copy: clearing a pair zeroes the array it was made from); the error says what is wrong without quoting it. */
