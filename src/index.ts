@@ -45,9 +45,10 @@ export { toRuntimeOptions, type RuntimeOptions } from './cluster/runtime-options
 export { loadNodeIdentity, type NodeIdentity } from './cluster/identity.js';
 export { readUsersFile, usersAuthorization, type NodeRole, type NodeUser } from './cluster/users-file.js';
 export { WorkerRegistry, type WorkerRegistryOptions, type WorkerRegistryEvents, type StaticWorker } from './cluster/registry.js';
-export type { WorkerInfo, WorkerState } from './cluster/worker-info.js';
+export type { OfflineReason, WorkerInfo, WorkerState } from './cluster/worker-info.js';
 export { route, requirementFromModelId, type StrategyName, type ModelRequirement, type RouteInput, type RouteChoice, type RouterMemory } from './cluster/routing.js';
-export { Controller, type ControllerOptions, type ControllerStream, type InferAttempt } from './cluster/controller.js';
+export { Controller, type ControllerOptions, type ControllerStream } from './cluster/controller.js';
+export type { AttemptOutcome, InferAttempt, InferenceObserver, ObservedRequest, RequestOutcome } from './cluster/inference-observer.js';
 export { Worker, type WorkerOptions, type InferenceEngine, type WorkerMetricsSample } from './cluster/worker.js';
 export { startNode, type ClusterNode, type NodeOptions } from './cluster/node.js';
 // The node as a service: mlx-node's parts, for programs that embed them.

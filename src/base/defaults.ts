@@ -15,6 +15,15 @@ export const RUNTIME_DEFAULTS = {
     maxPendingBytes: 8 * 1024 * 1024,
     drainTimeout: 10_000,
   },
+  /** Controller and streamInference options. */
+  inference: {
+    /** Workers tried for one request, moves included. */
+    maxAttempts: 3,
+    /** How long the controller waits for a worker's acknowledgement. */
+    ackTimeoutMs: 5000,
+    /** A worker silent for this long during a stream is lost. */
+    idleTimeoutMs: 30_000,
+  },
   /** EmbeddedNatsServer options. */
   embedded: {
     port: 4222,

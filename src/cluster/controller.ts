@@ -1,21 +1,32 @@
 /**
  * Controller: routes each request to a worker by the configured strategy and streams its events back in order.
- * Before the first token, a worker that refuses, has no responders, times out or goes offline is replaced by the
- * next candidate (bounded by `maxAttempts`). A worker lost mid-stream (offline in the registry, or silent past
- * `idleTimeoutMs`) is told to stop, and the request moves to another worker with the text so far
- * (`continuation`); its tokens go on from the next index, and its `done` counts the latency from the first
- * acceptance. When moving is off or impossible, the stream fails with `WorkerLostError` carrying the tokens
- * received. Every attempt shows in the stream's `attempts`.
+ * Each request is an {@link InferenceRun} (its attempts, retries and moves); the controller chooses workers for
+ * them, and routes the registry's news to the runs it concerns through one pair of registry listeners, whatever the
+ * number of requests in flight: a worker gone offline or suspect, or restarted as a new run (`instanceId`), loses
+ * the streams it was serving at once, and they move without waiting for the idle timeout. Observers
+ * ({@link Controller.observe}) see every request, attempt, token and outcome.
  */
-import { DistributedError, NatsNoRespondersError, NatsTimeoutError } from '../base/errors.js';
+import { RUNTIME_DEFAULTS } from '../base/defaults.js';
 import { silentLogger, type Logger } from '../base/logger.js';
 import type { ChannelTransport } from '../contract/index.js';
-import { channels, type InferenceAck, type InferenceRequest, type StreamingDone, type StreamingResponse } from '../../generated/index.js';
-import { NoWorkerAvailableError, WorkerLostError } from './errors.js';
+import type { InferenceRequest, StreamingResponse } from '../../generated/index.js';
+import { NoWorkerAvailableError } from './errors.js';
+import type { InferAttempt, InferenceObserver } from './inference-observer.js';
+import { InferenceRun, type RunContext } from './inference-run.js';
 import type { WorkerRegistry } from './registry.js';
-import { IDLE, ResponseReader, type ResponseReaderOptions } from './response-reader.js';
+import { ResponseReader, type ResponseReaderOptions } from './response-reader.js';
 import { initialMemory, rememberChoice, requirementFromModelId, route, type ModelRequirement, type RouteChoice, type StrategyName } from './routing.js';
-import type { WorkerInfo } from './worker-info.js';
+import type { OfflineReason, WorkerInfo } from './worker-info.js';
+
+export type { AttemptOutcome, InferAttempt } from './inference-observer.js';
+
+/** How a lost stream's reason reads, by why its worker went offline. */
+const OFFLINE_WHY: Record<OfflineReason, string> = {
+  silent: 'no heartbeat in time',
+  said_offline: 'it said so',
+  no_responders: 'no responders on its inference subject',
+  never_registered: 'not registered',
+};
 
 /** Options of a {@link Controller}. */
 export interface ControllerOptions extends ResponseReaderOptions {
@@ -25,7 +36,7 @@ export interface ControllerOptions extends ResponseReaderOptions {
   stickySessions?: boolean;
   /** What each model needs (hardware_aware); models not listed are sized from their id, e.g. `...-70B-...`. */
   models?: Readonly<Record<string, ModelRequirement>>;
-  /** Workers tried for one request, moves included. Default 3. */
+  /** Workers tried for one request, moves included; "no responders" answers do not count while other workers remain. Default 3. */
   maxAttempts?: number;
   /** Move a request whose worker is lost mid-stream to another worker. Default true. */
   migrate?: boolean;
@@ -34,17 +45,6 @@ export interface ControllerOptions extends ResponseReaderOptions {
   /** A worker silent for this long during a stream is lost. Default 30000 ms. */
   idleTimeoutMs?: number;
   logger?: Logger;
-}
-
-/** One worker tried for a request. */
-export interface InferAttempt {
-  workerId: string;
-  /** Why the router chose it. */
-  reason: string;
-  /** `streaming`, `completed`, `failed`, `refused: <reason>`, `no responders`, `no acknowledgement`, `lost` or `moved`. */
-  outcome: string;
-  /** Tokens already delivered when this worker took over (0 for the first). */
-  fromToken: number;
 }
 
 /** The events of one request routed by a controller, in order. Breaking out of the loop cancels it. */
@@ -67,6 +67,12 @@ export interface ControllerStream extends AsyncIterable<StreamingResponse> {
 export class Controller {
   private readonly memory = initialMemory();
   private readonly log: Logger;
+  private readonly observers: InferenceObserver[] = [];
+  /** The runs that depend on each worker now (being asked, or streaming). */
+  private readonly runsByWorker = new Map<string, Set<InferenceRun>>();
+  private readonly workerOf = new Map<InferenceRun, string>();
+  private listening = false;
+  private readonly context: RunContext;
 
   constructor(
     private readonly client: ChannelTransport,
@@ -74,6 +80,41 @@ export class Controller {
     private readonly options: ControllerOptions,
   ) {
     this.log = (options.logger ?? silentLogger()).child({ component: 'controller' });
+    const defaults = RUNTIME_DEFAULTS.inference;
+    this.context = {
+      client,
+      registry,
+      log: this.log,
+      settings: {
+        maxAttempts: options.maxAttempts ?? defaults.maxAttempts,
+        migrate: options.migrate ?? true,
+        ackTimeoutMs: options.ackTimeoutMs ?? defaults.ackTimeoutMs,
+        idleTimeoutMs: options.idleTimeoutMs ?? defaults.idleTimeoutMs,
+      },
+      observer: this.fanOut(),
+      choose: (request, exclude) => {
+        const choice = this.pick(request, exclude);
+        if (!(choice instanceof NoWorkerAvailableError)) rememberChoice(this.memory, choice);
+        return choice;
+      },
+      track: (run, workerId) => {
+        this.track(run, workerId);
+      },
+    };
+  }
+
+  /** Requests in flight: placed or streaming, not yet ended. */
+  get inFlight(): number {
+    return this.workerOf.size;
+  }
+
+  /** Adds an observer of every request from now on; returns the function that removes it. */
+  observe(observer: InferenceObserver): () => void {
+    this.observers.push(observer);
+    return () => {
+      const at = this.observers.indexOf(observer);
+      if (at >= 0) this.observers.splice(at, 1);
+    };
   }
 
   /** Chooses a worker for `request` without sending anything (what `infer` would pick first). */
@@ -91,153 +132,21 @@ export class Controller {
 
   /**
    * Sends `request` to a worker chosen by the strategy and resolves once one accepted it. Rejects with
-   * `NoWorkerAvailableError` (why none fits) or the last worker's error when every attempt failed.
+   * `NoWorkerAvailableError` (why none fits), `InferenceRejectedError` (every worker tried refused) or the last
+   * worker's error when every attempt failed.
    */
   async infer(request: InferenceRequest): Promise<ControllerStream> {
-    const attempts: InferAttempt[] = [];
-    const tried = new Set<string>();
-    const maxAttempts = this.options.maxAttempts ?? 3;
-    const idleTimeoutMs = this.options.idleTimeoutMs ?? 30_000;
     const reader = await ResponseReader.open(this.client, request.requestId, {
       reorderWindow: this.options.reorderWindow,
       reorderTimeoutMs: this.options.reorderTimeoutMs,
       logger: this.log,
     });
-    let current: { workerId: string; release: () => void; acceptedAt: number } | undefined;
-    let firstAcceptedAt: number | undefined;
-    let lost = false;
-    const onOffline = (worker: WorkerInfo): void => {
-      if (worker.workerId !== current?.workerId) return;
-      lost = true;
-      reader.interrupt();
-    };
-    this.registry.on('offline', onOffline);
-    let closed = false;
-    const close = async (): Promise<void> => {
-      if (closed) return;
-      closed = true;
-      this.registry.off('offline', onOffline);
-      current?.release();
-      await reader.close();
-    };
-
-    /** Finds a worker that accepts, from the tokens delivered so far, and returns its id; throws when none does. */
-    const place = async (): Promise<string> => {
-      let lastError: DistributedError | undefined;
-      while (tried.size < maxAttempts) {
-        const choice = this.pick(request, tried);
-        if (choice instanceof NoWorkerAvailableError) throw lastError ?? choice;
-        rememberChoice(this.memory, choice);
-        tried.add(choice.workerId);
-        const fromToken = reader.delivered;
-        const attempt: InferAttempt = { workerId: choice.workerId, reason: choice.reason, outcome: 'sent', fromToken };
-        attempts.push(attempt);
-        reader.moveTo(choice.workerId);
-        const release = this.registry.dispatched(choice.workerId);
-        const sent: InferenceRequest = fromToken === 0 ? request : { ...request, continuation: { text: reader.text(), tokenCount: fromToken } };
-        let ack: InferenceAck;
-        try {
-          ack = await channels.workerInference.request(this.client, { workerId: choice.workerId }, sent, { timeout: this.options.ackTimeoutMs ?? 5000 });
-        } catch (error) {
-          release();
-          attempt.outcome = error instanceof NatsNoRespondersError ? 'no responders' : error instanceof NatsTimeoutError ? 'no acknowledgement' : 'failed';
-          lastError = error instanceof DistributedError ? error : new DistributedError('INFERENCE_FAILED', String(error));
-          continue;
-        }
-        if (ack.status !== 'accepted') {
-          release();
-          attempt.outcome = `refused: ${ack.reason}`;
-          lastError = new DistributedError('INFERENCE_REJECTED', `Worker ${choice.workerId} refused request ${request.requestId}: ${ack.reason}.`);
-          continue;
-        }
-        attempt.outcome = 'streaming';
-        const acceptedAt = performance.now();
-        firstAcceptedAt ??= acceptedAt;
-        current = { workerId: choice.workerId, release, acceptedAt };
-        lost = false;
-        this.log.debug({ requestId: request.requestId, workerId: choice.workerId, reason: choice.reason, fromToken }, 'Request placed');
-        return choice.workerId;
-      }
-      throw lastError ?? new NoWorkerAvailableError('none_online', `${maxAttempts} workers tried for request ${request.requestId}`);
-    };
-
-    /** The serving worker is gone: tell it to stop, and move the request, or fail with what was received. */
-    const moveOn = async (why: string): Promise<void> => {
-      const from = current;
-      if (from === undefined) throw new WorkerLostError(request.requestId, '?', reader.tokens(), why);
-      const attempt = attempts.at(-1);
-      if (attempt !== undefined) attempt.outcome = 'lost';
-      from.release();
-      current = undefined;
-      void channels.workerCancel.publish(this.client, { workerId: from.workerId }, { requestId: request.requestId, reason: 'migrated' }).catch(() => undefined);
-      const fail = (reason: string): WorkerLostError => {
-        this.log.error({ requestId: request.requestId, workerId: from.workerId, delivered: reader.delivered, why: reason }, 'Worker lost; request failed');
-        return new WorkerLostError(request.requestId, from.workerId, reader.tokens(), reason);
-      };
-      if (!(this.options.migrate ?? true) && reader.delivered > 0) throw fail(`${why}; moving a started stream is off`);
-      let to: string;
-      try {
-        to = await place();
-      } catch (error) {
-        throw fail(`${why}; no other worker took it (${error instanceof Error ? error.message : String(error)})`);
-      }
-      if (attempt !== undefined) attempt.outcome = 'moved';
-      this.log.warn({ requestId: request.requestId, from: from.workerId, to, delivered: reader.delivered, why }, 'Worker lost; request moved');
-    };
-
-    try {
-      await place();
-    } catch (error) {
-      await close();
-      throw error;
-    }
-
-    /** A worker times its `done` from its own acceptance: after a move, add the time the earlier workers had. */
-    const sinceFirstAcceptance = (done: StreamingDone): StreamingDone => {
-      const earlier = current === undefined || firstAcceptedAt === undefined ? 0 : current.acceptedAt - firstAcceptedAt;
-      return earlier === 0 ? done : { ...done, latencyMs: Math.round((done.latencyMs + earlier) * 1000) / 1000 };
-    };
-
-    let finished = false;
-    let cancelled = false;
-    /** Tells the serving worker to stop, once: its slot is freed now, not when its next token would come. */
-    const stopServing = (): void => {
-      const serving = current;
-      if (finished || serving === undefined) return;
-      current = undefined;
-      serving.release();
-      void channels.workerCancel.publish(this.client, { workerId: serving.workerId }, { requestId: request.requestId, reason: 'cancelled' }).catch(() => undefined);
-    };
-
-    async function* events(): AsyncGenerator<StreamingResponse> {
-      try {
-        for (;;) {
-          // An offline worker interrupts the reader, which answers IDLE once, after what already arrived. Reading it
-          // here uses it up; skipping the read would leave it to cut the next worker's stream short.
-          const event = await reader.next(idleTimeoutMs);
-          if (cancelled) return;
-          if (event === IDLE) {
-            await moveOn(lost ? 'it went offline' : `no event for ${idleTimeoutMs} ms`);
-            continue;
-          }
-          if (event.type !== 'token') {
-            finished = true;
-            const attempt = attempts.at(-1);
-            if (attempt !== undefined) attempt.outcome = event.type === 'done' ? 'completed' : 'failed';
-          }
-          yield event.type === 'done' ? sinceFirstAcceptance(event) : event;
-          if (finished) return;
-        }
-      } finally {
-        // The reader left early (or cancelled): free the worker's slot.
-        stopServing();
-        await close();
-      }
-    }
-    const iterator = events();
+    const run = new InferenceRun(this.context, request, reader);
+    await run.start();
+    const iterator = run.events();
     return {
       requestId: request.requestId,
-      attempts,
+      attempts: run.attempts,
       get ignored() {
         return reader.ignored;
       },
@@ -245,15 +154,82 @@ export class Controller {
         return reader.rejected;
       },
       cancel: async () => {
-        // A read may be waiting for the worker's next event: stop the worker and wake the read now, rather than
-        // queue behind it until the next token (or the idle timeout) comes.
-        cancelled = true;
-        stopServing();
-        reader.interrupt();
+        // A read may be waiting for the worker's next event: the run stops the worker and wakes the read now,
+        // rather than queue behind it until the next token (or the idle timeout) comes.
+        run.cancel();
         await iterator.return(undefined);
-        await close();
+        await run.close();
       },
       [Symbol.asyncIterator]: () => iterator,
+    };
+  }
+
+  /** Keeps `runsByWorker` in step; listens to the registry only while some run depends on a worker. */
+  private track(run: InferenceRun, workerId: string | undefined): void {
+    const before = this.workerOf.get(run);
+    if (before === workerId) return;
+    if (before !== undefined) {
+      const runs = this.runsByWorker.get(before);
+      runs?.delete(run);
+      if (runs?.size === 0) this.runsByWorker.delete(before);
+      this.workerOf.delete(run);
+    }
+    if (workerId !== undefined) {
+      let runs = this.runsByWorker.get(workerId);
+      if (runs === undefined) this.runsByWorker.set(workerId, (runs = new Set()));
+      runs.add(run);
+      this.workerOf.set(run, workerId);
+    }
+    const needed = this.workerOf.size > 0;
+    if (needed === this.listening) return;
+    this.listening = needed;
+    if (needed) {
+      this.registry.on('offline', this.onOffline);
+      this.registry.on('restarted', this.onRestarted);
+    } else {
+      this.registry.off('offline', this.onOffline);
+      this.registry.off('restarted', this.onRestarted);
+    }
+  }
+
+  private readonly onOffline = (worker: WorkerInfo): void => {
+    const why = `it went offline (${OFFLINE_WHY[worker.offlineReason ?? 'silent']})`;
+    for (const run of this.runsOf(worker.workerId)) run.workerLost(worker.workerId, why);
+  };
+
+  private readonly onRestarted = (worker: WorkerInfo): void => {
+    for (const run of this.runsOf(worker.workerId)) run.workerLost(worker.workerId, 'it restarted', worker.instanceId);
+  };
+
+  /** A copy: a run may stop depending on the worker while it hears the news. */
+  private runsOf(workerId: string): InferenceRun[] {
+    const runs = this.runsByWorker.get(workerId);
+    return runs === undefined ? [] : [...runs];
+  }
+
+  /** One observer that calls every registered one, and logs (once) an observer that throws rather than fail a request. */
+  private fanOut(): Required<InferenceObserver> {
+    let warned = false;
+    const each = <K extends keyof InferenceObserver>(method: K, ...args: Parameters<Required<InferenceObserver>[K]>): void => {
+      for (const observer of this.observers) {
+        const call = observer[method] as ((...a: typeof args) => void) | undefined;
+        if (call === undefined) continue;
+        try {
+          call.apply(observer, args);
+        } catch (error) {
+          if (!warned) this.log.warn({ error, method }, 'An inference observer threw; its calls go on (logged once)');
+          warned = true;
+        }
+      }
+    };
+    return {
+      requestStarted: (request) => { each('requestStarted', request); },
+      attemptStarted: (requestId, attempt) => { each('attemptStarted', requestId, attempt); },
+      attemptUpdated: (requestId, attempt) => { each('attemptUpdated', requestId, attempt); },
+      tokenDelivered: (requestId, workerId, index, at) => {
+        if (this.observers.length > 0) each('tokenDelivered', requestId, workerId, index, at);
+      },
+      requestEnded: (requestId, outcome) => { each('requestEnded', requestId, outcome); },
     };
   }
 }

@@ -2,7 +2,10 @@
  * WorkerRegistry: the controller's view of its workers, fed by `worker.*.register`, `worker.*.heartbeat` (each
  * worker publishes on its own subject, and a payload whose `workerId` contradicts it never reaches this class) and
  * the configured static workers. A worker is `online`, `degraded` (it says so), `busy` (at `maxConcurrent`) or
- * `offline` (nothing heard for `offlineTimeoutMs`, it said so, or a static worker never heard from). On start the
+ * `offline` (nothing heard for `offlineTimeoutMs`, it said so, a static worker never heard from, or its inference
+ * subject had no responders: suspect until it is heard from again). A worker restarted under the same `workerId`
+ * shows a new `instanceId`: the registry emits `restarted` at once, and ignores late messages of the run it replaced.
+ * On start the
  * registry asks running workers to re-register (`cluster.announce`, event `reregister`), so a restarted
  * controller knows its cluster again within one heartbeat interval; it asks again while static workers or
  * workers known only from heartbeats have not registered.
@@ -13,7 +16,7 @@ import type { ChannelTransport } from '../contract/index.js';
 import type { Subscription } from '../client/index.js';
 import { silentLogger, type Logger } from '../base/logger.js';
 import { channels, type ClusterAnnouncement, type WorkerHeartbeat, type WorkerRegistration } from '../../generated/index.js';
-import type { WorkerInfo, WorkerState } from './worker-info.js';
+import type { OfflineReason, WorkerInfo, WorkerState } from './worker-info.js';
 
 /** A worker listed in the configuration (`workers.static`). */
 export interface StaticWorker {
@@ -44,7 +47,15 @@ export interface WorkerRegistryEvents {
   offline: [worker: WorkerInfo];
   /** Anything else changed: load, status, capabilities. */
   updated: [worker: WorkerInfo];
+  /** A new run of a known worker spoke (a new `instanceId`): whatever the earlier run was doing is gone. */
+  restarted: [worker: WorkerInfo, previousInstanceId: string];
 }
+
+/** Runs of one worker remembered as replaced, so that their late messages cannot bring them back. */
+const RETIRED_INSTANCES_KEPT = 8;
+/** Results of `runOf` other than a replaced run's id. */
+const SAME = Symbol('same run');
+const RETIRED = Symbol('retired run');
 
 /** One worker's record; the snapshot is rebuilt from it when something changes. */
 interface Entry {
@@ -60,6 +71,12 @@ interface Entry {
   reported: 'online' | 'offline' | 'degraded';
   lastSeen: number;
   timedOut: boolean;
+  /** The run of the worker heard from last, if it says. */
+  instanceId: string | undefined;
+  /** Runs it replaced, newest last. */
+  retired: string[];
+  /** Its inference subject had no responders since it was last heard from. */
+  suspect: boolean;
   /** Requests this controller sent since the last heartbeat, still running. */
   sinceHeartbeat: number;
   /** Counts heartbeats, so a request finishing after the next heartbeat is not subtracted twice. */
@@ -68,6 +85,15 @@ interface Entry {
 }
 
 const staticKey = (ip: string, port: number): string => `static:${ip}:${port}`;
+
+/** Why a worker counts as offline, or undefined when it does not. */
+function offlineReason(entry: Omit<Entry, 'snapshot'>): OfflineReason | undefined {
+  if (entry.registration === undefined) return 'never_registered';
+  if (entry.timedOut) return 'silent';
+  if (entry.reported === 'offline') return 'said_offline';
+  if (entry.suspect) return 'no_responders';
+  return undefined;
+}
 
 /** Tracks the workers of a cluster. See the module comment. */
 export class WorkerRegistry extends EventEmitter<WorkerRegistryEvents> {
@@ -184,11 +210,14 @@ export class WorkerRegistry extends EventEmitter<WorkerRegistryEvents> {
       this.entries.set(entry.workerId, entry);
       this.list = undefined;
     }
+    const run = this.runOf(entry, registration.instanceId);
+    if (run === RETIRED) return;
     entry.registration = registration;
     entry.ip = registration.ip;
     entry.port = registration.port;
     entry.reported = registration.status;
     this.seen(entry, now);
+    if (run !== SAME) this.emit('restarted', entry.snapshot, run);
   }
 
   /** Takes a heartbeat. A heartbeat of a worker that never registered asks workers to re-register. */
@@ -199,11 +228,25 @@ export class WorkerRegistry extends EventEmitter<WorkerRegistryEvents> {
       void this.announceAtMostEvery('reregister', `Worker ${heartbeat.workerId} is not registered with this controller.`);
       return;
     }
+    const run = this.runOf(entry, heartbeat.instanceId);
+    if (run === RETIRED) return;
     entry.heartbeat = heartbeat;
     entry.reported = heartbeat.status;
     entry.sinceHeartbeat = 0;
     entry.epoch += 1;
     this.seen(entry, Date.now());
+    if (run !== SAME) this.emit('restarted', entry.snapshot, run);
+  }
+
+  /**
+   * A request to `workerId` found no responders: nothing listens on its inference subject, so it is not chosen
+   * (it counts as offline, and its running streams are lost) until it is heard from again.
+   */
+  noResponders(workerId: string): void {
+    const entry = this.entries.get(workerId);
+    if (entry === undefined || entry.suspect) return;
+    entry.suspect = true;
+    this.changed(entry);
   }
 
   /** Marks workers silent for longer than the timeout offline; re-asks static workers that never registered. */
@@ -221,7 +264,28 @@ export class WorkerRegistry extends EventEmitter<WorkerRegistryEvents> {
   private seen(entry: Entry, now: number): void {
     entry.lastSeen = now;
     entry.timedOut = false;
+    entry.suspect = false;
     this.changed(entry);
+  }
+
+  /**
+   * Which run of this worker a message with `instanceId` comes from: the one known ({@link SAME}), a replaced one
+   * late on the wire ({@link RETIRED}: drop the message), or a new one, which replaces the known run (its load and
+   * this controller's dispatches to it are forgotten) and is returned as the replaced run's id, for `restarted`.
+   */
+  private runOf(entry: Entry, instanceId: string | undefined): typeof SAME | typeof RETIRED | string {
+    if (instanceId === undefined || instanceId === entry.instanceId) return SAME;
+    if (entry.retired.includes(instanceId)) return RETIRED;
+    const previous = entry.instanceId;
+    entry.instanceId = instanceId;
+    if (previous === undefined) return SAME;
+    entry.retired.push(previous);
+    if (entry.retired.length > RETIRED_INSTANCES_KEPT) entry.retired.shift();
+    entry.heartbeat = undefined;
+    entry.sinceHeartbeat = 0;
+    entry.epoch += 1;
+    this.log.warn({ workerId: entry.workerId, instanceId, previousInstanceId: previous }, 'Worker restarted: the streams of its earlier run are lost');
+    return previous;
   }
 
   private changed(entry: Entry): void {
@@ -235,6 +299,7 @@ export class WorkerRegistry extends EventEmitter<WorkerRegistryEvents> {
     } else if (before !== 'offline' && after === 'offline') {
       // A worker that says it is leaving is news; one that went silent is a warning.
       if (entry.timedOut) this.log.warn({ workerId: entry.workerId, silentMs: Date.now() - entry.lastSeen }, 'Worker offline: no heartbeat in time');
+      else if (entry.suspect) this.log.warn({ workerId: entry.workerId }, 'Worker offline: no responders on its inference subject');
       else this.log.info({ workerId: entry.workerId }, 'Worker offline');
       this.emit('offline', entry.snapshot);
     } else {
@@ -258,7 +323,7 @@ export class WorkerRegistry extends EventEmitter<WorkerRegistryEvents> {
   }
 
   private stateOf(entry: Omit<Entry, 'snapshot'>, load: number, maxConcurrent: number): WorkerState {
-    if (entry.registration === undefined || entry.timedOut || entry.reported === 'offline') return 'offline';
+    if (offlineReason(entry) !== undefined) return 'offline';
     if (load >= maxConcurrent) return 'busy';
     return entry.reported === 'degraded' ? 'degraded' : 'online';
   }
@@ -270,6 +335,8 @@ export class WorkerRegistry extends EventEmitter<WorkerRegistryEvents> {
     return {
       workerId: entry.workerId,
       state: this.stateOf(entry, load, maxConcurrent),
+      offlineReason: offlineReason(entry),
+      instanceId: entry.instanceId,
       source: entry.source,
       name: entry.name,
       ip: entry.ip,
@@ -301,6 +368,9 @@ export class WorkerRegistry extends EventEmitter<WorkerRegistryEvents> {
       reported: 'offline',
       lastSeen: 0,
       timedOut: false,
+      instanceId: undefined,
+      retired: [],
+      suspect: false,
       sinceHeartbeat: 0,
       epoch: 0,
     };

@@ -116,6 +116,8 @@ export class ResponseReader {
   moveTo(workerId: string): void {
     if (this.worker !== undefined && this.worker !== workerId) this.left.add(this.worker);
     this.worker = workerId;
+    // An interrupt not read yet was meant for the worker left behind: it must not cut the new one's stream short.
+    this.interrupted = false;
     this.done = undefined;
     this.sequencer = new TokenSequencer(this.requestId, this.sequencer.delivered, this.window);
   }

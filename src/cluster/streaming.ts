@@ -6,6 +6,7 @@
  * `response.{workerId}.{requestId}`, numbers them (from `continuation.tokenCount` for a request that moved to it),
  * and aborts a job on `worker.{workerId}.cancel`.
  */
+import { RUNTIME_DEFAULTS } from '../base/defaults.js';
 import { NatsTimeoutError, describe } from '../base/errors.js';
 import type { ChannelTransport } from '../contract/index.js';
 import type { Subscription } from '../client/index.js';
@@ -82,7 +83,7 @@ export function createInferenceStreaming(
   channels: InferenceChannels = { inference: contractChannels.workerInference, response: contractChannels.response, cancel: contractChannels.workerCancel },
 ): InferenceStreaming {
   async function streamInference(client: ChannelTransport, workerId: string, request: InferenceRequest, options: StreamInferenceOptions = {}): Promise<InferenceStream> {
-    const idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
+    const idleTimeoutMs = options.idleTimeoutMs ?? RUNTIME_DEFAULTS.inference.idleTimeoutMs;
     // Subscribe before sending the request, so no token can be missed.
     const reader = await ResponseReader.open(client, request.requestId, options);
     reader.expectWorker(workerId);

@@ -8,11 +8,22 @@ import type { ModelTier, WorkerHeartbeat, WorkerRegistration } from '../../gener
  */
 export type WorkerState = 'online' | 'degraded' | 'busy' | 'offline';
 
+/**
+ * Why a worker is offline: `never_registered` (a static worker, or one known only by heartbeats), `silent` (nothing
+ * heard for `offline_timeout_ms`), `said_offline` (its registration or heartbeat said so, e.g. while stopping) or
+ * `no_responders` (a request found nothing listening on its inference subject; until it is heard from again).
+ */
+export type OfflineReason = 'never_registered' | 'silent' | 'said_offline' | 'no_responders';
+
 /** A snapshot of one worker. */
 export interface WorkerInfo {
   /** The worker's id; for a static worker not heard from yet, `static:<ip>:<port>`. */
   readonly workerId: string;
   readonly state: WorkerState;
+  /** Why it is offline; undefined while it is not. */
+  readonly offlineReason: OfflineReason | undefined;
+  /** The run of the worker heard from last (new at each start of its process), if it says. */
+  readonly instanceId: string | undefined;
   /** `static`: listed under `workers.static` (probed until it registers); `discovered`: registered by itself. */
   readonly source: 'static' | 'discovered';
   /** The static entry's name, or the worker's host name. */

@@ -79,6 +79,11 @@ function defaultMetrics(): WorkerMetricsSample {
 /** A worker node. See the module comment. */
 export class Worker {
   readonly workerId: string;
+  /**
+   * This run of the worker: new for every Worker, sent in its registration, heartbeats and acceptances, so that a
+   * controller learns at once when a worker restarted under the same `workerId`, and which run took a job.
+   */
+  readonly instanceId = randomUUID();
   private service: InferenceService | undefined;
   private announcements: Subscription | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
@@ -115,7 +120,7 @@ export class Worker {
         if (this.active >= maxConcurrent) return refuse('at_capacity');
         this.active += 1;
         this.started.set(request.requestId, performance.now());
-        return { requestId: request.requestId, workerId: this.workerId, status: 'accepted' };
+        return { requestId: request.requestId, workerId: this.workerId, instanceId: this.instanceId, status: 'accepted' };
       },
       generate: (request, signal) => cutAtStop(this.options.engine.generate(request, signal), request.stop),
       finished: (request) => {
@@ -172,6 +177,7 @@ export class Worker {
   async register(): Promise<void> {
     const registration: WorkerRegistration = {
       workerId: this.workerId,
+      instanceId: this.instanceId,
       hostname: this.options.hostname ?? (HOSTNAME.test(os.hostname()) ? os.hostname() : 'localhost'),
       ip: this.options.ip ?? defaultIp(),
       port: this.options.port ?? 8082,
@@ -205,6 +211,7 @@ export class Worker {
     const sample = (this.options.metrics ?? defaultMetrics)();
     const heartbeat: WorkerHeartbeat = {
       workerId: this.workerId,
+      instanceId: this.instanceId,
       status,
       metrics: {
         ...sample,

@@ -68,7 +68,8 @@ describe('Controller', () => {
       const c = controller({ maxAttempts: 3, strategy: 'least_loaded' });
       const stream = await c.infer(request());
       for await (const event of stream) if (event.type !== 'token') break;
-      expect(stream.attempts.map((a) => a.outcome)).toEqual(['no responders', 'refused: at_capacity', 'completed']);
+      expect(stream.attempts.map((a) => a.outcome)).toEqual(['no responders', 'refused', 'completed']);
+      expect(stream.attempts[1]?.detail).toBe('at_capacity');
       expect(stream.attempts.at(-1)?.workerId).toBe(free.workerId);
     } finally {
       await blocker.cancel();
@@ -177,7 +178,7 @@ describe('a worker lost mid-stream', () => {
       const lost = lines.filter((l) => l.msg.startsWith('Worker lost'));
       expect(lost).toHaveLength(1);
       expect(lost[0]).toMatchObject({ msg: 'Worker lost; request failed', workerId: worker.workerId });
-      expect(lost[0]!.why).toMatch(/went offline; no other worker took it/);
+      expect(lost[0]!.why).toMatch(/went offline \(it said so\); no other worker took it/);
     } finally {
       await worker.stop();
       await registry.stop();

@@ -8,6 +8,8 @@ function worker(id: string, over: Partial<WorkerInfo> = {}): WorkerInfo {
   return {
     workerId: id,
     state: 'online',
+    offlineReason: undefined,
+    instanceId: undefined,
     source: 'discovered',
     name: id,
     ip: '10.0.0.1',
