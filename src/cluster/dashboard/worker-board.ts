@@ -28,13 +28,11 @@ interface Row {
 }
 
 /** Why a worker is offline, in words, from its snapshot. */
-export function offlineWhy(info: WorkerInfo, offlineTimeoutMs: number | undefined, now = Date.now()): string {
+export function offlineWhy(info: WorkerInfo, offlineTimeoutMs: number | undefined): string {
   const reported = info.heartbeat?.status ?? info.registration?.status;
   if (info.registration === undefined) return info.source === 'static' ? 'static worker, never registered' : 'never registered';
   if (reported === 'offline') return 'said it is leaving (drained)';
-  const silentMs = now - info.lastSeen;
-  if (offlineTimeoutMs !== undefined && silentMs >= offlineTimeoutMs) return `no heartbeat for ${(silentMs / 1000).toFixed(1)} s`;
-  return 'unreachable (no responders)';
+  return offlineTimeoutMs === undefined ? 'no heartbeat in time' : `no heartbeat for over ${offlineTimeoutMs / 1000} s (discovery.offline_timeout_ms)`;
 }
 
 /** Turns a registry's workers into dashboard rows. See the module comment. */
