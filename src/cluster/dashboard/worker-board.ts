@@ -27,12 +27,19 @@ interface Row {
   seenOnline: boolean;
 }
 
-/** Why a worker is offline, in words, from its snapshot. */
+/** Why a worker is offline, in words, from its snapshot's `offlineReason`. */
 export function offlineWhy(info: WorkerInfo, offlineTimeoutMs: number | undefined): string {
-  const reported = info.heartbeat?.status ?? info.registration?.status;
-  if (info.registration === undefined) return info.source === 'static' ? 'static worker, never registered' : 'never registered';
-  if (reported === 'offline') return 'said it is leaving (drained)';
-  return offlineTimeoutMs === undefined ? 'no heartbeat in time' : `no heartbeat for over ${offlineTimeoutMs / 1000} s (discovery.offline_timeout_ms)`;
+  switch (info.offlineReason) {
+    case 'never_registered':
+      return info.source === 'static' ? 'static worker, never registered' : 'never registered';
+    case 'said_offline':
+      return 'said it is leaving (drained)';
+    case 'no_responders':
+      return 'no responders on its inference subject';
+    case 'silent':
+    case undefined:
+      return offlineTimeoutMs === undefined ? 'no heartbeat in time' : `no heartbeat for over ${offlineTimeoutMs / 1000} s (discovery.offline_timeout_ms)`;
+  }
 }
 
 /** Turns a registry's workers into dashboard rows. See the module comment. */
@@ -58,13 +65,18 @@ export class WorkerBoard {
     const updated = (info: WorkerInfo): void => {
       this.onUpdated(info);
     };
+    const restarted = (info: WorkerInfo, previousInstanceId: string): void => {
+      this.onRestarted(info, previousInstanceId);
+    };
     source.on('online', online);
     source.on('offline', offline);
     source.on('updated', updated);
+    source.on('restarted', restarted);
     this.stop = () => {
       source.off('online', online);
       source.off('offline', offline);
       source.off('updated', updated);
+      source.off('restarted', restarted);
     };
   }
 
@@ -164,6 +176,14 @@ export class WorkerBoard {
     this.changed.add(info.workerId);
     const drained = why.startsWith('said');
     this.feed.add({ level: drained ? 'info' : 'warning', kind: 'offline', workerId: info.workerId, text: `Worker ${label(info)} is offline: ${why}.` });
+  }
+
+  private onRestarted(info: WorkerInfo, previousInstanceId: string): void {
+    const { row } = this.rowOf(info);
+    this.record(row, { at: Date.now(), state: info.state, why: `restarted (run ${shortId(previousInstanceId)} replaced)` });
+    row.info = info;
+    this.changed.add(info.workerId);
+    this.feed.add({ level: 'warning', kind: 'restarted', workerId: info.workerId, text: `Worker ${label(info)} restarted: the streams of its earlier run (${shortId(previousInstanceId)}) are lost and move on.` });
   }
 
   private onUpdated(info: WorkerInfo): void {

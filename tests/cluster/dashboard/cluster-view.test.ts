@@ -56,6 +56,20 @@ describe('ClusterView', () => {
     expect(view.snapshot().workers.map((w) => w.workerId)).toEqual([workerId(1), workerId(2), workerId(3)]);
   });
 
+  it('a worker restarted under its id, or found with no responders, is said in the feed with why', async () => {
+    const { view, registry } = setup(2);
+    registry.onRegistration(registration(1, { instanceId: 'aaaaaaaa-0000-4000-8000-000000000001' }));
+    registry.onRegistration(registration(1, { instanceId: 'bbbbbbbb-0000-4000-8000-000000000002' }));
+    await Promise.resolve(); // the registry emits 'restarted' in a microtask
+    registry.noResponders(workerId(2));
+    const { feed, workers } = view.snapshot();
+    expect(feed.map((e) => `${e.level} ${e.kind}: ${e.text}`)).toEqual([
+      'warning restarted: Worker mac-1 (00000000) restarted: the streams of its earlier run (aaaaaaaa) are lost and move on.',
+      'warning offline: Worker mac-2 (00000000) is offline: no responders on its inference subject.',
+    ]);
+    expect(workers[0]?.history.at(-1)?.why).toBe('restarted (run aaaaaaaa replaced)');
+  });
+
   it('follows a request: in flight with its worker, tokens and time to first token, then recent with its routing reason', () => {
     const { view } = setup(2);
     const observer = view.observer;
