@@ -1,13 +1,16 @@
 /**
  * One long-lived node as a service, from its configuration alone: NATS (embedded or external), the controller with
- * its OpenAI-compatible HTTP API, the worker with the configured engine and its own /health and /metrics, and a
- * drain in order on stop: the API stops taking requests and lets running streams finish (controller.drain_timeout_ms),
- * the worker finishes its own and reports itself offline, then NATS drains.
+ * its OpenAI-compatible HTTP API (whose /metrics includes the inference metrics) and its dashboard on
+ * controller.dashboard_port, the worker with the configured engine and its own /health and /metrics, and a drain in
+ * order on stop: the API stops taking requests and lets running streams finish (controller.drain_timeout_ms), the
+ * worker finishes its own and reports itself offline, then NATS drains and the dashboard closes.
  */
 import { Registry } from 'prom-client';
 import { createLogger, type Logger } from '../../base/logger.js';
 import { redactUrl } from '../../base/redaction.js';
 import type { ClusterConfig } from '../../../generated/index.js';
+import { startDashboard, type Dashboard } from '../dashboard/server.js';
+import { InferenceMetrics } from '../inference-metrics.js';
 import { ClientMetrics } from '../metrics.js';
 import { startNode, type ClusterNode } from '../node.js';
 import { toRuntimeOptions } from '../runtime-options.js';
@@ -23,6 +26,8 @@ export interface RunningNode {
   readonly api: Gateway | undefined;
   /** The worker's /health and /metrics (worker and dual mode). */
   readonly workerEndpoints: WorkerEndpoints | undefined;
+  /** The controller's dashboard on controller.dashboard_port (controller and dual mode). */
+  readonly dashboard: Dashboard | undefined;
   /** One line that says what runs where: mode, NATS, listeners, worker id. Never holds a credential. */
   readonly summary: string;
   /** Drains in order (see the module comment) and stops. Resolves with how many HTTP streams had to be cut. Safe twice. */
@@ -91,12 +96,27 @@ export async function runNode(config: ClusterConfig, options: { logger?: Logger 
       : {}),
   });
   metrics.attach(node.client);
+  // The controller's requests and workers, on the registry its HTTP API renders at /metrics.
+  const controller = node.controller;
+  let inference: InferenceMetrics | undefined;
+  if (controller !== undefined) {
+    inference = new InferenceMetrics({ registry, workers: controller.registry });
+    inference.attach(controller);
+  }
 
   let api: Gateway | undefined;
+  let dashboard: Dashboard | undefined;
   let workerEndpoints: WorkerEndpoints | undefined;
   try {
-    if (node.controller !== undefined) {
-      api = await startGateway(node.controller, {
+    if (controller !== undefined) {
+      dashboard = await startDashboard({
+        controller,
+        registry: controller.registry,
+        host: cluster.controller.bind_address,
+        port: cluster.controller.dashboard_port,
+        offlineTimeoutMs: cluster.discovery.offline_timeout_ms,
+      });
+      api = await startGateway(controller, {
         host: cluster.controller.bind_address,
         port: cluster.controller.port,
         apiKey: cluster.controller.api_key ?? undefined,
@@ -118,6 +138,8 @@ export async function runNode(config: ClusterConfig, options: { logger?: Logger 
     }
   } catch (error) {
     await api?.drain(0);
+    await dashboard?.close();
+    inference?.close();
     await node.stop();
     throw error;
   }
@@ -126,6 +148,7 @@ export async function runNode(config: ClusterConfig, options: { logger?: Logger 
   const natsUrl = redactUrl(health.server === undefined ? '?' : `nats://${health.server}`);
   const parts = [`mlx-node ${cluster.mode}`, `NATS ${cluster.nats.mode} at ${natsUrl}`];
   if (api !== undefined) parts.push(`HTTP API ${api.url}/v1 (health ${api.url}/health)`);
+  if (dashboard !== undefined) parts.push(`dashboard ${dashboard.url}`);
   if (node.worker !== undefined && workerEndpoints !== undefined) {
     parts.push(`worker ${node.worker.workerId}: ${describeEngine(cluster.worker.engine)}, models ${models?.join(', ') ?? 'any'}, ${workerEndpoints.url}/health`);
   }
@@ -136,6 +159,7 @@ export async function runNode(config: ClusterConfig, options: { logger?: Logger 
     node,
     api,
     workerEndpoints,
+    dashboard,
     summary,
     stop() {
       stopping ??= (async () => {
@@ -143,6 +167,8 @@ export async function runNode(config: ClusterConfig, options: { logger?: Logger 
         if (cut > 0) logger.warn({ cut }, `The drain period (controller.drain_timeout_ms = ${cluster.controller.drain_timeout_ms}) ended with ${cut} stream(s) still running; they were cut with an error event.`);
         await node.stop();
         await workerEndpoints?.close();
+        await dashboard?.close();
+        inference?.close();
         return { cut };
       })();
       return stopping;
