@@ -50,6 +50,10 @@ export { route, requirementFromModelId, type StrategyName, type ModelRequirement
 export { Controller, type ControllerOptions, type ControllerStream } from './cluster/controller.js';
 export type { AttemptOutcome, InferAttempt, InferenceObserver, ObservedRequest, RequestOutcome } from './cluster/inference-observer.js';
 export { Worker, type WorkerOptions, type InferenceEngine, type WorkerMetricsSample } from './cluster/worker.js';
+export { InferenceMetrics, GEN_AI_BUCKETS, NO_WORKER_LABEL, type InferenceMetricsOptions, type InferenceSource } from './cluster/inference-metrics.js';
+export { startDashboard, type Dashboard, type DashboardOptions } from './cluster/dashboard/server.js';
+export { ClusterView, type ClusterViewOptions } from './cluster/dashboard/cluster-view.js';
+export type * from './cluster/dashboard/views.js';
 export { startNode, type ClusterNode, type NodeOptions } from './cluster/node.js';
 // The node as a service: mlx-node's parts, for programs that embed them.
 export { runNode, type RunningNode } from './cluster/service/run-node.js';
