@@ -14,6 +14,7 @@
  * Exit status 0 unless the harness itself fails; a missed target is reported, not fatal.
  */
 import { clusterFigures } from './cases/cluster.js';
+import { dashboardFigures } from './cases/dashboard.js';
 import { gatewayFigures } from './cases/gateway.js';
 import { memoryFigures } from './cases/memory.js';
 import { largeFigures } from './cases/large.js';
@@ -37,6 +38,7 @@ const CASES: Record<Group, (ctx: BenchContext) => Promise<Figure[]>> = {
   memory: memoryFigures,
   cluster: clusterFigures,
   gateway: gatewayFigures,
+  dashboard: dashboardFigures,
   permissions: permissionsFigures,
 };
 

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 
 /** Groups of figures, in run order. */
-export const GROUPS = ['startup', 'publish', 'pubsub', 'request', 'large', 'memory', 'cluster', 'gateway', 'permissions'] as const;
+export const GROUPS = ['startup', 'publish', 'pubsub', 'request', 'large', 'memory', 'cluster', 'gateway', 'dashboard', 'permissions'] as const;
 
 /** One group name. */
 export type Group = (typeof GROUPS)[number];
