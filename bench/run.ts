@@ -27,6 +27,7 @@ import { USAGE, parseBenchArgs, type BenchArgs, type Group } from './lib/args.js
 import { FULL, QUICK, type BenchContext } from './lib/context.js';
 import { jsonLine, renderTable, summarize, type Figure } from './lib/figures.js';
 import { describeMachine } from './lib/machine.js';
+import { FULL_SOAK, QUICK_SOAK, renderSoakReport, runSoak } from './soak/soak.js';
 import { EmbeddedNatsServer } from '../src/server/embedded-server.js';
 
 const CASES: Record<Group, (ctx: BenchContext) => Promise<Figure[]>> = {
@@ -94,6 +95,7 @@ async function main(): Promise<number> {
   guard.unref();
   const machine = describeMachine();
   process.stderr.write(`${machine}\n`);
+  if (args.soak) return soak(args, machine);
   const { figures, failed } = await runBench(args);
   if (args.json) {
     for (const figure of figures) console.log(jsonLine(figure));
@@ -103,6 +105,18 @@ async function main(): Promise<number> {
     console.log(`Targets: ${summary.met} met, ${summary.missed.length} not met${summary.missed.length > 0 ? ` (${summary.missed.join('; ')})` : ''}.`);
   }
   return failed ? 1 : 0;
+}
+
+/** `--soak`: the chaos soak and its report. */
+async function soak(args: BenchArgs, machine: string): Promise<number> {
+  const began = performance.now();
+  const report = await runSoak({
+    ...(args.quick ? QUICK_SOAK : FULL_SOAK),
+    log: (line) => process.stderr.write(`[soak ${((performance.now() - began) / 1000).toFixed(1)}s] ${line}\n`),
+  });
+  if (args.json) console.log(JSON.stringify(report));
+  else console.log(`\n${machine}\n\n${renderSoakReport(report)}`);
+  return 0;
 }
 
 main().then(

@@ -1,6 +1,6 @@
 /**
  * Command line of `npm run bench`: `--quick` (a short smoke run), `--json` (one JSON line per figure on stdout),
- * `--only <groups>` (run some groups, for profiling), `--help`.
+ * `--only <groups>` (run some groups, for profiling), `--soak` (the chaos soak instead of the figures), `--help`.
  */
 import { parseArgs } from 'node:util';
 
@@ -15,11 +15,13 @@ export interface BenchArgs {
   quick: boolean;
   json: boolean;
   help: boolean;
+  /** Run the chaos soak (bench/soak/soak.ts) instead of the figures; with --quick, its bounded size. */
+  soak: boolean;
   groups: readonly Group[];
 }
 
 /** Usage text. */
-export const USAGE = `Usage: npm run bench -- [--quick] [--json] [--only ${GROUPS.join(',')}]
+export const USAGE = `Usage: npm run bench -- [--quick] [--json] [--only ${GROUPS.join(',')}] | --soak [--quick] [--json]
 
 Measures this package's typed, validated path against raw nats.js on one nats-server, and checks the
 targets of the performance issue.
@@ -43,6 +45,11 @@ embedded start): one sample per round, spread over rounds, none with one round.
                  {"metric","unit","typed","raw","ratio","spread":[min,max]|null,"rawV2":number|null}
                  (raw is raw v3; ratio is typed/raw v3)
   --only <list>  comma-separated groups to run (default: all)
+  --soak         the chaos soak instead: 400 requests of 20 tokens, at most 20 in flight, on 4 worker
+                 processes and a 3-node NATS cluster; a random worker SIGKILLed and started again under the
+                 same id every 3-5 s, the controller's NATS node killed and started again once. Reports
+                 completed, failures by class, hung, wrong text, moves, p50/p99 latency with and without
+                 chaos, and the controller's RSS (--quick: 100 requests on 2 workers, one NATS node)
   --help         this text`;
 
 /** Parses `argv` (without node and script). Throws with the usage for unknown options or groups. */
@@ -54,6 +61,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       json: { type: 'boolean', default: false },
       only: { type: 'string' },
       help: { type: 'boolean', default: false },
+      soak: { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -64,5 +72,5 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     if (unknown.length > 0) throw new Error(`Unknown group(s) ${unknown.join(', ')}; choose from ${GROUPS.join(', ')}.`);
     groups = GROUPS.filter((g) => asked.includes(g));
   }
-  return { quick: values.quick, json: values.json, help: values.help, groups };
+  return { quick: values.quick, json: values.json, help: values.help, soak: values.soak, groups };
 }

@@ -4,7 +4,11 @@
  * an observer must be cheap (one call per token) and must not throw (a throw is caught and logged once).
  */
 
-/** How one worker's attempt at a request ended; `sent` and `streaming` are the states before it ends. */
+/**
+ * How one worker's attempt at a request ended; `sent` and `streaming` are the states before it ends. `lost`: the
+ * worker went offline, restarted or fell silent (`moved` once another worker took the request over); `gap`: tokens
+ * of its stream were lost on the way, and the request went on from the last token in order on another worker.
+ */
 export type AttemptOutcome =
   | 'sent'
   | 'streaming'
@@ -15,6 +19,7 @@ export type AttemptOutcome =
   | 'no acknowledgement'
   | 'lost'
   | 'moved'
+  | 'gap'
   | 'cancelled';
 
 /** One worker tried for a request. */

@@ -9,11 +9,11 @@
  * workers remain). A worker lost mid-stream (offline, restarted, or silent past `idleTimeoutMs`) is told to stop,
  * and the request moves to another worker with the text so far (`continuation`), or fails with `WorkerLostError`.
  */
-import { DistributedError, NatsNoRespondersError, NatsTimeoutError } from '../base/errors.js';
+import { DistributedError, NatsNoRespondersError, NatsNotConnectedError, NatsTimeoutError } from '../base/errors.js';
 import type { Logger } from '../base/logger.js';
 import type { ChannelTransport } from '../contract/index.js';
 import { channels, type InferenceAck, type InferenceRequest, type StreamingDone, type StreamingResponse } from '../../generated/index.js';
-import { InferenceRejectedError, NoWorkerAvailableError, WorkerLostError } from './errors.js';
+import { InferenceRejectedError, NoWorkerAvailableError, StreamGapError, WorkerLostError } from './errors.js';
 import type { AttemptOutcome, InferAttempt, InferenceObserver, RequestOutcome } from './inference-observer.js';
 import type { WorkerRegistry } from './registry.js';
 import { IDLE, type ResponseReader } from './response-reader.js';
@@ -39,6 +39,8 @@ export interface RunContext {
   choose(request: InferenceRequest, exclude: ReadonlySet<string>): RouteChoice | NoWorkerAvailableError;
   /** The run now depends on `workerId` (undefined: on none), so registry news about it must reach {@link InferenceRun.workerLost}. */
   track(run: InferenceRun, workerId: string | undefined): void;
+  /** Runs `ask`, the request to the worker of `attempt`, in that attempt's trace context (src/cluster/tracing.ts), so the request carries it. */
+  inAttempt<R>(requestId: string, attempt: Readonly<InferAttempt>, ask: () => Promise<R>): Promise<R>;
 }
 
 /** One worker's part in a run: from the moment it is asked until it is left. */
@@ -120,7 +122,16 @@ export class InferenceRun {
     try {
       for (;;) {
         // A lost worker interrupts the reader, which answers IDLE after what that worker already sent.
-        const event = await this.reader.next(idleTimeoutMs);
+        let event: Awaited<ReturnType<ResponseReader['next']>>;
+        try {
+          event = await this.reader.next(idleTimeoutMs);
+        } catch (error) {
+          // Tokens lost on the way (a gap, e.g. while this connection was down): go on from the last one in order.
+          if (!(error instanceof StreamGapError) || this.cancelled) throw error;
+          await this.moveOn(`tokens lost on the way: ${error.message}`, 'gap');
+          if (this.isCancelled()) return;
+          continue;
+        }
         if (this.cancelled) return;
         if (event === IDLE) {
           await this.moveOn(this.placement?.lost ?? `no event for ${idleTimeoutMs} ms`);
@@ -177,7 +188,7 @@ export class InferenceRun {
       if (choice instanceof NoWorkerAvailableError) throw lastError ?? choice;
       this.tried.add(choice.workerId);
       const placement = this.newPlacement(choice);
-      const result = await this.ask(placement);
+      const result = await this.context.inAttempt(this.requestId, placement.attempt, () => this.ask(placement));
       if (result.accepted) {
         this.accepted(placement, result.instanceId);
         return placement;
@@ -220,7 +231,7 @@ export class InferenceRun {
       attempt.fromToken === 0 ? this.request : { ...this.request, continuation: { text: this.reader.text(), tokenCount: attempt.fromToken } };
     let ack: InferenceAck;
     try {
-      ack = await channels.workerInference.request(this.context.client, { workerId }, sent, { timeout: this.context.settings.ackTimeoutMs });
+      ack = await this.send(workerId, sent);
     } catch (error) {
       const outcome: AttemptOutcome = error instanceof NatsNoRespondersError ? 'no responders' : error instanceof NatsTimeoutError ? 'no acknowledgement' : 'failed';
       const typed = error instanceof DistributedError ? error : new DistributedError('INFERENCE_FAILED', String(error));
@@ -230,6 +241,23 @@ export class InferenceRun {
       return { accepted: false, outcome: 'refused', detail: ack.reason, error: new InferenceRejectedError(workerId, this.requestId, ack.reason) };
     }
     return { accepted: true, instanceId: ack.instanceId };
+  }
+
+  /**
+   * Sends the request; while this connection is down (it fails at once then), tries again until the acknowledgement
+   * time is used up, so a reconnect of a few hundred ms costs the request that long, not its place.
+   */
+  private async send(workerId: string, sent: InferenceRequest): Promise<InferenceAck> {
+    const { ackTimeoutMs } = this.context.settings;
+    const giveUpAt = performance.now() + ackTimeoutMs;
+    for (let wait = 25; ; wait = Math.min(wait * 2, 400)) {
+      try {
+        return await channels.workerInference.request(this.context.client, { workerId }, sent, { timeout: ackTimeoutMs });
+      } catch (error) {
+        if (!(error instanceof NatsNotConnectedError) || performance.now() + wait > giveUpAt || this.cancelled) throw error;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
   }
 
   private accepted(placement: Placement, instanceId: string | undefined): void {
@@ -246,11 +274,14 @@ export class InferenceRun {
     );
   }
 
-  /** The serving worker is gone: tell it to stop, and move the request, or fail with what was received. */
-  private async moveOn(why: string): Promise<void> {
+  /**
+   * The serving worker is gone (`lost`), or its stream broke on the way (`gap`): tell it to stop, and move the
+   * request, or fail with what was received.
+   */
+  private async moveOn(why: string, kind: 'lost' | 'gap' = 'lost'): Promise<void> {
     const from = this.placement;
     if (from === undefined) throw new WorkerLostError(this.requestId, '?', this.reader.tokens(), why);
-    this.update(from.attempt, 'lost', why);
+    this.update(from.attempt, kind, why);
     from.release();
     this.placement = undefined;
     this.context.track(this, undefined);
@@ -266,7 +297,7 @@ export class InferenceRun {
     } catch (error) {
       throw fail(`${why}; no other worker took it (${error instanceof Error ? error.message : String(error)})`);
     }
-    this.update(from.attempt, 'moved', why);
+    if (kind === 'lost') this.update(from.attempt, 'moved', why);
     this.context.log.warn({ requestId: this.requestId, from: from.workerId, to: to.workerId, delivered: this.reader.delivered, why }, 'Worker lost; request moved');
   }
 

@@ -79,6 +79,8 @@ interface Entry {
   suspect: boolean;
   /** Requests this controller sent since the last heartbeat, still running. */
   sinceHeartbeat: number;
+  /** Requests of this controller counted by the last heartbeat that ended since (that heartbeat's count is too high by as many). */
+  endedSinceHeartbeat: number;
   /** Counts heartbeats, so a request finishing after the next heartbeat is not subtracted twice. */
   epoch: number;
   snapshot: WorkerInfo;
@@ -173,7 +175,8 @@ export class WorkerRegistry extends EventEmitter<WorkerRegistryEvents> {
 
   /**
    * This controller sent a request to `workerId`: its load counts it until the worker's next heartbeat (which
-   * then includes it). Returns the function to call when the request ends.
+   * then includes it). Returns the function to call when the request ends: before that heartbeat it uncounts the
+   * request; after it, it lowers the heartbeat's figure by one until the next heartbeat, which no longer counts it.
    */
   dispatched(workerId: string): () => void {
     const entry = this.entries.get(workerId);
@@ -185,8 +188,12 @@ export class WorkerRegistry extends EventEmitter<WorkerRegistryEvents> {
     return () => {
       if (ended) return;
       ended = true;
-      if (entry.epoch !== epoch || entry.sinceHeartbeat === 0) return;
-      entry.sinceHeartbeat -= 1;
+      if (entry.epoch === epoch) {
+        if (entry.sinceHeartbeat === 0) return;
+        entry.sinceHeartbeat -= 1;
+      } else {
+        entry.endedSinceHeartbeat += 1;
+      }
       this.changed(entry);
     };
   }
@@ -233,6 +240,7 @@ export class WorkerRegistry extends EventEmitter<WorkerRegistryEvents> {
     entry.heartbeat = heartbeat;
     entry.reported = heartbeat.status;
     entry.sinceHeartbeat = 0;
+    entry.endedSinceHeartbeat = 0;
     entry.epoch += 1;
     this.seen(entry, Date.now());
     if (run !== SAME) this.emit('restarted', entry.snapshot, run);
@@ -283,6 +291,7 @@ export class WorkerRegistry extends EventEmitter<WorkerRegistryEvents> {
     if (entry.retired.length > RETIRED_INSTANCES_KEPT) entry.retired.shift();
     entry.heartbeat = undefined;
     entry.sinceHeartbeat = 0;
+    entry.endedSinceHeartbeat = 0;
     entry.epoch += 1;
     this.log.warn({ workerId: entry.workerId, instanceId, previousInstanceId: previous }, 'Worker restarted: the streams of its earlier run are lost');
     return previous;
@@ -331,7 +340,7 @@ export class WorkerRegistry extends EventEmitter<WorkerRegistryEvents> {
   private snapshotOf(entry: Omit<Entry, 'snapshot'>): WorkerInfo {
     const registration = entry.registration;
     const maxConcurrent = registration?.capabilities.maxConcurrent ?? 0;
-    const load = (entry.heartbeat?.metrics.activeRequests ?? 0) + entry.sinceHeartbeat;
+    const load = Math.max(0, (entry.heartbeat?.metrics.activeRequests ?? 0) - entry.endedSinceHeartbeat) + entry.sinceHeartbeat;
     return {
       workerId: entry.workerId,
       state: this.stateOf(entry, load, maxConcurrent),
@@ -372,6 +381,7 @@ export class WorkerRegistry extends EventEmitter<WorkerRegistryEvents> {
       retired: [],
       suspect: false,
       sinceHeartbeat: 0,
+      endedSinceHeartbeat: 0,
       epoch: 0,
     };
     return { ...record, snapshot: this.snapshotOf(record) };

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import {
+  channels,
   Controller,
   createLogger,
   InferenceRejectedError,
@@ -149,6 +150,42 @@ describe('a worker restarted under the same id', () => {
       expect(restarts).toEqual([`${runA}->${runB}`]);
       expect(r.get(FIRST)).toMatchObject({ instanceId: runB, state: 'online' });
     } finally {
+      await r.stop();
+    }
+  });
+});
+
+describe('tokens lost on the way', () => {
+  it('a gap in the stream moves the request on from the last token in order; the worker is not marked lost', async () => {
+    const r = await registry();
+    // FIRST accepts and streams tokens 0, 1, then 3 and 4: index 2 never comes (as while a connection was down).
+    const lossy = await channels.workerInference.reply(shared.client, { workerId: FIRST }, (req) => {
+      setTimeout(() => {
+        for (const index of [0, 1, 3, 4]) {
+          void channels.response.publish(shared.client, { workerId: FIRST, requestId: req.requestId }, { requestId: req.requestId, type: 'token', token: deterministicTokens(req)[index] ?? '', index });
+        }
+      }, 5);
+      return { requestId: req.requestId, workerId: FIRST, status: 'accepted' as const };
+    });
+    const healthy = new Worker(shared.client, { ...workerSetup(), heartbeatIntervalMs: 5000, workerId: SECOND });
+    await healthy.start();
+    r.onRegistration(ghost(FIRST));
+    try {
+      await waitFor(() => r.workers().filter((w) => w.state === 'online').length === 2, 'two workers');
+      const req = request({ maxTokens: 8 });
+      const stream = await new Controller(shared.client, r, { strategy: 'least_loaded', reorderTimeoutMs: 200 }).infer(req);
+      let text = '';
+      for await (const event of stream) if (event.type === 'token') text += event.token;
+      expect(text).toBe(deterministicTokens(req).join(''));
+      expect(stream.attempts.map((a) => [a.workerId, a.outcome, a.fromToken])).toEqual([
+        [FIRST, 'gap', 0],
+        [SECOND, 'completed', 2],
+      ]);
+      expect(stream.attempts[0]?.detail).toMatch(/^tokens lost on the way: .*missing index 2/);
+      expect(r.get(FIRST)?.state).toBe('online');
+    } finally {
+      await lossy.unsubscribe();
+      await healthy.stop();
       await r.stop();
     }
   });

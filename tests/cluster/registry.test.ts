@@ -47,7 +47,7 @@ describe('WorkerRegistry', () => {
     expect(events).toEqual(['online', 'offline', 'online']);
   });
 
-  it('counts this controller’s own requests until the next heartbeat includes them', () => {
+  it('counts this controller’s own requests until the next heartbeat includes them, and their ends until the next one does not', () => {
     const registry = new WorkerRegistry(unused, { heartbeatIntervalMs: 100, offlineTimeoutMs: 300 });
     registry.onRegistration(registration(1));
     const endFirst = registry.dispatched(ID(1));
@@ -55,14 +55,22 @@ describe('WorkerRegistry', () => {
     const endSecond = registry.dispatched(ID(1));
     expect(registry.get(ID(1))?.state).toBe('busy');
     registry.onHeartbeat(heartbeat(1, 2));
+    expect(registry.get(ID(1))?.load).toBe(2);
     endFirst();
-    endSecond();
-    // Both were sent before the heartbeat, which counts them: ending them does not subtract twice.
-    expect(registry.get(ID(1))?.load).toBe(2);
+    // Sent before the heartbeat, which counts it: its end lowers the heartbeat's figure until the next one.
+    expect(registry.get(ID(1))?.load).toBe(1);
     const endThird = registry.dispatched(ID(1));
-    endThird();
-    endThird();
     expect(registry.get(ID(1))?.load).toBe(2);
+    endThird();
+    endThird();
+    expect(registry.get(ID(1))?.load).toBe(1);
+    endSecond();
+    expect(registry.get(ID(1))?.load).toBe(0);
+    // The next heartbeat no longer counts them; nothing is subtracted twice, and the load never goes below 0.
+    registry.onHeartbeat(heartbeat(1, 0));
+    expect(registry.get(ID(1))?.load).toBe(0);
+    endFirst();
+    expect(registry.get(ID(1))?.load).toBe(0);
   });
 
   it('snapshots stay as they were handed out, in worker id order', () => {
