@@ -1,14 +1,18 @@
 /**
  * `npm start`: the end-to-end walkthrough. Reads config/cluster.yaml (or --config <file>) and starts a node from
- * it with startNode (embedded or external NATS; controller and worker in dual mode), adds the other simulated Macs
- * (all three for a controller-only node), routes five inference requests by the configured strategy, prints which
- * worker each went to and why, then a report; then one streamed chat completion through the controller's OpenAI-compatible
- * HTTP API, and shuts down cleanly. Ctrl-C at any point shuts down too.
+ * it with startNode (embedded or external NATS; controller and worker in dual mode) and the controller's dashboard
+ * (its URL is printed), adds the other simulated Macs (all three for a controller-only node), routes five inference
+ * requests by the configured strategy, prints which worker each went to and why, then a report; then one streamed
+ * chat completion through the controller's OpenAI-compatible HTTP API, and shuts down cleanly. With --serve it keeps
+ * the demo cluster running with a trickle of requests until Ctrl-C, so the dashboard can be watched. Ctrl-C at any
+ * point shuts down too.
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { Registry } from 'prom-client';
 import {
   ClientMetrics,
+  InferenceMetrics,
   DistributedError,
   NatsClient,
   Worker,
@@ -16,16 +20,20 @@ import {
   loadClusterConfig,
   silentLogger,
   simulatedEngine,
+  startDashboard,
   startGateway,
   startNode,
   toRuntimeOptions,
   type ClusterConfig,
   type ClusterNode,
   type Controller,
+  type Dashboard,
+  type Gateway,
 } from '../src/index.js';
 import { reportLines } from './walkthrough/log-lines.js';
 import { requestsReport, workersTable, type RequestResult } from './walkthrough/report.js';
 import { SAMPLE_MACS } from './walkthrough/sample-macs.js';
+import { startTrickle } from './walkthrough/trickle.js';
 
 const PROMPTS = ['What is NATS?', 'Why validate every message?', 'How do tokens stream back?', 'What happens on Ctrl-C?', 'Which worker answered?'];
 const MODEL = 'mlx-community/Llama-3.2-3B-Instruct-4bit';
@@ -43,13 +51,29 @@ async function until(ready: () => boolean, ms: number): Promise<void> {
 }
 
 const COUNT = ['No', 'One', 'Two', 'Three', 'Four'];
+/** --serve: one request this often, each token this far apart, so that requests are seen in flight. */
+const TRICKLE_EVERY_MS = 800;
+const SERVE_TOKEN_DELAY_MS = 40;
+
+/** The controller's dashboard on controller.dashboard_port, or a free port when something else holds it. */
+async function dashboardOf(controller: Controller, config: ClusterConfig): Promise<Dashboard> {
+  const { cluster } = config;
+  const options = { controller, registry: controller.registry, host: '127.0.0.1', offlineTimeoutMs: cluster.discovery.offline_timeout_ms };
+  return startDashboard({ ...options, port: cluster.controller.dashboard_port }).catch(() => startDashboard({ ...options, port: 0 }));
+}
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { config: { type: 'string', default: 'config/cluster.yaml' }, help: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { config: { type: 'string', default: 'config/cluster.yaml' }, serve: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+  });
   if (values.help) {
-    say('Usage: npm start -- [--config <file>]\nStarts a node from the file (embedded or external NATS) and routes a few simulated inference requests.');
+    say(
+      'Usage: npm start -- [--config <file>] [--serve]\nStarts a node from the file (embedded or external NATS) and its dashboard, and routes a few simulated inference requests.\n' +
+        '--serve  keep the demo cluster running afterwards, with a trickle of requests, until Ctrl-C (watch it on the dashboard).',
+    );
     return 0;
   }
+  const tokenDelayMs = values.serve ? SERVE_TOKEN_DELAY_MS : 2;
   const config = await loadClusterConfig(values.config);
   const { cluster } = config;
   if (cluster.mode === 'worker') throw new DistributedError('INVALID_ARGUMENT', `The walkthrough needs a controller: ${values.config} has cluster.mode worker; use dual or controller.`);
@@ -65,18 +89,28 @@ async function main(): Promise<number> {
   if (own === undefined) return 1;
   const joining = SAMPLE_MACS.map((mac, i) => ({ mac, i })).slice(nodeRunsWorker ? 1 : 0);
 
-  const started: { node?: ClusterNode } = {};
+  const started: { node?: ClusterNode; dashboard?: Dashboard; api?: Gateway; metrics?: InferenceMetrics } = {};
   const extra: { client: NatsClient; worker: Worker }[] = [];
   let stopping: Promise<void> | undefined;
   const shutdown = (): Promise<void> =>
     (stopping ??= (async () => {
+      await started.api?.drain(1000);
       for (const { client, worker } of extra) {
         await worker.stop().catch(() => undefined);
         await client.disconnect();
       }
       await started.node?.stop();
+      await started.dashboard?.close();
+      started.metrics?.close();
     })());
-  process.once('SIGINT', () => {
+  // While --serve serves, Ctrl-C ends the serving (a clean stop, exit 0); at any other time it interrupts.
+  let endServing: (() => void) | undefined;
+  process.on('SIGINT', () => {
+    if (endServing !== undefined) {
+      endServing();
+      endServing = undefined;
+      return;
+    }
     say('\nInterrupted: shutting down cleanly...');
     void shutdown().finally(() => process.exit(130));
   });
@@ -86,7 +120,7 @@ async function main(): Promise<number> {
   const t0 = performance.now();
   const node = await startNode(config, {
     logger,
-    worker: nodeRunsWorker ? { engine: simulatedEngine({ tokenDelayMs: 2 }), hardware: own.hardware, capabilities: own.capabilities, ip: '127.0.0.1', hostname: own.hostname } : undefined,
+    worker: nodeRunsWorker ? { engine: simulatedEngine({ tokenDelayMs }), hardware: own.hardware, capabilities: own.capabilities, ip: '127.0.0.1', hostname: own.hostname } : undefined,
   });
   started.node = node;
   node.client.on('error', (error) => {
@@ -98,6 +132,15 @@ async function main(): Promise<number> {
   try {
     const controller = node.controller;
     if (controller === undefined) return 1;
+    // The controller's live view, and the inference metrics its HTTP API renders at /metrics.
+    const registry = new Registry();
+    const clientMetrics = new ClientMetrics({ registry });
+    clientMetrics.attach(node.client);
+    started.metrics = new InferenceMetrics({ registry, workers: controller.registry });
+    started.metrics.attach(controller);
+    const dashboard = await dashboardOf(controller, config);
+    started.dashboard = dashboard;
+    say(`   dashboard: ${dashboard.url} (workers, requests and charts, live${values.serve ? '' : '; npm start -- --serve keeps the cluster running to watch it'})`);
     // The other Macs join the node's NATS: its embedded server (as external clients of it), or the same servers.
     const runtime = toRuntimeOptions(config).client;
     const joinOptions = nats.mode === 'embedded' ? { ...runtime, mode: 'external' as const, serverUrl: `nats://${health.server ?? ''}`, embedded: undefined } : runtime;
@@ -106,7 +149,7 @@ async function main(): Promise<number> {
     for (const { mac, i } of joining) {
       const client = new NatsClient({ logger });
       await client.connect(joinOptions);
-      const worker = new Worker(client, { engine: simulatedEngine({ tokenDelayMs: 2 }), hardware: mac.hardware, capabilities: mac.capabilities, ip: '127.0.0.1', hostname: mac.hostname, port: cluster.worker.port + i, heartbeatIntervalMs, logger });
+      const worker = new Worker(client, { engine: simulatedEngine({ tokenDelayMs }), hardware: mac.hardware, capabilities: mac.capabilities, ip: '127.0.0.1', hostname: mac.hostname, port: cluster.worker.port + i, heartbeatIntervalMs, logger });
       extra.push({ client, worker });
       await worker.start();
     }
@@ -144,9 +187,20 @@ async function main(): Promise<number> {
     say(requestsReport(results));
     say('');
     say(workersTable(controller.registry.workers()));
-    await overHttp(controller, cluster.controller);
+    const api = await overHttp(controller, cluster.controller, clientMetrics);
+    started.api = api;
+    if (values.serve) {
+      say(`\n7. Serving until Ctrl-C: a request every ${TRICKLE_EVERY_MS} ms. Watch it on the dashboard, ${dashboard.url}`);
+      say(`   (HTTP API ${api.url}/v1, metrics ${api.url}/metrics)`);
+      const trickle = startTrickle(controller, MODEL, TRICKLE_EVERY_MS);
+      await new Promise<void>((resolve) => {
+        endServing = resolve;
+      });
+      await trickle.stop();
+      say(`\n   ${trickle.sent} requests sent while serving${trickle.failed > 0 ? `, ${trickle.failed} failed` : ''}.`);
+    }
   } finally {
-    say('\n7. Draining and shutting down...');
+    say(`\n${values.serve ? 8 : 7}. Draining and shutting down...`);
     await shutdown();
   }
   say(`   done: workers drained, connections closed${nats.mode === 'embedded' ? ', embedded server stopped' : ''}.`);
@@ -155,10 +209,11 @@ async function main(): Promise<number> {
 
 /**
  * The same cluster as any OpenAI client sees it: the controller's HTTP API (what `mlx-node` serves on
- * controller.port), one streamed chat completion, and the curl command that does the same.
+ * controller.port), one streamed chat completion, and the curl command that does the same. Returns the running API
+ * (drained at shutdown, so --serve keeps it).
  */
-async function overHttp(controller: Controller, settings: ClusterConfig['cluster']['controller']): Promise<void> {
-  const options = { host: '127.0.0.1', maxBodyBytes: settings.max_body_bytes, retryAfterS: 1, metrics: new ClientMetrics(), natsConnected: () => true, logger: silentLogger() };
+async function overHttp(controller: Controller, settings: ClusterConfig['cluster']['controller'], metrics: ClientMetrics): Promise<Gateway> {
+  const options = { host: '127.0.0.1', maxBodyBytes: settings.max_body_bytes, retryAfterS: 1, metrics, natsConnected: () => true, logger: silentLogger() };
   // The configured port, or a free one when something else holds it (the demo must not fail over a port).
   const api = await startGateway(controller, { ...options, port: settings.port }).catch(() => startGateway(controller, { ...options, port: 0 }));
   try {
@@ -169,8 +224,10 @@ async function overHttp(controller: Controller, settings: ClusterConfig['cluster
     const events = (await res.text()).split('\n\n').filter((event) => event.startsWith('data: {'));
     const text = events.map((event) => (JSON.parse(event.slice(6)) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content ?? '').join('');
     say(`   ${res.status} ${events.length} events, x-mlx-worker ${res.headers.get('x-mlx-worker')?.slice(0, 8) ?? '?'}: "${text.trim()}"`);
-  } finally {
+    return api;
+  } catch (error) {
     await api.drain(1000);
+    throw error;
   }
 }
 

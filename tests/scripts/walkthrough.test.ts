@@ -1,8 +1,9 @@
 /**
  * `npm start` (scripts/walkthrough.ts) as a user runs it: a full run against an external server prints the report
- * and exits 0; a controller-only node runs every simulated Mac itself; the final worker table counts the requests
- * handled; server warnings are readable lines, said once and only where they apply; Ctrl-C during an embedded run
- * shuts down cleanly and leaves no nats-server behind.
+ * and the dashboard's URL and exits 0; a controller-only node runs every simulated Mac itself; the final worker table
+ * counts the requests handled; server warnings are readable lines, said once and only where they apply; Ctrl-C
+ * during an embedded run shuts down cleanly and leaves no nats-server behind; `--serve` keeps the cluster running
+ * with a trickle of requests that its dashboard shows, until Ctrl-C.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverVersionWarnings } from '../../src/base/server-version.js';
+import type { DashboardSnapshot } from '../../src/cluster/dashboard/views.js';
 import { SIMULATED_TOKENS } from '../../src/cluster/engines/simulated.js';
 import { startNatsServer, type TestNatsServer } from '../helpers/nats-server.js';
 import { isProcessAlive, waitForProcessGone } from '../helpers/processes.js';
@@ -91,6 +93,7 @@ describe('npm start walkthrough', () => {
     const run = await runWalkthrough(['--config', config]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^ {3}dashboard: http:\/\/127\.0\.0\.1:\d+\/ \(workers, requests and charts, live; npm start -- --serve keeps the cluster running to watch it\)$/m);
     expect(run.stdout).toMatch(/worker\s+address\s+chip/);
     expect(run.stdout).toContain('Apple M2 Ultra');
     expect(run.stdout.match(/^ {3}[0-9a-f]{8} done: "NATS carries every token/gm)).toHaveLength(5);
@@ -147,5 +150,37 @@ describe('npm start walkthrough', () => {
     expect(run.code).toBe(130);
     expect(await waitForProcessGone(serverPid!, 5000)).toBe(true);
     expect(isProcessAlive(serverPid!)).toBe(false);
+  });
+
+  it('--serve keeps the cluster running with a trickle of requests that the dashboard shows, until Ctrl-C', async () => {
+    const config = join(dir, 'serve.yaml');
+    writeFileSync(config, `cluster:\n  mode: dual\n  nats:\n    mode: external\n    server_url: ${server.url}\n`);
+    const seen: { workers: number; online: number; requests: number }[] = [];
+    let serving = false;
+    const run = await runWalkthrough(['--config', config, '--serve'], (stdout, child) => {
+      if (serving || !stdout.includes('7. Serving until Ctrl-C')) return;
+      serving = true;
+      const url = /^ {3}dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/m.exec(stdout)?.[1] ?? '';
+      void (async () => {
+        // The trickle goes on: the dashboard's JSON counts more requests a little later.
+        for (let i = 0; i < 2; i++) {
+          const snapshot = (await (await fetch(`${url}api/cluster`)).json()) as DashboardSnapshot;
+          seen.push({ workers: snapshot.workers.length, online: snapshot.totals.workers.online + snapshot.totals.workers.busy, requests: snapshot.totals.requests });
+          await new Promise((resolve) => setTimeout(resolve, 2500));
+        }
+        child.kill('SIGINT');
+      })();
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).toMatchObject({ workers: 3, online: 3 });
+    // Six requests before serving (five, and one over HTTP), then more while it serves.
+    expect(seen[0]!.requests).toBeGreaterThanOrEqual(6);
+    expect(seen[1]!.requests).toBeGreaterThan(seen[0]!.requests);
+    expect(run.stdout).toMatch(/^ {3}\(HTTP API http:\/\/127\.0\.0\.1:\d+\/v1, metrics http:\/\/127\.0\.0\.1:\d+\/metrics\)$/m);
+    expect(run.stdout).toMatch(/^ {3}\d+ requests sent while serving\.$/m);
+    expect(run.stdout).not.toContain('Interrupted');
+    expect(run.stdout).toMatch(/8\. Draining and shutting down\.\.\.\n {3}done: workers drained, connections closed\.\n$/);
   });
 });
