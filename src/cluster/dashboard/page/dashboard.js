@@ -378,7 +378,8 @@ function applyUpdate(update) {
   } else if (update.workers) {
     for (const worker of update.workers) if (!state.workerOrder.includes(worker.workerId)) state.workerOrder = [...state.workerOrder, worker.workerId].sort();
   }
-  if (update.workers || update.workerIds) renderWorkers();
+  if (update.workerIds || update.workers?.some((w) => !workerRows.has(w.workerId))) renderWorkers();
+  else if (update.workers) for (const worker of update.workers) renderWorker(worker);
   if (update.inFlight) {
     state.inFlight = update.inFlight;
     renderInFlight();
