@@ -27,6 +27,7 @@ const SRC = {
   contract: 'contract',
   config: 'config',
   metrics: 'metrics',
+  observability: 'observability', // trace context and spans through the optional @opentelemetry/api
   cluster: 'cluster', // knows workers and inference; may import generated/
   other: 'src',
 };
@@ -45,6 +46,7 @@ export const elements = [
   folder(SRC.contract, 'src/contract'),
   folder(SRC.config, 'src/config'),
   folder(SRC.metrics, 'src/metrics'),
+  folder(SRC.observability, 'src/observability'),
   folder(SRC.cluster, 'src/cluster'),
   folder(SRC.other, 'src'),
   folder(GENERATED, 'generated'),
@@ -98,6 +100,16 @@ export const policies = [
     from: fromElements(types(SRC.base)),
     disallow: toElements(types(...except(srcTypes, SRC.base))),
     message: 'src/base/ may not import from other src/ folders.',
+  },
+  {
+    from: fromElements(types(SRC.observability)),
+    disallow: toElements(types(...except(srcTypes, SRC.base, SRC.observability), GENERATED, CODEGEN)),
+    message: 'src/observability/ may import only src/base/: the contract face and the cluster layer call it, never the other way round.',
+  },
+  {
+    from: fromElements(types(...except(srcTypes, SRC.observability))),
+    disallow: { to: { module: { origin: 'external', source: '@opentelemetry/*' } } },
+    message: 'Only src/observability/ may load @opentelemetry/* (an optional peer, loaded only once an SDK is registered); use its helpers.',
   },
   {
     from: fromElements(types(CODEGEN)),

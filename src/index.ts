@@ -35,6 +35,10 @@ export {
 export { OVERFLOW_LABEL, type ClientMetricsOptions } from './metrics/client-metrics.js';
 export { serveMetrics, type MetricsServer, type MetricsServerOptions, type MetricsSource } from './metrics/http.js';
 export { GENERIC_LABEL, type ChannelCounts, type ClientMetricsSink } from './client/index.js';
+export { ERROR_CODE_HEADER, SERVICE_ERROR_CODE_HEADER, SERVICE_ERROR_CODES, SERVICE_ERROR_HEADER, serviceErrorCode } from './client/index.js';
+// Tracing (OpenTelemetry, optional): typed channels carry W3C trace context; see docs/tracing.md.
+export { MESSAGING_SYSTEM, TRACEPARENT_HEADER, TRACESTATE_HEADER, TRACER_NAME, channelTracing, setChannelTracing, type ChannelTracing } from './observability/index.js';
+export { SERVICE_API_PREFIX, SERVICE_VERBS, serviceNameOf, serviceSubjects } from './contract/index.js';
 export type { ParseOptions } from './config/loader.js';
 
 // Cluster layer.
@@ -55,6 +59,7 @@ export { startDashboard, type Dashboard, type DashboardOptions } from './cluster
 export { ClusterView, type ClusterViewOptions } from './cluster/dashboard/cluster-view.js';
 export type * from './cluster/dashboard/views.js';
 export { startNode, type ClusterNode, type NodeOptions } from './cluster/node.js';
+export { NODE_SERVICE_NAME, StreamMeter, registerNodeService, type NodeServiceOptions, type StreamFigures } from './cluster/node-service.js';
 // The node as a service: mlx-node's parts, for programs that embed them.
 export { runNode, type RunningNode } from './cluster/service/run-node.js';
 export { runMlxNode, type CliIo } from './cluster/service/cli.js';

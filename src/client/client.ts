@@ -24,6 +24,8 @@ import { Outbound } from './outbound.js';
 import { RequestMux, withTimeout } from './requests.js';
 import { startEmbeddedServer, type EmbeddedServerHandle, type EmbeddedServerReload } from './embedded.js';
 import { checkUserSeed, readSeedFile } from './node-keys.js';
+import { EndpointCounters } from './endpoint-stats.js';
+import { checkEndpoint, startService } from './services.js';
 import { createReconnectDelay, type ReconnectDelay } from './reconnect.js';
 import { JSON_SERIALIZER, type Serializer } from './serializers.js';
 import type {
@@ -37,6 +39,8 @@ import type {
   ReplyHandler,
   ReplyOptions,
   RequestOptions,
+  RunningService,
+  ServiceOptions,
   SubscribeOptions,
   Subscription,
 } from './types.js';
@@ -500,7 +504,31 @@ export class NatsClient {
   async reply<Req, Res>(subject: string, handler: ReplyHandler<Req, Res>, options?: ReplyOptions<Req, Res>): Promise<Subscription> {
     const requestSerializer = options?.requestSerializer ?? (JSON_SERIALIZER as Serializer<Req>);
     const responseSerializer = options?.responseSerializer ?? (JSON_SERIALIZER as Serializer<Res>);
-    return this.listen('reply', subject, options, undefined, (sub) => this.in.responder(sub, handler, requestSerializer, responseSerializer, options?.replyHeaders));
+    const endpoint = options?.endpoint;
+    if (endpoint !== undefined) checkEndpoint(endpoint, subject);
+    return this.listen('reply', subject, options, undefined, (sub) => {
+      if (endpoint !== undefined) sub.endpoint = new EndpointCounters(endpoint, subject, options?.queue);
+      return this.in.responder(sub, handler, requestSerializer, responseSerializer, options?.replyHeaders);
+    });
+  }
+
+  /**
+   * Runs this client as a NATS micro service (ADR-32): `nats micro ls|info|stats` and every services client find it
+   * by `options.name`. Its endpoints are the client's reply subscriptions made with `ReplyOptions.endpoint` (typed
+   * channels make theirs so): INFO lists each with its subject and metadata, STATS counts the requests each
+   * answered, the errors among them and the processing time, plus `options.statsData`. Several services may run on
+   * one client; each stops with `stop()` or when the connection closes. Needs permission to subscribe to
+   * `$SRV.PING|INFO|STATS[.<name>[.<id>]]` and to answer (`natsPermissions`'s `services` option).
+   * @throws {DistributedError} `INVALID_ARGUMENT` for a name or version the protocol refuses, `NATS_NOT_CONNECTED`.
+   */
+  async registerService(options: ServiceOptions): Promise<RunningService> {
+    const nc = this.connection.require('register a service');
+    return startService(nc, options, () => this.endpoints());
+  }
+
+  /** The live reply subscriptions that are service endpoints, in the order they were made. */
+  private *endpoints(): Iterable<EndpointCounters> {
+    for (const sub of this.subscriptions) if (sub.endpoint !== undefined && !sub.isClosed()) yield sub.endpoint;
   }
 
   /** Validates, subscribes with the callback `makeCallback` builds, and resolves once the server knows the subscription. */

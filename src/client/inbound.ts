@@ -11,7 +11,7 @@ import { ManagedSubscription, inboundError, messageContext, remoteErrorOf, respo
 import { decompressPayload, isCompressedMessage } from './compression.js';
 import type { Encoded } from './outbound.js';
 import type { DecodeInfo, Serializer } from './serializers.js';
-import type { MessageHandler, ReplyHandler } from './types.js';
+import type { MessageContext, MessageHandler, ReplyHandler, ReplyOptions } from './types.js';
 
 /** Most distinct (channel, unknown property) pairs logged; past it, they are only counted. */
 const MAX_LOGGED_UNKNOWN = 1000;
@@ -71,34 +71,49 @@ export class Inbound {
     };
   }
 
-  /** The nats.js callback of a reply subscription: decode, call the handler, answer with its result or an error reply. */
+  /**
+   * The nats.js callback of a reply subscription: decode, call the handler, answer with its result or an error reply.
+   * `replyHeaders` as in `ReplyOptions`. A subscription that is a service endpoint (`sub.endpoint`) counts each
+   * request when it is answered: the time since it arrived, and whether the answer was an error.
+   */
   responder<Req, Res>(
     sub: ManagedSubscription,
     handler: ReplyHandler<Req, Res>,
     requestSerializer: Serializer<Req>,
     responseSerializer: Serializer<Res>,
-    replyHeaders?: Readonly<Record<string, string>>,
+    replyHeaders?: ReplyOptions<Req, Res>['replyHeaders'],
   ): SubscriptionCallback {
+    const headersFor: (context: MessageContext) => Readonly<Record<string, string>> | undefined =
+      typeof replyHeaders === 'function' ? replyHeaders : () => replyHeaders;
     return (err, msg) => {
       if (err !== null) {
         this.host.report(operationError(err, 'receive', sub.subject));
         return;
       }
+      const endpoint = sub.endpoint;
+      const start = endpoint === undefined ? 0 : performance.now();
       if (sub.inFlight >= sub.maxInFlight) {
-        this.drop(sub, msg, true);
+        const error = this.drop(sub, msg, true);
+        endpoint?.answered(start, error);
         return;
       }
       const data = this.decode(sub, msg, requestSerializer, true);
-      if (data === NOTHING) return;
+      if (data === NOTHING) {
+        endpoint?.answered(start, 'the request could not be decoded or validated');
+        return;
+      }
+      const context = messageContext(msg);
       let result: Res | Promise<Res>;
       try {
-        result = handler(data, messageContext(msg));
+        result = handler(data, context);
       } catch (error) {
-        this.failReply(msg, error);
+        const failure = this.failReply(msg, error);
+        endpoint?.answered(start, failure);
         return;
       }
       if (!isPromiseLike(result)) {
-        this.sendReply(msg, result, responseSerializer, replyHeaders);
+        const failure = this.sendReply(msg, result, responseSerializer, headersFor(context));
+        endpoint?.answered(start, failure);
         return;
       }
       this.running += 1;
@@ -106,10 +121,12 @@ export class Inbound {
       Promise.resolve(result)
         .then(
           (value) => {
-            this.sendReply(msg, value, responseSerializer, replyHeaders);
+            const failure = this.sendReply(msg, value, responseSerializer, headersFor(context));
+            endpoint?.answered(start, failure);
           },
           (error: unknown) => {
-            this.failReply(msg, error);
+            const failure = this.failReply(msg, error);
+            endpoint?.answered(start, failure);
           },
         )
         .finally(() => {
@@ -172,7 +189,8 @@ export class Inbound {
     this.host.logger().debug({ channel: label, subject, property: path }, 'Stripped a property this contract does not know (a peer on a newer contract?); logged once per channel and property');
   }
 
-  private sendReply<Res>(msg: Msg, value: Res, serializer: Serializer<Res>, replyHeaders: Readonly<Record<string, string>> | undefined): void {
+  /** Sends the reply; returns undefined, or the message of the error reply sent instead when it could not be encoded. */
+  private sendReply<Res>(msg: Msg, value: Res, serializer: Serializer<Res>, replyHeaders: Readonly<Record<string, string>> | undefined): string | undefined {
     const subject = msg.subject;
     try {
       const { payload, headers } = this.host.encode(subject, value, serializer, replyHeaders);
@@ -180,17 +198,22 @@ export class Inbound {
       if (!msg.respond(payload, headers === undefined ? undefined : { headers })) {
         this.host.logger().debug({ subject }, 'A reply handler ran for a message without a reply subject; nothing to answer');
       }
+      return undefined;
     } catch (error) {
       const failure = error instanceof DistributedError ? error : operationError(error, 'reply', subject);
       this.host.report(failure);
       this.respondError(msg, failure.code, failure.message);
+      return failure.message;
     }
   }
 
-  private failReply(msg: Msg, error: unknown): void {
+  /** Answers with the handler's error; returns the error reply's message. */
+  private failReply(msg: Msg, error: unknown): string {
     this.host.report(new HandlerError(msg.subject, error));
     const code = error instanceof DistributedError ? error.code : 'HANDLER_ERROR';
-    this.respondError(msg, code, describeForeign(error));
+    const message = describeForeign(error);
+    this.respondError(msg, code, message);
+    return message;
   }
 
   private respondError(msg: Msg, code: string, message: string): void {
@@ -215,17 +238,21 @@ export class Inbound {
     );
   }
 
-  /** A message that arrived while `maxInFlight` handlers run: counted, a request answered with an error, reported once per episode. */
-  private drop(sub: ManagedSubscription, msg: Msg, isRequest: boolean): void {
+  /**
+   * A message that arrived while `maxInFlight` handlers run: counted, a request answered with an error, reported once
+   * per episode. Returns the error reply's message.
+   */
+  private drop(sub: ManagedSubscription, msg: Msg, isRequest: boolean): string {
     sub.dropped += 1;
     const counts = sub.counts;
     if (counts !== undefined) counts.dropped += 1;
-    if (isRequest) {
-      this.respondError(msg, 'NATS_SLOW_CONSUMER', `The responder on "${msg.subject}" is busy (${sub.maxInFlight} requests in progress); retry later.`);
+    const busy = `The responder on "${msg.subject}" is busy (${sub.maxInFlight} requests in progress); retry later.`;
+    if (isRequest) this.respondError(msg, 'NATS_SLOW_CONSUMER', busy);
+    if (!sub.dropping) {
+      sub.dropping = true;
+      this.host.report(new NatsSlowConsumerError(msg.subject, sub.subject, sub.maxInFlight));
     }
-    if (sub.dropping) return;
-    sub.dropping = true;
-    this.host.report(new NatsSlowConsumerError(msg.subject, sub.subject, sub.maxInFlight));
+    return busy;
   }
 
   private done(sub: ManagedSubscription): void {

@@ -2,16 +2,37 @@
  * Message-level helpers of NatsClient: headers, handler contexts, error replies in the NATS micro convention, and
  * the Subscription handle.
  */
-import { headers as natsHeaders, type Msg, type MsgHdrs, type Subscription as NatsSubscription } from '@nats-io/nats-core';
+import { Match, headers as natsHeaders, type Msg, type MsgHdrs, type Subscription as NatsSubscription } from '@nats-io/nats-core';
 import { MessageDecodeError, NatsRemoteError, ValidationError, describe } from '../base/errors.js';
+import type { EndpointCounters } from './endpoint-stats.js';
 import { GENERIC_LABEL, type ChannelCounts } from './metrics-sink.js';
 import { encodeOnce, headerBlock } from './nats-internals.js';
 import type { MessageContext, Subscription } from './types.js';
 
-/** NATS micro convention: the error description of a failed request. */
+/** NATS services convention: the error description of a failed request. */
 export const SERVICE_ERROR_HEADER = 'Nats-Service-Error';
-/** NATS micro convention: the error code of a failed request. */
+/** NATS services convention: the error code of a failed request, a number (services clients read any other text as 400). */
 export const SERVICE_ERROR_CODE_HEADER = 'Nats-Service-Error-Code';
+/** The package's own code of a failed request (`VALIDATION`, `HANDLER_ERROR`, ...): `NatsRemoteError.remoteCode`. */
+export const ERROR_CODE_HEADER = 'Mlx-Error-Code';
+
+/**
+ * The number `Nats-Service-Error-Code` carries for each of the package's codes, after HTTP's status classes as the
+ * services convention does: 400 the request could not be read (not JSON, not the contract's shape, a subject it
+ * contradicts), 503 the responder is busy (retry later), 500 its handler failed (any other code).
+ */
+export const SERVICE_ERROR_CODES: Readonly<Record<string, number>> = Object.freeze({
+  DECODE: 400,
+  VALIDATION: 400,
+  SUBJECT: 400,
+  INVALID_ARGUMENT: 400,
+  NATS_SLOW_CONSUMER: 503,
+});
+
+/** The number of the services convention for the package's error code `code` (500 when not in {@link SERVICE_ERROR_CODES}). */
+export function serviceErrorCode(code: string): number {
+  return SERVICE_ERROR_CODES[code] ?? 500;
+}
 
 const SERVICE_ERROR_NEEDLE = headerNeedle(SERVICE_ERROR_HEADER);
 const EMPTY = new Uint8Array(0);
@@ -64,6 +85,11 @@ class ReceivedContext implements MessageContext {
     if (reply !== undefined && reply !== '') this.reply = reply;
   }
 
+  /** Read from the message when asked (nats.js makes a view of the payload for it). */
+  get size(): number {
+    return this.msg.data.byteLength;
+  }
+
   get headers(): ReadonlyMap<string, readonly string[]> | undefined {
     if (this.decoded === null) {
       const h = this.msg.headers;
@@ -104,21 +130,29 @@ export function mayCarryHeader(msg: Msg, needle: Uint8Array): boolean {
   return false;
 }
 
-/** Answers a request with an error: empty payload, code and message in the NATS micro headers. False when there is nobody to answer. */
+/**
+ * Answers a request with an error in the NATS services convention: empty payload, the message in
+ * `Nats-Service-Error`, its number in `Nats-Service-Error-Code` ({@link serviceErrorCode}), and the package's own
+ * `code` in {@link ERROR_CODE_HEADER}. False when there is nobody to answer.
+ */
 export function respondWithError(msg: Msg, code: string, message: string): boolean {
   const h = natsHeaders();
   h.set(SERVICE_ERROR_HEADER, headerValue(message));
-  h.set(SERVICE_ERROR_CODE_HEADER, headerValue(code));
+  h.set(SERVICE_ERROR_CODE_HEADER, String(serviceErrorCode(code)));
+  h.set(ERROR_CODE_HEADER, headerValue(code));
   return msg.respond(EMPTY, { headers: h });
 }
 
-/** The remote error carried by a reply, or undefined for a normal reply. */
+/**
+ * The remote error carried by a reply, or undefined for a normal reply. Its `remoteCode` is the package's own code;
+ * from a responder that sends only the services convention's number (another language's service), that number.
+ */
 export function remoteErrorOf(msg: Msg, subject: string): NatsRemoteError | undefined {
   if (!mayCarryHeader(msg, SERVICE_ERROR_NEEDLE)) return undefined;
   const h = msg.headers;
-  if (!h?.has(SERVICE_ERROR_HEADER)) return undefined;
-  const code = h.get(SERVICE_ERROR_CODE_HEADER);
-  return new NatsRemoteError(subject, code === '' ? 'UNKNOWN' : code, h.get(SERVICE_ERROR_HEADER));
+  if (!h?.has(SERVICE_ERROR_HEADER, Match.IgnoreCase)) return undefined;
+  const code = h.get(ERROR_CODE_HEADER, Match.IgnoreCase) || h.get(SERVICE_ERROR_CODE_HEADER, Match.IgnoreCase);
+  return new NatsRemoteError(subject, code === '' ? 'UNKNOWN' : code, h.get(SERVICE_ERROR_HEADER, Match.IgnoreCase));
 }
 
 /** Any decode failure as an error that names the subject: our own errors pass through, others become MessageDecodeError. */
@@ -138,6 +172,8 @@ export class ManagedSubscription implements Subscription {
   dropping = false;
   /** The metrics record of `label`, when the client reports metrics. */
   counts: ChannelCounts | undefined;
+  /** What a reply subscription that is a service endpoint counts for the service; undefined otherwise. */
+  endpoint: EndpointCounters | undefined;
   private natsSub: NatsSubscription | undefined;
   private closed = false;
 

@@ -87,6 +87,8 @@ export interface MessageContext {
   headers?: ReadonlyMap<string, readonly string[]>;
   /** Reply subject, for request messages. */
   reply?: string;
+  /** Bytes of the payload as it arrived (compressed, if it was). */
+  readonly size?: number;
 }
 
 /** A subscription handler. Throwing or rejecting is caught and reported; the subscription keeps running. */
@@ -153,8 +155,17 @@ export interface ReplyOptions<Req, Res> {
   maxInFlight?: number;
   /** Metrics label (generated channels pass their channel id). Default `_generic`. Keep it bounded: never a concrete id. */
   metricsLabel?: string;
-  /** Headers sent with every (successful) reply, e.g. the `Contract-Version` of generated channels. */
-  replyHeaders?: Readonly<Record<string, string>>;
+  /**
+   * Headers sent with every (successful) reply, e.g. the `Contract-Version` of generated channels; or a function of
+   * the handler's context (the same object the handler got), called when its reply is sent, for headers of one
+   * reply (the trace context of the span that handled it).
+   */
+  replyHeaders?: Readonly<Record<string, string>> | ((context: MessageContext) => Readonly<Record<string, string>> | undefined);
+  /**
+   * This subscription is an endpoint of the client's NATS service (`registerService`): listed by INFO with its
+   * subject, counted by STATS (requests, errors, processing time), whether the service starts before or after it.
+   */
+  endpoint?: ServiceEndpoint;
 }
 
 /** A live subscription, returned by `subscribe()` and `reply()`. */
@@ -201,3 +212,85 @@ export interface ClientEvents {
 
 /** Names of the client's events. */
 export type ClientEventName = keyof ClientEvents;
+
+/** How a reply subscription appears as a service endpoint. */
+export interface ServiceEndpoint {
+  /** Endpoint name: letters, digits, `-` and `_` (e.g. a channel id). */
+  name: string;
+  /** Metadata listed by INFO (string values). */
+  metadata?: Readonly<Record<string, string>>;
+}
+
+/** A service's identity. */
+export interface ServiceOptions {
+  /** Letters, digits, `-` and `_`. */
+  name: string;
+  /** A semantic version (`1.0.0`). */
+  version: string;
+  description?: string;
+  /** Listed by PING, INFO and STATS (string values). */
+  metadata?: Readonly<Record<string, string>>;
+  /**
+   * The `data` of an endpoint in STATS (JSON), for figures the protocol does not count by itself. Called at each
+   * STATS request with the endpoint's name; a throw leaves `data` out.
+   */
+  statsData?: (endpoint: string) => unknown;
+}
+
+/** A running service. */
+export interface RunningService {
+  /** The instance id (`nats micro` lists it), new for each start. */
+  readonly id: string;
+  readonly name: string;
+  /** Resolves once the service stopped (with the error that stopped it, if any: e.g. the server refused its subjects). */
+  readonly stopped: Promise<Error | null>;
+  /** INFO as the protocol answers it now. */
+  info(): ServiceInfoDocument;
+  /** STATS as the protocol answers it now. */
+  stats(): Promise<ServiceStatsDocument>;
+  /** Stops answering (the endpoints' subscriptions stay: they belong to their handlers). Safe twice. */
+  stop(): Promise<void>;
+}
+
+/** An endpoint in INFO. */
+export interface EndpointInfoDocument {
+  name: string;
+  subject: string;
+  queue_group?: string;
+  metadata?: Record<string, string>;
+}
+
+/** An endpoint in STATS. Times in nanoseconds, as the protocol counts them. */
+export interface EndpointStatsDocument {
+  name: string;
+  subject: string;
+  queue_group?: string;
+  num_requests: number;
+  num_errors: number;
+  last_error?: string;
+  processing_time: number;
+  average_processing_time: number;
+  data?: unknown;
+}
+
+/** INFO (`io.nats.micro.v1.info_response`). */
+export interface ServiceInfoDocument {
+  type: string;
+  name: string;
+  id: string;
+  version: string;
+  description: string;
+  metadata?: Record<string, string>;
+  endpoints: EndpointInfoDocument[];
+}
+
+/** STATS (`io.nats.micro.v1.stats_response`). */
+export interface ServiceStatsDocument {
+  type: string;
+  name: string;
+  id: string;
+  version: string;
+  started: string;
+  metadata?: Record<string, string>;
+  endpoints: EndpointStatsDocument[];
+}

@@ -15,6 +15,7 @@ import type { InferAttempt, InferenceObserver } from './inference-observer.js';
 import { InferenceRun, type RunContext } from './inference-run.js';
 import type { WorkerRegistry } from './registry.js';
 import { ResponseReader, type ResponseReaderOptions } from './response-reader.js';
+import { RequestTraces } from './tracing.js';
 import { initialMemory, rememberChoice, requirementFromModelId, route, type ModelRequirement, type RouteChoice, type StrategyName } from './routing.js';
 import type { OfflineReason, WorkerInfo } from './worker-info.js';
 
@@ -73,6 +74,8 @@ export class Controller {
   private readonly workerOf = new Map<InferenceRun, string>();
   private listening = false;
   private readonly context: RunContext;
+  /** Spans of the requests in flight, when an OpenTelemetry SDK is registered (src/cluster/tracing.ts). */
+  private readonly traces = new RequestTraces();
 
   constructor(
     private readonly client: ChannelTransport,
@@ -93,13 +96,14 @@ export class Controller {
       },
       observer: this.fanOut(),
       choose: (request, exclude) => {
-        const choice = this.pick(request, exclude);
+        const choice = this.traces.size === 0 ? this.pick(request, exclude) : this.traces.route(request.requestId, options.strategy, exclude.size, () => this.pick(request, exclude));
         if (!(choice instanceof NoWorkerAvailableError)) rememberChoice(this.memory, choice);
         return choice;
       },
       track: (run, workerId) => {
         this.track(run, workerId);
       },
+      inAttempt: (requestId, attempt, ask) => (this.traces.size === 0 ? ask() : this.traces.inAttempt(requestId, attempt, ask)),
     };
   }
 
@@ -135,7 +139,13 @@ export class Controller {
    * `NoWorkerAvailableError` (why none fits), `InferenceRejectedError` (every worker tried refused) or the last
    * worker's error when every attempt failed.
    */
-  async infer(request: InferenceRequest): Promise<ControllerStream> {
+  infer(request: InferenceRequest): Promise<ControllerStream> {
+    // With an OpenTelemetry SDK registered, the request is a span, and its routing and attempts run in its context.
+    const traced = this.traces.begin(request);
+    return traced === undefined ? this.run(request) : traced(() => this.run(request));
+  }
+
+  private async run(request: InferenceRequest): Promise<ControllerStream> {
     const reader = await ResponseReader.open(this.client, request.requestId, {
       reorderWindow: this.options.reorderWindow,
       reorderTimeoutMs: this.options.reorderTimeoutMs,
@@ -143,7 +153,7 @@ export class Controller {
     });
     const run = new InferenceRun(this.context, request, reader);
     await run.start();
-    const iterator = run.events();
+    const iterator = this.traces.size === 0 ? run.events() : this.traces.events(request.requestId, run.events());
     return {
       requestId: request.requestId,
       attempts: run.attempts,
@@ -222,14 +232,25 @@ export class Controller {
         }
       }
     };
+    const traces = this.traces;
     return {
       requestStarted: (request) => { each('requestStarted', request); },
-      attemptStarted: (requestId, attempt) => { each('attemptStarted', requestId, attempt); },
-      attemptUpdated: (requestId, attempt) => { each('attemptUpdated', requestId, attempt); },
+      attemptStarted: (requestId, attempt) => {
+        if (traces.size > 0) traces.attemptStarted(requestId, attempt);
+        each('attemptStarted', requestId, attempt);
+      },
+      attemptUpdated: (requestId, attempt) => {
+        if (traces.size > 0) traces.attemptUpdated(requestId, attempt);
+        each('attemptUpdated', requestId, attempt);
+      },
       tokenDelivered: (requestId, workerId, index, at) => {
+        if (traces.size > 0) traces.tokenDelivered(requestId, workerId);
         if (this.observers.length > 0) each('tokenDelivered', requestId, workerId, index, at);
       },
-      requestEnded: (requestId, outcome) => { each('requestEnded', requestId, outcome); },
+      requestEnded: (requestId, outcome) => {
+        if (traces.size > 0) traces.end(requestId, outcome);
+        each('requestEnded', requestId, outcome);
+      },
     };
   }
 }

@@ -1,10 +1,12 @@
 /**
  * startNode: a cluster node assembled from a loaded configuration. It connects (starting the embedded nats-server
  * when `nats.mode` is `embedded`), then runs a controller, a worker or both according to `mode`, with the
- * discovery timings, static workers and load-balancing strategy of the file. `stop()` drains in order: the
- * worker finishes its streams, the controller says goodbye, the connection drains, the embedded server stops.
+ * discovery timings, static workers and load-balancing strategy of the file, and registers itself as a NATS micro
+ * service (src/cluster/node-service.ts) so that `nats micro ls` finds it. `stop()` drains in order: the worker
+ * finishes its streams, the controller says goodbye, the service stops answering, the connection drains, the
+ * embedded server stops.
  */
-import { NatsClient } from '../client/index.js';
+import { NatsClient, type RunningService } from '../client/index.js';
 import { createLogger, type Logger } from '../base/logger.js';
 import { DistributedError } from '../base/errors.js';
 import type { ClusterConfig } from '../../generated/index.js';
@@ -14,6 +16,7 @@ import { toRuntimeOptions } from './runtime-options.js';
 import { loadNodeIdentity } from './identity.js';
 import { followUsersFile, type UsersFileFollower } from './users-reload.js';
 import { Worker, type WorkerOptions } from './worker.js';
+import { registerNodeService, StreamMeter } from './node-service.js';
 
 /** What the configuration file cannot say: the engine and the machine of a worker, and tuning of the controller. */
 export interface NodeOptions {
@@ -23,6 +26,12 @@ export interface NodeOptions {
   controller?: Omit<ControllerOptions, 'strategy' | 'stickySessions'>;
   /** Logger; default: one built from `cluster.logging`. */
   logger?: Logger;
+  /**
+   * Register the node as a NATS micro service (`nats micro ls|info|stats`). Default: on, except for a node with a
+   * NATS key of its own (`cluster.nats.nkey_seed_file`), whose server must first grant it the `$SRV` subjects
+   * (`natsPermissions` with `services`, see docs/services.md).
+   */
+  services?: boolean;
 }
 
 /** A running node. */
@@ -32,6 +41,8 @@ export interface ClusterNode {
   readonly controller: Controller | undefined;
   /** Present in worker and dual mode. */
   readonly worker: Worker | undefined;
+  /** The node's NATS micro service, unless it is off or could not start. */
+  readonly service: RunningService | undefined;
   /** Drains and stops everything, in order. Safe twice. */
   stop(): Promise<void>;
 }
@@ -64,6 +75,8 @@ export async function startNode(config: ClusterConfig, options: NodeOptions = {}
   let registry: WorkerRegistry | undefined;
   let controller: Controller | undefined;
   let worker: Worker | undefined;
+  let service: RunningService | undefined;
+  const meter = runsWorker ? new StreamMeter() : undefined;
   try {
     const { heartbeat_interval_ms: heartbeatIntervalMs, offline_timeout_ms: offlineTimeoutMs } = cluster.discovery;
     if (runsController) {
@@ -80,11 +93,15 @@ export async function startNode(config: ClusterConfig, options: NodeOptions = {}
       worker = new Worker(client, {
         logger,
         ...options.worker,
+        engine: meter === undefined ? options.worker.engine : meter.engine(options.worker.engine),
         heartbeatIntervalMs,
         port: cluster.worker.port,
         ...(typeof workerId === 'string' ? { workerId } : {}),
       });
       await worker.start();
+    }
+    if (options.services ?? identity === undefined) {
+      service = await registerNodeService(client, { role: cluster.mode, workerId: worker?.workerId, meter, logger });
     }
   } catch (error) {
     users?.stop();
@@ -98,6 +115,7 @@ export async function startNode(config: ClusterConfig, options: NodeOptions = {}
     client,
     controller,
     worker,
+    service,
     stop() {
       stopping ??= (async () => {
         users?.stop();
@@ -106,6 +124,7 @@ export async function startNode(config: ClusterConfig, options: NodeOptions = {}
           await registry.announce('controller_shutdown', 'The controller is stopping.');
           await registry.stop();
         }
+        await service?.stop();
         await client.disconnect();
       })();
       return stopping;

@@ -22,6 +22,7 @@ import {
 } from '../../generated/index.js';
 import { cutAtStop } from './stop-sequences.js';
 import { serveInference, type InferenceService } from './streaming.js';
+import { traceGeneration } from './tracing.js';
 
 /** What runs the model. `generate` yields the text of each token; it should stop when `signal` aborts. */
 export interface InferenceEngine {
@@ -122,7 +123,8 @@ export class Worker {
         this.started.set(request.requestId, performance.now());
         return { requestId: request.requestId, workerId: this.workerId, instanceId: this.instanceId, status: 'accepted' };
       },
-      generate: (request, signal) => cutAtStop(this.options.engine.generate(request, signal), request.stop),
+      // With an OpenTelemetry SDK registered, the generation is a span (child of the request's handling).
+      generate: (request, signal) => traceGeneration(request, this.workerId, signal, cutAtStop(this.options.engine.generate(request, signal), request.stop)),
       finished: (request) => {
         this.active -= 1;
         this.handled += 1;

@@ -9,6 +9,9 @@ import { compileSubjectTemplate } from '../base/subjects.js';
 import { CONTRACT_VERSION_HEADER, contractVersionNote, toValidationIssues, validatingJsonSerializer } from './typed-serializer.js';
 import { compileLocationCheck, type ParameterLocations } from './parameter-locations.js';
 import type { Serializer } from '../client/index.js';
+import { tracingActive } from '../observability/otel.js';
+import { endWith, runIn, startProcess, startSend, withTraceHeaders, type MessagingOperation } from '../observability/messaging.js';
+import type { SpanLike } from '../observability/otel.js';
 import type {
   MessageContext,
   MessageHandler,
@@ -241,6 +244,22 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
     return (context) => new ChannelContext<PS>(context, wildcard ? ((template.parse(context.subject) ?? {}) as Params) : fixed);
   };
 
+  /** The operation on `subject`, as a span describes it. */
+  const operation = (subject: string): MessagingOperation => ({ channelId: spec.id, template: spec.address, subject });
+
+  /** A publish with an SDK registered: a `send` span (unless the channel's tracing mode says otherwise), its context in the headers. */
+  const tracedPublish = (client: ChannelTransport, subject: string, payload: T, options: Omit<PublishOptions<T>, 'serializer'> | undefined): Promise<void> => {
+    const headers = options === undefined ? versionHeaders : withVersion(options.headers);
+    const trace = startSend(operation(subject), false, headers);
+    const sent = client.publish(subject, payload, {
+      ...options,
+      serializer: trace?.span === undefined ? serializer : measured(serializer, trace.span),
+      metricsLabel,
+      headers: trace === undefined ? headers : trace.headers,
+    });
+    return trace?.span === undefined ? sent : endWith(trace.span, sent);
+  };
+
   const channel: Channel<PS, T> = {
     id: spec.id,
     address: spec.address,
@@ -262,6 +281,7 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
         const refused = contradictions === undefined ? undefined : contradiction(subject, params, payload);
         if (refused !== undefined) return Promise.reject(refused);
         const options = (hasParams ? third : second) as Omit<PublishOptions<T>, 'serializer'> | undefined;
+        if (tracingActive()) return tracedPublish(client, subject, payload, options);
         return client.publish(subject, payload, options === undefined ? publishOptions : { ...options, serializer, metricsLabel, headers: withVersion(options.headers) });
       } catch (error) {
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
@@ -273,7 +293,16 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
       const [handler, options] = rest as [ChannelHandler<T, PS>, Omit<SubscribeOptions<T>, 'serializer'> | undefined];
       const contextFor = contextMaker(params);
       const checked = inboundSerializer(params, serializer, spec.message.name);
-      return client.subscribe<T>(subject, (payload, context) => handler(payload, contextFor(context)), { ...options, serializer: checked, metricsLabel });
+      const queue = options?.queue;
+      return client.subscribe<T>(
+        subject,
+        (payload, context) => {
+          // With an SDK registered: a `process` span around the handler, child of the sender's context.
+          const trace = tracingActive() ? startProcess(operation(context.subject), false, context.headers, context.size, queue) : undefined;
+          return trace === undefined ? handler(payload, contextFor(context)) : runIn(trace, () => handler(payload, contextFor(context)));
+        },
+        { ...options, serializer: checked, metricsLabel },
+      );
     },
   };
   if (spec.reply === undefined) return channel;
@@ -282,6 +311,33 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
   const replySchema = spec.reply.schema;
   const replySerializer = validatingJsonSerializer(replyName, replySchema, { readerSchema: spec.reply.readerSchema, contractVersion });
   const requestOptions: RequestOptions<T, R> = { headers: versionHeaders, requestSerializer: serializer, responseSerializer: replySerializer, metricsLabel };
+  /** Lists a reply subscription as this channel's endpoint when its client runs a NATS service. */
+  const endpoint = {
+    name: spec.id,
+    metadata: Object.freeze({
+      address: spec.address,
+      request: spec.message.name,
+      response: replyName,
+      ...(contractVersion === undefined ? {} : { contract_version: contractVersion }),
+    }),
+  };
+  /** Headers of the reply to a request whose handler ran in a span: the span's context (see `reply`). */
+  const traceReplyHeaders = new WeakMap<MessageContext, Readonly<Record<string, string>>>();
+  const replyHeadersFor = (context: MessageContext): Readonly<Record<string, string>> | undefined => traceReplyHeaders.get(context) ?? versionHeaders;
+
+  /** A request with an SDK registered: a `send` span that lasts until the reply, its context in the headers. */
+  const tracedRequest = (client: ChannelTransport, subject: string, payload: T, options: { timeout?: number; headers?: Record<string, string> } | undefined): Promise<R> => {
+    const headers = options === undefined ? versionHeaders : withVersion(options.headers);
+    const trace = startSend(operation(subject), true, headers);
+    const sent = client.request<T, R>(subject, payload, {
+      timeout: options?.timeout,
+      headers: trace === undefined ? headers : trace.headers,
+      requestSerializer: trace?.span === undefined ? serializer : measured(serializer, trace.span),
+      responseSerializer: replySerializer,
+      metricsLabel,
+    });
+    return trace?.span === undefined ? sent : endWith(trace.span, sent);
+  };
   const withReply: RequestReplyChannel<PS, T, R> = {
     ...channel,
     replyName,
@@ -295,6 +351,7 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
         const refused = contradictions === undefined ? undefined : contradiction(subject, params, payload);
         if (refused !== undefined) return Promise.reject(refused);
         const options = (hasParams ? third : second) as { timeout?: number; headers?: Record<string, string> } | undefined;
+        if (tracingActive()) return tracedRequest(client, subject, payload, options);
         return client.request<T, R>(
           subject,
           payload,
@@ -311,13 +368,25 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
       const subject = template.buildPattern(params);
       const [handler, options] = rest as [ChannelReplyHandler<T, R, PS>, { queue?: string } | undefined];
       const contextFor = contextMaker(params);
-      return client.reply<T, R>(subject, (payload, context) => handler(payload, contextFor(context)), {
-        ...options,
-        requestSerializer: inboundSerializer(params, serializer, spec.message.name),
-        responseSerializer: replySerializer,
-        metricsLabel,
-        ...(versionHeaders === undefined ? {} : { replyHeaders: versionHeaders }),
-      });
+      const queue = options?.queue;
+      return client.reply<T, R>(
+        subject,
+        (payload, context) => {
+          // With an SDK registered: a `process` span around the handler, child of the requester's; the reply carries its context.
+          const trace = tracingActive() ? startProcess(operation(context.subject), true, context.headers, context.size, queue) : undefined;
+          if (trace === undefined) return handler(payload, contextFor(context));
+          traceReplyHeaders.set(context, withTraceHeaders(trace.api, trace.context, versionHeaders));
+          return runIn(trace, () => handler(payload, contextFor(context)));
+        },
+        {
+          ...options,
+          requestSerializer: inboundSerializer(params, serializer, spec.message.name),
+          responseSerializer: replySerializer,
+          metricsLabel,
+          replyHeaders: replyHeadersFor,
+          endpoint,
+        },
+      );
     },
   };
   return withReply;
@@ -343,6 +412,10 @@ class ChannelContext<PS extends ParameterSchemas> implements ChannelMessageConte
     return this.base.headers;
   }
 
+  get size(): number | undefined {
+    return this.base.size;
+  }
+
   get contractVersion(): string | undefined {
     return headerOf(this.base.headers, CONTRACT_VERSION_HEADER);
   }
@@ -356,4 +429,18 @@ function headerOf(headers: ReadonlyMap<string, readonly string[]> | undefined, n
   const lower = name.toLowerCase();
   for (const [key, values] of headers) if (key.toLowerCase() === lower) return values[0];
   return undefined;
+}
+
+/** `base`, recording the size of each payload it encodes on `span` (`messaging.message.body.size`); `base` when the span records nothing. */
+function measured<T>(base: Serializer<T>, span: SpanLike): Serializer<T> {
+  if (!span.isRecording()) return base;
+  return {
+    name: base.name,
+    encode(value, subject) {
+      const bytes = base.encode(value, subject);
+      span.setAttribute('messaging.message.body.size', bytes.byteLength);
+      return bytes;
+    },
+    decode: (bytes, subject, info) => base.decode(bytes, subject, info),
+  };
 }

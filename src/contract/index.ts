@@ -8,3 +8,4 @@ export type { ParameterLocations } from './parameter-locations.js';
 export { CONTRACT_VERSION_HEADER, validatingJsonSerializer } from './typed-serializer.js';
 export * from './formats.js';
 export * from './permissions.js';
+export * from './services.js';

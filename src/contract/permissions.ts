@@ -5,6 +5,7 @@
  */
 import { DistributedError, SubjectError } from '../base/errors.js';
 import { isSafeToken } from '../base/subjects.js';
+import { SERVICE_NAME, serviceSubjects } from './services.js';
 
 /** Stands for the node's own id in a subject template (`worker.{self}.inference`). */
 export const SELF_PLACEHOLDER = '{self}';
@@ -29,6 +30,12 @@ export interface NatsPermissionOptions {
   maxResponses?: number;
   /** How long after a request its replies may be sent, as a nats-server duration (`500ms`, `5s`, `2m`). Default `2m`, nats-server's. */
   responseTtl?: string;
+  /**
+   * The node runs as the NATS service of this name (`serviceNameOf(contract)`): it may subscribe to the services
+   * protocol's discovery subjects (`$SRV.PING|INFO|STATS`, and those of this name) and answer each once
+   * (`allow_responses`, whatever its role). Without it, `nats micro` cannot see the node.
+   */
+  services?: string;
 }
 
 /**
@@ -67,8 +74,10 @@ export function natsPermissions(role: RolePermissions, selfId: string | undefine
   const subjects = (templates: readonly string[]): string[] => [...new Set(templates.map((t) => bindSelf(t, selfId)))];
   const subscribe = subjects(role.subscribe);
   if (role.requests) subscribe.push(`${checkedPrefix(options.inboxPrefix)}.>`);
+  const service = options.services === undefined ? undefined : checkedServiceName(options.services);
+  if (service !== undefined) subscribe.push(...serviceSubjects(service));
   const permissions: NatsUserPermissions = { publish: allowOnly(subjects(role.publish)), subscribe: allowOnly(subscribe) };
-  if (role.replies) permissions.allow_responses = { max: checkedMax(options.maxResponses ?? 1), expires: checkedTtl(options.responseTtl ?? '2m') };
+  if (role.replies || service !== undefined) permissions.allow_responses = { max: checkedMax(options.maxResponses ?? 1), expires: checkedTtl(options.responseTtl ?? '2m') };
   return permissions;
 }
 
@@ -129,6 +138,11 @@ function checkedPrefix(prefix: string): string {
     throw new SubjectError(`Inbox prefix ${JSON.stringify(prefix)} must be literal NATS tokens (no wildcards, white space or empty tokens).`, { subject: prefix });
   }
   return prefix;
+}
+
+function checkedServiceName(name: string): string {
+  if (!SERVICE_NAME.test(name)) throw invalid(`A NATS service name holds only letters, digits, "-" and "_", got ${JSON.stringify(name)}.`);
+  return name;
 }
 
 function checkedMax(max: number): number {

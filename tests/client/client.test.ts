@@ -358,7 +358,8 @@ describe('request and reply', () => {
     const raw = await natsConnect({ servers: url });
     cleanup.add(() => raw.close());
     const garbage = await raw.request('typed.in', Buffer.from('{{{'), { timeout: 3000 });
-    expect(garbage.headers?.get('Nats-Service-Error-Code')).toBe('DECODE');
+    expect(garbage.headers?.get('Nats-Service-Error-Code')).toBe('400'); // the services convention's number
+    expect(garbage.headers?.get('Mlx-Error-Code')).toBe('DECODE');
 
     await waitFor(() => errors.length === 5, 'five reported errors');
     expect(errors.filter((e) => e instanceof HandlerError)).toHaveLength(2);

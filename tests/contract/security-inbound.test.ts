@@ -148,7 +148,8 @@ describe('hostile requests from a plain NATS requester on worker.{workerId}.infe
     });
     for (const [, payload] of CASES) {
       const msg = await foreign.request(`worker.${WORKER}.inference`, payload, { timeout: 2000 });
-      expect(msg.headers?.get('Nats-Service-Error-Code')).toMatch(/^(DECODE|VALIDATION)$/);
+      expect(msg.headers?.get('Nats-Service-Error-Code')).toBe('400');
+      expect(msg.headers?.get('Mlx-Error-Code')).toMatch(/^(DECODE|VALIDATION)$/);
       expect(msg.headers?.get('Nats-Service-Error')).toContain(`worker.${WORKER}.inference`);
     }
     expect(calls).toBe(0);

@@ -165,7 +165,8 @@ describe('wildcard replies check each subject parameter', () => {
     });
     const request = exampleOf('InferenceRequest');
     const bad = await raw.request('worker.not-a-uuid.inference', encode(request), { timeout: 2000, headers: natsHeaders() });
-    expect(bad.headers?.get('Nats-Service-Error-Code')).toBe('VALIDATION');
+    expect(bad.headers?.get('Nats-Service-Error-Code')).toBe('400');
+    expect(bad.headers?.get('Mlx-Error-Code')).toBe('VALIDATION');
     expect(bad.headers?.get('Nats-Service-Error')).toMatch(/worker\.not-a-uuid\.inference/);
     expect(handled).toEqual([]);
     expect(sub.rejected).toBe(1);
