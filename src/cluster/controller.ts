@@ -3,7 +3,8 @@
  * Each request is an {@link InferenceRun} (its attempts, retries and moves); the controller chooses workers for
  * them, and routes the registry's news to the runs it concerns through one pair of registry listeners, whatever the
  * number of requests in flight: a worker gone offline or suspect, or restarted as a new run (`instanceId`), loses
- * the streams it was serving at once, and they move without waiting for the idle timeout. Observers
+ * the streams it was serving at once, and they move without waiting for the idle timeout. When its own connection
+ * comes back after an outage, a stream that stays silent goes on from its last token in order. Observers
  * ({@link Controller.observe}) see every request, attempt, token and outcome.
  */
 import { RUNTIME_DEFAULTS } from '../base/defaults.js';
@@ -14,7 +15,7 @@ import { NoWorkerAvailableError } from './errors.js';
 import type { InferAttempt, InferenceObserver } from './inference-observer.js';
 import { InferenceRun, type RunContext } from './inference-run.js';
 import type { WorkerRegistry } from './registry.js';
-import { ResponseReader, type ResponseReaderOptions } from './response-reader.js';
+import { DEFAULT_REORDER_TIMEOUT_MS, ResponseReader, type ResponseReaderOptions } from './response-reader.js';
 import { RequestTraces } from './tracing.js';
 import { initialMemory, rememberChoice, requirementFromModelId, route, type ModelRequirement, type RouteChoice, type StrategyName } from './routing.js';
 import type { OfflineReason, WorkerInfo } from './worker-info.js';
@@ -28,6 +29,17 @@ const OFFLINE_WHY: Record<OfflineReason, string> = {
   no_responders: 'no responders on its inference subject',
   never_registered: 'not registered',
 };
+
+/** A transport that reports reconnects, as NatsClient does. */
+interface ReconnectAware {
+  on(event: 'reconnected', listener: () => void): unknown;
+  off(event: 'reconnected', listener: () => void): unknown;
+}
+
+function isReconnectAware(client: ChannelTransport): client is ChannelTransport & ReconnectAware {
+  const candidate = client as Partial<ReconnectAware>;
+  return typeof candidate.on === 'function' && typeof candidate.off === 'function';
+}
 
 /** Options of a {@link Controller}. */
 export interface ControllerOptions extends ResponseReaderOptions {
@@ -174,7 +186,7 @@ export class Controller {
     };
   }
 
-  /** Keeps `runsByWorker` in step; listens to the registry only while some run depends on a worker. */
+  /** Keeps `runsByWorker` in step; listens to the registry (and the connection) only while some run depends on a worker. */
   private track(run: InferenceRun, workerId: string | undefined): void {
     const before = this.workerOf.get(run);
     if (before === workerId) return;
@@ -193,14 +205,23 @@ export class Controller {
     const needed = this.workerOf.size > 0;
     if (needed === this.listening) return;
     this.listening = needed;
+    const client = isReconnectAware(this.client) ? this.client : undefined;
     if (needed) {
       this.registry.on('offline', this.onOffline);
       this.registry.on('restarted', this.onRestarted);
+      client?.on('reconnected', this.onReconnected);
     } else {
       this.registry.off('offline', this.onOffline);
       this.registry.off('restarted', this.onRestarted);
+      client?.off('reconnected', this.onReconnected);
     }
   }
+
+  /** The connection came back (a NatsClient says so): events sent to this controller meanwhile are lost. */
+  private readonly onReconnected = (): void => {
+    const silentMs = this.options.reorderTimeoutMs ?? DEFAULT_REORDER_TIMEOUT_MS;
+    for (const run of [...this.workerOf.keys()]) run.connectionRestored(silentMs);
+  };
 
   private readonly onOffline = (worker: WorkerInfo): void => {
     const why = `it went offline (${OFFLINE_WHY[worker.offlineReason ?? 'silent']})`;

@@ -56,8 +56,9 @@ interface Placement {
   instanceId: string | undefined;
   /** A new run of the worker spoke while its acknowledgement was awaited: checked against the acknowledgement. */
   restartedAs: string | undefined;
-  /** Why it was lost; set once, by registry news. */
+  /** Why it was lost (set once, by registry news), or why its stream broke on the way (`gap`). */
   lost: string | undefined;
+  lostKind: 'lost' | 'gap';
 }
 
 /** How asking one worker went. */
@@ -116,6 +117,24 @@ export class InferenceRun {
     this.reader.interrupt();
   }
 
+  /**
+   * This controller's connection came back: what the serving worker sent meanwhile is lost. If the stream was cut
+   * short (nothing more from the worker within `silentMs`), it goes on from the last token in order; a stream that
+   * only lost tokens in the middle shows a gap when the next ones come, and goes on the same way.
+   */
+  connectionRestored(silentMs: number): void {
+    const placement = this.placement;
+    if (placement === undefined || this.finished) return;
+    const heard = this.reader.heard;
+    const timer = setTimeout(() => {
+      if (this.placement !== placement || this.finished || placement.lost !== undefined || this.reader.heard !== heard) return;
+      placement.lost = `nothing from it for ${silentMs} ms after this controller reconnected to NATS`;
+      placement.lostKind = 'gap';
+      this.reader.interrupt();
+    }, silentMs);
+    timer.unref();
+  }
+
   /** The request's events in order; ends after `done` or `error`. Leaving early cancels the request. */
   async *events(): AsyncGenerator<StreamingResponse> {
     const { idleTimeoutMs } = this.context.settings;
@@ -134,7 +153,7 @@ export class InferenceRun {
         }
         if (this.cancelled) return;
         if (event === IDLE) {
-          await this.moveOn(this.placement?.lost ?? `no event for ${idleTimeoutMs} ms`);
+          await this.moveOn(this.placement?.lost ?? `no event for ${idleTimeoutMs} ms`, this.placement?.lostKind);
           // cancel() may have come while the request moved.
           if (this.isCancelled()) return;
           continue;
@@ -219,6 +238,7 @@ export class InferenceRun {
       instanceId: undefined,
       restartedAs: undefined,
       lost: undefined,
+      lostKind: 'lost',
     };
     this.placement = placement;
     this.context.track(this, choice.workerId);

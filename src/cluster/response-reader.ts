@@ -13,6 +13,9 @@ import { silentLogger, type Logger } from '../base/logger.js';
 import { channels, type StreamingDone, type StreamingResponse, type StreamingToken } from '../../generated/index.js';
 import { DEFAULT_REORDER_WINDOW, TokenSequencer } from './token-order.js';
 
+/** How long a gap may stay open, by default. */
+export const DEFAULT_REORDER_TIMEOUT_MS = 1000;
+
 /** Returned by {@link ResponseReader.next} when nothing arrived for the idle time. */
 export const IDLE: unique symbol = Symbol('idle');
 
@@ -48,6 +51,7 @@ export class ResponseReader {
   /** Workers the request was sent to before the one it is with now. */
   private readonly left = new Set<string>();
   private ignoredEvents = 0;
+  private heardFromServing = 0;
   /** Whether an ignored event was logged, for a worker the request left and for any other sender. */
   private readonly logged = { left: false, stranger: false };
   private readonly log: Logger;
@@ -57,7 +61,7 @@ export class ResponseReader {
     options: ResponseReaderOptions,
   ) {
     this.window = options.reorderWindow ?? DEFAULT_REORDER_WINDOW;
-    this.reorderTimeoutMs = options.reorderTimeoutMs ?? 1000;
+    this.reorderTimeoutMs = options.reorderTimeoutMs ?? DEFAULT_REORDER_TIMEOUT_MS;
     this.sequencer = new TokenSequencer(requestId, 0, this.window);
     this.log = options.logger ?? silentLogger();
   }
@@ -179,7 +183,13 @@ export class ResponseReader {
     await this.subscription?.unsubscribe();
   }
 
+  /** Events received from the worker serving the request when they arrived (read or not). */
+  get heard(): number {
+    return this.heardFromServing;
+  }
+
   private arrive(event: StreamingResponse, from: string): void {
+    if (from === this.worker) this.heardFromServing += 1;
     this.arrived.push({ event, from });
     this.wake?.();
   }

@@ -22,7 +22,9 @@ import {
   type WorkerHeartbeat,
   type WorkerRegistration,
 } from '../../src/index.js';
-import { useServerWithClients, waitFor } from '../helpers/client.js';
+import { Cleanup, useServerWithClients, waitFor } from '../helpers/client.js';
+import { monitor, startNatsCluster } from '../helpers/nats-server.js';
+import { killHard } from '../helpers/reliability.js';
 import { deterministicTokens, startWorkerProcess, workerSetup } from '../helpers/cluster.js';
 
 const shared = useServerWithClients();
@@ -187,6 +189,54 @@ describe('tokens lost on the way', () => {
       await lossy.unsubscribe();
       await healthy.stop();
       await r.stop();
+    }
+  });
+});
+
+describe("the controller's connection lost mid-stream", () => {
+  it('a stream that stays silent once the connection is back goes on from its last token, without waiting for the idle timeout', async () => {
+    const cleanup = new Cleanup();
+    const nats = await startNatsCluster(2);
+    cleanup.add(() => nats.stop());
+    try {
+      const controllerClient = await cleanup.client('', { serverUrl: undefined, servers: nats.urls });
+      const on = (await Promise.all(nats.servers.map((server) => monitor(server, '/connz')))).findIndex((connz) => Number(connz?.num_connections ?? 0) > 0);
+      const other = nats.urls[1 - on] ?? '';
+      const workerClient = await cleanup.client(other);
+      // FIRST sends two tokens and then nothing: as if the rest of its stream went out while the controller was away.
+      const cut = await channels.workerInference.reply(workerClient, { workerId: FIRST }, (req) => {
+        setTimeout(() => {
+          for (const index of [0, 1]) {
+            void channels.response.publish(workerClient, { workerId: FIRST, requestId: req.requestId }, { requestId: req.requestId, type: 'token', token: deterministicTokens(req)[index] ?? '', index });
+          }
+        }, 5);
+        return { requestId: req.requestId, workerId: FIRST, status: 'accepted' as const };
+      });
+      cleanup.add(() => cut.unsubscribe());
+      const healthy = new Worker(workerClient, { ...workerSetup(), heartbeatIntervalMs: 5000, workerId: SECOND });
+      await healthy.start();
+      cleanup.add(() => healthy.stop());
+      const r = new WorkerRegistry(controllerClient, { heartbeatIntervalMs: 5000, offlineTimeoutMs: 20_000 });
+      await r.start();
+      cleanup.add(() => r.stop());
+      r.onRegistration(ghost(FIRST));
+      await waitFor(() => r.workers().filter((w) => w.state === 'online').length === 2, 'two workers');
+      const req = request({ maxTokens: 6 });
+      const stream = await new Controller(controllerClient, r, { strategy: 'least_loaded', reorderTimeoutMs: 300 }).infer(req);
+      let text = '';
+      for await (const event of stream) {
+        if (event.type !== 'token') continue;
+        text += event.token;
+        if (event.index === 1) killHard(nats.servers[on]!);
+      }
+      expect(text).toBe(deterministicTokens(req).join(''));
+      expect(stream.attempts.map((a) => [a.workerId, a.outcome, a.fromToken])).toEqual([
+        [FIRST, 'gap', 0],
+        [SECOND, 'completed', 2],
+      ]);
+      expect(stream.attempts[0]?.detail).toMatch(/after this controller reconnected to NATS/);
+    } finally {
+      await cleanup.run();
     }
   });
 });
