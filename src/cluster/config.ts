@@ -13,11 +13,10 @@ export const CLUSTER_CONFIG_SCHEMA_FILE = 'cluster-config.schema.json';
 /** Path `loadClusterConfig()` reads when given none, relative to the working directory. */
 export const DEFAULT_CLUSTER_CONFIG_PATH = 'config/cluster.yaml';
 
-/** Schema, rules and secret keys of the cluster configuration. */
+/** Schema and rules of the cluster configuration; its secrets are the shared secret keys (base/redaction.ts). */
 export const clusterConfigSpec: ConfigSpec<ClusterConfig> = {
   schema: readSchemaFile(CLUSTER_CONFIG_SCHEMA_FILE),
   rules: clusterRules,
-  secretKeys: ['password', 'token', 'tls', 'api_key'],
   nullMeansUnset: true,
 };
 
