@@ -11,10 +11,13 @@
  * Relied on in @nats-io/services 3.0.0-25 (lib/service.js, ServiceImpl): its INFO and STATS handlers answer with
  * `this.info()` and `await this.stats()`, the methods of the object `Svcm.add()` resolves to, so setting them on that
  * object changes the answers; with no endpoint added through it, it subscribes to nothing but its control subjects.
- * tests/tracing/services.test.ts asks a real services client, and fails first if an upgrade changes either.
+ * tests/tracing/services.test.ts asks a real services client, and fails first if an upgrade changes either. A
+ * subscription the server refuses never reaches the library (nats.js matches the refusal to a subscription by its
+ * queue, and the library's `""` is not the refusal's undefined), so this module stops the service itself when the
+ * server refuses one of its `$SRV` subjects.
  * The library is loaded when the first service starts: clients that run none never load it.
  */
-import type { NatsConnection } from '@nats-io/nats-core';
+import { errors, type NatsConnection, type Status } from '@nats-io/nats-core';
 import type { Service, ServiceInfo, ServiceStats } from '@nats-io/services';
 import { DistributedError, describe } from '../base/errors.js';
 import type { EndpointCounters } from './endpoint-stats.js';
@@ -63,6 +66,12 @@ export async function startService(nc: NatsConnection, options: ServiceOptions, 
   service.info = (): ServiceInfo => ({ ...baseInfo(), endpoints: [...endpoints()].map((e) => e.info()) });
   service.stats = async (): Promise<ServiceStats> => ({ ...(await baseStats()), endpoints: [...endpoints()].map((e) => e.stats(data(e.endpoint.name))) });
   let stopping: Promise<void> | undefined;
+  const statuses = nc.status();
+  void refusals(statuses, (refusal) => {
+    void service.stop(new Error(`the NATS server refused ${refusal.subject}: ${refusal.message}`));
+  });
+  // nats.js's status iterators have stop(); without it the watcher ends with the connection.
+  void service.stopped.then(() => (statuses as Partial<{ stop: () => void }>).stop?.());
   return {
     id: service.info().id,
     name: options.name,
@@ -74,4 +83,14 @@ export async function startService(nc: NatsConnection, options: ServiceOptions, 
       return stopping;
     },
   };
+}
+
+/** Calls `refused` once, for the first `$SRV` subscription the server refuses; ends with `statuses`. */
+async function refusals(statuses: AsyncIterable<Status>, refused: (error: InstanceType<typeof errors.PermissionViolationError>) => void): Promise<void> {
+  for await (const status of statuses) {
+    if (status.type === 'error' && status.error instanceof errors.PermissionViolationError && status.error.subject.startsWith('$SRV.')) {
+      refused(status.error);
+      return;
+    }
+  }
 }
