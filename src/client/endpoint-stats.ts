@@ -43,11 +43,12 @@ export class EndpointCounters {
       subject: this.subject,
       num_requests: this.requests,
       num_errors: this.errors,
+      // Always there, empty when none: the protocol's schema (which the NATS CLI validates against) requires it.
+      last_error: this.lastError ?? '',
       processing_time: processing,
       average_processing_time: this.requests === 0 ? 0 : Math.round(processing / this.requests),
     };
     if (this.queue !== undefined) stats.queue_group = this.queue;
-    if (this.lastError !== undefined) stats.last_error = this.lastError;
     if (data !== undefined) stats.data = data;
     return stats;
   }

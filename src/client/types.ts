@@ -267,7 +267,8 @@ export interface EndpointStatsDocument {
   queue_group?: string;
   num_requests: number;
   num_errors: number;
-  last_error?: string;
+  /** The last error's message; empty when there was none. */
+  last_error: string;
   processing_time: number;
   average_processing_time: number;
   data?: unknown;

@@ -147,7 +147,7 @@ describe('a controller and two workers, seen by @nats-io/services', () => {
       expect(endpoint).toMatchObject({ name: channels.workerInference.id, subject: `worker.${workerId}.inference` });
       expect((endpoint?.num_requests ?? 0) - (earlier?.num_requests ?? 0), workerId).toBe(requests);
       expect((endpoint?.num_errors ?? 0) - (earlier?.num_errors ?? 0), workerId).toBe(errors);
-      if (errors > 0) expect(endpoint?.last_error).toMatch(/could not be decoded or validated/);
+      expect(endpoint?.last_error).toMatch(errors > 0 ? /could not be decoded or validated/ : /^$/);
       expect(endpoint?.processing_time).toBeGreaterThan(0);
       expect(endpoint?.average_processing_time).toBe(Math.round((endpoint?.processing_time ?? 0) / (endpoint?.num_requests ?? 1)));
       const data = endpoint?.data as StreamFigures;
@@ -157,6 +157,41 @@ describe('a controller and two workers, seen by @nats-io/services', () => {
     }
     expect(stats.find((s) => s.metadata?.role === 'controller')?.endpoints).toEqual([]);
     expect([...served.values()].reduce((a, b) => a + b, 0)).toBe(6);
+  });
+
+  it('every answer has the shape the protocol\'s JSON Schemas require (the NATS CLI validates against them)', async () => {
+    const NAME = /^[a-zA-Z0-9_-]+$/;
+    const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+    const stringMap = (value: unknown): boolean =>
+      value === null || value === undefined || (typeof value === 'object' && Object.values(value).every((v) => typeof v === 'string'));
+    const identity = (doc: ServiceIdentity, type: string): void => {
+      expect(doc.type).toBe(type);
+      expect(doc.name).toMatch(NAME);
+      expect(doc.id.length).toBeGreaterThan(0);
+      expect(doc.version).toMatch(SEMVER);
+      expect(stringMap(doc.metadata)).toBe(true);
+    };
+    for (const pong of await all<ServiceIdentity>(services().ping(NODE_SERVICE_NAME))) identity(pong, 'io.nats.micro.v1.ping_response');
+    for (const info of await all<ServiceInfo>(services().info(NODE_SERVICE_NAME))) {
+      identity(info, 'io.nats.micro.v1.info_response');
+      expect(typeof info.description).toBe('string');
+      for (const endpoint of info.endpoints) {
+        expect(endpoint.name).toMatch(NAME);
+        expect(endpoint.subject.length).toBeGreaterThan(0);
+        expect(stringMap(endpoint.metadata)).toBe(true);
+      }
+    }
+    for (const stats of await all<ServiceStats>(services().stats(NODE_SERVICE_NAME))) {
+      identity(stats, 'io.nats.micro.v1.stats_response');
+      expect(Number.isNaN(Date.parse(stats.started))).toBe(false);
+      expect(Array.isArray(stats.endpoints)).toBe(true);
+      for (const endpoint of stats.endpoints ?? []) {
+        expect(endpoint.name).toMatch(NAME);
+        for (const key of ['num_requests', 'num_errors', 'processing_time', 'average_processing_time'] as const) expect(Number.isInteger(endpoint[key]), key).toBe(true);
+        expect(typeof endpoint.last_error).toBe('string');
+        if (endpoint.data !== undefined) expect(typeof endpoint.data === 'object' && endpoint.data !== null && !Array.isArray(endpoint.data)).toBe(true);
+      }
+    }
   });
 
   it('a stopped node no longer answers', async () => {
