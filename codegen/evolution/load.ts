@@ -19,6 +19,8 @@ export interface LoadedContract {
   where(node: object): string | undefined;
   /** What was read: `path` or `ref:path`. */
   readonly label: string;
+  /** The text of every file read, by its path relative to the document's directory (the document's own name first). */
+  readonly files: ReadonlyMap<string, string>;
 }
 
 /** Reads a file relative to the document's directory. */
@@ -94,11 +96,18 @@ function catFiles(ref: string, files: readonly string[], cwd: string): string[] 
 function load(entry: string, read: Reader, label: string): LoadedContract {
   const origins = new WeakMap<object, string>();
   const documents = new Map<string, Json>();
+  const files = new Map<string, string>();
   const documentOf = (file: string): Json => {
     let doc = documents.get(file);
     if (doc === undefined) {
       const text = read(file);
-      doc = (file.endsWith('.json') ? JSON.parse(text) : parseYaml(text)) as Json;
+      files.set(file, text);
+      try {
+        doc = (file.endsWith('.json') ? JSON.parse(text) : parseYaml(text)) as Json;
+      } catch (error) {
+        // The YAML library's message goes on with an excerpt of the file: its first line says what is wrong, and where.
+        throw new Error(`${label}: ${file} does not parse: ${(error as Error).message.split('\n')[0] ?? ''}`, { cause: error });
+      }
       documents.set(file, doc);
     }
     return doc;
@@ -128,7 +137,7 @@ function load(entry: string, read: Reader, label: string): LoadedContract {
   };
   const document = visit(documentOf(entry), entry, '', false);
   if (typeof document !== 'object' || document === null || Array.isArray(document)) throw new Error(`${label} is not an AsyncAPI document`);
-  return { document, where: (node) => origins.get(node), label };
+  return { document, where: (node) => origins.get(node), label, files };
 }
 
 function follow(document: Json, pointer: string, key: string): Json {

@@ -1,9 +1,9 @@
 /**
  * Compares two versions of a payload schema by direction. Readers on the old contract receive what new writers send;
  * new readers receive what writers on the old contract send. So a change that lets new writers send something old
- * readers refuse (widening: a new enum value, a lower minimum, a removed pattern, a field that becomes optional or
- * a new required field old writers never sent) breaks readers; a change that makes new readers refuse what old
- * writers send (narrowing: a removed enum value, a higher minimum, a new pattern) breaks writers. Unknown properties
+ * readers refuse (widening: a new enum value, a lower minimum, a removed pattern, a field that becomes optional)
+ * breaks readers; a change that makes new readers refuse what old writers send (narrowing: a removed enum value, a
+ * higher minimum, a new pattern, a field that becomes required) breaks writers (./change.ts). Unknown properties
  * break nobody: readers strip them (docs/codegen.md, tolerant reader), so added optional fields and removed optional
  * fields are safe.
  */
@@ -95,7 +95,8 @@ function walk(before: Json, after: Json, at: string, where: (node: object) => st
   for (const key of reqAfter) {
     if (reqBefore.has(key)) continue;
     const isNew = !(key in propsBefore);
-    add(isNew ? 'required-field-added' : 'field-became-required', 'readers', `"${key}" is required now; writers on the old contract ${isNew ? 'never send it' : 'may omit it'}`, `${here}/required`);
+    // Upgraded readers require what writers on the old contract omit: their messages are refused (writers first).
+    add(isNew ? 'required-field-added' : 'field-became-required', 'writers', `"${key}" is required now; writers on the old contract ${isNew ? 'never send it' : 'may omit it'}`, `${here}/required`);
   }
   for (const key of reqBefore) {
     if (reqAfter.has(key)) continue;

@@ -220,8 +220,10 @@ describe('a breaking change (a new required field without a major bump)', () => 
   it('the gate exits 1 and says what breaks', () => {
     const { result, report } = compareAgainst(inputs.breaking, inputs.next);
     expect(result.status, report).toBe(1);
-    expect(result.breaking).toEqual([expect.objectContaining({ kind: 'required-field-added', breaks: 'readers' })]);
-    expect(report).toContain('heartbeat.json#/required: required-field-added, breaks readers');
+    // Upgraded readers refuse what writers on the old contract send: it breaks writers, so writers go first.
+    expect(result.breaking).toEqual([expect.objectContaining({ kind: 'required-field-added', breaks: 'writers' })]);
+    expect(report).toContain('heartbeat.json#/required: required-field-added, breaks writers');
+    expect(result.upgradeOrder).toBe('writers-first');
   });
 
   it('at run time, the new reader refuses an old heartbeat with an error that names both versions', async () => {

@@ -3,97 +3,21 @@
 // temp dir. Every breaking change exits 1 without a major bump of info.version and 0 with one; every safe change
 // exits 0. Plus the CLI on this repository: `--against HEAD` on a clean contract exits 0, quickly.
 import { execFileSync, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
 import { compareAgainst, type Breaks } from '../../../codegen/evolution/index.js';
 import { isMajorBump } from '../../../codegen/evolution/report.js';
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- fixtures are edited freely
+import { base, hb, write, type Fixture } from './fixture.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'evolution-'));
-afterAll(() => {
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
-
-interface Fixture {
-  doc: Obj;
-  heartbeat: Obj;
-  request: Obj;
-}
-
-function base(): Fixture {
-  const doc: Obj = {
-    asyncapi: '3.0.0',
-    info: { title: 'fixture', version: '1.2.0' },
-    channels: {
-      heartbeat: { address: 'worker.heartbeat', description: 'Heartbeats.', messages: { hb: { $ref: '#/components/messages/Heartbeat' } } },
-      inference: {
-        address: 'worker.{workerId}.inference',
-        parameters: { workerId: { description: 'The worker.' } },
-        messages: { req: { $ref: '#/components/messages/Request' } },
-      },
-      inferenceReply: { address: null, messages: { ack: { $ref: '#/components/messages/Ack' } } },
-    },
-    operations: {
-      sendHeartbeat: { action: 'send', channel: { $ref: '#/channels/heartbeat' }, messages: [{ $ref: '#/channels/heartbeat/messages/hb' }] },
-      requestInference: {
-        action: 'send',
-        channel: { $ref: '#/channels/inference' },
-        messages: [{ $ref: '#/channels/inference/messages/req' }],
-        reply: { channel: { $ref: '#/channels/inferenceReply' }, messages: [{ $ref: '#/channels/inferenceReply/messages/ack' }] },
-      },
-    },
-    components: {
-      messages: {
-        Heartbeat: { name: 'Heartbeat', payload: { $ref: './schemas/heartbeat.json' } },
-        Request: { name: 'Request', payload: { $ref: './schemas/request.json' } },
-        Ack: { name: 'Ack', payload: { type: 'object', additionalProperties: false, required: ['ok'], properties: { ok: { type: 'boolean' } } } },
-      },
-    },
-  };
-  const heartbeat: Obj = {
-    $schema: 'http://json-schema.org/draft-07/schema#',
-    type: 'object',
-    additionalProperties: false,
-    required: ['workerId', 'status', 'load'],
-    properties: {
-      workerId: { type: 'string', pattern: '^w' },
-      status: { type: 'string', enum: ['online', 'busy'] },
-      load: { type: 'integer', minimum: 0, maximum: 100 },
-      temperature: { type: 'number' },
-      note: { type: 'string', maxLength: 50, description: 'Free text.' },
-    },
-  };
-  const request: Obj = {
-    type: 'object',
-    additionalProperties: false,
-    required: ['prompt'],
-    properties: { prompt: { type: 'string', minLength: 1 }, maxTokens: { type: 'integer', minimum: 1 } },
-  };
-  return { doc, heartbeat, request };
-}
-
-let counter = 0;
-function write(fixture: Fixture): string {
-  const dir = path.join(tmp, String((counter += 1)));
-  fs.mkdirSync(path.join(dir, 'schemas'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'asyncapi.yaml'), stringify(fixture.doc));
-  fs.writeFileSync(path.join(dir, 'schemas/heartbeat.json'), JSON.stringify(fixture.heartbeat, null, 2));
-  fs.writeFileSync(path.join(dir, 'schemas/request.json'), JSON.stringify(fixture.request, null, 2));
-  return path.join(dir, 'asyncapi.yaml');
-}
 
 type Mutation = (f: Fixture) => void;
-const hb = (f: Fixture): Obj => f.heartbeat.properties as Obj;
 
 /** [rule, change, expected kind, who it breaks] */
 const BREAKING: [string, Mutation, string, Breaks][] = [
-  ['a field becomes required', (f) => { f.heartbeat.required.push('note'); }, 'field-became-required', 'readers'],
-  ['a new required field', (f) => { hb(f).gpu = { type: 'integer' }; f.heartbeat.required.push('gpu'); }, 'required-field-added', 'readers'],
+  ['a field becomes required', (f) => { f.heartbeat.required.push('note'); }, 'field-became-required', 'writers'],
+  ['a new required field', (f) => { hb(f).gpu = { type: 'integer' }; f.heartbeat.required.push('gpu'); }, 'required-field-added', 'writers'],
   ['a required field is removed', (f) => { delete hb(f).load; f.heartbeat.required = ['workerId', 'status']; }, 'required-field-removed', 'readers'],
   ['a required field becomes optional', (f) => { f.heartbeat.required = ['workerId', 'status']; }, 'field-became-optional', 'readers'],
   ['a type narrows (number → integer)', (f) => { hb(f).temperature.type = 'integer'; }, 'type-narrowed', 'writers'],
@@ -171,7 +95,7 @@ describe('safe changes: exit 0 with any version', () => {
 describe('report', () => {
   it('locates a schema change in its file with a JSON pointer, and names the module that decided', () => {
     const { report } = run((f) => { hb(f).status.enum = ['online']; }, '1.2.0');
-    expect(report).toContain('schemas/heartbeat.json#/properties/status/enum: enum-value-removed, breaks writers [schemas]');
+    expect(report).toContain('schemas/heartbeat.json#/properties/status/enum: enum-value-removed, breaks writers [schemas]: value(s) "busy" removed: writers on the old contract still send them; upgrade writers first [not allowed by FULL]');
     const structural = run((f) => { f.doc.channels.heartbeat.address = 'x.y'; }, '1.2.0').report;
     expect(structural).toContain('asyncapi.yaml#/channels/heartbeat/address: address-changed, breaks readers and writers [structure]');
   });
