@@ -11,7 +11,7 @@ import { emitContract, emitIndex } from './emit/index.js';
 import { emitPermissions } from './emit/permissions.js';
 import { emitSchemas } from './emit/schemas.js';
 import { DEFAULT_RUNTIME_MODULE } from './emit/common.js';
-import { CodegenError, dedupeDiagnostics, hasErrors, type Diagnostic } from './input/diagnostics.js';
+import { CodegenError, dedupeDiagnostics, hasErrors, withoutWarningsAboutErrors, type Diagnostic } from './input/diagnostics.js';
 import { checkContract, modelScopes, withoutFollowOns } from './model/contract.js';
 import { formatTypeScript, startFormatter } from './output/format.js';
 import { markdownHeader, tsHeader, type Meanings, type OutputFile } from './output/write.js';
@@ -32,6 +32,8 @@ export interface CodegenOptions {
    * `@mlx-serving/distributed/contract`; this repository's own output uses `../src/contract/index.js`.
    */
   runtime?: string | undefined;
+  /** The command generated files name as their maker (default `mlx-codegen`; this repository's npm script passes its own). */
+  command?: string | undefined;
 }
 
 /** Everything a run produced. */
@@ -85,20 +87,20 @@ async function generateFrom(options: CodegenOptions, config: ConfigOutput | unde
   const meanings: Meanings = new Map();
   if (config !== undefined) {
     if (config.module !== undefined) modules.push(config.module);
-    if (config.docs !== undefined) files.push({ path: path.resolve(config.docs.path), content: markdownHeader(config.sources, baseDir, meanings) + config.docs.body });
+    if (config.docs !== undefined) files.push({ path: path.resolve(config.docs.path), content: markdownHeader(config.sources, baseDir, meanings, options.command) + config.docs.body });
     problems.push(...config.problems);
     sourceFiles.push(...config.sources);
   }
-  if (hasErrors(problems)) throw new CodegenError(dedupeDiagnostics(problems), sourceFiles);
+  if (hasErrors(problems)) throw new CodegenError(dedupeDiagnostics(withoutWarningsAboutErrors(problems, loaded.sources)), sourceFiles);
 
   modules.push({ name: 'index', body: emitIndex(modules.map((m) => m.name)), primary: loaded.file, sources: sourceFiles });
   // All requests go out at once; the worker answers them in order.
   const formatted = await Promise.all(modules.map((m) => m.formatted ?? formatTypeScript(m.body)));
   modules.forEach((m, i) => {
-    files.unshift({ path: path.join(outDir, `${m.name}.ts`), content: `${tsHeader(m.primary, m.sources, baseDir, meanings)}\n${formatted[i] ?? ''}` });
+    files.unshift({ path: path.join(outDir, `${m.name}.ts`), content: `${tsHeader(m.primary, m.sources, baseDir, meanings, options.command)}\n${formatted[i] ?? ''}` });
   });
   files.sort((a, b) => (a.path < b.path ? -1 : 1));
-  return { files, warnings: dedupeDiagnostics(problems), sourceFiles: [...new Set(sourceFiles)], managedDirs: [outDir] };
+  return { files, warnings: dedupeDiagnostics(withoutWarningsAboutErrors(problems, loaded.sources)), sourceFiles: [...new Set(sourceFiles)], managedDirs: [outDir] };
 }
 
 /** The config module and its reference page, emitted before the spec is parsed; problems are kept for later. */

@@ -12,6 +12,14 @@ export interface Diagnostic {
   line: number;
   column: number;
   message: string;
+  /** The contract rule that found it (codegen/rules/), for a rule's finding; printed after the message. */
+  rule?: string;
+  /**
+   * The parts of the contract the problem is about (a channel, an operation, a message). A warning is left out when
+   * an error lies inside one of them: the error is the cause, and the warning only follows from it (a channel whose
+   * one message `$ref` is broken "declares no messages").
+   */
+  scope?: readonly SourceRef[];
 }
 
 /** Thrown when the contract cannot be turned into code; carries every problem found. */
@@ -39,7 +47,7 @@ export function hasErrors(list: readonly Diagnostic[]): boolean {
 export function formatDiagnostic(d: Diagnostic, cwd: string = process.cwd()): string {
   const relative = path.relative(cwd, d.file);
   const file = relative.startsWith('..') || path.isAbsolute(relative) ? d.file : relative;
-  return `${file}:${String(d.line)}:${String(d.column)}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.message}`;
+  return `${file}:${String(d.line)}:${String(d.column)}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.message}${d.rule === undefined ? '' : ` [${d.rule}]`}`;
 }
 
 /** Removes repeats (same file, position and message), keeping the first, then sorts by file and position. */
@@ -55,4 +63,14 @@ export function dedupeDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
 /** A diagnostic at a source location. */
 export function diagnosticAt(sources: SourceSet, at: SourceRef, message: string, severity: Diagnostic['severity'] = 'error'): Diagnostic {
   return { severity, file: at.file, ...sources.position(at), message };
+}
+
+/**
+ * `list` without the warnings that follow from an error: a warning whose {@link Diagnostic.scope} holds an error. One
+ * root cause, one diagnostic.
+ */
+export function withoutWarningsAboutErrors(list: readonly Diagnostic[], sources: SourceSet): Diagnostic[] {
+  const errors = list.filter((d) => d.severity === 'error');
+  if (errors.length === 0) return [...list];
+  return list.filter((d) => d.severity === 'error' || !(d.scope?.some((scope) => errors.some((e) => sources.contains(scope, e.file, e))) ?? false));
 }

@@ -92,6 +92,9 @@ export async function readContract(inputFile: string): Promise<ReadContract> {
 
   const refDiagnostics = checkReferences(sources, file);
   const schemaDiagnostics = checkSchemas(sources, file);
+  // A file that does not parse makes everything read after it guesswork: report its syntax error alone.
+  const syntax = syntaxErrors(output.diagnostics, sources, file);
+  if (syntax.length > 0) return { file, document: undefined, sources, diagnostics: syntax };
   const parserDiagnostics = output.diagnostics.filter((d) => severityOf(d) === ERROR || severityOf(d) === WARNING);
   const mapped: Diagnostic[] = [];
   for (const d of parserDiagnostics) {
@@ -119,6 +122,31 @@ export async function readContract(inputFile: string): Promise<ReadContract> {
     return { file, document: undefined, sources, diagnostics: [diagnosticAt(sources, { file, pointer: '/asyncapi' }, `AsyncAPI ${version} is not supported: codegen reads AsyncAPI 3.x documents`)] };
   }
   return { file, document: output.document, sources, diagnostics: all };
+}
+
+/** The parser's code for a YAML or JSON syntax error (its path is empty: there is no document to point into). */
+const SYNTAX_CODE = 'parser';
+
+/**
+ * The first syntax error of each source file that does not parse, and nothing else: the parser goes on reading a
+ * broken file and reports what follows from the first error as more errors (`Bad indentation of a mapping entry` at
+ * 10:4, then three more lines below it), so one cause is one diagnostic. The parser's wording and position win; a
+ * file only codegen's own reading refused (a `$ref` target the parser did not reach) gets codegen's.
+ */
+function syntaxErrors(parserDiagnostics: readonly ParserDiagnostic[], sources: SourceSet, mainFile: string): Diagnostic[] {
+  const byFile = new Map<string, Diagnostic>();
+  for (const d of parserDiagnostics) {
+    if (d.code !== SYNTAX_CODE || severityOf(d) !== ERROR) continue;
+    const file = d.source !== undefined && d.source !== '' ? path.resolve(d.source) : mainFile;
+    const mapped: Diagnostic = { severity: 'error', file, line: d.range.start.line + 1, column: d.range.start.character + 1, message: d.message };
+    const known = byFile.get(file);
+    if (known === undefined || mapped.line < known.line || (mapped.line === known.line && mapped.column < known.column)) byFile.set(file, mapped);
+  }
+  for (const file of sources.paths) {
+    const own = sources.syntaxError(file);
+    if (own !== undefined && !byFile.has(file)) byFile.set(file, { severity: 'error', file, ...own.at, message: own.message });
+  }
+  return dedupeDiagnostics([...byFile.values()]);
 }
 
 const throughReferenceMarks = new WeakSet<Diagnostic>();

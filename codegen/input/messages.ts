@@ -1,10 +1,8 @@
 /**
- * Codegen's checks of the messages themselves, over the raw files (so each problem is reported where it is written):
- * - every example (AsyncAPI 3 §Message Example Object) must be valid against its message's payload schema, and its
- *   headers against the headers schema: an error, since the contract then contradicts itself;
- * - every message should say what it is (`description` or `summary`) and show at least one example: a warning, since
- *   AsyncAPI makes both optional (docs/codegen.md says why they are warnings).
- * Examples are checked with ajv 8 + ajv-formats 3, the validator the generated Zod agrees with.
+ * Codegen's check of the messages themselves, over the raw files (so each problem is reported where it is written):
+ * every example (AsyncAPI 3 §Message Example Object) must be valid against its message's payload schema, and its
+ * headers against the headers schema: an error, since the contract then contradicts itself. (Whether every message
+ * says what it is and shows an example is the contract rule `message-docs`, codegen/rules/.) Examples are checked with ajv 8 + ajv-formats 3, the validator the generated Zod agrees with.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
@@ -44,21 +42,6 @@ export function contractMessages(sources: SourceSet, mainFile: string): RawMessa
   }
   collect('/components/messages');
   return found;
-}
-
-/** A warning for each message without a description (or summary), or without an example, naming what it lacks. */
-export function checkMessageConventions(sources: SourceSet, messages: readonly RawMessage[]): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
-  const text = (v: unknown): boolean => typeof v === 'string' && v.trim() !== '';
-  for (const { at, value, name } of messages) {
-    const missing = [
-      ...(text(value.description) || text(value.summary) ? [] : ['a description (or summary) saying what it carries']),
-      // `examples` that is not a list is the parser's error, not a missing example.
-      ...(value.examples === undefined || (Array.isArray(value.examples) && value.examples.length === 0) ? ['an example (codegen checks each against the payload schema)'] : []),
-    ];
-    if (missing.length > 0) diagnostics.push(diagnosticAt(sources, at, `message "${name}" needs ${missing.join(' and ')}`, 'warning'));
-  }
-  return diagnostics;
 }
 
 /**

@@ -29,7 +29,15 @@ interface LoadedFile {
   doc: Document | undefined;
   lines: LineCounter;
   value: unknown;
+  /** Why the file cannot be read: its first syntax error (one line, without the YAML library's excerpt). */
   error?: string;
+  /** Where that error is (1-based), when it is a syntax error (not a file that cannot be read at all). */
+  syntaxAt?: Position;
+}
+
+/** The first line of a YAML library error, without its `at line L, column C:` (the position is reported apart). */
+function firstLine(message: string): string {
+  return (message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '').trim();
 }
 
 /** Most `$ref` hops followed in one walk; a longer chain is a cycle of pure references. */
@@ -84,12 +92,24 @@ export class SourceSet {
     let loaded: LoadedFile;
     try {
       const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines, uniqueKeys: false });
-      loaded = doc.errors.length > 0 ? { doc, lines, value: undefined, error: doc.errors[0]?.message } : { doc, lines, value: doc.toJS() as unknown };
+      const first = doc.errors[0];
+      const pos = first?.linePos?.[0];
+      loaded =
+        first === undefined
+          ? { doc, lines, value: doc.toJS() as unknown }
+          : { doc, lines, value: undefined, error: firstLine(first.message), syntaxAt: pos === undefined ? { line: 1, column: 1 } : { line: pos.line, column: pos.col } };
     } catch (error) {
-      loaded = { doc: undefined, lines, value: undefined, error: (error as Error).message };
+      loaded = { doc: undefined, lines, value: undefined, error: firstLine((error as Error).message) };
     }
     this.files.set(file, loaded);
     return loaded;
+  }
+
+  /** The first syntax error of a file already read, with its position; undefined when it parsed (or was not read). */
+  syntaxError(file: string): { message: string; at: Position } | undefined {
+    const loaded = this.files.get(file);
+    if (loaded?.error === undefined || loaded.syntaxAt === undefined) return undefined;
+    return { message: loaded.error, at: loaded.syntaxAt };
   }
 
   /** The parsed value at `ref`, without following `$ref`s; undefined when absent or unreadable. */

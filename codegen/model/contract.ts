@@ -5,10 +5,11 @@
  * something to look at, and a problem that only follows from one already reported is left out: an emit error in a
  * schema that failed its meta-schema check, a model failure on a document the parser rejected.
  */
-import { dedupeDiagnostics, hasErrors, type Diagnostic } from '../input/diagnostics.js';
+import { dedupeDiagnostics, hasErrors, withoutWarningsAboutErrors, type Diagnostic } from '../input/diagnostics.js';
 import { readContract } from '../input/load.js';
-import { checkMessageConventions, checkMessageExamples, contractMessages } from '../input/messages.js';
+import { checkMessageExamples, contractMessages } from '../input/messages.js';
 import type { SourceRef, SourceSet } from '../input/sources.js';
+import { checkRules } from '../rules/index.js';
 import { modelContract, type ContractModel } from './model.js';
 
 /** What {@link checkContract} found. */
@@ -26,9 +27,11 @@ export interface CheckedContract {
 export async function checkContract(input: string): Promise<CheckedContract> {
   const read = await readContract(input);
   const { sources, file } = read;
+  // A file that does not parse: its syntax error is the one problem worth reporting (input/load.ts).
+  if (read.document === undefined && hasErrors(read.diagnostics)) return { file, sources, model: undefined, diagnostics: read.diagnostics };
   const diagnostics = [...read.diagnostics];
   const messages = contractMessages(sources, file);
-  diagnostics.push(...checkMessageExamples(sources, messages), ...checkMessageConventions(sources, messages));
+  diagnostics.push(...checkMessageExamples(sources, messages));
   let model: ContractModel | undefined;
   if (read.document !== undefined) {
     try {
@@ -40,7 +43,10 @@ export async function checkContract(input: string): Promise<CheckedContract> {
       if (!hasErrors(read.diagnostics)) throw error;
     }
   }
-  return { file, sources, model, diagnostics: dedupeDiagnostics(diagnostics) };
+  // The contract rules (codegen/rules/), at the project's severities; those that read how parts relate only when
+  // nothing above is an error.
+  diagnostics.push(...checkRules({ sources, mainFile: file, messages, document: read.document }, diagnostics));
+  return { file, sources, model, diagnostics: dedupeDiagnostics(withoutWarningsAboutErrors(diagnostics, sources)) };
 }
 
 /**

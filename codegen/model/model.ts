@@ -314,7 +314,7 @@ export function modelContract(document: AsyncAPIDocumentInterface, sources: Sour
     if (address === null || address === undefined) {
       // A reply channel's address is the requester's inbox, known only at run time: its messages type request/reply.
       if (!replyChannels.has(channel.id())) {
-        warnings.push(diagnosticAt(sources, channelAt, `channel "${channel.id()}" has no address; it gets no typed functions (give it an address, or name it as the channel of an operation's reply)`, 'warning'));
+        warnings.push({ ...diagnosticAt(sources, channelAt, `channel "${channel.id()}" has no address; it gets no typed functions (give it an address, or name it as the channel of an operation's reply)`, 'warning'), scope: [channelAt] });
       }
       continue;
     }
@@ -327,7 +327,8 @@ export function modelContract(document: AsyncAPIDocumentInterface, sources: Sour
     keys.set(key, channel.id());
     const messages = channelMessages.get(channel.id()) ?? [];
     if (messages.length === 0) {
-      warnings.push(diagnosticAt(sources, channelAt, `channel "${channel.id()}" declares no messages; no functions are generated for it`, 'warning'));
+      // A message `$ref` that does not resolve leaves the channel without messages: the error says so already.
+      warnings.push({ ...diagnosticAt(sources, channelAt, `channel "${channel.id()}" declares no messages; no functions are generated for it`, 'warning'), scope: [channelAt] });
       continue;
     }
     const problem = subjectProblem(address);

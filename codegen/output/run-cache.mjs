@@ -26,7 +26,7 @@ export const CACHE_FORMAT = 2;
 export const SETTLE_MS = 2000;
 
 /** The flags that do not change what a run produces. */
-const MODE_FLAGS = new Set(['--check', '--watch']);
+const MODE_FLAGS = new Set(['--check', '--watch', '--strict']);
 
 /** @param {string | Buffer} data */
 const sha256 = (data) => createHash('sha256').update(data).digest('hex');

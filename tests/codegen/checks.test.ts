@@ -101,9 +101,10 @@ describe('conventions', () => {
   it('a message without an example or a description is a located warning that does not stop the run', async () => {
     const { errors, warnings } = await run('valid.yaml');
     expect(errors).toEqual([]);
-    expect(warnings).toContain('tests/fixtures/specs/valid.yaml:62:7: warning: message "Ping" needs a description (or summary) saying what it carries and an example (codegen checks each against the payload schema)');
+    expect(warnings).toContain('tests/fixtures/specs/valid.yaml:62:7: warning: message "Ping" needs a description (or summary) saying what it carries and an example (codegen checks each against the payload schema) [message-docs]');
+    // A rule that reads each message on its own runs beside the errors of other parts.
     const { warnings: others } = await run('examples.yaml');
-    expect(others).toEqual(['tests/fixtures/specs/examples.yaml:50:7: warning: message "Note" needs a description (or summary) saying what it carries and an example (codegen checks each against the payload schema)']);
+    expect(others).toEqual(['tests/fixtures/specs/examples.yaml:50:7: warning: message "Note" needs a description (or summary) saying what it carries and an example (codegen checks each against the payload schema) [message-docs]']);
   });
 
   it('the project contract follows them: no warning at all', async () => {
@@ -116,7 +117,8 @@ describe('channels', () => {
   it('a channel without an address gets a warning naming it, unless it is the channel of an operation reply', async () => {
     const { errors, warnings } = await run('channel-shapes.yaml');
     expect(errors).toEqual([]);
-    expect(warnings).toEqual([
+    // The fixture keeps no contract rule (tests/codegen/rules/ has those); what is left is about the channels.
+    expect(warnings.filter((w) => !/ \[[a-z-]+\]$/.test(w))).toEqual([
       'tests/fixtures/specs/channel-shapes.yaml:25:5: warning: channel "auditTrail" has no address; it gets no typed functions (give it an address, or name it as the channel of an operation\'s reply)',
     ]);
   });

@@ -57,6 +57,13 @@ describe('npm run codegen -- --check', () => {
     expect(fast.stderr).toBe(firstWarnings);
   }, 60_000);
 
+  it('--strict fails an answer from the cache on the recorded warnings, as the full run would', async () => {
+    const strict = await codegen(['--check', '--strict']);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toContain(FAST);
+    expect(strict.stderr).toBe(`${firstWarnings}codegen --strict: ${String(firstWarnings.trim().split('\n').length)} warning(s) above; fix them (or set a contract rule's severity: docs/codegen.md#contract-rules)\n`);
+  }, 60_000);
+
   it('sends a comment-only edit to the full run, which finds the output up to date and records the new bytes', async () => {
     const spec = path.join(project, 'asyncapi.yaml');
     writeFileSync(spec, `# A comment changes no output.\n${readFileSync(spec, 'utf8')}`);

@@ -11,7 +11,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GENERATOR_PEERS, missingPeers, missingPeersMessage, peerRanges } from '../../codegen/peers.js';
+import { missingRendererMessage } from '../../codegen/docs/command.js';
+import { GENERATOR_PEERS, missingPeers, missingPeersMessage, peerRanges, peersFor } from '../../codegen/peers.js';
 
 const run = promisify(execFile);
 const work = mkdtempSync(path.join(tmpdir(), 'codegen-peers-'));
@@ -57,7 +58,8 @@ describe('the package declares the generator peers', () => {
       expect(manifest.peerDependenciesMeta[name]?.optional, name).toBe(true);
       expect(manifest.dependencies[name], name).toBeUndefined();
     }
-    expect(peerRanges()).toEqual(manifest.peerDependencies);
+    // And the version of the docs page's renderer this repository tests with, for the docs command's install hint.
+    expect(peerRanges()).toEqual({ ...manifest.peerDependencies, '@asyncapi/react-component': manifest.devDependencies['@asyncapi/react-component'] });
   });
 
   it('with the bins and the contract face export pointing into dist', () => {
@@ -122,6 +124,21 @@ describe('missing peers', () => {
     expect(missingPeersMessage(['prettier'], {})).toContain('  npm install --save-dev prettier\n'.trimEnd());
   });
 
+  it('are the ones the command needs: the gate and --help need none, docs needs the parser', () => {
+    expect(peersFor(['--input', 'a.yaml', '--check'])).toEqual(GENERATOR_PEERS);
+    expect(peersFor(['--against', 'HEAD'])).toEqual([]);
+    expect(peersFor(['--against=HEAD', '--json'])).toEqual([]);
+    expect(peersFor(['--help'])).toEqual([]);
+    expect(peersFor(['docs', '--check'])).toEqual(['@asyncapi/parser']);
+  });
+
+  it('the docs page renderer, when missing, is named with the command that installs it', () => {
+    const message = missingRendererMessage('@asyncapi/react-component', 'mlx-codegen docs', { '@asyncapi/react-component': '3.2.1' });
+    expect(message).toMatch(/^mlx-codegen docs: cannot build the docs site: @asyncapi\/react-component is not installed\./);
+    expect(message).toContain('  npm install --save-dev @asyncapi/react-component@3.2.1');
+    expect(message).toContain('`mlx-codegen docs --check` needs only');
+  });
+
   it('stop the bin before it loads anything else: exit 2, the message on stderr, nothing written', async () => {
     const hider = hookModule(
       'hide',
@@ -144,6 +161,37 @@ export async function resolve(specifier, context, next) {
     expect(stderr).toContain('mlx-codegen: cannot generate code: @asyncapi/parser and prettier are not installed.');
     expect(stderr).toContain(`npm install --save-dev @asyncapi/parser@${manifest.peerDependencies['@asyncapi/parser'] ?? ''} prettier@${manifest.peerDependencies.prettier ?? ''}`);
     expect(() => readFileSync(path.join(output, 'channels.ts'))).toThrow();
+  }, 60_000);
+
+  it('do not stop the gate, which needs none; the docs command names its renderer when that is missing', async () => {
+    const hider = hookModule(
+      'hide-all',
+      `const hidden = ${JSON.stringify([...GENERATOR_PEERS, '@asyncapi/react-component'])};
+export async function resolve(specifier, context, next) {
+  if (hidden.some((name) => specifier === name || specifier.startsWith(name + '/'))) {
+    const error = new Error("Cannot find package '" + specifier + "'");
+    error.code = 'ERR_MODULE_NOT_FOUND';
+    throw error;
+  }
+  return next(specifier, context);
+}
+`,
+      {},
+    );
+    const contract = 'tests/package/contract/asyncapi.yaml';
+    const gate = await spawn(['--import', 'tsx', '--import', hider, 'codegen/bin.ts', '--input', contract, '--against', contract]);
+    expect(gate.code, gate.stderr).toBe(0);
+    expect(gate.stdout).toContain('upgrade order: any order');
+    const docs = await spawn(['--import', 'tsx', '--import', hider, 'codegen/bin.ts', 'docs', '--input', contract, '--out', path.join(work, 'no-parser')]);
+    expect(docs.code).toBe(2);
+    expect(docs.stderr).toContain('mlx-codegen: cannot build the docs: @asyncapi/parser is not installed.');
+    const rendererHider = hookModule('hide-renderer', readFileSync(hider.replace('-register.mjs', '-hooks.mjs'), 'utf8').replace(/const hidden = .*;/, "const hidden = ['@asyncapi/react-component'];"), {});
+    const site = path.join(work, 'no-renderer');
+    const noRenderer = await spawn(['--import', 'tsx', '--import', rendererHider, 'codegen/bin.ts', 'docs', '--input', contract, '--out', site]);
+    expect(noRenderer.code).toBe(2);
+    expect(noRenderer.stderr).toContain('mlx-codegen docs: cannot build the docs site: @asyncapi/react-component is not installed.');
+    expect(noRenderer.stderr).toContain(`npm install --save-dev @asyncapi/react-component@${manifest.devDependencies['@asyncapi/react-component'] ?? ''}`);
+    expect(() => readFileSync(path.join(site, 'index.html'))).toThrow();
   }, 60_000);
 
   it('with the peers present, the bin runs the CLI', async () => {

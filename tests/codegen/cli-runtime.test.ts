@@ -63,6 +63,8 @@ describe('the CLI --runtime flag', () => {
     const project = path.join(work, 'flag');
     mkdirSync(path.join(project, 'runtime'), { recursive: true });
     writeFileSync(path.join(project, 'runtime/contract.ts'), 'export {};\n');
+    // An ES-module project, as generated code needs (tests/codegen/project/ has the CommonJS case).
+    writeFileSync(path.join(project, 'package.json'), '{ "type": "module" }\n');
     const output = path.join(project, 'generated');
     const { code, stderr } = await cli(['--input', CONTRACT, '--output', output, '--runtime', '../runtime/contract.js']);
     expect(code).toBe(0);
