@@ -1,6 +1,6 @@
 /**
  * Markdown building blocks shared by the generated reference pages: docs/configuration.md (config-docs.ts) and
- * docs/asyncapi.md (scripts/docs/render-markdown.ts). One set of escaping rules for both, so a description, key or
+ * docs/asyncapi.md (render-markdown.ts). One set of escaping rules for both, so a description, key or
  * value that is safe on one page is safe on the other. Every function is pure and deterministic: the pages are
  * checked byte for byte by `--check`.
  */

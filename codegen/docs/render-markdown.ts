@@ -11,7 +11,7 @@ import type {
   SchemaInterface,
   ServerInterface,
 } from '@asyncapi/parser';
-import { code, heading, link, table } from '../../codegen/docs/markdown.js';
+import { code, heading, link, table } from './markdown.js';
 
 /** One row of a payload table. */
 export interface PropertyRow {
@@ -277,13 +277,12 @@ function carriedMessages(own: readonly MessageInterface[], channels: readonly Ch
   return own.length > 0 ? [...own] : channels.flatMap((c) => c.messages().all());
 }
 
-function renderInfo(doc: AsyncAPIDocumentInterface): string[] {
+function renderInfo(doc: AsyncAPIDocumentInterface, command: string): string[] {
   const info = doc.info();
   const out = [heading(1, `${info.title()} ${info.version()}`)];
-  out.push(
-    '> Generated from the AsyncAPI contract by `npm run docs`; do not edit by hand. ' +
-      '`npm run docs -- --check` fails when this file is out of date.',
-  );
+  // `npm run docs` takes its options after `--`; a bin takes them directly.
+  const check = command.startsWith('npm run ') ? `${command} -- --check` : `${command} --check`;
+  out.push(`> Generated from the AsyncAPI contract by ${code(command)}; do not edit by hand. ${code(check)} fails when this file is out of date.`);
   const facts = [`AsyncAPI ${doc.version()}`];
   const contentType = doc.defaultContentType();
   if (contentType !== undefined) facts.push(`default content type ${code(contentType)}`);
@@ -456,10 +455,16 @@ function renderMessage(message: MessageInterface): string[] {
   return out;
 }
 
-/** Renders the whole Markdown reference for a parsed document. Ends with exactly one newline. */
-export function renderMarkdown(doc: AsyncAPIDocumentInterface): string {
+/** The command the reference names as its maker unless told otherwise: the package's bin. */
+export const DEFAULT_DOCS_COMMAND = 'mlx-codegen docs';
+
+/**
+ * Renders the whole Markdown reference for a parsed document. Ends with exactly one newline. `command` is named as
+ * the command that made it (this repository's is `npm run docs`).
+ */
+export function renderMarkdown(doc: AsyncAPIDocumentInterface, command: string = DEFAULT_DOCS_COMMAND): string {
   const anchors = messageAnchors(doc);
-  const blocks: string[] = [...renderInfo(doc), ...renderContents(doc)];
+  const blocks: string[] = [...renderInfo(doc, command), ...renderContents(doc)];
   if (!doc.servers().isEmpty()) {
     blocks.push(heading(2, 'Servers'));
     for (const server of doc.servers()) blocks.push(...renderServer(server));

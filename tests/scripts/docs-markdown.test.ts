@@ -5,17 +5,17 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_PORT, USAGE, parseDocsArgs } from '../../scripts/docs/args.js';
-import { DEFAULT_PATHS, buildDocs, checkDocs } from '../../scripts/docs/build.js';
-import { SpecLoadError, loadSpec } from '../../scripts/docs/load.js';
-import type { LoadedSpec } from '../../scripts/docs/load.js';
+import { DEFAULT_PORT, parseDocsArgs, usage } from '../../codegen/docs/args.js';
+import { DEFAULT_PATHS, buildDocs, checkDocs } from '../../codegen/docs/build.js';
+import { SpecLoadError, loadSpec } from '../../codegen/docs/load-spec.js';
+import type { LoadedSpec } from '../../codegen/docs/load-spec.js';
 import { cell } from '../../codegen/docs/markdown.js';
-import { anchor, renderMarkdown } from '../../scripts/docs/render-markdown.js';
-import { escapeJsonForScript, renderIndexHtml } from '../../scripts/docs/render-html.js';
+import { anchor, renderMarkdown } from '../../codegen/docs/render-markdown.js';
+import { escapeJsonForScript, renderIndexHtml } from '../../codegen/docs/render-html.js';
 
 const SPEC = path.resolve('asyncapi.yaml');
 const CORPUS = '/work/shared/asyncapi-corpus';
@@ -326,13 +326,18 @@ describe('buildDocs and checkDocs', () => {
   it('writes the site and the Markdown, then finds it up to date', async () => {
     const out = path.join(dir, 'build');
     const paths = { input: SPEC, siteDir: path.join(out, 'site'), markdownFile: path.join(out, 'asyncapi.md') };
-    const result = await buildDocs(paths);
+    // No released version (an empty versions directory): one version, the working tree's.
+    await mkdir(path.join(out, 'no-releases'), { recursive: true });
+    const result = await buildDocs(paths, { releases: { versionsDir: path.join(out, 'no-releases') } });
     expect(result.written.map((f) => path.relative(out, f)).sort()).toEqual([
       'asyncapi.md',
       'site/assets/asyncapi-standalone.js',
       'site/assets/asyncapi.min.css',
       'site/index.html',
+      'site/versions.json',
+      'site/versions/working-tree/index.html',
     ]);
+    expect(result.versions.map((v) => v.label)).toEqual([`${(await contract()).document.info().version()} (working tree)`]);
     expect(result.channels).toContain('worker.{workerId}.inference');
     expect(result.messages).toContain('WorkerHeartbeat');
     const css = await readFile(path.join(out, 'site/assets/asyncapi.min.css'), 'utf8');
@@ -357,14 +362,17 @@ describe('buildDocs and checkDocs', () => {
     const error = await loadSpec(bad).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SpecLoadError);
     expect((error as Error).message).toMatch(/is not valid \(\d+ error\(s\)\)/);
-    expect((error as Error).message).toMatch(new RegExp(`${bad.replace(/[.]/g, '\\.')}:\\d+:\\d+ `));
+    expect((error as Error).message).toMatch(new RegExp(`${bad.replace(/[.]/g, '\\.')}:\\d+:\\d+: `));
     await expect(loadSpec(path.join(dir, 'nope.yaml'))).rejects.toThrow(/Cannot read .*nope\.yaml.*--input/);
   });
 });
 
 describe('command line', () => {
   it('parses the modes and options', () => {
-    expect(parseDocsArgs([])).toEqual({ mode: 'build', paths: DEFAULT_PATHS, port: DEFAULT_PORT, defaultPort: true });
+    expect(parseDocsArgs([])).toEqual({ mode: 'build', paths: DEFAULT_PATHS, releases: { tags: undefined, versionsDir: undefined }, port: DEFAULT_PORT, defaultPort: true });
+    expect(parseDocsArgs(['--tags', 'v*']).releases).toEqual({ tags: 'v*', versionsDir: undefined });
+    expect(parseDocsArgs(['--versions', 'contract-versions']).releases).toEqual({ tags: undefined, versionsDir: 'contract-versions' });
+    expect(parseDocsArgs(['--help']).mode).toBe('help');
     expect(parseDocsArgs(['--check']).mode).toBe('check');
     expect(parseDocsArgs(['--serve', '--port', '0'])).toMatchObject({ mode: 'serve', port: 0, defaultPort: false });
     expect(parseDocsArgs(['--input', 'x.yaml', '--out', 'o']).paths).toEqual({
@@ -376,8 +384,11 @@ describe('command line', () => {
   });
 
   it('rejects bad arguments with the usage line', () => {
-    expect(() => parseDocsArgs(['--help'])).toThrow(USAGE);
     expect(() => parseDocsArgs(['--check', '--serve'])).toThrow(/cannot be combined[\s\S]*Usage/);
+    expect(() => parseDocsArgs(['--tags', 'v*', '--versions', 'd'])).toThrow(/--tags and --versions cannot be combined/);
+    // The usage names the command as it is typed: options after `--` for an npm script.
+    expect(usage('npm run docs')).toMatch(/^Usage: npm run docs -- \[--check\]/);
+    expect(usage('mlx-codegen docs')).toMatch(/^Usage: mlx-codegen docs \[--check\]/);
     expect(() => parseDocsArgs(['--port', 'abc'])).toThrow(/--port must be a whole number.*"abc"/);
     expect(() => parseDocsArgs(['--port', '70000'])).toThrow(/--port/);
     expect(() => parseDocsArgs(['--nope'])).toThrow(/Unknown option '--nope'[\s\S]*Usage/);

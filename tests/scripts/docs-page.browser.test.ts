@@ -10,11 +10,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
-import { buildDocs } from '../../scripts/docs/build.js';
-import { loadSpec } from '../../scripts/docs/load.js';
-import type { LoadedSpec } from '../../scripts/docs/load.js';
-import { serveDirectory } from '../../scripts/docs/serve.js';
-import type { RunningServer } from '../../scripts/docs/serve.js';
+import { buildDocs } from '../../codegen/docs/build.js';
+import { loadSpec } from '../../codegen/docs/load-spec.js';
+import type { LoadedSpec } from '../../codegen/docs/load-spec.js';
+import { serveDirectory } from '../../codegen/docs/serve.js';
+import type { RunningServer } from '../../codegen/docs/serve.js';
 import { findChromium } from '../helpers/browser.js';
 
 const CHROMIUM_ARGS = [

@@ -1,5 +1,5 @@
 /**
- * The examples the docs page shows for messages that declare none: sampled by scripts/docs/sample.ts so that they pass
+ * The examples the docs page shows for messages that declare none: sampled by codegen/docs/sample.ts so that they pass
  * the schema (the page's own sampler showed 0 for `exclusiveMinimum: 0`), marked as not part of the contract, and
  * only on the page: the Markdown reference and messages with their own examples are untouched.
  */
@@ -7,10 +7,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSpec } from '../../scripts/docs/load.js';
-import { renderMarkdown } from '../../scripts/docs/render-markdown.js';
-import { writeSite } from '../../scripts/docs/render-html.js';
-import { SAMPLE_NAME, sampleFor, validSample } from '../../scripts/docs/sample.js';
+import { loadSpec } from '../../codegen/docs/load-spec.js';
+import { renderMarkdown } from '../../codegen/docs/render-markdown.js';
+import { writeSite } from '../../codegen/docs/render-html.js';
+import { SAMPLE_NAME, sampleFor, validSample } from '../../codegen/docs/sample.js';
 
 let dir: string;
 beforeAll(async () => {
