@@ -14,7 +14,7 @@ import { deepFreeze } from './freeze.js';
 import { interpolateDocument, type Environment } from './interpolate.js';
 import type { JsonSchema } from './json-schema.js';
 import { locate, type Position } from './locate.js';
-import { formatPath, type ConfigPath } from './paths.js';
+import { formatPath } from './paths.js';
 import { schemaFindings, type Finding } from './schema-problems.js';
 
 const addFormats = addFormatsModule.default;
@@ -22,16 +22,11 @@ const addFormats = addFormatsModule.default;
 /** A cross-field rule: looks at a schema-valid configuration and returns what is wrong (nothing if all is well). */
 export type ConfigRule<T> = (config: T) => readonly RuleFinding[];
 
-/** One problem a rule found. `found` must not quote secrets (it is redacted anyway at secret paths). */
-export interface RuleFinding {
-  path: ConfigPath;
-  expected: string;
-  found: string;
-  /** Point at the key rather than the value (e.g. a key that is missing). Default: value. */
-  target?: 'key' | 'value';
-  /** Whether `found` shows a value from the file. Default true. */
-  showsValue?: boolean;
-}
+/**
+ * One problem a rule found: a schema finding without a source offset (a rule points at a key or its value). `found`
+ * must not quote secrets (it is redacted anyway at secret paths).
+ */
+export type RuleFinding = Omit<Finding, 'offset'>;
 
 /** What a kind of configuration file is: its JSON Schema and its cross-field rules. */
 export interface ConfigSpec<T> {
