@@ -140,6 +140,33 @@ describe('the project sets each rule', () => {
   });
 });
 
+describe("this repository's contract with a new channel, through npm run codegen's entry and flags", () => {
+  it('gets located warnings (exit 0), and exit 1 under --strict', async () => {
+    const dir = path.join(work, 'repository');
+    cpSync('schemas', path.join(dir, 'schemas'), { recursive: true });
+    // The package itself, so the generated code's runtime import resolves to it and only the rules speak.
+    writeFileSync(path.join(dir, 'package.json'), '{ "name": "@mlx-serving/distributed", "type": "module" }\n');
+    const doc = parse(readFileSync('asyncapi.yaml', 'utf8')) as Doc;
+    const contract = path.join(dir, 'asyncapi.yaml');
+    writeFileSync(contract, stringify(doc));
+    expect(await diagnostics(contract)).toEqual([]); // as committed, it keeps every rule
+    doc.channels.workerDrain = { address: 'worker.{workerId}.drain', parameters: { workerId: { $ref: '#/components/parameters/workerId' } }, messages: { cancel: { $ref: '#/components/messages/InferenceCancel' } } };
+    doc.operations.sendDrain = { action: 'send', channel: { $ref: '#/channels/workerDrain' } };
+    writeFileSync(contract, stringify(doc));
+    const args = [ENTRY, '--runtime', '@mlx-serving/distributed/contract', '--config-schema', 'schemas/cluster-config.schema.json', '--config-docs', 'docs/configuration.md'];
+    const npm = (extra: string[]): Promise<{ code: number; stderr: string }> =>
+      run(process.execPath, [...args, ...extra], { cwd: dir }).then(({ stderr }) => ({ code: 0, stderr }), (error: unknown) => error as { code: number; stderr: string });
+    const plain = await npm([]);
+    expect(plain.code, plain.stderr).toBe(0);
+    const warnings = plain.stderr.trim().split('\n');
+    expect(warnings.map((w) => /^asyncapi\.yaml:\d+:\d+: warning: .* \[([a-z-]+)\]$/.exec(w)?.[1])).toEqual(['message-send-receive', 'operation-title', 'operation-role']);
+    expect(warnings[0]).toContain('message "InferenceCancel" of channel "workerDrain" is never received');
+    const strict = await npm(['--check', '--strict']);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain('codegen --strict: 3 warning(s) above');
+  }, 60_000);
+});
+
 describe('npm run codegen on a new channel that breaks a rule', () => {
   const codegen = (input: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
     run(process.execPath, [ENTRY, '--input', input, '--output', path.join(path.dirname(input), 'generated'), '--runtime', '../runtime.js', ...args], { cwd: path.dirname(input) }).then(
