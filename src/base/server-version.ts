@@ -14,12 +14,16 @@ export const MIN_SERVER_VERSION = '2.9.0';
 
 /** Features that need a newer server than {@link MIN_SERVER_VERSION}. */
 export const SERVER_FEATURES = {
-  'auth-callout': { since: '2.10.0', what: 'auth callout (delegating authentication to a service)' },
-  'subject-transforms': { since: '2.10.0', what: 'subject mapping transforms on streams and imports' },
-  'message-tracing': { since: '2.11.0', what: 'message tracing (the Nats-Trace-Dest header)' },
-  'per-message-ttl': { since: '2.11.0', what: 'per-message TTL in JetStream (the Nats-TTL header)' },
-  'atomic-batch-publish': { since: '2.12.0', what: 'atomic batch publish in JetStream' },
-} as const satisfies Record<string, { since: string; what: string }>;
+  'auth-callout': { since: '2.10.0', what: 'auth callout (delegating authentication to a service)', why: 'delegating authentication to a service' },
+  'subject-transforms': {
+    since: '2.10.0',
+    what: 'subject mapping transforms on streams and imports',
+    why: 'remapping subjects without touching publishers',
+  },
+  'message-tracing': { since: '2.11.0', what: 'message tracing (the Nats-Trace-Dest header)', why: 'following one request through a cluster' },
+  'per-message-ttl': { since: '2.11.0', what: 'per-message TTL in JetStream (the Nats-TTL header)', why: 'expiring stored messages individually' },
+  'atomic-batch-publish': { since: '2.12.0', what: 'atomic batch publish in JetStream', why: 'all-or-nothing writes of several messages' },
+} as const satisfies Record<string, { since: string; what: string; why: string }>;
 
 /** A feature name of {@link SERVER_FEATURES}. */
 export type ServerFeature = keyof typeof SERVER_FEATURES;
@@ -36,6 +40,7 @@ export const SERVER_ADVISORIES = [
     what: 'a `no_auth_user` set on the client listener also applied to route and leafnode connections, letting them in without credentials',
     setting: 'no_auth_user',
     fixedIn: ['2.11.16', '2.12.7', '2.14.0'],
+    why: 'matters wherever `no_auth_user` is configured; this package never sets it, but a shared server may',
   },
 ] as const;
 
