@@ -23,6 +23,7 @@ import { publishFigures } from './cases/publish.js';
 import { pubsubFigures } from './cases/pubsub.js';
 import { requestFigures } from './cases/request.js';
 import { startupFigures } from './cases/startup.js';
+import { tracingFigures } from './cases/tracing.js';
 import { USAGE, parseBenchArgs, type BenchArgs, type Group } from './lib/args.js';
 import { FULL, QUICK, type BenchContext } from './lib/context.js';
 import { jsonLine, renderTable, summarize, type Figure } from './lib/figures.js';
@@ -41,6 +42,7 @@ const CASES: Record<Group, (ctx: BenchContext) => Promise<Figure[]>> = {
   gateway: gatewayFigures,
   dashboard: dashboardFigures,
   permissions: permissionsFigures,
+  tracing: tracingFigures,
 };
 
 /** Runs the groups asked for; returns the figures and whether any group failed to measure. */

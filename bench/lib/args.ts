@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 
 /** Groups of figures, in run order. */
-export const GROUPS = ['startup', 'publish', 'pubsub', 'request', 'large', 'memory', 'cluster', 'gateway', 'dashboard', 'permissions'] as const;
+export const GROUPS = ['startup', 'publish', 'pubsub', 'request', 'large', 'memory', 'cluster', 'gateway', 'dashboard', 'permissions', 'tracing'] as const;
 
 /** One group name. */
 export type Group = (typeof GROUPS)[number];
@@ -33,6 +33,9 @@ column is the layer below (streamInference to the worker; controller.infer in-pr
 In the permissions group both columns are typed: raw v3 is a plain nats-server (permissions OFF), typed
 is one with per-node nkey users and their generated permissions (ON); OFF2/OFF rows (two plain
 servers) show the noise; the target is ON no worse than OFF by more than max(10%, |OFF2/OFF - 1|).
+In the tracing group both columns are typed too: raw v3 runs with no OpenTelemetry registered, typed with
+the API but no tracer provider, an SDK whose sampler drops every span, or one recording every span; a
+second run with none shows the noise; the target is the API alone within max(10%, |noise - 1|).
 
 Method: each round is cut into small chunks and the sides take turns chunk by chunk in a rotating order,
 so machine drift falls on all of them alike. A ratio is the median of the per-chunk ratios, shown with
