@@ -5,10 +5,9 @@ import { NatsClientMetrics, type ClientMetricsOptions } from '../metrics/client-
 export const CLUSTER_METRIC_PREFIX = 'mlx_distributed_';
 
 /**
- * Prometheus metrics of one or more NatsClients, named for the cluster (`mlx_distributed_messages_published_total`,
- * `..._received_total`, `..._rejected_total`, `..._dropped_total` per channel; `mlx_distributed_request_duration_seconds`;
- * `mlx_distributed_reconnects_total`; `mlx_distributed_connection_state`). `attach(client)` starts counting,
- * `metrics()` renders the Prometheus text format, `serve()` exposes it over HTTP on loopback. `prefix` overrides the name prefix.
+ * Prometheus metrics of one or more NatsClients (those of `CLIENT_METRICS`), named for the cluster:
+ * `mlx_distributed_messages_published_total` and so on. `attach(client)` starts counting, `metrics()` renders the
+ * Prometheus text format, `serve()` exposes it over HTTP on loopback. `prefix` overrides the name prefix.
  */
 export class ClientMetrics extends NatsClientMetrics {
   constructor(options: ClientMetricsOptions = {}) {

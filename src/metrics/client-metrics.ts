@@ -30,15 +30,28 @@ export const OVERFLOW_LABEL = '_other';
 type LatencyChild = ReturnType<Histogram<'channel' | 'outcome'>['labels']>;
 
 /**
- * Metrics of one or more NatsClients. `attach(client)` starts counting; `metrics()` returns the Prometheus text
- * exposition format; `serve()` exposes it over HTTP on loopback.
- *
- * Metrics (`<prefix>` is the prefix option): `<prefix>messages_published_total`, `..._received_total`,
- * `..._rejected_total` (invalid: failed to decode or validate), `..._dropped_total` (slow consumer),
- * `..._unknown_fields_total` (unknown properties the tolerant reader stripped from received messages), all labelled
- * `channel` (the channel id for generated channels, `_generic` for the generic API unless `metricsLabel` says
- * otherwise); `<prefix>request_duration_seconds{channel,outcome}` (outcome `ok` or the error code);
- * `<prefix>reconnects_total`; `<prefix>connection_state{state}` (attached clients in each state).
+ * Every metric of {@link NatsClientMetrics}, by its name after the prefix: what it says (its HELP text) and its
+ * labels. `channel` is the channel id for generated channels, `_generic` for the generic API unless `metricsLabel`
+ * says otherwise; `outcome` is `ok` or the error's code; `state` a connection state.
+ */
+export const CLIENT_METRICS = {
+  messages_published_total: { help: 'Messages accepted by publish (sent, or kept during an outage and sent after it).', labels: ['channel'] },
+  messages_received_total: { help: 'Messages decoded, validated and handed to a handler.', labels: ['channel'] },
+  messages_rejected_total: { help: 'Incoming messages that failed to decode or validate; the handler was not called.', labels: ['channel'] },
+  messages_dropped_total: { help: 'Incoming messages dropped because the subscription had maxInFlight handlers running.', labels: ['channel'] },
+  messages_unknown_fields_total: {
+    help: 'Unknown properties stripped from received messages by the tolerant reader (a peer on a newer contract); the messages were received.',
+    labels: ['channel'],
+  },
+  request_duration_seconds: { help: 'Time from request() to its outcome (ok, or the error code such as NATS_TIMEOUT).', labels: ['channel', 'outcome'] },
+  reconnects_total: { help: 'Successful reconnects to NATS after a lost connection.', labels: [] },
+  connection_state: { help: 'Attached clients in each connection state (1 for the current state of a single client).', labels: ['state'] },
+} as const satisfies Record<string, { help: string; labels: readonly string[] }>;
+
+/**
+ * Metrics of one or more NatsClients: those of {@link CLIENT_METRICS}, each name after the `prefix` option.
+ * `attach(client)` starts counting; `metrics()` returns the Prometheus text exposition format; `serve()` exposes it
+ * over HTTP on loopback.
  */
 export class NatsClientMetrics implements ClientMetricsSink {
   /** The registry the metrics live in. */
@@ -55,11 +68,11 @@ export class NatsClientMetrics implements ClientMetricsSink {
     this.maxLabels = options.maxLabels ?? 500;
     const prefix = options.prefix ?? 'nats_client_';
     const registers = [this.registry];
-    const perChannel = (name: string, help: string, field: keyof ChannelCounts): void => {
+    const perChannel = (name: keyof typeof CLIENT_METRICS, field: keyof ChannelCounts): void => {
       const records = this.records;
       new Counter({
         name: `${prefix}${name}`,
-        help,
+        help: CLIENT_METRICS[name].help,
         labelNames: ['channel'],
         registers,
         collect() {
@@ -68,26 +81,22 @@ export class NatsClientMetrics implements ClientMetricsSink {
         },
       });
     };
-    perChannel('messages_published_total', 'Messages accepted by publish (sent, or kept during an outage and sent after it).', 'published');
-    perChannel('messages_received_total', 'Messages decoded, validated and handed to a handler.', 'received');
-    perChannel('messages_rejected_total', 'Incoming messages that failed to decode or validate; the handler was not called.', 'rejected');
-    perChannel('messages_dropped_total', 'Incoming messages dropped because the subscription had maxInFlight handlers running.', 'dropped');
-    perChannel(
-      'messages_unknown_fields_total',
-      'Unknown properties stripped from received messages by the tolerant reader (a peer on a newer contract); the messages were received.',
-      'unknownFields',
-    );
+    perChannel('messages_published_total', 'published');
+    perChannel('messages_received_total', 'received');
+    perChannel('messages_rejected_total', 'rejected');
+    perChannel('messages_dropped_total', 'dropped');
+    perChannel('messages_unknown_fields_total', 'unknownFields');
     this.latency = new Histogram({
       name: `${prefix}request_duration_seconds`,
-      help: 'Time from request() to its outcome (ok, or the error code such as NATS_TIMEOUT).',
-      labelNames: ['channel', 'outcome'],
+      help: CLIENT_METRICS.request_duration_seconds.help,
+      labelNames: [...CLIENT_METRICS.request_duration_seconds.labels],
       buckets: [...(options.latencyBuckets ?? DEFAULT_BUCKETS)],
       registers,
     });
     const reconnects = (): number => this.reconnects;
     new Counter({
       name: `${prefix}reconnects_total`,
-      help: 'Successful reconnects to NATS after a lost connection.',
+      help: CLIENT_METRICS.reconnects_total.help,
       registers,
       collect() {
         this.reset();
@@ -97,8 +106,8 @@ export class NatsClientMetrics implements ClientMetricsSink {
     const clients = this.clients;
     new Gauge({
       name: `${prefix}connection_state`,
-      help: 'Attached clients in each connection state (1 for the current state of a single client).',
-      labelNames: ['state'],
+      help: CLIENT_METRICS.connection_state.help,
+      labelNames: [...CLIENT_METRICS.connection_state.labels],
       registers,
       collect() {
         for (const state of STATES) this.set({ state }, 0);

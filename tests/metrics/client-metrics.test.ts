@@ -5,6 +5,7 @@
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClientMetrics, DistributedError, GENERIC_LABEL, OVERFLOW_LABEL, serveMetrics } from '../../src/index.js';
+import { CLIENT_METRICS } from '../../src/metrics/client-metrics.js';
 import { parseExposition, sampleValue } from '../helpers/reliability.js';
 
 const closers: (() => Promise<void>)[] = [];
@@ -13,6 +14,12 @@ afterEach(async () => {
 });
 
 describe('ClientMetrics', () => {
+  it('exposes exactly the metrics CLIENT_METRICS lists, with its HELP text, under the prefix', async () => {
+    const text = await new ClientMetrics().metrics();
+    const help = [...text.matchAll(/^# HELP (\S+) (.*)$/gm)].map((m) => [m[1], m[2]]);
+    expect(help).toEqual(Object.entries(CLIENT_METRICS).map(([name, metric]) => [`mlx_distributed_${name}`, metric.help]));
+  });
+
   it('hands out one record per label, and folds labels past maxLabels into _other', async () => {
     const metrics = new ClientMetrics({ maxLabels: 3 });
     const a = metrics.channel('a');
