@@ -116,5 +116,12 @@ export function compareContracts(before: LoadedContract, after: LoadedContract):
   for (const name of Object.keys(msgAfter)) {
     if (!(name in msgBefore)) add(at(msgAfter[name], `${root}/components/messages/${name}`), 'message-added', 'none', `message "${name}" added`);
   }
-  return out;
+  // A schema several messages share is compared once per message: its change is one change, at one place.
+  const seen = new Set<string>();
+  return out.filter((c) => {
+    const key = `${c.location}\u0000${c.kind}\u0000${c.detail}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { compareAgainst, type Breaks } from '../../../codegen/evolution/index.js';
 import { isMajorBump } from '../../../codegen/evolution/report.js';
 
-import { base, hb, write, type Fixture } from './fixture.js';
+import { base, hb, version, write, type Fixture } from './fixture.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 
@@ -98,6 +98,16 @@ describe('report', () => {
     expect(report).toContain('schemas/heartbeat.json#/properties/status/enum: enum-value-removed, breaks writers [schemas]: value(s) "busy" removed: writers on the old contract still send them; upgrade writers first [not allowed by FULL]');
     const structural = run((f) => { f.doc.channels.heartbeat.address = 'x.y'; }, '1.2.0').report;
     expect(structural).toContain('asyncapi.yaml#/channels/heartbeat/address: address-changed, breaks readers and writers [structure]');
+  });
+
+  it('reports a change of a schema several messages share once, at the shared file', () => {
+    const shared = (f: Fixture): void => {
+      f.doc.components.messages.Request.payload = { $ref: './schemas/heartbeat.json' };
+    };
+    const before = write(version('1.2.0', shared));
+    const after = write(version('2.0.0', (f) => { shared(f); hb(f).status.enum.push('draining'); }));
+    const { result } = compareAgainst(after, before);
+    expect(result.changes.map((c) => `${c.location} ${c.kind}`)).toEqual(['schemas/heartbeat.json#/properties/status/enum enum-value-added']);
   });
 
   it.each([
