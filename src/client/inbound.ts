@@ -39,6 +39,8 @@ const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
 /** Message dispatch for one NatsClient. */
 export class Inbound {
   private running = 0;
+  /** The message of the last message {@link decode} rejected (read right after, for a service endpoint's last error). */
+  private lastRejection = '';
   private idleWaiters: (() => void)[] = [];
   /** `label\npath` of the unknown properties already logged. */
   private readonly loggedUnknown = new Set<string>();
@@ -99,7 +101,7 @@ export class Inbound {
       }
       const data = this.decode(sub, msg, requestSerializer, true);
       if (data === NOTHING) {
-        endpoint?.answered(start, 'the request could not be decoded or validated');
+        endpoint?.answered(start, this.lastRejection);
         return;
       }
       const context = messageContext(msg);
@@ -170,6 +172,7 @@ export class Inbound {
       const counts = sub.counts;
       if (counts !== undefined) counts.rejected += 1;
       const failure = inboundError(error, msg.subject, bytes.byteLength);
+      this.lastRejection = failure.message;
       this.host.report(failure);
       if (isRequest) this.respondError(msg, failure.code, failure.message);
       return NOTHING;

@@ -147,7 +147,8 @@ describe('a controller and two workers, seen by @nats-io/services', () => {
       expect(endpoint).toMatchObject({ name: channels.workerInference.id, subject: `worker.${workerId}.inference` });
       expect((endpoint?.num_requests ?? 0) - (earlier?.num_requests ?? 0), workerId).toBe(requests);
       expect((endpoint?.num_errors ?? 0) - (earlier?.num_errors ?? 0), workerId).toBe(errors);
-      expect(endpoint?.last_error).toMatch(errors > 0 ? /could not be decoded or validated/ : /^$/);
+      // The last error is the one the requester was answered with: the second body broke the contract.
+      expect(endpoint?.last_error).toMatch(errors > 0 ? /^Invalid inbound InferenceRequest payload on "worker\.[^"]+\.inference": requestId: / : /^$/);
       expect(endpoint?.processing_time).toBeGreaterThan(0);
       expect(endpoint?.average_processing_time).toBe(Math.round((endpoint?.processing_time ?? 0) / (endpoint?.num_requests ?? 1)));
       const data = endpoint?.data as StreamFigures;
