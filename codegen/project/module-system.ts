@@ -1,9 +1,10 @@
 /**
- * Whether the project the output goes into can compile generated code. Generated files are ES modules (`import`
- * with `.js` extensions, the package's `exports` subpath `@mlx-serving/distributed/contract`), so they need a
- * package.json with `"type": "module"` and a tsconfig that compiles and resolves for Node's ES modules (`"module":
- * "NodeNext"`). `npm init` writes a CommonJS package.json, where TypeScript compiles the files as CommonJS and
- * fails on them; the CLI says so, with the two commands that fix it, instead of letting tsc say it in its words.
+ * Whether the project the output goes into can compile and run generated code. Generated files are ES modules
+ * (`import` with `.js` extensions, the package's `exports` subpath `@mlx-serving/distributed/contract`, which has an
+ * `import` condition only), so they need a package.json with `"type": "module"` and a tsconfig that compiles and
+ * resolves for Node's ES modules (`"module": "NodeNext"`). `npm init` writes a CommonJS package.json: TypeScript
+ * then emits require() calls that Node refuses at run time, and the project's own top-level awaits do not compile
+ * (TS1309). The CLI says so, with the command that fixes it, before either happens.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -26,7 +27,7 @@ export function moduleSystemProblems(outDir: string, guide: string): string[] {
   const type = readJson(manifest)?.type;
   if (type !== 'module') {
     problems.push(
-      `${manifest} has ${type === undefined ? 'no "type"' : `"type": ${JSON.stringify(type)}`}, so this is a CommonJS project (npm init's default) and TypeScript compiles the generated ES modules as CommonJS, which fails (TS1479, TS1309 and the like): run npm pkg set type=module there, and compile with "module": "NodeNext" ${fix}`,
+      `${manifest} has ${type === undefined ? 'no "type"' : `"type": ${JSON.stringify(type)}`}, so this is a CommonJS project (npm init's default): TypeScript compiles the generated ES modules to require() calls, which Node refuses at run time (ERR_PACKAGE_PATH_NOT_EXPORTED: @mlx-serving/distributed is ES modules only), and a top-level await in your own code does not compile (TS1309). Run npm pkg set type=module there, and compile with "module": "NodeNext" ${fix}`,
     );
   }
   const tsconfig = nearestTsconfig(dir, path.dirname(manifest));

@@ -31,7 +31,7 @@ describe('moduleSystemProblems', () => {
     const out = project('cjs', { 'package.json': '{ "name": "cjs", "version": "1.0.0", "main": "index.js" }' });
     const problems = moduleSystemProblems(out, GUIDE);
     expect(problems).toEqual([
-      `${path.join(work, 'cjs', 'package.json')} has no "type", so this is a CommonJS project (npm init's default) and TypeScript compiles the generated ES modules as CommonJS, which fails (TS1479, TS1309 and the like): run npm pkg set type=module there, and compile with "module": "NodeNext" (see ${GUIDE})`,
+      `${path.join(work, 'cjs', 'package.json')} has no "type", so this is a CommonJS project (npm init's default): TypeScript compiles the generated ES modules to require() calls, which Node refuses at run time (ERR_PACKAGE_PATH_NOT_EXPORTED: @mlx-serving/distributed is ES modules only), and a top-level await in your own code does not compile (TS1309). Run npm pkg set type=module there, and compile with "module": "NodeNext" (see ${GUIDE})`,
     ]);
     expect(moduleSystemProblems(project('commonjs', { 'package.json': '{ "type": "commonjs" }' }), GUIDE)[0]).toContain('has "type": "commonjs", so this is a CommonJS project');
   });
