@@ -8,4 +8,4 @@ export type { EmbeddedServerReload } from './embedded.js';
 export { jsonSerializer, stringSerializer, bytesSerializer, type DecodeInfo, type Serializer } from './serializers.js';
 export { GENERIC_LABEL, type ChannelCounts, type ClientMetricsSink } from './metrics-sink.js';
 export { createNodeKey, nkeyPublicKey, seedFilePublicKey, NKEY_SEED_ERROR, type NodeKey } from './node-keys.js';
-export { ERROR_CODE_HEADER, SERVICE_ERROR_CODE_HEADER, SERVICE_ERROR_CODES, SERVICE_ERROR_HEADER, serviceErrorCode } from './messages.js';
+export { ERROR_CODE_HEADER, SERVICE_ERROR_CODE_HEADER, SERVICE_ERROR_CODES, SERVICE_ERROR_HEADER, serviceErrorCode } from './error-codes.js';

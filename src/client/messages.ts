@@ -5,34 +5,12 @@
 import { Match, headers as natsHeaders, type Msg, type MsgHdrs, type Subscription as NatsSubscription } from '@nats-io/nats-core';
 import { MessageDecodeError, NatsRemoteError, ValidationError, describe } from '../base/errors.js';
 import type { EndpointCounters } from './endpoint-stats.js';
+import { ERROR_CODE_HEADER, SERVICE_ERROR_CODE_HEADER, SERVICE_ERROR_HEADER, serviceErrorCode } from './error-codes.js';
 import { GENERIC_LABEL, type ChannelCounts } from './metrics-sink.js';
 import { encodeOnce, headerBlock } from './nats-internals.js';
 import type { MessageContext, Subscription } from './types.js';
 
-/** NATS services convention: the error description of a failed request. */
-export const SERVICE_ERROR_HEADER = 'Nats-Service-Error';
-/** NATS services convention: the error code of a failed request, a number (services clients read any other text as 400). */
-export const SERVICE_ERROR_CODE_HEADER = 'Nats-Service-Error-Code';
-/** The package's own code of a failed request (`VALIDATION`, `HANDLER_ERROR`, ...): `NatsRemoteError.remoteCode`. */
-export const ERROR_CODE_HEADER = 'Mlx-Error-Code';
-
-/**
- * The number `Nats-Service-Error-Code` carries for each of the package's codes, after HTTP's status classes as the
- * services convention does: 400 the request could not be read (not JSON, not the contract's shape, a subject it
- * contradicts), 503 the responder is busy (retry later), 500 its handler failed (any other code).
- */
-export const SERVICE_ERROR_CODES: Readonly<Record<string, number>> = Object.freeze({
-  DECODE: 400,
-  VALIDATION: 400,
-  SUBJECT: 400,
-  INVALID_ARGUMENT: 400,
-  NATS_SLOW_CONSUMER: 503,
-});
-
-/** The number of the services convention for the package's error code `code` (500 when not in {@link SERVICE_ERROR_CODES}). */
-export function serviceErrorCode(code: string): number {
-  return SERVICE_ERROR_CODES[code] ?? 500;
-}
+export { ERROR_CODE_HEADER, SERVICE_ERROR_CODE_HEADER, SERVICE_ERROR_HEADER } from './error-codes.js';
 
 const SERVICE_ERROR_NEEDLE = headerNeedle(SERVICE_ERROR_HEADER);
 const EMPTY = new Uint8Array(0);
