@@ -16,6 +16,7 @@ export type * from './client/types.js';
 export type { EmbeddedAuthorization, EmbeddedNkeyUser, EmbeddedServerOptions, EmbeddedServerReload } from './server/index.js';
 export { createLogger, silentLogger, type Logger, type LoggerOptions, type LogLevel } from './base/logger.js';
 export * from './base/errors.js';
+export { ERROR_CODES, isErrorCode, type ErrorCode } from './base/error-codes.js';
 export { MIN_SERVER_VERSION, SERVER_ADVISORIES, SERVER_FEATURES, NatsServerVersionError, serverSupports, type ServerFeature } from './base/server-version.js';
 export { isSafeToken, assertPublishSubject, assertSubscribeSubject, compileSubjectTemplate, type SubjectTemplate } from './base/subjects.js';
 export {

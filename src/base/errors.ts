@@ -1,20 +1,31 @@
 /**
- * One error hierarchy for the whole package. Every class carries a stable `code` so callers can branch on it
- * without `instanceof` across package copies, and every message says what happened, where, and what to do next.
+ * One error hierarchy for the whole package. Every class carries a stable `code` (one of the closed set in
+ * error-codes.ts) so callers can branch on it without `instanceof` across package copies, a `remedy` that says what
+ * to do, and a message that says what happened, where, and what to do next.
  * Credentials never enter a message: URLs pass through {@link redactUrl} first, and the words of errors that are not
  * ours through {@link describeForeign}.
  */
+import { ERROR_CODES, type ErrorCode } from './error-codes.js';
 import { redactText, redactUrl } from './redaction.js';
+
+/** Options of a {@link DistributedError}: the cause, and a remedy more precise than its code's. */
+export interface DistributedErrorOptions {
+  cause?: unknown;
+  remedy?: string;
+}
 
 /** Base class of every error this package throws or emits. */
 export class DistributedError extends Error {
-  /** Stable, machine-readable code, e.g. `NATS_TIMEOUT`. */
-  readonly code: string;
+  /** Stable, machine-readable code, e.g. `NATS_TIMEOUT`: one of `ERROR_CODES`. */
+  readonly code: ErrorCode;
+  /** What to do about it (the code's remedy unless the error gives a more precise one). */
+  readonly remedy: string;
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: ErrorCode, message: string, options?: DistributedErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
+    this.remedy = options?.remedy ?? ERROR_CODES[code].remedy;
   }
 }
 
@@ -109,7 +120,7 @@ export class NatsServerNotFoundError extends DistributedError {
 export class NatsServerStartError extends DistributedError {
   readonly logs: readonly string[];
   readonly exitCode: number | null;
-  constructor(message: string, logs: readonly string[], exitCode: number | null = null, code = 'NATS_SERVER_START') {
+  constructor(message: string, logs: readonly string[], exitCode: number | null = null, code: 'NATS_SERVER_START' | 'NATS_PORT_IN_USE' = 'NATS_SERVER_START') {
     const tail = logs.length > 0 ? `\nLast nats-server log lines:\n  ${logs.slice(-10).join('\n  ')}` : '';
     super(code, `${message}${tail}`);
     this.logs = logs;
@@ -209,7 +220,7 @@ export class MessageDecodeError extends DistributedError {
 export class HandlerError extends DistributedError {
   readonly subject: string;
   constructor(subject: string, cause: unknown) {
-    super('HANDLER', `The handler for "${subject}" failed: ${describeForeign(cause)}. The subscription keeps running.`, { cause });
+    super('HANDLER_ERROR', `The handler for "${subject}" failed: ${describeForeign(cause)}. The subscription keeps running.`, { cause });
     this.subject = subject;
   }
 }

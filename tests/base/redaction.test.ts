@@ -248,7 +248,7 @@ describe('text is never searched for a secret', () => {
   });
 
   it('leaves our own errors as written: they are built without secrets, in words a key rule would misread', () => {
-    const ours = new DistributedError('X', 'the server refused the credentials: check user/password or token');
+    const ours = new DistributedError('NATS_CONNECTION', 'the server refused the credentials: check user/password or token');
     expect(describeForeign(ours)).toBe(ours.message);
     expect(describeForeign(new Error('login failed, password: hunter2'))).toBe('login failed, password: [REDACTED]');
     expect(describeForeign(new Error('dial nats://u:p@h failed'))).toBe('dial nats://[REDACTED]@h failed');

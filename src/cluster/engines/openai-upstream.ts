@@ -8,6 +8,7 @@
  */
 import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { ConfigValidationError, DistributedError, describeForeign } from '../../base/errors.js';
+import type { ErrorCode } from '../../base/error-codes.js';
 import { REDACTED, redactText, redactUrl } from '../../base/redaction.js';
 import type { InferenceRequest } from '../../../generated/index.js';
 import type { InferenceEngine } from '../worker.js';
@@ -44,9 +45,9 @@ export function openAiUpstreamEngine(options: OpenAiUpstreamOptions): InferenceE
       const where = redactUrl(call.url);
       // The key travels only in the header: messages hold the redacted URL, our words, and the words of fetch and of
       // the upstream with credential fields and URL userinfo hidden.
-      const fail = (code: string, message: string): DistributedError => new DistributedError(code, message);
+      const fail = (code: ErrorCode, message: string): DistributedError => new DistributedError(code, message);
       /** A failure of a step, unless the job was cancelled or the step timed out (those pass through as they are). */
-      const failure = (code: string, message: (reason: string) => string) => (error: unknown) => {
+      const failure = (code: ErrorCode, message: (reason: string) => string) => (error: unknown) => {
         throw signal.aborted || error instanceof DistributedError ? error : fail(code, message(describeForeign((error as { cause?: unknown }).cause ?? error)));
       };
       const exchange = new AbortController();

@@ -54,7 +54,7 @@ export function toApiError(error: unknown, retryAfterS: number): ApiError {
   if (error instanceof NatsNoRespondersError || error instanceof NatsNotConnectedError || (error instanceof DistributedError && error.code === 'NATS_CONNECTION')) {
     return { status: 503, type: 'server_error', code: 'cluster_unavailable', message: error.message, param: null, retryAfterS };
   }
-  if (error instanceof DistributedError && error.code === 'MAX_PAYLOAD_EXCEEDED') {
+  if (error instanceof DistributedError && error.code === 'NATS_MAX_PAYLOAD') {
     return {
       status: 413,
       type: 'invalid_request_error',

@@ -16,7 +16,7 @@ describe('toApiError', () => {
     ['a refusal built as a plain DistributedError', new DistributedError('INFERENCE_REJECTED', 'refused'), 503, 'workers_refused', 7],
     ['no responders', new NatsNoRespondersError('worker.x.inference'), 503, 'cluster_unavailable', 7],
     ['NATS down', new NatsNotConnectedError('not connected'), 503, 'cluster_unavailable', 7],
-    ['a request over NATS max_payload', new DistributedError('MAX_PAYLOAD_EXCEEDED', 'too large'), 413, 'request_too_large', undefined],
+    ['a request over NATS max_payload', new DistributedError('NATS_MAX_PAYLOAD', 'too large'), 413, 'request_too_large', undefined],
     ['a worker lost with no other to take the request', new WorkerLostError('r', 'w', ['a'], 'it went offline'), 502, 'worker_lost', undefined],
     ['a gap in the stream', new StreamGapError('r', [3], 'index 3 never came'), 502, 'stream_gap', undefined],
     ['anything else', new Error('surprise'), 500, 'internal_error', undefined],
