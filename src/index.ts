@@ -2,6 +2,10 @@
  * @mlx-serving/distributed: the package entry, the one face users import. It joins the contract-agnostic runtime
  * (client, server, contract face, config loader, metrics), the code generated from asyncapi.yaml, and the cluster
  * layer built on both.
+ *
+ * Every runtime name is listed here by hand: a name becomes public only by being added to this file (and to the
+ * README's list, which tests/public-face.test.ts holds to it). The generated names are the contract's own (its
+ * messages, `channels`, contract metadata) and follow asyncapi.yaml, so they are re-exported whole.
  */
 
 // Generated from the contract: Zod schemas, their types, `channels`, contract metadata, ClusterConfigSchema.
@@ -12,10 +16,53 @@ export { NatsClient, jsonSerializer, stringSerializer, bytesSerializer, type Ser
 export { createNodeKey, nkeyPublicKey, seedFilePublicKey, type NodeKey } from './client/index.js';
 export { EmbeddedNatsServer, type EmbeddedServerExit, type EmbeddedServerEvents, type EmbeddedNatsServerConfig } from './server/index.js';
 export { findNatsServer } from './server/index.js';
-export type * from './client/types.js';
+export type {
+  ClientEventName,
+  ClientEvents,
+  ClientHealth,
+  ConnectionState,
+  EndpointInfoDocument,
+  EndpointStatsDocument,
+  MessageContext,
+  MessageHandler,
+  NatsClientOptions,
+  PublishOptions,
+  ReplyHandler,
+  ReplyOptions,
+  RequestOptions,
+  RunningService,
+  ServiceEndpoint,
+  ServiceInfoDocument,
+  ServiceOptions,
+  ServiceStatsDocument,
+  SubscribeOptions,
+  Subscription,
+  TlsOptions,
+} from './client/types.js';
 export type { EmbeddedAuthorization, EmbeddedNkeyUser, EmbeddedServerOptions, EmbeddedServerReload } from './server/index.js';
 export { createLogger, silentLogger, type Logger, type LoggerOptions, type LogLevel } from './base/logger.js';
-export * from './base/errors.js';
+export {
+  ConfigValidationError,
+  DistributedError,
+  HandlerError,
+  MessageDecodeError,
+  NatsBackpressureError,
+  NatsConnectionError,
+  NatsNoRespondersError,
+  NatsNotConnectedError,
+  NatsPortInUseError,
+  NatsRemoteError,
+  NatsServerExitError,
+  NatsServerNotFoundError,
+  NatsServerStartError,
+  NatsSlowConsumerError,
+  NatsTimeoutError,
+  SubjectError,
+  ValidationError,
+  type ConfigProblem,
+  type DistributedErrorOptions,
+  type ValidationIssue,
+} from './base/errors.js';
 export { ERROR_CODES, isErrorCode, type ErrorCode } from './base/error-codes.js';
 export { MIN_SERVER_VERSION, SERVER_ADVISORIES, SERVER_FEATURES, NatsServerVersionError, serverSupports, type ServerFeature } from './base/server-version.js';
 export { isSafeToken, assertPublishSubject, assertSubscribeSubject, compileSubjectTemplate, type SubjectTemplate } from './base/subjects.js';
@@ -58,7 +105,18 @@ export { Worker, type WorkerOptions, type InferenceEngine, type WorkerMetricsSam
 export { InferenceMetrics, GEN_AI_BUCKETS, NO_WORKER_LABEL, type InferenceMetricsOptions, type InferenceSource } from './cluster/inference-metrics.js';
 export { startDashboard, type Dashboard, type DashboardOptions } from './cluster/dashboard/server.js';
 export { ClusterView, type ClusterViewOptions } from './cluster/dashboard/cluster-view.js';
-export type * from './cluster/dashboard/views.js';
+export type {
+  AttemptView,
+  DashboardSnapshot,
+  DashboardUpdate,
+  EndedRequestView,
+  FeedEvent,
+  RequestView,
+  SeriesPoint,
+  StateChange,
+  Totals,
+  WorkerView,
+} from './cluster/dashboard/views.js';
 export { startNode, type ClusterNode, type NodeOptions } from './cluster/node.js';
 export { NODE_SERVICE_NAME, StreamMeter, registerNodeService, type NodeServiceOptions, type StreamFigures } from './cluster/node-service.js';
 // The node as a service: mlx-node's parts, for programs that embed them.

@@ -12,8 +12,9 @@ import { SPAN_KIND, STATUS_ERROR, otelApi, tracerOf, type Attributes, type Conte
 /** `messaging.system`. `nats` is not (yet) a value OpenTelemetry's registry lists; it is the one other NATS instrumentations use. */
 export const MESSAGING_SYSTEM = 'nats';
 
-/** The W3C trace context headers, as written (lower case, as the W3C specifies them); read in any case. */
+/** The W3C `traceparent` header, as written (lower case, as the W3C specifies it); read in any case. */
 export const TRACEPARENT_HEADER = 'traceparent';
+/** The W3C `tracestate` header, as written (lower case); read in any case. */
 export const TRACESTATE_HEADER = 'tracestate';
 
 /**

@@ -45,7 +45,7 @@ describe('ERROR_CODES', () => {
       NatsServerStartError: new face.NatsServerStartError('no', []),
       NatsServerExitError: new face.NatsServerExitError(1, null, []),
       NatsPortInUseError: new face.NatsPortInUseError(4222, []),
-      NatsServerVersionError: new face.NatsServerVersionError('message-tracing', '2.9.10', 'nats://h:4222'),
+      NatsServerVersionError: new face.NatsServerVersionError('too old', 'message-tracing', '2.9.10'),
       NatsSlowConsumerError: new face.NatsSlowConsumerError('s', 's', 1),
       ValidationError: new face.ValidationError('inbound', 's', []),
       MessageDecodeError: new face.MessageDecodeError('s', 1, 'not JSON'),
