@@ -5,7 +5,7 @@
  * go on argv) and the ports file nats-server writes (so port 0 needs no probe-then-bind race). `start()` resolves
  * only once the client port accepts TCP and `/healthz` answers 200; `stop()` sends SIGTERM, then SIGKILL after a
  * grace period. An exit nobody asked for is reported as an `exit` event with the code and the last log lines, and
- * a watchdog makes sure the server never outlives this process (see embedded-watchdog.ts).
+ * a watchdog makes sure the server never outlives this process (see watchdog.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
