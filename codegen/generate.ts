@@ -100,7 +100,9 @@ async function generateFrom(options: CodegenOptions, config: ConfigOutput | unde
     files.unshift({ path: path.join(outDir, `${m.name}.ts`), content: `${tsHeader(m.primary, m.sources, baseDir, meanings, options.command)}\n${formatted[i] ?? ''}` });
   });
   files.sort((a, b) => (a.path < b.path ? -1 : 1));
-  return { files, warnings: dedupeDiagnostics(withoutWarningsAboutErrors(problems, loaded.sources)), sourceFiles: [...new Set(sourceFiles)], managedDirs: [outDir] };
+  // Every file read counts for --watch and the run cache, also the package.json whose rule settings applied (it is no
+  // source of the generated code, so no header names it).
+  return { files, warnings: dedupeDiagnostics(withoutWarningsAboutErrors(problems, loaded.sources)), sourceFiles: [...new Set([...sourceFiles, ...loaded.sources.paths])], managedDirs: [outDir] };
 }
 
 /** The config module and its reference page, emitted before the spec is parsed; problems are kept for later. */

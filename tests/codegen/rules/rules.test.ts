@@ -130,6 +130,14 @@ describe('the project sets each rule', () => {
     expect(printed).toEqual([expect.stringMatching(/^asyncapi\.yaml:20:9: message "ReturnRequested" .* \[message-send-receive\]$/), expect.stringMatching(/^asyncapi\.yaml:37:5: warning: operation "publishReturn" names no role/)]);
   });
 
+  it('the package.json whose settings applied is a file the run read (--watch and the run cache follow it), not a source in the headers', async () => {
+    const input = project('settings-read', undefined, { rules: { 'operation-title': 'warning' } });
+    const result = await generate({ input, output: path.join(path.dirname(input), 'generated') });
+    const manifest = path.join(path.dirname(input), 'package.json');
+    expect(result.sourceFiles).toContain(manifest);
+    for (const file of result.files) expect(file.content).not.toContain('package.json');
+  });
+
   it('a misspelt rule or severity is an error at its place in package.json, and no rule is switched off by it', async () => {
     const input = project('misspelt', addReturns, { rules: { 'operation-titles': 'off', 'operation-role': 'of' } });
     const printed = await diagnostics(input);
