@@ -27,9 +27,9 @@ export interface NodeOptions {
   /** Logger; default: one built from `cluster.logging`. */
   logger?: Logger;
   /**
-   * Register the node as a NATS micro service (`nats micro ls|info|stats`). Default: on, except for a node with a
-   * NATS key of its own (`cluster.nats.nkey_seed_file`), whose server must first grant it the `$SRV` subjects
-   * (`natsPermissions` with `services`, see docs/services.md).
+   * Register the node as a NATS micro service (`nats micro ls|info|stats`). Default: on. A node with a NATS key of its
+   * own needs its server to grant it the `$SRV` subjects: the users file of `mlx-node credentials` does
+   * (`usersAuthorization`); a server that refuses them stops the service, and the node runs on without it.
    */
   services?: boolean;
 }
@@ -100,7 +100,7 @@ export async function startNode(config: ClusterConfig, options: NodeOptions = {}
       });
       await worker.start();
     }
-    if (options.services ?? identity === undefined) {
+    if (options.services ?? true) {
       service = await registerNodeService(client, { role: cluster.mode, workerId: worker?.workerId, meter, logger });
     }
   } catch (error) {

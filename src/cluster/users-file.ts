@@ -8,6 +8,7 @@ import { chown, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { DistributedError } from '../base/errors.js';
 import { inboxPrefixFor, natsPermissions, type RolePermissions } from '../contract/permissions.js';
+import { NODE_SERVICE_NAME } from './node-service.js';
 import type { EmbeddedAuthorization } from '../server/index.js';
 import { rolePermissions } from '../../generated/permissions.js';
 
@@ -116,7 +117,11 @@ export function inboxPrefixOf(user: Pick<NodeUser, 'role' | 'id'>): string {
 /** The embedded server's users: each node with its role's permissions, bound to its id and its inbox prefix. */
 export function usersAuthorization(users: readonly NodeUser[]): EmbeddedAuthorization {
   return {
-    users: users.map((user) => ({ nkey: user.nkey, permissions: natsPermissions(permissionsOfRole(user.role), user.id, { inboxPrefix: inboxPrefixOf(user) }) })),
+    // Every node registers as the cluster's NATS service, so each may answer the services protocol's discovery subjects.
+    users: users.map((user) => ({
+      nkey: user.nkey,
+      permissions: natsPermissions(permissionsOfRole(user.role), user.id, { inboxPrefix: inboxPrefixOf(user), services: NODE_SERVICE_NAME }),
+    })),
   };
 }
 

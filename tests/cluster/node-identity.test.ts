@@ -11,6 +11,7 @@ import { createNodeKey } from '../../src/client/index.js';
 import { parseClusterConfig } from '../../src/cluster/config.js';
 import { loadNodeIdentity } from '../../src/cluster/identity.js';
 import { toRuntimeOptions } from '../../src/cluster/runtime-options.js';
+import { NODE_SERVICE_NAME } from '../../src/cluster/node-service.js';
 import { permissionsOfRole, readUsersFile, usersAuthorization, writeUsersFile, type NodeUser } from '../../src/cluster/users-file.js';
 import { inboxPrefixFor, natsPermissions } from '../../src/contract/permissions.js';
 import { rolePermissions } from '../../generated/permissions.js';
@@ -62,8 +63,14 @@ describe('the users file', () => {
 
   it('grants each node its role, bound to its id and its own inbox prefix; a dual node both roles', () => {
     const [controller, worker] = usersAuthorization(users).users;
-    expect(controller).toEqual({ nkey: controllerKey.publicKey, permissions: natsPermissions(rolePermissions.controller, CONTROLLER_ID, { inboxPrefix: inboxPrefixFor('controller', CONTROLLER_ID) }) });
-    expect(worker).toEqual({ nkey: workerKey.publicKey, permissions: natsPermissions(rolePermissions.worker, WORKER_ID, { inboxPrefix: inboxPrefixFor('worker', WORKER_ID) }) });
+    // Every node also answers the services protocol's discovery subjects, as the cluster's NATS service.
+    const services = NODE_SERVICE_NAME;
+    expect(controller).toEqual({
+      nkey: controllerKey.publicKey,
+      permissions: natsPermissions(rolePermissions.controller, CONTROLLER_ID, { inboxPrefix: inboxPrefixFor('controller', CONTROLLER_ID), services }),
+    });
+    expect(worker).toEqual({ nkey: workerKey.publicKey, permissions: natsPermissions(rolePermissions.worker, WORKER_ID, { inboxPrefix: inboxPrefixFor('worker', WORKER_ID), services }) });
+    expect(worker?.permissions.subscribe.allow).toContain(`$SRV.PING`);
     const dual = permissionsOfRole('dual');
     for (const subject of [...rolePermissions.controller.publish, ...rolePermissions.worker.publish]) expect(dual.publish).toContain(subject);
     for (const subject of [...rolePermissions.controller.subscribe, ...rolePermissions.worker.subscribe]) expect(dual.subscribe).toContain(subject);
