@@ -15,6 +15,11 @@ export const RUNTIME_DEFAULTS = {
     maxPendingBytes: 8 * 1024 * 1024,
     drainTimeout: 10_000,
   },
+  /** NatsClient.subscribe() and reply() options. */
+  subscription: {
+    /** Handlers of one subscription running at once: enough for any sane handler, small enough to bound memory. */
+    maxInFlight: 1000,
+  },
   /** Controller and streamInference options. */
   inference: {
     /** Workers tried for one request, moves included. */

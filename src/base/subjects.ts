@@ -4,13 +4,34 @@
  */
 import { SubjectError } from './errors.js';
 
-// Empty, or containing `.`, `*`, `>`, white space or control characters (incl. DEL and Unicode line separators).
-// eslint-disable-next-line no-control-regex
-const UNSAFE_TOKEN = /^$|[.*>\s\u0000-\u001f\u007f\u0085\u2028\u2029]/u;
+/**
+ * The characters no NATS token and no queue group may hold: white space (JavaScript's `\s`, Unicode's spaces and
+ * line separators included), on which the protocol splits, and control characters (Unicode `Cc`: C0, DEL and C1,
+ * NEL included), which are never what a caller meant. The one statement of the rule: the client, the contract face
+ * and permissions read it from here; codegen/ (which may not load runtime code) states it again in
+ * codegen/model/model.ts, and tests/base/subjects.test.ts holds the two to the same verdicts.
+ */
+const BLANK_OR_CONTROL = String.raw`\s\p{Cc}`;
+/** Empty, or holding a separator, a wildcard, white space or a control character. */
+const UNSAFE_TOKEN = new RegExp(`^$|[.*>${BLANK_OR_CONTROL}]`, 'u');
+/** Empty, or holding white space or a control character (a queue group may hold dots and wildcards). */
+const UNSAFE_QUEUE_GROUP = new RegExp(`^$|[${BLANK_OR_CONTROL}]`, 'u');
 
 /** True when `value` is one literal NATS token: not empty, no `.`, `*`, `>`, white space or control characters. */
 export function isSafeToken(value: string): boolean {
   return !UNSAFE_TOKEN.test(value);
+}
+
+/**
+ * Throws {@link SubjectError} unless `queue` is a queue group name NATS accepts: not empty, no white space or control
+ * characters. `subject` is the subscription's, for the message.
+ */
+export function assertQueueGroup(queue: string, subject: string): void {
+  if (UNSAFE_QUEUE_GROUP.test(queue)) {
+    throw new SubjectError(`Invalid queue group "${printable(queue)}" for "${printable(subject)}": use a non-empty name without white space or control characters.`, {
+      subject,
+    });
+  }
 }
 
 /** Throws {@link SubjectError} unless `subject` is a concrete subject a message can be published to (no wildcards). */
@@ -147,8 +168,10 @@ export function compileSubjectTemplate<P extends string>(
   };
 }
 
-/** Shows control characters visibly in messages, so an error never prints a raw newline or escape sequence. */
+/**
+ * Shows control characters (C0, DEL, C1) and Unicode line separators visibly in messages, so an error never prints a
+ * raw newline or escape sequence.
+ */
 function printable(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  return value.replace(/[\u0000-\u001f\u007f]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return value.replace(/[\p{Cc}\u2028\u2029]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

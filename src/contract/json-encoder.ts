@@ -10,28 +10,16 @@
  * pipes, coercion) or kinds it does not know get no encoder (`undefined`); the caller then encodes zod's output.
  */
 import type { z } from 'zod';
+import { defOf, rewritesInput, type ZodDef } from './zod-def.js';
 
 /** Encodes a value the schema has accepted. */
 export type JsonEncoder = (value: unknown) => string;
 
-/** The parts of a zod definition the encoder reads. */
-interface Def {
-  type: string;
-  shape?: Readonly<Record<string, z.ZodType>>;
-  catchall?: z.ZodType;
-  element?: z.ZodType;
-  options?: readonly z.ZodType[];
-  discriminator?: string;
-  innerType?: z.ZodType;
-  valueType?: z.ZodType;
-  items?: readonly z.ZodType[];
-  rest?: z.ZodType | null;
-  getter?: () => z.ZodType;
-  coerce?: boolean;
-  checks?: readonly { _zod: { def: { check: string } } }[];
-}
-
-const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
+/** A schema as the builder walks it: zod's base type, which every child in a definition is. */
+type Schema = z.core.$ZodType;
+/** The definitions of the kinds that need more than a line of the builder. */
+type ObjectDef = Extract<ZodDef, { type: 'object' }>;
+type UnionDef = Extract<ZodDef, { type: 'union' }>;
 
 /** Thrown inside the builder for a kind it does not specialise; the public function answers undefined. */
 class NotSpecialised extends Error {}
@@ -83,7 +71,7 @@ const encodeAny = (value: unknown): string => {
 };
 
 /** The encoder of `schema`, or undefined when it cannot be specialised (then encode zod's parse output instead). */
-export function compileJsonEncoder(schema: z.ZodType): JsonEncoder | undefined {
+export function compileJsonEncoder(schema: Schema): JsonEncoder | undefined {
   try {
     return build(schema, new Map());
   } catch (error) {
@@ -96,7 +84,7 @@ export function compileJsonEncoder(schema: z.ZodType): JsonEncoder | undefined {
  * Like {@link compileJsonEncoder}, but returns the UTF-8 bytes: written as Latin-1 (the same bytes, faster) when
  * the text is all ASCII, which the encoders track as they write.
  */
-export function compileJsonBytesEncoder(schema: z.ZodType): ((value: unknown) => Buffer) | undefined {
+export function compileJsonBytesEncoder(schema: Schema): ((value: unknown) => Buffer) | undefined {
   const encode = compileJsonEncoder(schema);
   if (encode === undefined) return undefined;
   return (value) => {
@@ -106,7 +94,7 @@ export function compileJsonBytesEncoder(schema: z.ZodType): ((value: unknown) =>
   };
 }
 
-function build(schema: z.ZodType, seen: Map<z.ZodType, JsonEncoder>): JsonEncoder {
+function build(schema: Schema, seen: Map<Schema, JsonEncoder>): JsonEncoder {
   const known = seen.get(schema);
   if (known !== undefined) return known;
   // A recursive schema reaches itself again while being built: hand out a forwarder to the finished encoder.
@@ -118,10 +106,10 @@ function build(schema: z.ZodType, seen: Map<z.ZodType, JsonEncoder>): JsonEncode
   return finished;
 }
 
-function buildNew(schema: z.ZodType, seen: Map<z.ZodType, JsonEncoder>): JsonEncoder {
+function buildNew(schema: Schema, seen: Map<Schema, JsonEncoder>): JsonEncoder {
   const def = defOf(schema);
   // A coercing or overwriting schema returns something other than its input: its output must be encoded.
-  if (def.coerce === true || def.checks?.some((check) => check._zod.def.check === 'overwrite') === true) throw new NotSpecialised();
+  if (rewritesInput(def)) throw new NotSpecialised();
   switch (def.type) {
     case 'string':
       return encodeString;
@@ -136,29 +124,29 @@ function buildNew(schema: z.ZodType, seen: Map<z.ZodType, JsonEncoder>): JsonEnc
       return encodeAny;
     case 'enum':
     case 'literal': {
-      const values = def.type === 'enum' ? Object.values((def as Def & { entries: Record<string, unknown> }).entries) : ((def as Def & { values: readonly unknown[] }).values);
+      const values: readonly unknown[] = def.type === 'enum' ? Object.values(def.entries) : def.values;
       return values.every((value) => typeof value === 'string') ? encodeString : encodeAny;
     }
     case 'optional':
     case 'nullable': {
-      const inner = build(def.innerType as z.ZodType, seen);
+      const inner = build(def.innerType, seen);
       return (value) => (value === null ? 'null' : value === undefined ? encodeAny(value) : inner(value));
     }
     case 'array':
-      return arrayEncoder(build(def.element as z.ZodType, seen));
+      return arrayEncoder(build(def.element, seen));
     case 'tuple':
       return tupleEncoder(
-        (def.items ?? []).map((item) => build(item, seen)),
-        def.rest === undefined || def.rest === null ? undefined : build(def.rest, seen),
+        def.items.map((item) => build(item, seen)),
+        def.rest === null ? undefined : build(def.rest, seen),
       );
     case 'object':
       return objectEncoder(def, seen);
     case 'record':
-      return recordEncoder(build(def.valueType as z.ZodType, seen));
+      return recordEncoder(build(def.valueType, seen));
     case 'union':
       return unionEncoder(def, seen);
     case 'lazy':
-      return build((def.getter as () => z.ZodType)(), seen);
+      return build(def.getter(), seen);
     default:
       throw new NotSpecialised();
   }
@@ -194,10 +182,10 @@ function tupleEncoder(items: readonly JsonEncoder[], rest: JsonEncoder | undefin
  * specialised; nor is any other catchall. An own `__proto__` key is left out, as zod's output (which assigns it,
  * setting the prototype) leaves it out.
  */
-function objectEncoder(def: Def, seen: Map<z.ZodType, JsonEncoder>): JsonEncoder {
+function objectEncoder(def: ObjectDef, seen: Map<Schema, JsonEncoder>): JsonEncoder {
   const catchall = def.catchall === undefined ? undefined : defOf(def.catchall).type;
   if (catchall !== 'never' && catchall !== 'unknown') throw new NotSpecialised();
-  const entries = Object.entries(def.shape ?? {});
+  const entries = Object.entries(def.shape);
   const keys = entries.map(([key]) => key);
   const prefixes = entries.map(([key]) => `${JSON.stringify(key)}:`);
   const encoders = entries.map(([, property]) => build(property, seen));
@@ -241,9 +229,9 @@ function objectEncoder(def: Def, seen: Map<z.ZodType, JsonEncoder>): JsonEncoder
  * True when `schema` accepts `undefined`, so a valid object may lack the key. A schema that throws on it (a custom
  * check) is taken to accept it: the presence check is then kept, which is always correct.
  */
-function acceptsUndefined(schema: z.ZodType): boolean {
+function acceptsUndefined(schema: Schema): boolean {
   try {
-    return schema.safeParse(undefined).success;
+    return safeParses(schema, undefined);
   } catch {
     return true;
   }
@@ -271,11 +259,11 @@ function recordEncoder(valueEncoder: JsonEncoder): JsonEncoder {
  * the discriminator's value; options that encode alike (every option a string, say) need no choice; otherwise
  * each option's own check decides, in order.
  */
-function unionEncoder(def: Def, seen: Map<z.ZodType, JsonEncoder>): JsonEncoder {
-  const options = def.options ?? [];
+function unionEncoder(def: UnionDef, seen: Map<Schema, JsonEncoder>): JsonEncoder {
+  const options = def.options;
   const encoders = options.map((option) => build(option, seen));
   if (encoders.every((encode) => encode === encoders[0])) return encoders[0] ?? encodeAny;
-  const discriminator = def.discriminator;
+  const discriminator = 'discriminator' in def && typeof def.discriminator === 'string' ? def.discriminator : undefined;
   const byValue = discriminator === undefined ? undefined : discriminatorTable(options, encoders, discriminator);
   if (byValue !== undefined && discriminator !== undefined) {
     return (value) => {
@@ -284,20 +272,25 @@ function unionEncoder(def: Def, seen: Map<z.ZodType, JsonEncoder>): JsonEncoder 
     };
   }
   return (value) => {
-    for (let i = 0; i < options.length; i += 1) if ((options[i] as z.ZodType).safeParse(value).success) return (encoders[i] as JsonEncoder)(value);
+    for (let i = 0; i < options.length; i += 1) if (safeParses(options[i] as Schema, value)) return (encoders[i] as JsonEncoder)(value);
     return encodeAny(value);
   };
 }
 
 /** Discriminator value to encoder, when every option is an object whose discriminator is a literal. */
-function discriminatorTable(options: readonly z.ZodType[], encoders: readonly JsonEncoder[], discriminator: string): Map<unknown, JsonEncoder> | undefined {
+function discriminatorTable(options: readonly Schema[], encoders: readonly JsonEncoder[], discriminator: string): Map<unknown, JsonEncoder> | undefined {
   const table = new Map<unknown, JsonEncoder>();
   for (let i = 0; i < options.length; i += 1) {
-    const property = defOf(options[i] as z.ZodType).shape?.[discriminator];
-    if (property === undefined) return undefined;
-    const values = (defOf(property) as Def & { values?: readonly unknown[] }).values;
-    if (defOf(property).type !== 'literal' || values === undefined) return undefined;
-    for (const value of values) if (!table.has(value)) table.set(value, encoders[i] as JsonEncoder);
+    const option = defOf(options[i] as Schema);
+    const property = option.type === 'object' ? option.shape[discriminator] : undefined;
+    const literal = property === undefined ? undefined : defOf(property);
+    if (literal?.type !== 'literal') return undefined;
+    for (const value of literal.values) if (!table.has(value)) table.set(value, encoders[i] as JsonEncoder);
   }
   return table;
+}
+
+/** True when `schema` accepts `value` (every schema the contract builds is a classic zod schema, with `safeParse`). */
+function safeParses(schema: Schema, value: unknown): boolean {
+  return (schema as z.ZodType).safeParse(value).success;
 }

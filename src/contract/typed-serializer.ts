@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { MessageDecodeError, ValidationError, type ValidationIssue } from '../base/errors.js';
 import type { DecodeInfo, Serializer } from '../client/index.js';
 import { compileJsonBytesEncoder } from './json-encoder.js';
+import { defOf, rewritesInput } from './zod-def.js';
 
 /** Converts Zod issues into the package's path/message pairs. */
 export function toValidationIssues(error: z.ZodError): ValidationIssue[] {
@@ -20,45 +21,32 @@ export function compileSchema<T extends z.ZodType>(schema: T): T {
   return z.compile(schema);
 }
 
-/** The parts of a zod schema's definition that decide whether parsing may change a value. */
-interface SchemaDef {
-  type: string;
-  coerce?: boolean;
-  checks?: readonly { _zod: { def: { check: string } } }[];
-  shape?: Readonly<Record<string, z.ZodType>>;
-  catchall?: z.ZodType;
-  element?: z.ZodType;
-  options?: readonly z.ZodType[];
-  innerType?: z.ZodType;
-}
-
 /** Schema kinds whose successful parse returns its input unchanged (given unchanging children and checks). */
-const IDENTITY_LEAVES = new Set(['string', 'number', 'boolean', 'null', 'literal', 'enum', 'unknown', 'any']);
+const IDENTITY_LEAVES: ReadonlySet<string> = new Set(['string', 'number', 'boolean', 'null', 'literal', 'enum', 'unknown', 'any']);
 
 /**
  * True when a successful parse of `schema` returns a value equal to its input: no defaults, transforms, coercion,
  * stripped keys (plain `z.object`), freezing or overwriting checks. Then, for plain JSON data, validating is enough
  * and zod's output copy can be skipped. Conservative: any kind it does not know answers false.
  */
-export function parseKeepsInput(schema: z.ZodType): boolean {
-  const def = (schema as unknown as { _zod: { def: SchemaDef } })._zod.def;
-  if (def.coerce === true) return false;
-  if (def.checks?.some((check) => check._zod.def.check === 'overwrite') === true) return false;
+export function parseKeepsInput(schema: z.core.$ZodType): boolean {
+  const def = defOf(schema);
+  if (rewritesInput(def)) return false;
   if (IDENTITY_LEAVES.has(def.type)) return true;
   switch (def.type) {
     case 'object': {
       // Only strictObject (catchall never) and looseObject (catchall unknown): a plain object strips unknown keys.
-      const catchall = def.catchall === undefined ? undefined : (def.catchall as unknown as { _zod: { def: SchemaDef } })._zod.def.type;
+      const catchall = def.catchall === undefined ? undefined : defOf(def.catchall).type;
       if (catchall !== 'never' && catchall !== 'unknown') return false;
-      return Object.values(def.shape ?? {}).every(parseKeepsInput);
+      return Object.values(def.shape).every(parseKeepsInput);
     }
     case 'array':
-      return def.element !== undefined ? parseKeepsInput(def.element) : false;
+      return parseKeepsInput(def.element);
     case 'union':
-      return def.options?.every(parseKeepsInput) === true;
+      return def.options.every(parseKeepsInput);
     case 'optional':
     case 'nullable':
-      return def.innerType !== undefined ? parseKeepsInput(def.innerType) : false;
+      return parseKeepsInput(def.innerType);
     default:
       return false;
   }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { assertPublishSubject, assertSubscribeSubject, compileSubjectTemplate, isSafeToken } from '../../src/base/subjects.js';
+import { assertPublishSubject, assertQueueGroup, assertSubscribeSubject, compileSubjectTemplate, isSafeToken } from '../../src/base/subjects.js';
 import { SubjectError } from '../../src/base/errors.js';
+import { subjectProblem } from '../../codegen/model/model.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const uuidOnly = (_param: string, value: string): string | undefined => (UUID.test(value) ? undefined : 'expected a uuid');
@@ -11,8 +12,41 @@ describe('isSafeToken', () => {
   it.each(['abc', ID, 'worker-1', 'ünïcode', '123'])('accepts %j', (token) => {
     expect(isSafeToken(token)).toBe(true);
   });
-  it.each(['', '*', '>', 'a.b', 'a b', 'a\tb', 'a\nb', 'a\u0000b', 'a\u007fb', 'x>', '*x', 'a\u2028b'])('rejects %j', (token) => {
+  it.each(['', '*', '>', 'a.b', 'a b', 'a\tb', 'a\nb', 'a\u0000b', 'a\u007fb', 'x>', '*x', 'a\u2028b', 'a\u0085b', 'a\u0080b', 'a\u009fb'])('rejects %j', (token) => {
     expect(isSafeToken(token)).toBe(false);
+  });
+});
+
+/**
+ * The token rule is stated twice: here in src/base/subjects.ts, and in codegen/model/model.ts (`subjectProblem`), which
+ * may not load runtime code. Each tricky token, set between two literal tokens of an address, gets the same verdict.
+ */
+describe('the token rule of the generator agrees with the runtime', () => {
+  const TRICKY = [
+    ['plain', 'abc'], ['digits and dashes', 'worker-1_2'], ['unicode letters', 'ünïcode'], ['emoji', '🚀'], ['CJK', '节点'],
+    ['empty', ''], ['star', '*'], ['gt', '>'], ['star inside', 'a*b'], ['gt inside', 'a>b'], ['dot', 'a.b'],
+    ['leading dot', '.a'], ['trailing dot', 'a.'], ['space', 'a b'], ['lone space', ' '], ['tab', 'a\tb'],
+    ['newline', 'a\nb'], ['carriage return', 'a\rb'], ['NUL', 'a\u0000b'], ['ESC', '\u001b[31m'], ['DEL', 'a\u007fb'],
+    ['C1 control', 'a\u0080b'], ['NEL', 'a\u0085b'], ['last C1', 'a\u009fb'], ['no-break space', 'a\u00a0b'],
+    ['line separator', 'a\u2028b'], ['paragraph separator', 'a\u2029b'], ['ideographic space', 'a\u3000b'],
+    ['byte order mark', 'a\ufeffb'], ['zero-width space (a format character, not white space)', 'a\u200bb'],
+    ['quote', 'a"b'], ['dollar', '$SRV'], ['hash', 'a#b'],
+  ] as const;
+
+  it.each(TRICKY)('%s: %j', (_name, token) => {
+    const address = `x.${token}.y`;
+    const runtime = address.split('.').every(isSafeToken);
+    expect(subjectProblem(address) === undefined, subjectProblem(address) ?? 'codegen accepts it').toBe(runtime);
+  });
+});
+
+describe('assertQueueGroup', () => {
+  it.each(['workers', 'a.b', 'group-1', 'ünï', 'a*'])('accepts %j', (queue) => {
+    expect(() => { assertQueueGroup(queue, 's'); }).not.toThrow();
+  });
+  it.each(['', 'a b', 'q\u0000', 'a\u0085', 'a\u2028'])('rejects %j with a SubjectError naming the subject, printing no raw control character', (queue) => {
+    expect(() => { assertQueueGroup(queue, 'the.subject'); }).toThrow(SubjectError);
+    expect(() => { assertQueueGroup(queue, 'the.subject'); }).toThrow(/^Invalid queue group ".*" for "the\.subject"/);
   });
 });
 
