@@ -1,32 +1,19 @@
 /** Every public export of the package entry carries a JSDoc comment (documentation complete for every API). */
-import { describe, expect, it } from 'vitest';
 import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { exportsOf } from './helpers/exports.js';
 
 describe('public API documentation', () => {
   it('every export of src/index.ts has a JSDoc comment', () => {
-    const program = ts.createProgram(['src/index.ts'], {
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      target: ts.ScriptTarget.ES2022,
-      strict: true,
-      skipLibCheck: true,
-      noEmit: true,
-    });
-    const checker = program.getTypeChecker();
-    const entry = program.getSourceFile('src/index.ts');
-    expect(entry).toBeDefined();
-    const module = checker.getSymbolAtLocation(entry!);
-    expect(module).toBeDefined();
-    const exports = checker.getExportsOfModule(module!);
+    const exports = exportsOf('src/index.ts');
     expect(exports.length).toBeGreaterThan(50);
     const undocumented = exports
-      .filter((symbol) => {
-        const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
-        const declaration = target.declarations?.[0];
+      .filter(({ symbol, checker }) => {
+        const declaration = symbol.declarations?.[0];
         const tags = declaration === undefined ? 0 : ts.getJSDocCommentsAndTags(declaration).length;
-        return target.getDocumentationComment(checker).length === 0 && tags === 0;
+        return symbol.getDocumentationComment(checker).length === 0 && tags === 0;
       })
-      .map((symbol) => symbol.name);
+      .map(({ name }) => name);
     expect(undocumented).toEqual([]);
   });
 });
