@@ -4,11 +4,15 @@
  * only on the schema (in its key order), so `codegen --check` can tell when the page has drifted. The schema is read
  * as codegen reads every schema (keyword values unchecked): a keyword of an unexpected shape is left out of the page.
  */
+import { configRules } from '../model/config-rules.js';
 import { isSchemaObject, type SchemaObject } from '../zod/json-schema.js';
 import { code, heading, table } from './markdown.js';
 
-/** Prose that the schema cannot carry: interpolation, error format, cross-field rules and deliberate choices. */
-const NOTES = `## How the file is read
+/**
+ * Prose that the schema cannot carry: interpolation and the error format. The rules between keys are the schema's
+ * own (`x-rules`, rendered by {@link rulesSection}), so the page and the runtime's checks read one list.
+ */
+const READING = `## How the file is read
 
 - YAML 1.2 (\`yes\`/\`no\` are strings; write \`true\`/\`false\`). Duplicate keys are an error.
 - **Environment variables**: in any string value, \`\${VAR}\` is replaced by the variable's value and
@@ -35,28 +39,18 @@ Fix the file and start again.
 \`\`\`
 
 Values of \`password\`, \`token\` and everything under \`tls\` are shown as \`[REDACTED]\`; user info in URLs is removed.
+`;
 
-## Rules between keys
-
-Checked once every key is valid on its own:
-
-- \`cluster.nats.mode: external\` needs \`cluster.nats.server_url\` or a non-empty \`cluster.nats.servers\`.
-- \`cluster.discovery.offline_timeout_ms\` must be greater than \`cluster.discovery.heartbeat_interval_ms\`.
-- The ports this node listens on must all differ: \`controller.port\` and \`controller.dashboard_port\` (controller
-  and dual mode), \`worker.port\` (worker and dual mode), \`nats.embedded.port\` and \`nats.embedded.http_port\`
-  (embedded mode).
-- \`cluster.nats.user\` and \`cluster.nats.password\` go together; so do \`cluster.nats.tls.cert\` and \`cluster.nats.tls.key\`.
-- Controller settings are used in controller and dual mode, worker settings in worker and dual mode. A section for
-  the other role is not an error: it is not used.
-
-## Choices worth knowing
+/** Deliberate choices, after the rules. */
+const CHOICES = `## Choices worth knowing
 
 - \`cluster.worker.port\` defaults to **8082**, not 8080: 8080 is the controller's port, and in dual mode the controller
   and the worker run side by side, so their defaults must differ.
 - \`cluster.nats.max_reconnect_attempts\` accepts \`-1\` (reconnect forever) and \`0\` (never), as the client does.
 - For external and secured clusters there are also \`servers\`, \`token\`, \`tls\`, \`embedded.host\` and \`request_timeout_ms\`.
-- \`cluster.controller.bind_address\` defaults to \`0.0.0.0\`: it is the controller's HTTP API, which other machines
-  call. The embedded NATS server binds \`127.0.0.1\` unless \`embedded.host\` says otherwise.
+- \`cluster.controller.bind_address\` (the controller's HTTP API) and the embedded NATS server (\`embedded.host\`) both
+  bind \`127.0.0.1\` by default, so a node serves only its own machine until a file says otherwise; \`0.0.0.0\` lets
+  other machines call the API (set \`api_key\` then).
 `;
 
 /**
@@ -75,10 +69,28 @@ export function renderConfigDocs(schema: object): string {
     '',
     'The default file is `config/cluster.yaml`; its first line points editors at the schema, so they complete and check keys.',
     '',
-    NOTES,
+    READING,
+    rulesSection(root),
+    CHOICES,
     heading(2, 'Keys'),
     '',
     table(['Key', 'Type', 'Default', 'Constraint', 'Description'], rows),
+    '',
+  ].join('\n');
+}
+
+/** "Rules between keys": the schema's `x-rules`, one bullet each, in the order the runtime checks them. */
+function rulesSection(schema: SchemaObject): string {
+  const bullets = configRules(schema).rules.map((rule) => `- ${rule.text}`);
+  return [
+    heading(2, 'Rules between keys'),
+    '',
+    'Checked once every key is valid on its own:',
+    '',
+    ...bullets,
+    '',
+    'Controller settings are used in controller and dual mode, worker settings in worker and dual mode. A section for',
+    'the other role is not an error: it is not used.',
     '',
   ].join('\n');
 }

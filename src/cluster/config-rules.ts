@@ -1,6 +1,7 @@
 /**
  * Cross-field rules of the cluster configuration: what one key's value means for another's, which a JSON Schema
- * cannot say well. Each returns findings pointing at the key to change.
+ * cannot say well. Each returns findings pointing at the key to change. Each rule's text lives in the schema
+ * (`x-rules`), under the id {@link clusterRuleChecks} keys its check by; the comments here say how it is checked.
  *
  * Controller settings are used only in controller and dual mode, worker settings only in worker and dual mode.
  * A section for the other role is not an error (one file can serve several nodes); it is simply not used, and
@@ -8,7 +9,7 @@
  */
 import { missingCredentialHalf } from '../base/credentials.js';
 import type { ConfigRule, RuleFinding } from '../config/loader.js';
-import type { ClusterConfig } from '../../generated/index.js';
+import type { ClusterConfig, ClusterConfigRuleId } from '../../generated/index.js';
 
 type Rule = ConfigRule<ClusterConfig>;
 
@@ -161,14 +162,22 @@ export const keyWithIdentity: Rule = ({ cluster }) => {
   ];
 };
 
-/** Every cross-field rule of the cluster configuration, in the order they are checked. */
-export const clusterRules: readonly Rule[] = [
-  externalNeedsServer,
-  offlineAfterHeartbeat,
-  distinctPorts,
-  userWithPassword,
-  certWithKey,
-  upstreamNeedsUrl,
-  oneCredential,
-  keyWithIdentity,
-];
+/**
+ * Every cross-field rule of the cluster configuration, keyed by the id the schema lists it under (`x-rules` of
+ * schemas/cluster-config.schema.json, where each rule's text is, and which docs/configuration.md shows): the type
+ * `ClusterConfigRuleId` is generated from that list, so a rule the schema lists without a check here, or a check
+ * the schema does not list, does not compile.
+ */
+export const clusterRuleChecks: Readonly<Record<ClusterConfigRuleId, Rule>> = {
+  'external-needs-server': externalNeedsServer,
+  'offline-after-heartbeat': offlineAfterHeartbeat,
+  'distinct-ports': distinctPorts,
+  'user-with-password': userWithPassword,
+  'cert-with-key': certWithKey,
+  'upstream-needs-url': upstreamNeedsUrl,
+  'one-credential': oneCredential,
+  'key-with-identity': keyWithIdentity,
+};
+
+/** Every cross-field rule, in the order they are checked (the order the schema lists them). */
+export const clusterRules: readonly Rule[] = Object.values(clusterRuleChecks);

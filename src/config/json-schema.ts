@@ -29,7 +29,15 @@ export interface JsonSchema {
   format?: string;
   pattern?: string;
   default?: unknown;
+  /** At the root: the rules between keys, each with the id its check is keyed by and the text the docs show. */
+  'x-rules'?: readonly { readonly id: string; readonly text: string }[];
 }
+
+/**
+ * The root keyword that lists the rules between keys (`{ id, text }`): the one home of each rule's text, which the
+ * generator renders into the docs. The loader lets ajv's strict mode know it as an annotation.
+ */
+export const RULES_KEYWORD = 'x-rules';
 
 /** The `type` of a schema node as a list (empty when the node does not say). */
 export function schemaTypes(schema: JsonSchema): readonly string[] {

@@ -12,7 +12,7 @@ import { ConfigValidationError, type ConfigProblem } from '../base/errors.js';
 import { isSecretKey, REDACTED, SECRET_KEYS } from '../base/redaction.js';
 import { deepFreeze } from './freeze.js';
 import { interpolateDocument, type Environment } from './interpolate.js';
-import type { JsonSchema } from './json-schema.js';
+import { RULES_KEYWORD, type JsonSchema } from './json-schema.js';
 import { locate, type Position } from './locate.js';
 import { formatPath } from './paths.js';
 import { schemaFindings, type Finding } from './schema-problems.js';
@@ -69,6 +69,7 @@ function validatorFor(schema: JsonSchema): ValidateFunction {
       verbose: true,
       validateSchema: false,
       code: { optimize: false },
+      keywords: [RULES_KEYWORD],
     });
     addFormats(ajv);
     validate = ajv.compile(schema);

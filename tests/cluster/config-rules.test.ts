@@ -1,6 +1,8 @@
 /** Cross-field rules of the cluster configuration, each broken once, and the modes in which they do not apply. */
 import { describe, expect, it } from 'vitest';
-import { parseClusterConfig } from '../../src/cluster/config.js';
+import { readFileSync } from 'node:fs';
+import { clusterConfigSpec, parseClusterConfig } from '../../src/cluster/config.js';
+import { clusterRuleChecks, clusterRules } from '../../src/cluster/config-rules.js';
 import { minimal, problemsOf, setAt } from '../helpers/config.js';
 
 function withValues(values: Record<string, unknown>, mode = 'dual'): ReturnType<typeof minimal> {
@@ -123,5 +125,20 @@ describe('credentials and TLS come in pairs', () => {
       expected: 'a client certificate (nats.tls.key is set)',
     });
     expect(parseClusterConfig(withValues({ ...external, 'cluster.nats.tls': { ca: 'ca.pem' } })).cluster.nats.tls).toEqual({ ca: 'ca.pem' });
+  });
+});
+
+describe('one list of rules: the schema has the text, the runtime the checks', () => {
+  const listed = (clusterConfigSpec.schema['x-rules'] ?? []).map((rule) => rule.id);
+
+  it('every rule the schema lists has a check, and every check is listed, in the same order', () => {
+    expect(Object.keys(clusterRuleChecks)).toEqual(listed);
+    expect(clusterRules).toEqual(Object.values(clusterRuleChecks));
+    expect(listed.length).toBeGreaterThan(0);
+  });
+
+  it('docs/configuration.md shows each rule text of the schema', () => {
+    const page = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
+    for (const rule of clusterConfigSpec.schema['x-rules'] ?? []) expect(page).toContain(`- ${rule.text}`);
   });
 });

@@ -7,7 +7,7 @@ import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { parseClusterConfig } from '../../src/cluster/config.js';
-import type { JsonSchema } from '../../src/config/json-schema.js';
+import { RULES_KEYWORD, type JsonSchema } from '../../src/config/json-schema.js';
 import { minimal, problemsOf, setAt, deleteAt } from '../helpers/config.js';
 
 const schema = JSON.parse(readFileSync(new URL('../../schemas/cluster-config.schema.json', import.meta.url), 'utf8')) as JsonSchema;
@@ -214,10 +214,10 @@ describe('the schema itself', () => {
   };
   walk(schema, '');
 
-  it('is draft-07 with an $id, and compiles under ajv strict mode', () => {
+  it('is draft-07 with an $id, and compiles under ajv strict mode (knowing x-rules, its one annotation of its own)', () => {
     expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
     expect(schema.$id).toMatch(/^urn:/);
-    const ajv = new Ajv({ strict: true, allowUnionTypes: true, useDefaults: true });
+    const ajv = new Ajv({ strict: true, allowUnionTypes: true, useDefaults: true, keywords: [RULES_KEYWORD] });
     addFormatsModule.default(ajv);
     expect(() => ajv.compile(schema)).not.toThrow();
   });
