@@ -4,7 +4,8 @@
  */
 import { diagnosticAt, type Diagnostic } from '../input/diagnostics.js';
 import { isIdentifier } from '../model/naming.js';
-import { pointerSegments, type SourceRef, type SourceSet } from '../input/sources.js';
+import { joinPointer, pointerSegments } from '../input/json-pointer.js';
+import type { SourceRef, SourceSet } from '../input/sources.js';
 import { UnsupportedSchemaError } from '../zod/emit.js';
 
 /** A JSDoc block for `text` (undefined or blank gives nothing). `*\/` inside the text cannot end the comment. */
@@ -53,7 +54,7 @@ export function locateInResolved(root: object, pointer: string, originOf: (o: ob
       rest = [];
     } else rest.push(segment);
   }
-  return { file: best.file, pointer: best.pointer + rest.map((s) => `/${s.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('') };
+  return { file: best.file, pointer: joinPointer(best.pointer, rest) };
 }
 
 /** Runs `emit`; an unsupported construct becomes a diagnostic naming it, at the place it is written. */

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { childPointer, unescapeToken } from '../input/json-pointer.js';
 
 /** A JSON value of a loaded document; objects carry their origin in {@link LoadedContract.where}. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -131,7 +132,7 @@ function load(entry: string, read: Reader, label: string): LoadedContract {
     for (const [key, value] of Object.entries(node)) {
       // Operations refer to channels and messages: keep those references as names, do not inline them.
       const keep = keepRefs || (pointer.startsWith('/operations/') && (key === 'channel' || key === 'messages'));
-      out[key] = visit(value, file, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, keep);
+      out[key] = visit(value, file, childPointer(pointer, key), keep);
     }
     return out;
   };
@@ -143,7 +144,7 @@ function load(entry: string, read: Reader, label: string): LoadedContract {
 function follow(document: Json, pointer: string, key: string): Json {
   let node = document;
   for (const raw of pointer.split('/').slice(1)) {
-    const token = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    const token = unescapeToken(decodeURIComponent(raw));
     if (typeof node !== 'object' || node === null) throw new Error(`unresolved $ref ${key}`);
     const next: Json | undefined = Array.isArray(node) ? node[Number(token)] : node[token];
     if (next === undefined) throw new Error(`unresolved $ref ${key}`);

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, isMap, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { childPointer, pointerSegments } from './json-pointer.js';
 
 /** A place in a source file: absolute file path plus a JSON pointer (`''` is the root). */
 export interface SourceRef {
@@ -43,19 +44,8 @@ function firstLine(message: string): string {
 /** Most `$ref` hops followed in one walk; a longer chain is a cycle of pure references. */
 const MAX_HOPS = 64;
 
-/** Splits a JSON pointer into unescaped segments. */
-export function pointerSegments(pointer: string): string[] {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-/** Appends one segment to a JSON pointer, escaping it. */
-export function childPointer(pointer: string, segment: string | number): string {
-  return `${pointer}/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`;
-}
+// The pointer helpers of json-pointer.ts, re-exported for the modules that read sources through this one.
+export { childPointer, pointerSegments } from './json-pointer.js';
 
 /** A stable key for a source location. */
 export function refKey(ref: SourceRef): string {

@@ -6,7 +6,8 @@
  * is an error: it would compare nothing, silently.
  */
 import { diagnosticAt, type Diagnostic } from '../input/diagnostics.js';
-import { childPointer, type SourceRef, type SourceSet } from '../input/sources.js';
+import { childPointer, pointerSegments } from '../input/json-pointer.js';
+import type { SourceRef, SourceSet } from '../input/sources.js';
 
 const PAYLOAD = '$message.payload#';
 const HEADER = '$message.header#';
@@ -33,7 +34,7 @@ export function readLocation(sources: SourceSet, at: SourceRef, name: string, ch
   // The parser checks the expression's syntax; anything else is not a location codegen can use.
   if (!location.startsWith(PAYLOAD)) return { pointer: undefined, diagnostics: [] };
   const pointer = location.slice(PAYLOAD.length);
-  const path = pointer === '' ? [] : pointer.slice(1).split('/').map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const path = pointerSegments(pointer);
   if (payloads.some((payload) => mayHold(payload, path, 0))) return { pointer, diagnostics: [] };
   const text = `parameter "${name}" of channel "${channelId}": location ${location} names a field no message of the channel has; point it at a payload field, or drop it for this channel (a parameter shared by several channels needs a component of its own where the payloads differ)`;
   return { pointer: undefined, diagnostics: [diagnosticAt(sources, where, text)] };

@@ -21,7 +21,8 @@
  */
 import { isSchemaObject, type JsonSchema, type SchemaObject } from './json-schema.js';
 import type { ChildOptions, EmitState } from './state.js';
-import { joinPointer, unsupportedAt } from './state.js';
+import { joinPointer } from '../input/json-pointer.js';
+import { unsupportedAt } from './state.js';
 import { UnsupportedSchemaError } from './errors.js';
 import { emitApplicators } from './keywords-applicator.js';
 import { emitConditional } from './keywords-conditional.js';

@@ -5,7 +5,7 @@
  * in draft 7 a `$ref` hides its siblings, `$id` included. References outside the schema (remote) are refused.
  */
 import { isSchemaObject, type JsonSchema, type SchemaObject } from './json-schema.js';
-import { pointerToken } from './source.js';
+import { escapeToken, unescapeToken } from '../input/json-pointer.js';
 
 /** Base URI of a schema without `$id`: any absolute URI works; this one can never be fetched. */
 const DEFAULT_BASE = 'https://schema.invalid/root.json';
@@ -68,7 +68,7 @@ export function indexRefs(root: JsonSchema): RefIndex {
     for (const keyword of MAP_KEYWORDS) {
       const value = node[keyword];
       if (!isSchemaObject(value)) continue;
-      for (const [key, item] of Object.entries(value)) walk(item, base, `${pointer}/${keyword}/${pointerToken(key)}`);
+      for (const [key, item] of Object.entries(value)) walk(item, base, `${pointer}/${keyword}/${escapeToken(key)}`);
     }
   };
   walk(root, rootBase ?? DEFAULT_BASE, '');
@@ -86,7 +86,7 @@ export function indexRefs(root: JsonSchema): RefIndex {
     let target: unknown = resource;
     let targetBase = isSchemaObject(resource) ? (bases.get(resource) ?? base) : base;
     for (const token of (fragment ?? '').split('/').slice(1)) {
-      const key = token.replace(/~1/g, '/').replace(/~0/g, '~');
+      const key = unescapeToken(token);
       target = typeof target === 'object' && target !== null && Object.hasOwn(target, key) ? (target as Record<string, unknown>)[key] : undefined;
       if (isSchemaObject(target)) targetBase = bases.get(target) ?? targetBase;
     }

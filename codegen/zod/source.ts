@@ -72,8 +72,3 @@ function escapeLineTerminator(char: string): string {
       return char;
   }
 }
-
-/** Escapes one JSON pointer reference token (RFC 6901 §3). */
-export function pointerToken(token: string | number): string {
-  return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
-}

@@ -4,7 +4,6 @@
  */
 import type { JsonSchema, TypeName } from './json-schema.js';
 import { UnsupportedSchemaError } from './errors.js';
-import { pointerToken } from './source.js';
 
 /** Position-dependent options for a subschema. */
 export interface ChildOptions {
@@ -44,11 +43,6 @@ export interface EmitState {
   typeNote(text: string): void;
   /** Throws an {@link UnsupportedSchemaError} for `construct` at this node (or at `path` below it). */
   unsupported(construct: string, hint: string, path?: readonly (string | number)[]): never;
-}
-
-/** Appends `path` to a JSON pointer. */
-export function joinPointer(pointer: string, path: readonly (string | number)[]): string {
-  return pointer + path.map((token) => `/${pointerToken(token)}`).join('');
 }
 
 /** Throws the emitter's error at `pointer`. */

@@ -1,4 +1,5 @@
 /** Paths into a configuration document: segments for code, dotted text (`cluster.workers.static[0].ip`) for people. */
+import { pointerSegments } from '../base/json-pointer.js';
 
 /** A path into the configuration: object keys and array indexes. */
 export type ConfigPath = readonly (string | number)[];
@@ -18,12 +19,5 @@ export function formatPath(path: ConfigPath): string {
  * All-digit segments are array indexes: a schema with closed objects never lets a digit key get that far.
  */
 export function pointerToPath(pointer: string): (string | number)[] {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((raw) => {
-      const segment = raw.replaceAll('~1', '/').replaceAll('~0', '~');
-      return /^\d+$/.test(segment) ? Number(segment) : segment;
-    });
+  return pointerSegments(pointer).map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { emitZod, UnsupportedSchemaError, zodImports } from '../../../codegen/zod/emit.js';
 import type { JsonSchema } from '../../../codegen/zod/json-schema.js';
-import { literal, pointerToken, propertyKey, quote, regexLiteral } from '../../../codegen/zod/source.js';
+import { literal, propertyKey, quote, regexLiteral } from '../../../codegen/zod/source.js';
 import { buildZod, expectVerdicts } from '../../helpers/zod-harness.js';
 
 const noRefs = { refName: (): undefined => undefined };
@@ -165,8 +165,4 @@ describe('source literals', () => {
     expect(re.test('a/b/c/\n\r\u2028\u20295')).toBe(true);
   });
 
-  it('pointerToken escapes ~ and /', () => {
-    expect(pointerToken('a/b~c')).toBe('a~1b~0c');
-    expect(pointerToken(3)).toBe('3');
-  });
 });
