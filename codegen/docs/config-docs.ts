@@ -121,7 +121,19 @@ function collectRows(schema: SchemaObject, prefix: string, rows: string[][]): vo
 }
 
 function row(path: string, schema: SchemaObject, required: boolean): string[] {
-  return [code(path), typeOf(schema), defaultOf(schema), constraintOf(schema, required), text(schema.description) ?? ''];
+  const { type, constraint } = describeKey(schema, required);
+  return [code(path), type, defaultOf(schema), constraint, text(schema.description) ?? ''];
+}
+
+/**
+ * The Type and Constraint cells of a key. The runtime says what a key accepts in its own words
+ * (src/config/describe.ts, `describeExpected`: "an integer from 1024 to 65535", where this cell says "1024–65535"):
+ * a table cell and a sentence in an error are different texts, and the generator may not import runtime values,
+ * so the two stay two functions, and tests/config/describe-parity.test.ts holds them to one table of schemas: both
+ * read the same keywords, with the same values, and the cluster schema uses no keyword outside that table.
+ */
+export function describeKey(schema: SchemaObject, required: boolean): { type: string; constraint: string } {
+  return { type: typeOf(schema), constraint: constraintOf(schema, required) };
 }
 
 function typeOf(schema: SchemaObject): string {

@@ -2,6 +2,10 @@
  * Human words for "what was expected" (from a schema node) and "what was found" (from a value), used in every
  * configuration problem. Found values never carry credentials: URLs lose their user info here, and the loader
  * replaces anything at a secret path with `[REDACTED]` before a message is built.
+ *
+ * docs/configuration.md describes the same schema nodes as table cells (codegen/docs/config-docs.ts, `describeKey`):
+ * another text for another reader, and the generator may not import runtime values, so the two are separate functions
+ * held to one table of schemas by tests/config/describe-parity.test.ts.
  */
 import { redactLoosely } from '../base/redaction.js';
 import { schemaTypes, type JsonSchema } from './json-schema.js';
