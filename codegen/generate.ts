@@ -1,7 +1,7 @@
 /**
  * The codegen pipeline, as the CLI and the tests run it: load and check the contract, build the model, emit
  * every file in memory, format it and stamp its header. Nothing is written here, so a failure anywhere leaves
- * the output untouched; output.ts writes or checks the result.
+ * the output untouched; the CLI writes or checks the result (`writeFiles`, `staleFiles` of output/write.ts).
  */
 import path from 'node:path';
 import { renderConfigDocs } from './docs/config-docs.js';

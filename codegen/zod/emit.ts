@@ -13,7 +13,7 @@
  * How codegen uses it:
  * ```ts
  * const helpers = new Set<string>();
- * const expr = emitZod(schema, { refName, pointer: '#/components/schemas/Foo', usedHelpers: helpers });
+ * const expr = emitZod(schema, { refName, pointer: '', usedHelpers: helpers });
  * // after all schemas of the file: header lines
  * const imports = zodImports('../src/contract/index.js', helpers);
  * ```
@@ -39,7 +39,7 @@ export type { JsonSchema };
 export interface ZodEmitContext {
   /** For a subschema (never the root being emitted), the identifier of an already-declared named export to reference instead of inlining, or undefined. */
   refName(schema: JsonSchema): string | undefined;
-  /** JSON pointer of the root schema, used in diagnostics */
+  /** JSON pointer of the root schema, the prefix of every pointer in the emitter's diagnostics (default `''`). */
   pointer?: string;
   /**
    * Receives the names of the contract face's format helpers the emitted expression uses (e.g. `isDateTime`). Share one set
@@ -73,7 +73,7 @@ const UNSUPPORTED_KEYWORDS: readonly (readonly [keyword: string, construct: stri
   ['maxContains', 'maxContains', 'minContains/maxContains are not supported'],
 ];
 
-/** Returns a Zod 4 expression (source text using `z` from 'zod' and helpers from src/formats.js), e.g. `z.strictObject({ ... })`. */
+/** Returns a Zod 4 expression (source text using `z` from 'zod' and the contract face's format helpers), e.g. `z.strictObject({ ... })`. */
 export function emitZod(schema: JsonSchema, ctx: ZodEmitContext): string {
   const session: Session = {
     ctx,
@@ -87,8 +87,9 @@ export function emitZod(schema: JsonSchema, ctx: ZodEmitContext): string {
 }
 
 /**
- * The import lines the emitted expressions need: zod, and the src/formats.js helpers they use, in sorted order.
- * `srcRelative` is the path from the generated file to src/ (e.g. '../src').
+ * The import lines the emitted expressions need: zod, and the format helpers they use, in sorted order.
+ * `contractModule` is the module specifier of the runtime's contract face (e.g. '../src/contract/index.js', or the
+ * package's `@mlx-serving/distributed/contract`).
  */
 export function zodImports(contractModule: string, usedHelpers: ReadonlySet<string>): string[] {
   const lines = [`import { z } from 'zod';`];
