@@ -1,15 +1,15 @@
 /**
  * The inbound half of NatsClient: decoding (and decompressing) messages, calling subscription and reply handlers,
- * containing their failures, answering requests with results or error replies, and tracking handlers that are still
- * running so `disconnect()` can let them finish.
+ * containing their failures, answering requests with results or error replies (sent by the client's one writer,
+ * outbound.ts), and tracking handlers that are still running so `disconnect()` can let them finish.
  */
 import { Match, type Msg } from '@nats-io/nats-core';
 import { DistributedError, HandlerError, NatsSlowConsumerError, describe, describeForeign } from '../base/errors.js';
 import type { Logger } from '../base/logger.js';
 import { operationError } from './errors.js';
-import { ManagedSubscription, inboundError, messageContext, remoteErrorOf, respondWithError } from './messages.js';
+import { ManagedSubscription, inboundError, messageContext, remoteErrorOf } from './messages.js';
 import { decompressPayload, isCompressedMessage } from './compression.js';
-import type { Encoded } from './outbound.js';
+import type { Outbound } from './outbound.js';
 import type { DecodeInfo, Serializer } from './serializers.js';
 import type { MessageContext, MessageHandler, ReplyHandler, ReplyOptions } from './types.js';
 
@@ -22,14 +22,15 @@ const NOTHING: unique symbol = Symbol('nothing');
 /** A nats.js subscription callback. */
 export type SubscriptionCallback = (err: Error | null, msg: Msg) => void;
 
+/** How the inbound side answers requests: through the client's one writer. */
+export type Replier = Pick<Outbound, 'respond' | 'respondError'>;
+
 /** What the inbound side needs from its client. */
 export interface InboundHost {
   /** Logs, remembers and emits an error nobody awaits. */
   report(error: DistributedError): void;
-  /** Encodes a reply like a publish (compression included), with `headers` when given. */
-  encode<T>(subject: string, data: T, serializer: Serializer<T>, headers?: Readonly<Record<string, string>>): Encoded;
-  /** Holds nats.js's writes for the rest of the tick, so replies sent from many handlers' continuations leave together. */
-  holdForTick(): void;
+  /** Sends replies and error replies. */
+  readonly replies: Replier;
   logger(): Logger;
 }
 
@@ -196,9 +197,7 @@ export class Inbound {
   private sendReply<Res>(msg: Msg, value: Res, serializer: Serializer<Res>, replyHeaders: Readonly<Record<string, string>> | undefined): string | undefined {
     const subject = msg.subject;
     try {
-      const { payload, headers } = this.host.encode(subject, value, serializer, replyHeaders);
-      this.host.holdForTick();
-      if (!msg.respond(payload, headers === undefined ? undefined : { headers })) {
+      if (!this.host.replies.respond(msg, value, serializer, replyHeaders)) {
         this.host.logger().debug({ subject }, 'A reply handler ran for a message without a reply subject; nothing to answer');
       }
       return undefined;
@@ -221,7 +220,7 @@ export class Inbound {
 
   private respondError(msg: Msg, code: string, message: string): void {
     try {
-      respondWithError(msg, code, message);
+      this.host.replies.respondError(msg, code, message);
     } catch (error) {
       this.host.logger().warn({ subject: msg.subject, error: describe(error) }, 'Could not send an error reply');
     }

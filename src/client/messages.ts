@@ -1,6 +1,6 @@
 /**
- * Message-level helpers of NatsClient: headers, handler contexts, error replies in the NATS micro convention, and
- * the Subscription handle.
+ * Message-level helpers of NatsClient: headers, handler contexts, the headers of error replies in the NATS services
+ * convention (Outbound sends them), and the Subscription handle.
  */
 import { Match, headers as natsHeaders, type Msg, type MsgHdrs, type Subscription as NatsSubscription } from '@nats-io/nats-core';
 import { MessageDecodeError, NatsRemoteError, ValidationError, describe } from '../base/errors.js';
@@ -13,7 +13,6 @@ import type { MessageContext, Subscription } from './types.js';
 export { ERROR_CODE_HEADER, SERVICE_ERROR_CODE_HEADER, SERVICE_ERROR_HEADER } from './error-codes.js';
 
 const SERVICE_ERROR_NEEDLE = headerNeedle(SERVICE_ERROR_HEADER);
-const EMPTY = new Uint8Array(0);
 const MAX_HEADER_VALUE = 2000;
 
 /** nats.js headers from a plain record. */
@@ -109,16 +108,16 @@ export function mayCarryHeader(msg: Msg, needle: Uint8Array): boolean {
 }
 
 /**
- * Answers a request with an error in the NATS services convention: empty payload, the message in
- * `Nats-Service-Error`, its number in `Nats-Service-Error-Code` ({@link serviceErrorCode}), and the package's own
- * `code` in {@link ERROR_CODE_HEADER}. False when there is nobody to answer.
+ * The headers of an error reply in the NATS services convention (Outbound.respondError sends them with an empty
+ * payload): the message in `Nats-Service-Error`, its number in `Nats-Service-Error-Code` ({@link serviceErrorCode}),
+ * and the package's own `code` in {@link ERROR_CODE_HEADER}.
  */
-export function respondWithError(msg: Msg, code: string, message: string): boolean {
+export function errorReplyHeaders(code: string, message: string): MsgHdrs {
   const h = natsHeaders();
   h.set(SERVICE_ERROR_HEADER, headerValue(message));
   h.set(SERVICE_ERROR_CODE_HEADER, String(serviceErrorCode(code)));
   h.set(ERROR_CODE_HEADER, headerValue(code));
-  return msg.respond(EMPTY, { headers: h });
+  return h;
 }
 
 /**

@@ -8,8 +8,8 @@
  *                                                boolean, false from socket loss until the next successful dial
  *   nc.protocol.outbound.size()                  lib/protocol.js ProtocolHandler.outbound, a DataBuffer
  *                                                (lib/databuffer.js): bytes queued, not yet handed to the socket
- *   nc.protocol.flushPending()                   lib/protocol.js: writes what is queued; `sendCommand` calls it
- *                                                through the instance, so holdWrites can wrap it
+ *   nc.protocol.flushPending()                   lib/protocol.js: writes what is queued; `sendCommand` and `flush`
+ *                                                call it through the instance, so takeOverWrites can replace it
  *   nc.protocol.transport.socket.writableLength  @nats-io/transport-node lib/node_transport.js, NodeTransport.socket:
  *                                                bytes handed to the socket, not yet written to the kernel
  *   MsgHdrsImpl.encode()                         @nats-io/nats-core lib/headers.js: called on every publish with
@@ -52,20 +52,20 @@ export function isTransportConnected(nc: NatsConnection): boolean {
 }
 
 /**
- * Lets `hold()` postpone nats.js's writes: while it returns true, the data nats.js queues stays in its outbound
- * buffer; the returned function writes it. nats.js writes after every message as soon as the caller yields, and
- * an awaited publish yields after every message: one system call, one promise and one write request per message.
- * Holding for the rest of a tick sends a burst of awaited publishes in one write, as a synchronous loop of raw
- * publishes would. Returns undefined (nothing installed, no batching) when the internals are not there.
+ * Takes over the decision of when nats.js writes. nats.js fills its outbound buffer, then asks to write it
+ * (`sendCommand` in core/src/protocol.ts: in a microtask after a command into an empty buffer, inline after every
+ * command once 32 KiB are queued; `flush()`: inline, after its PING). From now on each such ask calls `ask` with the
+ * bytes queued, and nothing is written until the returned function is called. Returns undefined, and installs
+ * nothing, when the internals are not there: nats.js then writes on its own schedule.
  */
-export function holdWrites(nc: NatsConnection, hold: () => boolean): (() => void) | undefined {
+export function takeOverWrites(nc: NatsConnection, ask: (queuedBytes: number) => void): (() => void) | undefined {
   const protocol = protocolOf(nc);
-  if (protocol === undefined || typeof protocol.flushPending !== 'function') return undefined;
-  const flushPending = protocol.flushPending.bind(protocol);
+  if (protocol === undefined || typeof protocol.flushPending !== 'function' || typeof protocol.outbound?.size !== 'function') return undefined;
+  const write = protocol.flushPending.bind(protocol);
   protocol.flushPending = () => {
-    if (!hold()) flushPending();
+    ask(protocol.outbound?.size?.() ?? 0);
   };
-  return flushPending;
+  return write;
 }
 
 /** True when the internals this module reads are where it expects them (checked by tests against the pinned nats.js). */

@@ -2,14 +2,16 @@
  * Requests in flight, on one reply subscription per connection. nats.js's own `request()` costs more than the
  * request itself at a controller's concurrency: a timer per request, and a `RequestError` (with its stack trace)
  * built on every successful reply, only to be discarded; and it keeps a request waiting for its full timeout when
- * the connection drops. This mux sends each request with a reply subject under one inbox, answers from the
- * subscription's callback, times requests out from a few deadline queues (one timer per distinct timeout, not per
- * request), and fails every request at once with a typed error when the connection is lost.
+ * the connection drops. This mux sends each request (through the client's one writer, outbound.ts) with a reply
+ * subject under one inbox, answers from the subscription's callback, times requests out from a few deadline queues
+ * (one timer per distinct timeout, not per request), and fails every request at once with a typed error when the
+ * connection is lost.
  *
  * Also home of the small timeout helper the client uses for bounded waits.
  */
-import { createInbox, type Msg, type MsgHdrs, type NatsConnection } from '@nats-io/nats-core';
+import { createInbox, type Msg, type NatsConnection } from '@nats-io/nats-core';
 import { DistributedError, NatsNoRespondersError, NatsNotConnectedError, NatsTimeoutError, describe } from '../base/errors.js';
+import type { Encoded } from './outbound.js';
 
 /** Resolves with `promise`, or rejects with `onTimeout()` after `ms`. The timer never keeps the process alive. */
 export function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
@@ -27,6 +29,12 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () =>
 
 /** Turns a reply into the caller's value (throws to reject). */
 export type ReplyDecoder<Res> = (msg: Msg, subject: string) => Res;
+
+/** How the mux sends a request: through the client's one writer (Outbound). */
+export interface RequestWriter {
+  /** Sends `message` on `subject` with `reply` as its reply subject; throws what nats.js throws. */
+  sendRequest(nc: NatsConnection, subject: string, message: Encoded, reply: string): void;
+}
 
 /** One request waiting for its reply. */
 interface PendingRequest {
@@ -105,8 +113,11 @@ export class RequestMux {
   private prefix: string | undefined;
   private nextToken = 0;
 
-  /** `report` receives errors of the reply subscription itself (a permission violation on the inbox). */
-  constructor(private readonly report: (error: DistributedError) => void) {}
+  /** `report` receives errors of the reply subscription itself (a permission violation on the inbox); `writer` sends the requests. */
+  constructor(
+    private readonly report: (error: DistributedError) => void,
+    private readonly writer: RequestWriter,
+  ) {}
 
   /**
    * Reply subjects from the next connection on are `<prefix>.<id>.<token>` (undefined: `_INBOX`). The id keeps two
@@ -117,15 +128,15 @@ export class RequestMux {
   }
 
   /**
-   * Publishes `payload` to `subject` with a reply subject and resolves with `decode(reply)`. Rejects with
+   * Sends `message` to `subject` with a reply subject and resolves with `decode(reply)`. Rejects with
    * `NatsTimeoutError` after `timeoutMs`, `NatsNoRespondersError` when nobody listens on `subject`, whatever
-   * `decode` throws, or `NatsNotConnectedError` as soon as {@link failAll} runs. Throws synchronously what
-   * `nc.publish` throws (nothing is left pending then).
+   * `decode` throws, or `NatsNotConnectedError` as soon as {@link failAll} runs. Throws synchronously what the
+   * writer throws (nothing is left pending then).
    */
-  send<Res>(nc: NatsConnection, subject: string, payload: Uint8Array, headers: MsgHdrs | undefined, timeoutMs: number, decode: ReplyDecoder<Res>): Promise<Res> {
+  send<Res>(nc: NatsConnection, subject: string, message: Encoded, timeoutMs: number, decode: ReplyDecoder<Res>): Promise<Res> {
     if (this.nc !== nc) this.listen(nc);
     const token = (this.nextToken++).toString(36);
-    nc.publish(subject, payload, headers === undefined ? { reply: this.inbox + token } : { reply: this.inbox + token, headers });
+    this.writer.sendRequest(nc, subject, message, this.inbox + token);
     return new Promise<Res>((resolve, reject) => {
       const request: PendingRequest = {
         token,

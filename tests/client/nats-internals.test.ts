@@ -1,40 +1,47 @@
 /**
- * holdWrites (client-internals) and the Outbound hot path without the nats.js internals: the fallbacks must keep
- * publishing correct, only without batching.
+ * nats-internals.ts: each internal it reads, against the pinned nats.js, and its fallback when the internal is missing
+ * (the client must keep working, only without batching or byte-accurate backpressure).
+ * Elsewhere: Outbound's use of takeOverWrites, tests/client/outbound.test.ts; on a real server,
+ * tests/client/publish-batching.test.ts.
  */
 import { headers as natsHeaders, type Msg, type NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { headerBlock, holdWrites } from '../../src/client/nats-internals.js';
+import { headerBlock, takeOverWrites } from '../../src/client/nats-internals.js';
 import { headerNeedle, mayCarryHeader } from '../../src/client/messages.js';
 import { isCompressedMessage } from '../../src/client/compression.js';
 import { Cleanup, waitFor } from '../helpers/client.js';
 import { sharedNatsHeaders } from '../../src/client/messages.js';
-import { ConnectionSlot } from '../../src/client/connection.js';
+import { connectedTo } from '../helpers/fake-nats.js';
 import { Outbound } from '../../src/client/outbound.js';
 import { bytesSerializer } from '../../src/client/serializers.js';
 
-describe('holdWrites', () => {
-  it('returns undefined and installs nothing when nats.js has no flushPending', () => {
+describe('takeOverWrites', () => {
+  it('returns undefined and installs nothing when nats.js has no flushPending or outbound buffer', () => {
     const bare = { isClosed: () => false } as unknown as NatsConnection;
-    expect(holdWrites(bare, () => true)).toBeUndefined();
-    const noFlush = { protocol: {} } as unknown as NatsConnection;
-    expect(holdWrites(noFlush, () => true)).toBeUndefined();
+    expect(takeOverWrites(bare, () => undefined)).toBeUndefined();
+    const noFlush = { protocol: { outbound: { size: () => 0 } } } as unknown as NatsConnection;
+    expect(takeOverWrites(noFlush, () => undefined)).toBeUndefined();
+    const flushPending = vi.fn();
+    const noBuffer = { protocol: { flushPending } } as unknown as NatsConnection;
+    expect(takeOverWrites(noBuffer, () => undefined)).toBeUndefined();
+    expect((noBuffer as unknown as { protocol: { flushPending: unknown } }).protocol.flushPending).toBe(flushPending);
   });
 
-  it('skips nats.js writes while held, and the returned function writes', () => {
+  it('hands every ask to write to `ask` with the bytes queued, and only the returned function writes', () => {
     const flushPending = vi.fn();
-    const protocol = { flushPending };
+    let queued = 10;
+    const protocol = { flushPending, outbound: { size: () => queued } };
     const nc = { protocol } as unknown as NatsConnection;
-    let held = true;
-    const writeNow = holdWrites(nc, () => held);
+    const asked: number[] = [];
+    const write = takeOverWrites(nc, (bytes) => asked.push(bytes));
     protocol.flushPending();
+    queued = 20;
+    protocol.flushPending();
+    expect(asked).toEqual([10, 20]);
     expect(flushPending).not.toHaveBeenCalled();
-    held = false;
-    protocol.flushPending();
+    write?.();
     expect(flushPending).toHaveBeenCalledTimes(1);
-    writeNow?.();
-    expect(flushPending).toHaveBeenCalledTimes(2);
   });
 });
 
@@ -42,9 +49,7 @@ describe('Outbound without the nats.js internals', () => {
   it('publishes every message and still lets the event loop turn after 1 MiB in one tick', async () => {
     const publish = vi.fn();
     const nc = { publish, isClosed: () => false } as unknown as NatsConnection;
-    const connection = new ConnectionSlot(() => 'connected');
-    connection.attach(nc);
-    const out = new Outbound({ connection, report: () => undefined });
+    const out = new Outbound({ connection: connectedTo(nc), report: () => undefined });
     out.attach(nc, { maxPendingBytes: 64 * 1024 * 1024, compressThreshold: undefined });
     const payload = new Uint8Array(256 * 1024);
     const results = [0, 1, 2, 3, 4].map(() => out.publish('hold.test', payload, bytesSerializer()));
@@ -79,9 +84,9 @@ describe('headers of frozen records', () => {
   });
 
   it('are never modified by compression: a compressed message gets its own header set', () => {
-    const connection = new ConnectionSlot(() => 'connected');
-    const out = new Outbound({ connection, report: () => undefined });
-    out.attach({ publish: vi.fn(), isClosed: () => false } as unknown as NatsConnection, { maxPendingBytes: 1 << 20, compressThreshold: 10 });
+    const nc = { publish: vi.fn(), isClosed: () => false } as unknown as NatsConnection;
+    const out = new Outbound({ connection: connectedTo(nc), report: () => undefined });
+    out.attach(nc, { maxPendingBytes: 1 << 20, compressThreshold: 10 });
     const record = Object.freeze({ 'Contract-Version': '1.2.3' });
     const compressed = out.encode('s', 'x'.repeat(100), undefined, record);
     expect(compressed.headers?.get('Content-Encoding')).toBe('gzip');

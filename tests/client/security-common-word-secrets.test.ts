@@ -161,7 +161,7 @@ describe.each(SECRETS)('the password or token %j', (secret) => {
     const client = new NatsClient({ logger: out.logger });
     cleanup.add(() => client.disconnect());
     await client.connect({ mode: 'embedded', token: secret, embedded: { port: 0, httpPort: 0, logLevel: 'debug', args: ['-V'] }, reconnectTimeWait: 20, maxReconnectAttempts: -1 });
-    const server = (client as unknown as { server: { server: EmbeddedNatsServer } }).server.server;
+    const server = (client as unknown as { conn: { server: { server: EmbeddedNatsServer } } }).conn.server.server;
     await natsConnect({ servers: server.getUrl(), token: `${secret}-wrong`, reconnect: false, timeout: 1000 }).catch((error: unknown) => {
       out.add(error);
     });

@@ -128,7 +128,7 @@ describe('credentials never leak', () => {
     cleanup.add(() => client.disconnect());
     out.watch(client);
     await client.connect({ mode: 'embedded', token: TOKEN, embedded: { port: 0, httpPort: 0, logLevel: 'debug' }, reconnectTimeWait: 20, maxReconnectAttempts: -1 });
-    const server = (client as unknown as { server: { server: EmbeddedNatsServer } }).server.server;
+    const server = (client as unknown as { conn: { server: { server: EmbeddedNatsServer } } }).conn.server.server;
     await client.reply('tok.echo', (s: string) => s);
     expect(await client.request('tok.echo', 'hi')).toBe('hi');
     await out.snapshot(client);
