@@ -67,67 +67,8 @@ export const HardwareProfileSchema = z
     'What an Apple-silicon worker is made of, as its hardware detector reports it at start-up. The controller uses it to decide which model tiers and how much concurrency a worker can take.',
   );
 
-/** Reader schema of {@link HardwareProfile}: as {@link HardwareProfileSchema}, but unknown properties of closed objects are stripped, not refused. */
-export const HardwareProfileReaderSchema = z
-  .object({
-    chip: z
-      .string()
-      .regex(
-        /^Apple M[1-9][0-9]?( (Pro|Max|Ultra))?$/u,
-        'must match the pattern ^Apple M[1-9][0-9]?( (Pro|Max|Ultra))?$',
-      )
-      .describe(
-        'Marketing name of the system-on-chip: `Apple M<generation>` optionally followed by ` Pro`, ` Max` or ` Ultra`.',
-      ),
-    performanceCores: z
-      .number()
-      .refine(isInteger, 'must be an integer')
-      .gte(1)
-      .lte(128)
-      .describe('Number of performance (P) CPU cores.'),
-    efficiencyCores: z
-      .number()
-      .refine(isInteger, 'must be an integer')
-      .gte(0)
-      .lte(128)
-      .describe('Number of efficiency (E) CPU cores; 0 when the chip has none.'),
-    gpuCores: z
-      .number()
-      .refine(isInteger, 'must be an integer')
-      .gte(1)
-      .lte(1024)
-      .describe('Number of GPU cores available to Metal, and therefore to MLX.'),
-    neuralEngineCores: z
-      .number()
-      .refine(isInteger, 'must be an integer')
-      .gte(0)
-      .lte(256)
-      .describe('Number of Neural Engine cores (16 on most chips, 32 on Ultra).'),
-    unifiedMemoryGB: z
-      .number()
-      .gt(0)
-      .lte(16384)
-      .describe('Total unified memory in GB, shared by CPU and GPU; the upper bound on model weights plus KV cache.'),
-    memoryBandwidthGBs: z
-      .number()
-      .gt(0)
-      .describe(
-        'Peak unified-memory bandwidth in GB/s, the main limit on decode speed. Optional: not every detector can read it.',
-      )
-      .optional(),
-    macOSVersion: z
-      .string()
-      .regex(/^[1-9][0-9]*(\.[0-9]+){0,2}$/u, 'must match the pattern ^[1-9][0-9]*(\\.[0-9]+){0,2}$')
-      .describe('macOS version the worker runs, `major[.minor[.patch]]`.'),
-    metalVersion: z
-      .string()
-      .regex(/^[1-9][0-9]*(\.[0-9]+)?$/u, 'must match the pattern ^[1-9][0-9]*(\\.[0-9]+)?$')
-      .describe('Highest Metal language version the GPU supports, `major[.minor]`. Optional.')
-      .optional(),
-  })
-  .describe(
-    'What an Apple-silicon worker is made of, as its hardware detector reports it at start-up. The controller uses it to decide which model tiers and how much concurrency a worker can take.',
-  );
+/** Reader schema of {@link HardwareProfile}: {@link HardwareProfileSchema}, but unknown properties are stripped, not refused. */
+export const HardwareProfileReaderSchema = HardwareProfileSchema.strip();
 
 /**
  * What an Apple-silicon worker is made of, as its hardware detector reports it at start-up. The controller uses it to decide which model tiers and how much concurrency a worker can take.
@@ -620,30 +561,8 @@ export const InferenceAcceptedSchema = z
     "The worker took the job; StreamingResponse events follow on `response.{workerId}.{requestId}`, this worker's subject for the request.",
   );
 
-/** Reader schema of {@link InferenceAccepted}: as {@link InferenceAcceptedSchema}, but unknown properties of closed objects are stripped, not refused. */
-export const InferenceAcceptedReaderSchema = z
-  .object({
-    requestId: z
-      .guid('Invalid UUID')
-      .describe('The request being acknowledged (UUID), as sent in the InferenceRequest.'),
-    workerId: z.guid('Invalid UUID').describe('The worker that answers (UUID).'),
-    instanceId: z
-      .guid('Invalid UUID')
-      .describe(
-        'The run of the worker process that took the job, as in its registration, so that a controller can tell whether a later restart of this worker ended the job. Optional.',
-      )
-      .optional(),
-    status: z.literal('accepted').describe('Verdict: always `accepted` for this variant.'),
-    queuePosition: z
-      .number()
-      .refine(isInteger, 'must be an integer')
-      .gte(0)
-      .describe('Requests ahead of this one on the worker; 0 means it starts at once. Optional.')
-      .optional(),
-  })
-  .describe(
-    "The worker took the job; StreamingResponse events follow on `response.{workerId}.{requestId}`, this worker's subject for the request.",
-  );
+/** Reader schema of {@link InferenceAccepted}: {@link InferenceAcceptedSchema}, but unknown properties are stripped, not refused. */
+export const InferenceAcceptedReaderSchema = InferenceAcceptedSchema.strip();
 
 /**
  * The worker took the job; StreamingResponse events follow on `response.{workerId}.{requestId}`, this worker's subject for the request.
@@ -669,24 +588,8 @@ export const InferenceRefusedSchema = z
     'The worker declined the job; nothing will be streamed and the controller should pick another worker or fail the request.',
   );
 
-/** Reader schema of {@link InferenceRefused}: as {@link InferenceRefusedSchema}, but unknown properties of closed objects are stripped, not refused. */
-export const InferenceRefusedReaderSchema = z
-  .object({
-    requestId: z
-      .guid('Invalid UUID')
-      .describe('The request being acknowledged (UUID), as sent in the InferenceRequest.'),
-    workerId: z.guid('Invalid UUID').describe('The worker that answers (UUID).'),
-    status: z.literal('refused').describe('Verdict: always `refused` for this variant.'),
-    reason: z
-      .enum(['at_capacity', 'model_not_loaded', 'model_too_large', 'shutting_down', 'invalid_request'])
-      .describe(
-        "Why the job was refused. `at_capacity`: already running `maxConcurrent` requests. `model_not_loaded`: the model is not in memory and the worker will not load it now. `model_too_large`: the model's tier exceeds the worker's memory. `shutting_down`: the worker is leaving the cluster. `invalid_request`: the request is well-formed but cannot be served (e.g. `maxTokens` beyond the model's context).",
-      ),
-    detail: z.string().describe('Human-readable explanation for logs. Optional.').optional(),
-  })
-  .describe(
-    'The worker declined the job; nothing will be streamed and the controller should pick another worker or fail the request.',
-  );
+/** Reader schema of {@link InferenceRefused}: {@link InferenceRefusedSchema}, but unknown properties are stripped, not refused. */
+export const InferenceRefusedReaderSchema = InferenceRefusedSchema.strip();
 
 /**
  * The worker declined the job; nothing will be streamed and the controller should pick another worker or fail the request.
@@ -724,17 +627,8 @@ export const InferenceCancelSchema = z
     'The controller tells a worker to stop a job it accepted: the client went away, or the request moved to another worker. The worker aborts the generation and sends no further events for it.',
   );
 
-/** Reader schema of {@link InferenceCancel}: as {@link InferenceCancelSchema}, but unknown properties of closed objects are stripped, not refused. */
-export const InferenceCancelReaderSchema = z
-  .object({
-    requestId: z.guid('Invalid UUID').describe('The request to stop (UUID).'),
-    reason: z
-      .enum(['cancelled', 'migrated'])
-      .describe('Why: `cancelled` by the reader, or `migrated` to another worker.'),
-  })
-  .describe(
-    'The controller tells a worker to stop a job it accepted: the client went away, or the request moved to another worker. The worker aborts the generation and sends no further events for it.',
-  );
+/** Reader schema of {@link InferenceCancel}: {@link InferenceCancelSchema}, but unknown properties are stripped, not refused. */
+export const InferenceCancelReaderSchema = InferenceCancelSchema.strip();
 
 /**
  * The controller tells a worker to stop a job it accepted: the client went away, or the request moved to another worker. The worker aborts the generation and sends no further events for it.
@@ -765,29 +659,8 @@ export const StreamingTokenSchema = z
   })
   .describe('One generated token of a streamed response. Tokens arrive in order of `index`.');
 
-/** Reader schema of {@link StreamingToken}: as {@link StreamingTokenSchema}, but unknown properties of closed objects are stripped, not refused. */
-export const StreamingTokenReaderSchema = z
-  .object({
-    requestId: z
-      .guid('Invalid UUID')
-      .describe('The request this event belongs to (UUID); equals the `{requestId}` token of the subject.'),
-    type: z.literal('token').describe('Event kind: always `token` for this variant.'),
-    token: z
-      .string()
-      .describe('The decoded text of the token; may be empty (a token that completes a multi-byte character later).'),
-    index: z
-      .number()
-      .refine(isInteger, 'must be an integer')
-      .gte(0)
-      .describe('Position of the token in the generated sequence, starting at 0.'),
-    workerId: z
-      .guid('Invalid UUID')
-      .describe(
-        "The worker that sent this token (UUID); when present, it equals the `{workerId}` token of the subject (checked on send and on receipt). The controller goes by the subject's worker, not by this field: it reads only the worker serving the request now. Optional: readers accept events without it.",
-      )
-      .optional(),
-  })
-  .describe('One generated token of a streamed response. Tokens arrive in order of `index`.');
+/** Reader schema of {@link StreamingToken}: {@link StreamingTokenSchema}, but unknown properties are stripped, not refused. */
+export const StreamingTokenReaderSchema = StreamingTokenSchema.strip();
 
 /**
  * One generated token of a streamed response. Tokens arrive in order of `index`.
@@ -819,30 +692,8 @@ export const StreamingDoneSchema = z
   })
   .describe('The generation finished normally; the last event of a stream.');
 
-/** Reader schema of {@link StreamingDone}: as {@link StreamingDoneSchema}, but unknown properties of closed objects are stripped, not refused. */
-export const StreamingDoneReaderSchema = z
-  .object({
-    requestId: z
-      .guid('Invalid UUID')
-      .describe('The request this event belongs to (UUID); equals the `{requestId}` token of the subject.'),
-    type: z.literal('done').describe('Event kind: always `done` for this variant.'),
-    totalTokens: z
-      .number()
-      .refine(isInteger, 'must be an integer')
-      .gt(0)
-      .describe('Number of tokens generated; a positive integer.'),
-    latencyMs: z
-      .number()
-      .gte(0)
-      .describe('Time from accepting the request to the last token, in milliseconds; 0 or more.'),
-    workerId: z
-      .guid('Invalid UUID')
-      .describe(
-        "The worker that sent this event (UUID); when present, it equals the `{workerId}` token of the subject (checked on send and on receipt). The controller goes by the subject's worker, not by this field: it reads only the worker serving the request now. Optional: readers accept events without it.",
-      )
-      .optional(),
-  })
-  .describe('The generation finished normally; the last event of a stream.');
+/** Reader schema of {@link StreamingDone}: {@link StreamingDoneSchema}, but unknown properties are stripped, not refused. */
+export const StreamingDoneReaderSchema = StreamingDoneSchema.strip();
 
 /**
  * The generation finished normally; the last event of a stream.
@@ -873,29 +724,8 @@ export const StreamingErrorSchema = z
   })
   .describe('The generation failed; the last event of a stream.');
 
-/** Reader schema of {@link StreamingError}: as {@link StreamingErrorSchema}, but unknown properties of closed objects are stripped, not refused. */
-export const StreamingErrorReaderSchema = z
-  .object({
-    requestId: z
-      .guid('Invalid UUID')
-      .describe('The request this event belongs to (UUID); equals the `{requestId}` token of the subject.'),
-    type: z.literal('error').describe('Event kind: always `error` for this variant.'),
-    error: z
-      .string()
-      .min(1, 'must be at least 1 character long')
-      .describe('Human-readable description of what went wrong.'),
-    code: z
-      .string()
-      .min(1, 'must be at least 1 character long')
-      .describe('Machine-readable error code, e.g. `MODEL_LOAD_FAILED` or `OUT_OF_MEMORY`.'),
-    workerId: z
-      .guid('Invalid UUID')
-      .describe(
-        "The worker that sent this event (UUID); when present, it equals the `{workerId}` token of the subject (checked on send and on receipt). The controller goes by the subject's worker, not by this field: it reads only the worker serving the request now. Optional: readers accept events without it.",
-      )
-      .optional(),
-  })
-  .describe('The generation failed; the last event of a stream.');
+/** Reader schema of {@link StreamingError}: {@link StreamingErrorSchema}, but unknown properties are stripped, not refused. */
+export const StreamingErrorReaderSchema = StreamingErrorSchema.strip();
 
 /**
  * The generation failed; the last event of a stream.
@@ -963,47 +793,8 @@ export const ClusterAnnouncementSchema = z
     'A cluster-wide notice from the controller to every worker: the controller came up or is going down, a worker joined or left, or workers should re-register.',
   );
 
-/** Reader schema of {@link ClusterAnnouncement}: as {@link ClusterAnnouncementSchema}, but unknown properties of closed objects are stripped, not refused. */
-export const ClusterAnnouncementReaderSchema = z
-  .object({
-    announcementId: z
-      .guid('Invalid UUID')
-      .describe('Identity of this announcement (UUID), so receivers can drop duplicates.'),
-    controllerId: z.guid('Invalid UUID').describe('Identity of the announcing controller (UUID).'),
-    event: z
-      .enum(['controller_online', 'controller_shutdown', 'reregister', 'worker_joined', 'worker_left'])
-      .describe(
-        'What happened. `controller_online`: a controller started; workers should (re-)register. `controller_shutdown`: the controller is stopping. `reregister`: workers should send a fresh WorkerRegistration. `worker_joined` / `worker_left`: membership changed; `workerId` names the worker.',
-      ),
-    workerId: z
-      .guid('Invalid UUID')
-      .describe('The worker a `worker_joined` or `worker_left` event is about (UUID). Optional.')
-      .optional(),
-    activeWorkers: z
-      .number()
-      .refine(isInteger, 'must be an integer')
-      .gte(0)
-      .describe('Workers the controller counts as online after this event; 0 or more.'),
-    heartbeatIntervalMs: z
-      .number()
-      .refine(isInteger, 'must be an integer')
-      .gt(0)
-      .describe('Heartbeat period the controller expects from workers, in milliseconds; a positive integer. Optional.')
-      .optional(),
-    message: z
-      .string()
-      .regex(/^[\s\S]{0,1024}$/u, 'must be at most 1024 characters long')
-      .describe('Human-readable note for operators. Optional.')
-      .optional(),
-    timestamp: z
-      .number()
-      .refine(isInteger, 'must be an integer')
-      .gt(0)
-      .describe('When the announcement was created, in milliseconds since the Unix epoch (UTC); a positive integer.'),
-  })
-  .describe(
-    'A cluster-wide notice from the controller to every worker: the controller came up or is going down, a worker joined or left, or workers should re-register.',
-  );
+/** Reader schema of {@link ClusterAnnouncement}: {@link ClusterAnnouncementSchema}, but unknown properties are stripped, not refused. */
+export const ClusterAnnouncementReaderSchema = ClusterAnnouncementSchema.strip();
 
 /**
  * A cluster-wide notice from the controller to every worker: the controller came up or is going down, a worker joined or left, or workers should re-register.

@@ -2,7 +2,8 @@
  * generated/schemas.ts: one Zod schema per named schema (message payloads and shared `$ref` targets), each with
  * its `z.infer` type under the same name, declared after the schemas it uses. Each also gets a reader schema
  * (`<Name>ReaderSchema`): the same checks, but objects closed by `additionalProperties: false` strip unknown keys
- * instead of refusing them (tolerant reader, strict writer). Where nothing differs, the reader is the writer.
+ * instead of refusing them (tolerant reader, strict writer). Where nothing differs, the reader is the writer; where
+ * only the root object differs, the reader is the writer's `.strip()`.
  */
 import { docComment, emitOrDiagnose } from './common.js';
 import type { Diagnostic } from '../input/diagnostics.js';
@@ -57,6 +58,9 @@ export function emitSchemas(model: ContractModel, sources: SourceSet, runtime: s
     parts.push(`/** Zod schema of {@link ${named.name}}. */\nexport const ${constant} = ${expression};`);
     if (readerExpression === expression) {
       parts.push(`/** Reader schema of {@link ${named.name}}: nothing to strip, the same as {@link ${constant}}. */\nexport const ${readerConstant} = ${constant};`);
+    } else if (stripsOnlyTheRoot(expression, readerExpression)) {
+      tolerant.add(named.name);
+      parts.push(`/** Reader schema of {@link ${named.name}}: {@link ${constant}}, but unknown properties are stripped, not refused. */\nexport const ${readerConstant} = ${constant}.strip();`);
     } else {
       tolerant.add(named.name);
       parts.push(
@@ -68,6 +72,17 @@ export function emitSchemas(model: ContractModel, sources: SourceSet, runtime: s
   }
   const code = [zodImports(runtime, helpers).join('\n'), ...parts].join('\n\n');
   return { code: `${code}\n`, diagnostics };
+}
+
+/**
+ * Whether the reader differs from the writer only in the root object (`z.strictObject` there, `z.object` here), and
+ * the writer is that object alone, with at most a description: then the reader is the writer's `.strip()` (same
+ * shape and checks, unknown keys stripped), written once instead of in full.
+ */
+function stripsOnlyTheRoot(writer: string, reader: string): boolean {
+  const STRICT = 'z.strictObject(';
+  if (!writer.startsWith(STRICT) || reader !== `z.object(${writer.slice(STRICT.length)}`) return false;
+  return /^z\.strictObject\(\{[\s\S]*\}\)(\.describe\((['"])(?:\\.|(?!\2)[^\\])*\2\))?$/.test(writer);
 }
 
 /** The lines a type's doc comment adds where the type is wider than its schema (none when it is exact). */
