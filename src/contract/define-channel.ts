@@ -2,11 +2,19 @@
  * The runtime behind generated `channels`: one call per AsyncAPI channel turns its address, parameter schemas and
  * message schemas into subject builders/parsers and validated, typed publish/subscribe/request/reply functions.
  * It knows nothing of any particular contract, so code generated from any spec runs on it.
+ *
+ * This file holds the channel's types and assembles it; its parts live beside it: how every method reads its
+ * arguments (channel-arguments.ts), the subjects built once per parameter value (subject-cache.ts), the handler's
+ * context (channel-context.ts), the validating serializer (typed-serializer.ts), the payload-subject agreement
+ * (parameter-locations.ts), and the spans (src/observability/messaging.ts).
  */
 import type { z } from 'zod';
 import { ValidationError } from '../base/errors.js';
 import { compileSubjectTemplate } from '../base/subjects.js';
 import { CONTRACT_VERSION_HEADER, contractVersionNote, toValidationIssues, validatingJsonSerializer } from './typed-serializer.js';
+import { channelArguments } from './channel-arguments.js';
+import { channelContexts, isPattern } from './channel-context.js';
+import { SubjectCache } from './subject-cache.js';
 import { compileLocationCheck, type ParameterLocations } from './parameter-locations.js';
 import type { Serializer } from '../client/index.js';
 import { tracingActive } from '../observability/otel.js';
@@ -21,9 +29,6 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../client/index.js';
-
-/** Subjects a parameterised channel remembers (cleared when full, so memory stays bounded). */
-const MAX_BUILT_SUBJECTS = 1024;
 
 /** What a channel needs from a client. `NatsClient` satisfies it. */
 export interface ChannelTransport {
@@ -156,7 +161,9 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
     const result = schema.safeParse(value);
     return result.success ? undefined : toValidationIssues(result.error).map((i) => i.message).join('; ');
   });
-  const hasParams = template.parameters.length > 0;
+  const args = channelArguments<Params>(template.parameters.length > 0);
+  // Hot path: a subject is built and checked once per parameter value, not per message.
+  const subjects = new SubjectCache(template);
   const locations = Object.freeze({ ...spec.locations });
   const contradictions = compileLocationCheck(spec.address, template.parameters, locations);
   const contractVersion = spec.contractVersion;
@@ -168,32 +175,6 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
   const withVersion = (headers: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>> | undefined =>
     headers === undefined ? versionHeaders : versionHeaders === undefined ? headers : { ...headers, ...versionHeaders };
   const publishOptions: PublishOptions<T> = versionHeaders === undefined ? { serializer, metricsLabel } : { serializer, metricsLabel, headers: versionHeaders };
-
-  /** Splits `[params?, ...rest]` according to whether the channel has parameters. */
-  const split = (args: readonly unknown[]): { params: Params; rest: unknown[] } =>
-    hasParams ? { params: args[0] as Params, rest: args.slice(1) } : { params: {} as Params, rest: [...args] };
-
-  // Hot path: the subject of a channel without parameters never changes, and a parameterised channel sees the
-  // same few values again and again (one per worker): remember subjects already built and checked.
-  const NO_PARAMS = Object.freeze({}) as Params;
-  const fixedSubject = hasParams ? '' : template.build(NO_PARAMS);
-  const single = template.parameters.length === 1 ? (template.parameters[0] as string) : undefined;
-  const built = new Map<string, string>();
-  const subjectFor = (params: Params | undefined): string => {
-    if (!hasParams) return fixedSubject;
-    const value = single === undefined ? undefined : (params as Record<string, unknown> | undefined)?.[single];
-    // Anything else (a missing object or value, a number from untyped callers) gets the template's own error.
-    if (typeof value !== 'string') return template.build(params ?? NO_PARAMS);
-    let subject = built.get(value);
-    if (subject === undefined) {
-      subject = template.build(params as Params);
-      if (built.size >= MAX_BUILT_SUBJECTS) built.clear();
-      built.set(value, subject);
-    }
-    return subject;
-  };
-
-  const isWildcard = (params: Params): boolean => hasParams && template.parameters.some((name) => (params as Record<string, unknown>)[name] === '*');
 
   /** Refuses a payload that contradicts the parameters of the subject it is about to be sent on; nothing is sent. */
   const contradiction = (subject: string, params: Params, payload: unknown): ValidationError | undefined => {
@@ -208,7 +189,7 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
    * an error reply for a request), and the handler never runs.
    */
   const inboundSerializer = <V>(params: Params, base: Serializer<V>, schemaName: string): Serializer<V> => {
-    const wildcard = isWildcard(params);
+    const wildcard = isPattern(template, params);
     if (!wildcard && contradictions === undefined) return base;
     return {
       name: base.name,
@@ -228,20 +209,6 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
         return value;
       },
     };
-  };
-
-  /**
-   * The handler's context: the client's, plus the parameters and the sender's contract version. A concrete
-   * subscription subject fixes the parameters once; only wildcard subscriptions parse each message's subject
-   * (already checked by {@link inboundSerializer}). Headers and the contract version are read from the message
-   * only when the handler asks.
-   */
-  const contextMaker = (params: Params): ((context: MessageContext) => ChannelMessageContext<PS>) => {
-    const wildcard = isWildcard(params);
-    const fixed = hasParams
-      ? (Object.freeze(Object.fromEntries(template.parameters.map((name) => [name, (params as Record<string, unknown>)[name]]))) as Params)
-      : NO_PARAMS;
-    return (context) => new ChannelContext<PS>(context, wildcard ? ((template.parse(context.subject) ?? {}) as Params) : fixed);
   };
 
   /** The operation on `subject`, as a span describes it. */
@@ -270,28 +237,29 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
     readerSchema: spec.message.readerSchema ?? spec.message.schema,
     locations,
     serializer,
-    subject: (...args) => template.build(split(args).params),
+    subject: (first?: unknown) => template.build(args.params(first)),
     parse: (subject) => template.parse(subject) as Params | undefined,
     // Not async: an async wrapper would cost every awaited publish two more promise turns.
     publish(client, first: unknown, second?: unknown, third?: unknown) {
       try {
-        const params = (hasParams ? first : NO_PARAMS) as Params;
-        const subject = subjectFor(params);
-        const payload = (hasParams ? second : first) as T;
+        const params = args.params(first);
+        const subject = subjects.subject(params);
+        const payload = args.value(first, second) as T;
         const refused = contradictions === undefined ? undefined : contradiction(subject, params, payload);
         if (refused !== undefined) return Promise.reject(refused);
-        const options = (hasParams ? third : second) as Omit<PublishOptions<T>, 'serializer'> | undefined;
+        const options = args.options(second, third) as Omit<PublishOptions<T>, 'serializer'> | undefined;
         if (tracingActive()) return tracedPublish(client, subject, payload, options);
         return client.publish(subject, payload, options === undefined ? publishOptions : { ...options, serializer, metricsLabel, headers: withVersion(options.headers) });
       } catch (error) {
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
     },
-    async subscribe(client, ...args) {
-      const { params, rest } = split(args);
+    async subscribe(client, first: unknown, second?: unknown, third?: unknown) {
+      const params = args.params(first);
       const subject = template.buildPattern(params);
-      const [handler, options] = rest as [ChannelHandler<T, PS>, Omit<SubscribeOptions<T>, 'serializer'> | undefined];
-      const contextFor = contextMaker(params);
+      const handler = args.value(first, second) as ChannelHandler<T, PS>;
+      const options = args.options(second, third) as Omit<SubscribeOptions<T>, 'serializer'> | undefined;
+      const contextFor = channelContexts<PS>(template, params);
       const checked = inboundSerializer(params, serializer, spec.message.name);
       const queue = options?.queue;
       return client.subscribe<T>(
@@ -342,15 +310,14 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
     ...channel,
     replyName,
     replySchema,
-    // Fixed arity instead of a rest parameter: no arguments array per request.
     request(client, first: unknown, second?: unknown, third?: unknown) {
       try {
-        const params = (hasParams ? first : NO_PARAMS) as Params;
-        const subject = subjectFor(params);
-        const payload = (hasParams ? second : first) as T;
+        const params = args.params(first);
+        const subject = subjects.subject(params);
+        const payload = args.value(first, second) as T;
         const refused = contradictions === undefined ? undefined : contradiction(subject, params, payload);
         if (refused !== undefined) return Promise.reject(refused);
-        const options = (hasParams ? third : second) as { timeout?: number; headers?: Record<string, string> } | undefined;
+        const options = args.options(second, third) as { timeout?: number; headers?: Record<string, string> } | undefined;
         if (tracingActive()) return tracedRequest(client, subject, payload, options);
         return client.request<T, R>(
           subject,
@@ -363,11 +330,12 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
     },
-    async reply(client, ...args) {
-      const { params, rest } = split(args);
+    async reply(client, first: unknown, second?: unknown, third?: unknown) {
+      const params = args.params(first);
       const subject = template.buildPattern(params);
-      const [handler, options] = rest as [ChannelReplyHandler<T, R, PS>, { queue?: string } | undefined];
-      const contextFor = contextMaker(params);
+      const handler = args.value(first, second) as ChannelReplyHandler<T, R, PS>;
+      const options = args.options(second, third) as { queue?: string } | undefined;
+      const contextFor = channelContexts<PS>(template, params);
       const queue = options?.queue;
       return client.reply<T, R>(
         subject,
@@ -390,45 +358,6 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
     },
   };
   return withReply;
-}
-
-/**
- * A channel handler's context: the client's context with the parameters and the sender's contract version. The
- * version and the headers are getters, read from the message only when the handler asks.
- */
-class ChannelContext<PS extends ParameterSchemas> implements ChannelMessageContext<PS> {
-  readonly subject: string;
-  reply?: string;
-
-  constructor(
-    private readonly base: MessageContext,
-    readonly params: ParameterValues<PS>,
-  ) {
-    this.subject = base.subject;
-    if (base.reply !== undefined) this.reply = base.reply;
-  }
-
-  get headers(): ReadonlyMap<string, readonly string[]> | undefined {
-    return this.base.headers;
-  }
-
-  get size(): number | undefined {
-    return this.base.size;
-  }
-
-  get contractVersion(): string | undefined {
-    return headerOf(this.base.headers, CONTRACT_VERSION_HEADER);
-  }
-}
-
-/** The first value of header `name` in a handler context (exact name first, then case-insensitively), or undefined. */
-function headerOf(headers: ReadonlyMap<string, readonly string[]> | undefined, name: string): string | undefined {
-  if (headers === undefined) return undefined;
-  const exact = headers.get(name);
-  if (exact !== undefined) return exact[0];
-  const lower = name.toLowerCase();
-  for (const [key, values] of headers) if (key.toLowerCase() === lower) return values[0];
-  return undefined;
 }
 
 /** `base`, recording the size of each payload it encodes on `span` (`messaging.message.body.size`); `base` when the span records nothing. */
