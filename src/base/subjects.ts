@@ -17,6 +17,13 @@ const UNSAFE_TOKEN = new RegExp(`^$|[.*>${BLANK_OR_CONTROL}]`, 'u');
 /** Empty, or holding white space or a control character (a queue group may hold dots and wildcards). */
 const UNSAFE_QUEUE_GROUP = new RegExp(`^$|[${BLANK_OR_CONTROL}]`, 'u');
 
+/**
+ * What the name of a NATS micro service (ADR-32) or of one of its endpoints may hold: letters, digits, `-` and `_`. A
+ * service name is a token of its `$SRV.<verb>.<name>` subjects; the client checks it before starting a service, the
+ * contract face before granting a service's subjects.
+ */
+export const SERVICE_NAME = /^[A-Za-z0-9_-]+$/;
+
 /** True when `value` is one literal NATS token: not empty, no `.`, `*`, `>`, white space or control characters. */
 export function isSafeToken(value: string): boolean {
   return !UNSAFE_TOKEN.test(value);

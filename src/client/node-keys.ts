@@ -73,7 +73,7 @@ export async function seedFilePublicKey(path: string): Promise<string> {
 }
 
 /**
- * Throws unless `seed` is a user seed. (The authenticator built from it lives in client.ts, so that no declaration
+ * Throws unless `seed` is a user seed. (The authenticator built from it lives in connection.ts, so that no declaration
  * of this public module names a nats.js type.)
  */
 export function checkUserSeed(seed: Uint8Array, source = 'the nkey seed'): void {

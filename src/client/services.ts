@@ -20,14 +20,14 @@
 import { errors, type NatsConnection, type Status } from '@nats-io/nats-core';
 import type { Service, ServiceInfo, ServiceStats } from '@nats-io/services';
 import { DistributedError, describe } from '../base/errors.js';
+import { SERVICE_NAME } from '../base/subjects.js';
 import type { EndpointCounters } from './endpoint-stats.js';
 import type { RunningService, ServiceEndpoint, ServiceInfoDocument, ServiceOptions, ServiceStatsDocument } from './types.js';
 
-const NAME = /^[A-Za-z0-9_-]+$/;
 
 /** Throws a DistributedError naming what is wrong with an endpoint before anything subscribes. */
 export function checkEndpoint(endpoint: ServiceEndpoint, subject: string): void {
-  if (!NAME.test(endpoint.name)) {
+  if (!SERVICE_NAME.test(endpoint.name)) {
     throw new DistributedError('INVALID_ARGUMENT', `Service endpoint name ${JSON.stringify(endpoint.name)} for "${subject}" may hold only letters, digits, "-" and "_".`);
   }
 }
@@ -37,7 +37,7 @@ export function checkEndpoint(endpoint: ServiceEndpoint, subject: string): void 
  * @throws {DistributedError} `INVALID_ARGUMENT` for a name or version the protocol refuses.
  */
 export async function startService(nc: NatsConnection, options: ServiceOptions, endpoints: () => Iterable<EndpointCounters>): Promise<RunningService> {
-  if (!NAME.test(options.name)) throw new DistributedError('INVALID_ARGUMENT', `Service name ${JSON.stringify(options.name)} may hold only letters, digits, "-" and "_".`);
+  if (!SERVICE_NAME.test(options.name)) throw new DistributedError('INVALID_ARGUMENT', `Service name ${JSON.stringify(options.name)} may hold only letters, digits, "-" and "_".`);
   const { Svcm } = await import('@nats-io/services');
   let service: Service;
   try {

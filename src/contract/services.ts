@@ -3,15 +3,16 @@
  * protocol needs in a node's NATS permissions. The endpoints themselves come from the channels: every typed reply
  * subscription is an endpoint of its client's service (`defineChannel`).
  */
+import { SERVICE_NAME } from '../base/subjects.js';
+
+/** What a service name may hold (the protocol's rule; its one statement is in src/base/subjects.ts). */
+export { SERVICE_NAME };
 
 /** The control subjects' prefix of the NATS services protocol. */
 export const SERVICE_API_PREFIX = '$SRV';
 
 /** The verbs a service answers: `$SRV.<verb>`, `$SRV.<verb>.<name>`, `$SRV.<verb>.<name>.<id>`. */
 export const SERVICE_VERBS = ['PING', 'INFO', 'STATS'] as const;
-
-/** What a service name may hold (the protocol's rule). */
-export const SERVICE_NAME = /^[A-Za-z0-9_-]+$/;
 
 /**
  * The service name of a contract: its `id` without a `urn:` scheme (else its title), every run of characters the
