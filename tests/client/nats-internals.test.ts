@@ -7,7 +7,7 @@
 import { headers as natsHeaders, type Msg, type NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { headerBlock, takeOverWrites } from '../../src/client/nats-internals.js';
+import { headerBlock, internalsAvailable, isTransportConnected, pendingOutboundBytes, takeOverWrites } from '../../src/client/nats-internals.js';
 import { headerNeedle, mayCarryHeader } from '../../src/client/messages.js';
 import { isCompressedMessage } from '../../src/client/compression.js';
 import { Cleanup, waitFor } from '../helpers/client.js';
@@ -137,5 +137,19 @@ describe('received headers, read without decoding them', () => {
     expect(headerBlock(bare)).toBeNull();
     expect(mayCarryHeader(bare, headerNeedle('Content-Encoding'))).toBe(true);
     expect(isCompressedMessage(bare)).toBe(false);
+  });
+});
+
+describe('nats.js internals access', () => {
+  it('falls back safely when the internals are missing', () => {
+    const bare = { isClosed: () => false } as unknown as NatsConnection;
+    expect(pendingOutboundBytes(bare)).toBe(0);
+    expect(isTransportConnected(bare)).toBe(true);
+    expect(internalsAvailable(bare)).toBe(false);
+    const partial = { isClosed: () => true, protocol: { outbound: { size: () => 7 }, transport: {} } } as unknown as NatsConnection;
+    expect(pendingOutboundBytes(partial)).toBe(7);
+    expect(isTransportConnected(partial)).toBe(false);
+    const noOutbound = { protocol: { transport: { socket: { writableLength: 3 } } } } as unknown as NatsConnection;
+    expect(pendingOutboundBytes(noOutbound)).toBe(3);
   });
 });

@@ -2,6 +2,7 @@
  * The NATS service identity of a contract and the permissions it needs, on a real nats-server: a node whose user has
  * `natsPermissions(..., { services })` is found by a services client (ping, info, stats) while keeping its role's
  * limits; one without them cannot run its service (the server refuses the `$SRV` subscriptions) and says so.
+ * The service name and subjects themselves: tests/contract/services.test.ts.
  */
 import { randomUUID } from 'node:crypto';
 import { connect } from '@nats-io/transport-node';
@@ -13,7 +14,6 @@ import {
   natsAuthorizationConfig,
   natsPermissions,
   natsUserConfig,
-  serviceNameOf,
   serviceSubjects,
   type RolePermissions,
 } from '../../src/contract/index.js';
@@ -25,17 +25,7 @@ const NAME = 'jobs-service';
 const node: RolePermissions = { publish: ['result.{self}'], subscribe: ['job.{self}'], requests: false, replies: true };
 const boss: RolePermissions = { publish: ['job.*'], subscribe: ['result.*'], requests: true, replies: false };
 
-describe('serviceNameOf and serviceSubjects', () => {
-  it('names a contract by its id without the urn scheme, else its title, in the characters the protocol allows', () => {
-    expect(serviceNameOf({ id: 'urn:mlx-serving:distributed:cluster', title: 'x' })).toBe('mlx-serving-distributed-cluster');
-    expect(serviceNameOf({ title: 'My Jobs: API v2!' })).toBe('My-Jobs-API-v2');
-    expect(serviceNameOf({ title: '???' })).toBe('service');
-  });
-
-  it('lists the discovery subjects of every verb, for all services, this name, and any instance of it', () => {
-    expect(serviceSubjects(NAME)).toEqual(['$SRV.PING', '$SRV.INFO', '$SRV.STATS', `$SRV.*.${NAME}`, `$SRV.*.${NAME}.*`]);
-  });
-
+describe('natsPermissions with a service', () => {
   it('natsPermissions adds them, and one answer per request, to any role; and refuses a name the protocol would', () => {
     const withService = natsPermissions(boss, undefined, { inboxPrefix: inboxPrefixFor('boss'), services: NAME });
     expect(withService.subscribe.allow).toEqual(['result.*', '_INBOX_boss.>', ...serviceSubjects(NAME)]);
