@@ -1,7 +1,7 @@
 /**
- * The programmatic defaults of the runtime, in one table: what NatsClient and EmbeddedNatsServer use when an
- * option is not given. A configuration file has its own defaults, in its JSON Schema; a test checks that the
- * two agree where they describe the same setting.
+ * The programmatic defaults of the runtime, in one table: what NatsClient (its connection and its subscriptions),
+ * natsPermissions, the controller and EmbeddedNatsServer use when an option is not given. A configuration file has
+ * its own defaults, in its JSON Schema; a test checks that the two agree where they describe the same setting.
  */
 export const RUNTIME_DEFAULTS = {
   /** NatsClient.connect() options. */
@@ -19,6 +19,13 @@ export const RUNTIME_DEFAULTS = {
   subscription: {
     /** Handlers of one subscription running at once: enough for any sane handler, small enough to bound memory. */
     maxInFlight: 1000,
+  },
+  /** natsPermissions() options: nats-server's own defaults for `allow_responses`, written out. */
+  permissions: {
+    /** Replies a replying role may send per request it receives. */
+    maxResponses: 1,
+    /** How long after a request its replies may be sent (a nats-server duration). */
+    responseTtl: '2m',
   },
   /** Controller and streamInference options. */
   inference: {

@@ -4,6 +4,7 @@
  * newer), not what the roles do.
  */
 import { DistributedError, SubjectError } from '../base/errors.js';
+import { RUNTIME_DEFAULTS } from '../base/defaults.js';
 import { isSafeToken } from '../base/subjects.js';
 import { SERVICE_NAME, serviceSubjects } from './services.js';
 
@@ -77,7 +78,10 @@ export function natsPermissions(role: RolePermissions, selfId: string | undefine
   const service = options.services === undefined ? undefined : checkedServiceName(options.services);
   if (service !== undefined) subscribe.push(...serviceSubjects(service));
   const permissions: NatsUserPermissions = { publish: allowOnly(subjects(role.publish)), subscribe: allowOnly(subscribe) };
-  if (role.replies || service !== undefined) permissions.allow_responses = { max: checkedMax(options.maxResponses ?? 1), expires: checkedTtl(options.responseTtl ?? '2m') };
+  if (role.replies || service !== undefined) {
+    const defaults = RUNTIME_DEFAULTS.permissions;
+    permissions.allow_responses = { max: checkedMax(options.maxResponses ?? defaults.maxResponses), expires: checkedTtl(options.responseTtl ?? defaults.responseTtl) };
+  }
   return permissions;
 }
 

@@ -5,6 +5,7 @@
  * the services option, tests/contract/service-permissions.test.ts.
  */
 import { describe, expect, it } from 'vitest';
+import { RUNTIME_DEFAULTS } from '../../src/base/defaults.js';
 import { DistributedError, SubjectError } from '../../src/base/errors.js';
 import { SELF_PLACEHOLDER, natsAuthorizationConfig, natsPermissions, natsUserConfig, type RolePermissions } from '../../src/contract/permissions.js';
 
@@ -17,6 +18,11 @@ describe('natsPermissions', () => {
     for (const template of ['worker.{workerId}.x', 'a.>.b', 'a.b*']) {
       expect(() => natsPermissions({ ...worker, publish: [template] }, 'w1', { inboxPrefix: 'p' }), template).toThrow(SubjectError);
     }
+  });
+
+  it("defaults allow_responses to RUNTIME_DEFAULTS.permissions (nats-server's own values)", () => {
+    expect(natsPermissions(worker, 'w1', { inboxPrefix: 'p' }).allow_responses).toEqual({ max: RUNTIME_DEFAULTS.permissions.maxResponses, expires: RUNTIME_DEFAULTS.permissions.responseTtl });
+    expect(RUNTIME_DEFAULTS.permissions).toEqual({ maxResponses: 1, responseTtl: '2m' });
   });
 
   it('checks maxResponses and responseTtl', () => {
