@@ -64,7 +64,15 @@ async function runBench(args: BenchArgs): Promise<{ figures: Figure[]; failed: b
       } catch (error) {
         failed = true;
         log(`group ${group} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-        figures.push({ metric: `${group} (failed)`, unit: '-', raw: null, typed: null, rounds: 0, targets: [], note: `FAILED: ${error instanceof Error ? error.message : String(error)}` });
+        figures.push({
+          metric: `${group} (failed)`,
+          unit: '-',
+          raw: null,
+          typed: null,
+          rounds: 0,
+          targets: [],
+          note: `FAILED: ${error instanceof Error ? error.message : String(error)}`,
+        });
       }
     }
     log(`done in ${((performance.now() - began) / 1000).toFixed(1)} s`);

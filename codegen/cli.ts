@@ -109,9 +109,16 @@ function parseCommandLine(argv: string[], command: string): CommandLine {
     strict: true,
   });
   const configSchema = values['config-schema'];
-  if (values.json && values.against === undefined) throw new Error('--json goes with --against <ref|file>: it prints the gate\'s result as JSON');
+  if (values.json && values.against === undefined) throw new Error("--json goes with --against <ref|file>: it prints the gate's result as JSON");
   return {
-    options: { input: values.input ?? 'asyncapi.yaml', output: values.output, runtime: values.runtime, configSchema, configDocs: configSchema === undefined ? undefined : values['config-docs'], command },
+    options: {
+      input: values.input ?? 'asyncapi.yaml',
+      output: values.output,
+      runtime: values.runtime,
+      configSchema,
+      configDocs: configSchema === undefined ? undefined : values['config-docs'],
+      command,
+    },
     check: values.check,
     strict: values.strict,
     watchMode: values.watch,
@@ -126,13 +133,18 @@ function parseCommandLine(argv: string[], command: string): CommandLine {
 /** The warnings about the project the output goes into: the runtime module it imports, and its module system. */
 function projectWarnings(options: CodegenOptions): string[] {
   const runtime = runtimeModuleProblem(options.runtime ?? DEFAULT_RUNTIME_MODULE, options.output);
-  return [...(runtime === undefined ? [] : [runtime]), ...moduleSystemProblems(options.output, guide('codegen.md', 'running-the-generator-in-another-project'))].map(
-    (problem) => `codegen: warning: ${problem}`,
-  );
+  return [
+    ...(runtime === undefined ? [] : [runtime]),
+    ...moduleSystemProblems(options.output, guide('codegen.md', 'running-the-generator-in-another-project')),
+  ].map((problem) => `codegen: warning: ${problem}`);
 }
 
 /** One run: generate, then write or check. Returns the exit status and the files to watch. */
-async function runOnce(options: CodegenOptions, mode: { check: boolean; strict: boolean }, recorder?: RunRecorder): Promise<{ status: number; sources: string[] }> {
+async function runOnce(
+  options: CodegenOptions,
+  mode: { check: boolean; strict: boolean },
+  recorder?: RunRecorder,
+): Promise<{ status: number; sources: string[] }> {
   const started = performance.now();
   try {
     // Prettier starts loading on its worker thread now, on the other core, while this thread loads the parser.
@@ -149,7 +161,9 @@ async function runOnce(options: CodegenOptions, mode: { check: boolean; strict: 
     if (mode.check) {
       const stale = staleFiles(result.files, result.managedDirs);
       if (stale.length > 0) {
-        console.error(`codegen --check: ${String(stale.length)} file(s) are not what ${options.input} produces; run the same command without --check and commit them:`);
+        console.error(
+          `codegen --check: ${String(stale.length)} file(s) are not what ${options.input} produces; run the same command without --check and commit them:`,
+        );
         for (const file of stale) console.error(`  ${path.relative(process.cwd(), file)}`);
         return { status: 1, sources: result.sourceFiles };
       }
@@ -197,7 +211,9 @@ function watchMode(options: CodegenOptions, firstSources: string[], recorder: Ru
       void rerun();
     }
   };
-  const watcher = new SourceWatcher(() => { void rerun(); });
+  const watcher = new SourceWatcher(() => {
+    void rerun();
+  });
   watcher.watch([...fixed, ...firstSources]);
   console.log('codegen: watching for changes (Ctrl-C to stop)');
 }
@@ -226,7 +242,12 @@ export async function runCli(argv: string[], cli: CliOptions = {}): Promise<void
   if (parsed.against !== undefined) {
     // The gate reads the documents itself (no parser, no generation): codegen/evolution/.
     const { runGate } = await import('./evolution/index.js');
-    process.exitCode = runGate({ input: parsed.options.input, against: parsed.against, json: parsed.json, releases: { tags: parsed.tags, versionsDir: parsed.versions } });
+    process.exitCode = runGate({
+      input: parsed.options.input,
+      against: parsed.against,
+      json: parsed.json,
+      releases: { tags: parsed.tags, versionsDir: parsed.versions },
+    });
     return;
   }
   const { status, sources } = await runOnce(parsed.options, { check: parsed.check, strict: parsed.strict }, cli.recorder);

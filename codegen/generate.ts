@@ -51,7 +51,8 @@ export async function generate(options: CodegenOptions): Promise<CodegenResult> 
   // Prettier loads on a worker thread while the spec is parsed here; the config output, which does not depend on
   // the spec, is emitted and sent for formatting first, so it formats during the parse too.
   startFormatter();
-  const config = options.configSchema === undefined ? undefined : emitConfigFiles(options.configSchema, options.configDocs, options.runtime ?? DEFAULT_RUNTIME_MODULE);
+  const config =
+    options.configSchema === undefined ? undefined : emitConfigFiles(options.configSchema, options.configDocs, options.runtime ?? DEFAULT_RUNTIME_MODULE);
   try {
     return await generateFrom(options, config);
   } catch (error) {
@@ -68,12 +69,16 @@ async function generateFrom(options: CodegenOptions, config: ConfigOutput | unde
   const { model } = loaded;
   const baseDir = path.dirname(loaded.file);
   const outDir = path.resolve(options.output);
-  if (model === undefined) throw new CodegenError(dedupeDiagnostics([...loaded.diagnostics, ...(config?.problems ?? [])]), [...loaded.sources.paths, ...(config?.sources ?? [])]);
+  if (model === undefined)
+    throw new CodegenError(dedupeDiagnostics([...loaded.diagnostics, ...(config?.problems ?? [])]), [...loaded.sources.paths, ...(config?.sources ?? [])]);
 
   const runtime = options.runtime ?? DEFAULT_RUNTIME_MODULE;
   const schemas = emitSchemas(model, loaded.sources, runtime);
   const channels = emitChannels(model, loaded.sources, runtime);
-  const problems = [...loaded.diagnostics, ...withoutFollowOns([...schemas.diagnostics, ...channels.diagnostics], loaded.diagnostics, modelScopes(model, loaded.file), loaded.sources)];
+  const problems = [
+    ...loaded.diagnostics,
+    ...withoutFollowOns([...schemas.diagnostics, ...channels.diagnostics], loaded.diagnostics, modelScopes(model, loaded.file), loaded.sources),
+  ];
   const modules: { name: string; body: string; primary: string; sources: string[]; formatted?: Promise<string> }[] = [
     { name: 'schemas', body: schemas.code, primary: loaded.file, sources: model.sourceFiles },
     { name: 'channels', body: channels.code, primary: loaded.file, sources: model.sourceFiles },
@@ -87,7 +92,8 @@ async function generateFrom(options: CodegenOptions, config: ConfigOutput | unde
   const meanings: Meanings = new Map();
   if (config !== undefined) {
     if (config.module !== undefined) modules.push(config.module);
-    if (config.docs !== undefined) files.push({ path: path.resolve(config.docs.path), content: markdownHeader(config.sources, baseDir, meanings, options.command) + config.docs.body });
+    if (config.docs !== undefined)
+      files.push({ path: path.resolve(config.docs.path), content: markdownHeader(config.sources, baseDir, meanings, options.command) + config.docs.body });
     problems.push(...config.problems);
     sourceFiles.push(...config.sources);
   }
@@ -97,12 +103,20 @@ async function generateFrom(options: CodegenOptions, config: ConfigOutput | unde
   // All requests go out at once; the worker answers them in order.
   const formatted = await Promise.all(modules.map((m) => m.formatted ?? formatTypeScript(m.body)));
   modules.forEach((m, i) => {
-    files.unshift({ path: path.join(outDir, `${m.name}.ts`), content: `${tsHeader(m.primary, m.sources, baseDir, meanings, options.command)}\n${formatted[i] ?? ''}` });
+    files.unshift({
+      path: path.join(outDir, `${m.name}.ts`),
+      content: `${tsHeader(m.primary, m.sources, baseDir, meanings, options.command)}\n${formatted[i] ?? ''}`,
+    });
   });
   files.sort((a, b) => (a.path < b.path ? -1 : 1));
   // Every file read counts for --watch and the run cache, also the package.json whose rule settings applied (it is no
   // source of the generated code, so no header names it).
-  return { files, warnings: dedupeDiagnostics(withoutWarningsAboutErrors(problems, loaded.sources)), sourceFiles: [...new Set([...sourceFiles, ...loaded.sources.paths])], managedDirs: [outDir] };
+  return {
+    files,
+    warnings: dedupeDiagnostics(withoutWarningsAboutErrors(problems, loaded.sources)),
+    sourceFiles: [...new Set([...sourceFiles, ...loaded.sources.paths])],
+    managedDirs: [outDir],
+  };
 }
 
 /** The config module and its reference page, emitted before the spec is parsed; problems are kept for later. */

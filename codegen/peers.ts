@@ -22,7 +22,10 @@ export function peersFor(argv: readonly string[]): readonly string[] {
 }
 
 /** The peers that cannot be resolved; `resolve` throws for a specifier it cannot find (like `import.meta.resolve`). */
-export function missingPeers(resolve: (specifier: string) => string = (specifier) => import.meta.resolve(specifier), needed: readonly string[] = GENERATOR_PEERS): string[] {
+export function missingPeers(
+  resolve: (specifier: string) => string = (specifier) => import.meta.resolve(specifier),
+  needed: readonly string[] = GENERATOR_PEERS,
+): string[] {
   return needed.filter((name) => {
     try {
       resolve(name);

@@ -76,7 +76,8 @@ export const policies = [
   {
     from: fromElements(types(SRC.client)),
     disallow: toElements(types(SRC.server, SRC.cluster, GENERATED, CODEGEN)),
-    message: 'src/client/ may not import src/server/, src/cluster/, generated/ or codegen/; only src/client/embedded.ts reaches the server, through src/server/index.ts.',
+    message:
+      'src/client/ may not import src/server/, src/cluster/, generated/ or codegen/; only src/client/embedded.ts reaches the server, through src/server/index.ts.',
   },
   {
     from: fromElements(clientEmbedded),
@@ -124,7 +125,8 @@ export const policies = [
   {
     from: fromElements(types(SRC.client)),
     disallow: { to: { module: { origin: 'external', source: 'nats' } } },
-    message: 'The runtime is built on nats.js v3 (@nats-io/nats-core, @nats-io/transport-node); the v2 `nats` package is a dev dependency of the benchmark only.',
+    message:
+      'The runtime is built on nats.js v3 (@nats-io/nats-core, @nats-io/transport-node); the v2 `nats` package is a dev dependency of the benchmark only.',
   },
   {
     from: fromElements(types(...srcTypes)),

@@ -55,4 +55,5 @@ export function withTable(page: string, table: string): string {
   return withSection(SECTION, page, table);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) process.exitCode = runDocScript(SECTION, renderPermissions(), 'scripts/security-doc.ts', process.argv);
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href)
+  process.exitCode = runDocScript(SECTION, renderPermissions(), 'scripts/security-doc.ts', process.argv);

@@ -29,7 +29,10 @@ interface Advisory {
 }
 
 /** The table: one row per version that brings features (in version order), then one per security fix. */
-export function renderServerFeatures(features: Readonly<Record<string, Feature>> = SERVER_FEATURES, advisories: readonly Advisory[] = SERVER_ADVISORIES): string {
+export function renderServerFeatures(
+  features: Readonly<Record<string, Feature>> = SERVER_FEATURES,
+  advisories: readonly Advisory[] = SERVER_ADVISORIES,
+): string {
   const byVersion = new Map<string, { names: string[]; whats: string[]; whys: string[] }>();
   for (const [name, feature] of Object.entries(features)) {
     const row = byVersion.get(feature.since) ?? { names: [], whats: [], whys: [] };
@@ -43,8 +46,11 @@ export function renderServerFeatures(features: Readonly<Record<string, Feature>>
     lines.push(`| ${since} | ${row.whats.map((what, i) => `${row.names[i] ?? ''}: ${what}`).join('; ')} | ${row.whys.join('; ')} |`);
   }
   for (const advisory of advisories) {
-    const versions = advisory.fixedIn.length > 1 ? `${advisory.fixedIn.slice(0, -1).join(', ')} or ${advisory.fixedIn.at(-1) ?? ''}` : (advisory.fixedIn[0] ?? '');
-    lines.push(`| ${versions} | security fix \`${advisory.id}\` (in \`SERVER_ADVISORIES\`): ${advisory.what} | ${advisory.why}. Earlier releases of each line are affected |`);
+    const versions =
+      advisory.fixedIn.length > 1 ? `${advisory.fixedIn.slice(0, -1).join(', ')} or ${advisory.fixedIn.at(-1) ?? ''}` : (advisory.fixedIn[0] ?? '');
+    lines.push(
+      `| ${versions} | security fix \`${advisory.id}\` (in \`SERVER_ADVISORIES\`): ${advisory.what} | ${advisory.why}. Earlier releases of each line are affected |`,
+    );
   }
   return lines.join('\n');
 }

@@ -92,7 +92,10 @@ export function testMap(): { module: string; tests: string[]; how: 'own' | 'impo
 export function renderTestMap(rows = testMap()): string {
   const lines = ['| module | tested in |', '|---|---|'];
   for (const row of rows) {
-    const shown = row.tests.sort().slice(0, SHOWN).map((test) => `\`${test.replace(/^tests\//, '')}\``);
+    const shown = row.tests
+      .sort()
+      .slice(0, SHOWN)
+      .map((test) => `\`${test.replace(/^tests\//, '')}\``);
     const more = row.tests.length > SHOWN ? ` and ${row.tests.length - SHOWN} more` : '';
     const how = row.how === 'through' ? 'through the modules that use it: ' : '';
     lines.push(`| \`${row.module}\` | ${row.how === 'none' ? '**no test**' : `${how}${shown.join(', ')}${more}`} |`);
@@ -100,4 +103,5 @@ export function renderTestMap(rows = testMap()): string {
   return lines.join('\n');
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) process.exitCode = runDocScript(TEST_MAP_SECTION, renderTestMap(), 'scripts/test-map.ts', process.argv);
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href)
+  process.exitCode = runDocScript(TEST_MAP_SECTION, renderTestMap(), 'scripts/test-map.ts', process.argv);

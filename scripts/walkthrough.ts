@@ -64,7 +64,11 @@ async function dashboardOf(controller: Controller, config: ClusterConfig): Promi
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { config: { type: 'string', default: 'config/cluster.yaml' }, serve: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+    options: {
+      config: { type: 'string', default: 'config/cluster.yaml' },
+      serve: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
   });
   if (values.help) {
     say(
@@ -76,7 +80,8 @@ async function main(): Promise<number> {
   const tokenDelayMs = values.serve ? SERVE_TOKEN_DELAY_MS : 2;
   const config = await loadClusterConfig(values.config);
   const { cluster } = config;
-  if (cluster.mode === 'worker') throw new DistributedError('INVALID_ARGUMENT', `The walkthrough needs a controller: ${values.config} has cluster.mode worker; use dual or controller.`);
+  if (cluster.mode === 'worker')
+    throw new DistributedError('INVALID_ARGUMENT', `The walkthrough needs a controller: ${values.config} has cluster.mode worker; use dual or controller.`);
   // The report goes to stdout; keep library logs to warnings so they do not bury it, and print them as lines of
   // the report (unless the config sends logs to a file).
   const logging = toRuntimeOptions(config).logger;
@@ -120,7 +125,9 @@ async function main(): Promise<number> {
   const t0 = performance.now();
   const node = await startNode(config, {
     logger,
-    worker: nodeRunsWorker ? { engine: simulatedEngine({ tokenDelayMs }), hardware: own.hardware, capabilities: own.capabilities, ip: '127.0.0.1', hostname: own.hostname } : undefined,
+    worker: nodeRunsWorker
+      ? { engine: simulatedEngine({ tokenDelayMs }), hardware: own.hardware, capabilities: own.capabilities, ip: '127.0.0.1', hostname: own.hostname }
+      : undefined,
   });
   started.node = node;
   node.client.on('error', (error) => {
@@ -140,16 +147,28 @@ async function main(): Promise<number> {
     started.metrics.attach(controller);
     const dashboard = await dashboardOf(controller, config);
     started.dashboard = dashboard;
-    say(`   dashboard: ${dashboard.url} (workers, requests and charts, live${values.serve ? '' : '; npm start -- --serve keeps the cluster running to watch it'})`);
+    say(
+      `   dashboard: ${dashboard.url} (workers, requests and charts, live${values.serve ? '' : '; npm start -- --serve keeps the cluster running to watch it'})`,
+    );
     // The other Macs join the node's NATS: its embedded server (as external clients of it), or the same servers.
     const runtime = toRuntimeOptions(config).client;
-    const joinOptions = nats.mode === 'embedded' ? { ...runtime, mode: 'external' as const, serverUrl: `nats://${health.server ?? ''}`, embedded: undefined } : runtime;
+    const joinOptions =
+      nats.mode === 'embedded' ? { ...runtime, mode: 'external' as const, serverUrl: `nats://${health.server ?? ''}`, embedded: undefined } : runtime;
     const macs = joining.map(({ mac }) => mac.name).join(', ');
     say(`2. ${COUNT[joining.length] ?? joining.length}${nodeRunsWorker ? ' more' : ''} simulated Macs join (${macs}); workers register and heartbeat...`);
     for (const { mac, i } of joining) {
       const client = new NatsClient({ logger });
       await client.connect(joinOptions);
-      const worker = new Worker(client, { engine: simulatedEngine({ tokenDelayMs }), hardware: mac.hardware, capabilities: mac.capabilities, ip: '127.0.0.1', hostname: mac.hostname, port: cluster.worker.port + i, heartbeatIntervalMs, logger });
+      const worker = new Worker(client, {
+        engine: simulatedEngine({ tokenDelayMs }),
+        hardware: mac.hardware,
+        capabilities: mac.capabilities,
+        ip: '127.0.0.1',
+        hostname: mac.hostname,
+        port: cluster.worker.port + i,
+        heartbeatIntervalMs,
+        logger,
+      });
       extra.push({ client, worker });
       await worker.start();
     }
@@ -158,7 +177,9 @@ async function main(): Promise<number> {
     say(workersTable(controller.registry.workers()));
 
     const strategy = cluster.load_balancing.strategy;
-    say(`\n4. Routing inference requests (strategy ${strategy}${cluster.load_balancing.sticky_sessions ? ', sticky sessions' : ''}); tokens stream back through response.{workerId}.{requestId}...`);
+    say(
+      `\n4. Routing inference requests (strategy ${strategy}${cluster.load_balancing.sticky_sessions ? ', sticky sessions' : ''}); tokens stream back through response.{workerId}.{requestId}...`,
+    );
     const results: RequestResult[] = [];
     for (const prompt of PROMPTS) {
       const started = performance.now();
@@ -175,7 +196,17 @@ async function main(): Promise<number> {
         } else outcome = event.type;
       }
       const attempt = stream.attempts.at(-1);
-      const result: RequestResult = { requestId: stream.requestId, workerId: attempt?.workerId ?? '?', reason: attempt?.reason ?? '', prompt, tokens, text: text.trim(), latencyMs: performance.now() - started, firstTokenMs, outcome };
+      const result: RequestResult = {
+        requestId: stream.requestId,
+        workerId: attempt?.workerId ?? '?',
+        reason: attempt?.reason ?? '',
+        prompt,
+        tokens,
+        text: text.trim(),
+        latencyMs: performance.now() - started,
+        firstTokenMs,
+        outcome,
+      };
       results.push(result);
       say(`   ${result.requestId.slice(0, 8)} ${result.outcome}: "${result.text}"`);
       say(`            -> worker ${result.workerId.slice(0, 8)} (${result.reason})`);

@@ -85,7 +85,15 @@ export { serveMetrics, type MetricsServer, type MetricsServerOptions, type Metri
 export { GENERIC_LABEL, type ChannelCounts, type ClientMetricsSink } from './client/index.js';
 export { ERROR_CODE_HEADER, SERVICE_ERROR_CODE_HEADER, SERVICE_ERROR_CODES, SERVICE_ERROR_HEADER, serviceErrorCode } from './client/index.js';
 // Tracing (OpenTelemetry, optional): typed channels carry W3C trace context; see docs/tracing.md.
-export { MESSAGING_SYSTEM, TRACEPARENT_HEADER, TRACESTATE_HEADER, TRACER_NAME, channelTracing, setChannelTracing, type ChannelTracing } from './observability/index.js';
+export {
+  MESSAGING_SYSTEM,
+  TRACEPARENT_HEADER,
+  TRACESTATE_HEADER,
+  TRACER_NAME,
+  channelTracing,
+  setChannelTracing,
+  type ChannelTracing,
+} from './observability/index.js';
 export { SERVICE_API_PREFIX, SERVICE_VERBS, serviceNameOf, serviceSubjects } from './contract/index.js';
 export type { ParseOptions } from './config/loader.js';
 
@@ -98,7 +106,15 @@ export { loadNodeIdentity, type NodeIdentity } from './cluster/identity.js';
 export { readUsersFile, usersAuthorization, type NodeRole, type NodeUser } from './cluster/users-file.js';
 export { WorkerRegistry, type WorkerRegistryOptions, type WorkerRegistryEvents, type StaticWorker } from './cluster/registry.js';
 export type { OfflineReason, WorkerInfo, WorkerState } from './cluster/worker-info.js';
-export { route, requirementFromModelId, type StrategyName, type ModelRequirement, type RouteInput, type RouteChoice, type RouterMemory } from './cluster/routing.js';
+export {
+  route,
+  requirementFromModelId,
+  type StrategyName,
+  type ModelRequirement,
+  type RouteInput,
+  type RouteChoice,
+  type RouterMemory,
+} from './cluster/routing.js';
 export { Controller, type ControllerOptions, type ControllerStream } from './cluster/controller.js';
 export type { AttemptOutcome, InferAttempt, InferenceObserver, ObservedRequest, RequestOutcome } from './cluster/inference-observer.js';
 export { Worker, type WorkerOptions, type InferenceEngine, type WorkerMetricsSample } from './cluster/worker.js';

@@ -23,7 +23,10 @@ describe('the package face', () => {
     const end = readme.indexOf('<!-- end of public values -->');
     expect(start, 'README.md has lost the markers of its list of public values').toBeGreaterThan(0);
     const listed = [...readme.slice(start, end).matchAll(/`([A-Za-z_][A-Za-z0-9_]*)`/g)].map((m) => m[1] ?? '').sort();
-    const values = runtime.filter(({ isValue }) => isValue).map(({ name }) => name).sort();
+    const values = runtime
+      .filter(({ isValue }) => isValue)
+      .map(({ name }) => name)
+      .sort();
     expect(listed, 'add the name to (or remove it from) both src/index.ts and the README list').toEqual(values);
   });
 

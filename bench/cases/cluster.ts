@@ -19,7 +19,15 @@ import { compare } from '../lib/ratios.js';
 import { median, nowMs, percentile, waitUntil, yieldToLoop } from '../lib/stats.js';
 
 const WORKERS = 1000;
-const HARDWARE = { chip: 'Apple M2 Max', performanceCores: 8, efficiencyCores: 4, gpuCores: 38, neuralEngineCores: 16, unifiedMemoryGB: 64, macOSVersion: '14.5' };
+const HARDWARE = {
+  chip: 'Apple M2 Max',
+  performanceCores: 8,
+  efficiencyCores: 4,
+  gpuCores: 38,
+  neuralEngineCores: 16,
+  unifiedMemoryGB: 64,
+  macOSVersion: '14.5',
+};
 
 function registration(workerId: string, i: number): WorkerRegistration {
   return {
@@ -38,7 +46,15 @@ function heartbeat(workerId: string, active: number): WorkerHeartbeat {
   return {
     workerId,
     status: 'online',
-    metrics: { cpuUsagePercent: 20, memoryUsedGB: 30, gpuUtilizationPercent: 50, activeRequests: active, totalRequestsHandled: 100, avgLatencyMs: 500, modelsLoaded: [] },
+    metrics: {
+      cpuUsagePercent: 20,
+      memoryUsedGB: 30,
+      gpuUtilizationPercent: 50,
+      activeRequests: active,
+      totalRequestsHandled: 100,
+      avgLatencyMs: 500,
+      modelsLoaded: [],
+    },
     timestamp: Date.now(),
   };
 }
@@ -60,7 +76,8 @@ async function scaleFigures(ctx: BenchContext): Promise<Figure[]> {
     let sent = 0;
     const heartbeats = setInterval(() => {
       const slice = sent % WORKERS;
-      for (let i = slice; i < slice + WORKERS / 10; i++) void channels.workerHeartbeat.publish(fleet, { workerId: ids[i] as string }, heartbeat(ids[i] as string, i % 4));
+      for (let i = slice; i < slice + WORKERS / 10; i++)
+        void channels.workerHeartbeat.publish(fleet, { workerId: ids[i] as string }, heartbeat(ids[i] as string, i % 4));
       sent += WORKERS / 10;
     }, 100);
     const picks: number[] = [];
@@ -80,7 +97,9 @@ async function scaleFigures(ctx: BenchContext): Promise<Figure[]> {
     await waitUntil(() => handled >= sent, 3000);
     picks.sort((a, b) => a - b);
     const online = registry.workers().filter((w) => w.state !== 'offline').length;
-    ctx.log(`registry: ${handled} of ${sent} heartbeats handled, ${online} of ${WORKERS} online; ${picks.length} picks, p50 ${percentile(picks, 50).toFixed(1)} us`);
+    ctx.log(
+      `registry: ${handled} of ${sent} heartbeats handled, ${online} of ${WORKERS} online; ${picks.length} picks, p50 ${percentile(picks, 50).toFixed(1)} us`,
+    );
     return [
       {
         metric: 'heartbeats handled, 1,000 workers at 1/s',

@@ -33,7 +33,15 @@ import { median, nowMs, percentile, waitUntil } from '../lib/stats.js';
 const TOKEN_DELAY_MS = 10;
 const MAX_TOKENS = 32;
 const STREAMS = 50;
-const HARDWARE = { chip: 'Apple M2 Max', performanceCores: 8, efficiencyCores: 4, gpuCores: 38, neuralEngineCores: 16, unifiedMemoryGB: 64, macOSVersion: '14.5' };
+const HARDWARE = {
+  chip: 'Apple M2 Max',
+  performanceCores: 8,
+  efficiencyCores: 4,
+  gpuCores: 38,
+  neuralEngineCores: 16,
+  unifiedMemoryGB: 64,
+  macOSVersion: '14.5',
+};
 
 /** A page of the dashboard: reads /api/events until closed, counting bytes and events. */
 interface OpenPage {
@@ -188,7 +196,15 @@ function heartbeat(n: number, activeRequests: number): WorkerHeartbeat {
   return {
     workerId: workerIdOf(n),
     status: 'online',
-    metrics: { cpuUsagePercent: 20, memoryUsedGB: 30, gpuUtilizationPercent: 50, activeRequests, totalRequestsHandled: 0, avgLatencyMs: 0, modelsLoaded: ['bench-model'] },
+    metrics: {
+      cpuUsagePercent: 20,
+      memoryUsedGB: 30,
+      gpuUtilizationPercent: 50,
+      activeRequests,
+      totalRequestsHandled: 0,
+      avgLatencyMs: 0,
+      modelsLoaded: ['bench-model'],
+    },
     timestamp: Date.now(),
   };
 }
@@ -242,13 +258,39 @@ async function scaleFigures(ctx: BenchContext): Promise<Figure[]> {
     }
     const snapshotBytes = Buffer.byteLength(JSON.stringify(view.snapshot()));
     const sorted = buildMs.slice().sort((a, b) => a - b);
-    ctx.log(`dashboard at ${WORKERS} workers and ${REQUESTS_PER_MIN} requests/min: update ${median(buildMs).toFixed(2)} ms p50, ${percentile(sorted, 99).toFixed(2)} ms p99, ${Math.round(median(sizes) / 1024)} KB; snapshot ${Math.round(snapshotBytes / 1024)} KB`);
+    ctx.log(
+      `dashboard at ${WORKERS} workers and ${REQUESTS_PER_MIN} requests/min: update ${median(buildMs).toFixed(2)} ms p50, ${percentile(sorted, 99).toFixed(2)} ms p99, ${Math.round(median(sizes) / 1024)} KB; snapshot ${Math.round(snapshotBytes / 1024)} KB`,
+    );
     const note = `${WORKERS} workers heartbeating once a second, ${REQUESTS_PER_MIN} requests a minute of ${TOKENS_EACH} tokens (about ${Math.round(live.length)} in flight), for ${seconds} s; one update per 500 ms`;
     return [
       { metric: `dashboard update build + JSON p50, ${WORKERS} workers`, unit: 'ms', typed: median(buildMs), raw: null, rounds: 1, targets: [], note },
-      { metric: `dashboard update build + JSON p99, ${WORKERS} workers`, unit: 'ms', typed: percentile(sorted, 99), raw: null, rounds: 1, targets: [], note: `${buildMs.length} updates` },
-      { metric: `dashboard update size p50, ${WORKERS} workers`, unit: 'KB', typed: median(sizes) / 1024, raw: null, rounds: 1, targets: [], note: 'one update, sent once to every open page' },
-      { metric: `dashboard snapshot size, ${WORKERS} workers`, unit: 'KB', typed: snapshotBytes / 1024, raw: null, rounds: 1, targets: [], note: 'what a page gets when it connects, and /api/cluster' },
+      {
+        metric: `dashboard update build + JSON p99, ${WORKERS} workers`,
+        unit: 'ms',
+        typed: percentile(sorted, 99),
+        raw: null,
+        rounds: 1,
+        targets: [],
+        note: `${buildMs.length} updates`,
+      },
+      {
+        metric: `dashboard update size p50, ${WORKERS} workers`,
+        unit: 'KB',
+        typed: median(sizes) / 1024,
+        raw: null,
+        rounds: 1,
+        targets: [],
+        note: 'one update, sent once to every open page',
+      },
+      {
+        metric: `dashboard snapshot size, ${WORKERS} workers`,
+        unit: 'KB',
+        typed: snapshotBytes / 1024,
+        raw: null,
+        rounds: 1,
+        targets: [],
+        note: 'what a page gets when it connects, and /api/cluster',
+      },
     ];
   } finally {
     view.close();

@@ -42,7 +42,15 @@ const TOKEN_DELAY_MS = 10;
 /** Tokens per stream. */
 const MAX_TOKENS = 32;
 const MODEL = 'bench-model';
-const HARDWARE = { chip: 'Apple M2 Max', performanceCores: 8, efficiencyCores: 4, gpuCores: 38, neuralEngineCores: 16, unifiedMemoryGB: 64, macOSVersion: '14.5' };
+const HARDWARE = {
+  chip: 'Apple M2 Max',
+  performanceCores: 8,
+  efficiencyCores: 4,
+  gpuCores: 38,
+  neuralEngineCores: 16,
+  unifiedMemoryGB: 64,
+  macOSVersion: '14.5',
+};
 /** Whole one-token requests of the RSS warm-up, on each side. */
 const WHOLE = 50;
 /** Longest a stream of the latency figures may take before the run gives up on it. */

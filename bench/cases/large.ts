@@ -67,15 +67,29 @@ export async function largeFigures(ctx: BenchContext): Promise<Figure[]> {
     };
     const rawRound = (n: number) => (): Promise<Round> =>
       measured(n, () =>
-        flowRound(rawCount, n, CHUNK, WINDOW, (size) => {
-          for (let i = 0; i < size; i++) pub.publish(rawSubject, encodeV3(payload));
-        }, timeoutMs),
+        flowRound(
+          rawCount,
+          n,
+          CHUNK,
+          WINDOW,
+          (size) => {
+            for (let i = 0; i < size; i++) pub.publish(rawSubject, encodeV3(payload));
+          },
+          timeoutMs,
+        ),
       );
     const typedRound = (n: number, publisher: typeof client) => (): Promise<Round> =>
       measured(n, () =>
-        flowRound(typedCount, n, CHUNK, WINDOW, async (size) => {
-          for (let i = 0; i < size; i++) await channel.publish(publisher, params, payload);
-        }, timeoutMs),
+        flowRound(
+          typedCount,
+          n,
+          CHUNK,
+          WINDOW,
+          async (size) => {
+            for (let i = 0; i < size; i++) await channel.publish(publisher, params, payload);
+          },
+          timeoutMs,
+        ),
       );
 
     const plan = chunkedPlan(ctx.sizes);
@@ -92,7 +106,9 @@ export async function largeFigures(ctx: BenchContext): Promise<Figure[]> {
     const zippedBytes = compare(bytes(zipped.typed), bytes(zipped.raw3));
     const plainTyped = plainRate.typed ?? Number.NaN;
     const zippedTyped = zippedRate.typed ?? Number.NaN;
-    ctx.log(`100 KB prompts: raw3 ${Math.round(plainRate.raw ?? 0)} / typed ${Math.round(plainTyped)} msg/s; compressed: raw3 ${Math.round(zippedRate.raw ?? 0)} / typed ${Math.round(zippedTyped)} msg/s (chunk medians)`);
+    ctx.log(
+      `100 KB prompts: raw3 ${Math.round(plainRate.raw ?? 0)} / typed ${Math.round(plainTyped)} msg/s; compressed: raw3 ${Math.round(zippedRate.raw ?? 0)} / typed ${Math.round(zippedTyped)} msg/s (chunk medians)`,
+    );
     const chunked = { rounds: ctx.sizes.rounds, chunks: ctx.sizes.chunks };
     return [
       {

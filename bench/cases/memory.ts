@@ -22,10 +22,14 @@ interface BurstResult {
 export async function memoryFigures(ctx: BenchContext): Promise<Figure[]> {
   const n = ctx.sizes.burst;
   const timeoutMs = ctx.quick ? 30_000 : 120_000;
-  const run = (side: 'raw2' | 'raw3' | 'typed') => (): Promise<BurstResult> => runChild<BurstResult>('burst.ts', [side, ctx.url, String(n)], timeoutMs, ['--expose-gc']);
+  const run = (side: 'raw2' | 'raw3' | 'typed') => (): Promise<BurstResult> =>
+    runChild<BurstResult>('burst.ts', [side, ctx.url, String(n)], timeoutMs, ['--expose-gc']);
   const rounds = ctx.sizes.burstRounds;
   const sides = await interleave({ rounds, chunks: 1, warmUp: false }, { raw3: run('raw3'), typed: run('typed'), raw2: run('raw2') });
-  const values = (key: keyof BurstResult) => (results: BurstResult[]): number[] => results.map((r) => r[key]);
+  const values =
+    (key: keyof BurstResult) =>
+    (results: BurstResult[]): number[] =>
+      results.map((r) => r[key]);
   const pick = (key: keyof BurstResult) => compare(values(key)(sides.typed), values(key)(sides.raw3), values(key)(sides.raw2));
   const mid = (key: keyof BurstResult, results: BurstResult[]): number => median(values(key)(results));
   const peak = pick('peakRssMB');

@@ -79,8 +79,14 @@ interface Pair {
 async function pair(url: string, name: string, auth?: { controllerSeed: string; workerSeed: string }): Promise<Pair> {
   const errors: string[] = [];
   const opened = await Promise.allSettled([
-    typedClient(url, { name: `bench-${name}-controller`, ...(auth === undefined ? {} : { nkeySeed: auth.controllerSeed, inboxPrefix: inboxPrefixFor('controller', CONTROLLER_ID) }) }),
-    typedClient(url, { name: `bench-${name}-worker`, ...(auth === undefined ? {} : { nkeySeed: auth.workerSeed, inboxPrefix: inboxPrefixFor('worker', WORKER_ID) }) }),
+    typedClient(url, {
+      name: `bench-${name}-controller`,
+      ...(auth === undefined ? {} : { nkeySeed: auth.controllerSeed, inboxPrefix: inboxPrefixFor('controller', CONTROLLER_ID) }),
+    }),
+    typedClient(url, {
+      name: `bench-${name}-worker`,
+      ...(auth === undefined ? {} : { nkeySeed: auth.workerSeed, inboxPrefix: inboxPrefixFor('worker', WORKER_ID) }),
+    }),
   ]);
   const [controller, worker] = opened.map((result) => (result.status === 'fulfilled' ? result.value : undefined));
   if (controller === undefined || worker === undefined) {
@@ -118,7 +124,8 @@ async function probe(side: Pair, name: string, enforced: boolean): Promise<void>
     const refused = await waitUntil(() => side.errors.slice(before).some((e) => e.includes('PERMISSIONS_VIOLATION')), 3000);
     // A round trip on the controller's connection: anything the server had delivered has arrived by now.
     await side.controller.flush();
-    if (!refused || seen.includes(OTHER_WORKER_ID)) throw new Error(`${name}: the server did not refuse the worker a heartbeat for another worker's id; permissions are not on`);
+    if (!refused || seen.includes(OTHER_WORKER_ID))
+      throw new Error(`${name}: the server did not refuse the worker a heartbeat for another worker's id; permissions are not on`);
     side.errors.splice(before);
   } finally {
     await sub.unsubscribe();
@@ -130,7 +137,10 @@ export async function permissionsFigures(ctx: BenchContext): Promise<Figure[]> {
   const controllerKey = createNodeKey();
   const workerKey = createNodeKey();
   const users = [
-    { nkey: controllerKey.publicKey, permissions: natsPermissions(rolePermissions.controller, CONTROLLER_ID, { inboxPrefix: inboxPrefixFor('controller', CONTROLLER_ID) }) },
+    {
+      nkey: controllerKey.publicKey,
+      permissions: natsPermissions(rolePermissions.controller, CONTROLLER_ID, { inboxPrefix: inboxPrefixFor('controller', CONTROLLER_ID) }),
+    },
     { nkey: workerKey.publicKey, permissions: natsPermissions(rolePermissions.worker, WORKER_ID, { inboxPrefix: inboxPrefixFor('worker', WORKER_ID) }) },
   ];
   const serverOn = new EmbeddedNatsServer();
@@ -138,7 +148,11 @@ export async function permissionsFigures(ctx: BenchContext): Promise<Figure[]> {
   const serverOff2 = new EmbeddedNatsServer();
   const sides: Pair[] = [];
   try {
-    await Promise.all([serverOn.start({ port: 0, httpPort: 0, authorization: { users } }), serverOff.start({ port: 0, httpPort: 0 }), serverOff2.start({ port: 0, httpPort: 0 })]);
+    await Promise.all([
+      serverOn.start({ port: 0, httpPort: 0, authorization: { users } }),
+      serverOff.start({ port: 0, httpPort: 0 }),
+      serverOff2.start({ port: 0, httpPort: 0 }),
+    ]);
     const on = await pair(serverOn.getUrl(), 'on', { controllerSeed: controllerKey.seed, workerSeed: workerKey.seed });
     sides.push(on);
     const off = await pair(serverOff.getUrl(), 'off');
@@ -171,7 +185,11 @@ export async function permissionsFigures(ctx: BenchContext): Promise<Figure[]> {
       await inference.request(side.controller, params, payload, { timeout: TIMEOUT_MS });
     };
     const block = perChunk(ctx.sizes.requestsInSequence, ctx.sizes.chunks);
-    const latency = await interleave(plan, { on: () => sequence(block, once(on)), off: () => sequence(block, once(off)), off2: () => sequence(block, once(off2)) });
+    const latency = await interleave(plan, {
+      on: () => sequence(block, once(on)),
+      off: () => sequence(block, once(off)),
+      off2: () => sequence(block, once(off2)),
+    });
     const inFlight = ctx.sizes.requestsInFlight;
     const slice = perChunk(ctx.sizes.requestTotal, ctx.sizes.chunks);
     const servers = [serverOn, serverOff, serverOff2];
@@ -203,12 +221,31 @@ export async function permissionsFigures(ctx: BenchContext): Promise<Figure[]> {
           targets: [target],
           note: `${note}; raw v3 column: permissions OFF, typed: ON; noise: max(10%, |OFF2/OFF - 1|) = ${(Math.abs(target.value - 1) * 100).toFixed(0)}%`,
         },
-        { metric: `permissions OFF2/OFF (noise): ${metric}`, unit, ...noise, ...chunked, targets: [], note: 'two plain nats-servers: raw v3 column OFF, typed OFF2' },
+        {
+          metric: `permissions OFF2/OFF (noise): ${metric}`,
+          unit,
+          ...noise,
+          ...chunked,
+          targets: [],
+          note: 'two plain nats-servers: raw v3 column OFF, typed OFF2',
+        },
       );
     };
     const pick = (key: keyof Latency) => ({ on: latency.on.map((l) => l[key]), off: latency.off.map((l) => l[key]), off2: latency.off2.map((l) => l[key]) });
-    add('publish throughput (heartbeat, worker)', 'msg/s', true, published, `${n.toLocaleString('en-US')} typed heartbeats per chunk from the worker, then a flush`);
-    add('request/reply latency p50', 'us', false, pick('p50'), `blocks of ${block.toLocaleString('en-US')} typed requests, controller -> worker, one at a time`);
+    add(
+      'publish throughput (heartbeat, worker)',
+      'msg/s',
+      true,
+      published,
+      `${n.toLocaleString('en-US')} typed heartbeats per chunk from the worker, then a flush`,
+    );
+    add(
+      'request/reply latency p50',
+      'us',
+      false,
+      pick('p50'),
+      `blocks of ${block.toLocaleString('en-US')} typed requests, controller -> worker, one at a time`,
+    );
     add('request/reply latency p99', 'us', false, pick('p99'), `p99 of each block of ${block.toLocaleString('en-US')}`);
     add(`request throughput, ${inFlight} in flight`, 'req/s', true, throughput, `${slice.toLocaleString('en-US')} typed requests per chunk`);
     // Where a throughput difference comes from: each server's CPU over the whole in-flight phase (warm-up included).
@@ -220,7 +257,9 @@ export async function permissionsFigures(ctx: BenchContext): Promise<Figure[]> {
     });
     const [cpuOn = null, cpuOff = null, cpuOff2 = null] = perRequest;
     if (cpuOn !== null && cpuOff !== null) {
-      ctx.log(`permissions nats-server CPU per request, ${inFlight} in flight: ON ${cpuOn.toFixed(1)} / OFF ${cpuOff.toFixed(1)} / OFF2 ${(cpuOff2 ?? Number.NaN).toFixed(1)} us`);
+      ctx.log(
+        `permissions nats-server CPU per request, ${inFlight} in flight: ON ${cpuOn.toFixed(1)} / OFF ${cpuOff.toFixed(1)} / OFF2 ${(cpuOff2 ?? Number.NaN).toFixed(1)} us`,
+      );
       figures.push({
         metric: `permissions ON/OFF: nats-server CPU per request, ${inFlight} in flight`,
         unit: 'us',

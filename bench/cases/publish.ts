@@ -42,7 +42,9 @@ export async function publishFigures(ctx: BenchContext): Promise<Figure[]> {
       },
     });
     const result = compare(samples.typed, samples.raw3, samples.raw2);
-    ctx.log(`publish: raw3 ${Math.round(result.raw ?? 0)} / raw2 ${Math.round(result.rawV2 ?? 0)} / typed ${Math.round(result.typed ?? 0)} msg/s (chunk medians)`);
+    ctx.log(
+      `publish: raw3 ${Math.round(result.raw ?? 0)} / raw2 ${Math.round(result.rawV2 ?? 0)} / typed ${Math.round(result.typed ?? 0)} msg/s (chunk medians)`,
+    );
     return [
       {
         metric: 'publish throughput (300 B heartbeat)',

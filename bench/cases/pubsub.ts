@@ -59,10 +59,20 @@ export async function pubsubFigures(ctx: BenchContext): Promise<Figure[]> {
     // subscriber may do another side's work.
     const samples = await interleave(chunkedPlan(ctx.sizes), {
       raw3: () =>
-        rawChunk(sub3, (msg) => decodeV3(msg), (c) =>
-          flowRound(c, n, CHUNK, WINDOW, (size) => {
-            for (let i = 0; i < size; i++) pub3.publish(subject, encodeV3(payload));
-          }, timeoutMs),
+        rawChunk(
+          sub3,
+          (msg) => decodeV3(msg),
+          (c) =>
+            flowRound(
+              c,
+              n,
+              CHUNK,
+              WINDOW,
+              (size) => {
+                for (let i = 0; i < size; i++) pub3.publish(subject, encodeV3(payload));
+              },
+              timeoutMs,
+            ),
         ),
       typed: async (): Promise<FlowResult> => {
         const c = counter();
@@ -70,24 +80,43 @@ export async function pubsubFigures(ctx: BenchContext): Promise<Figure[]> {
           count(c);
         });
         try {
-          return await flowRound(c, n, CHUNK, WINDOW, async (size) => {
-            for (let i = 0; i < size; i++) await channel.publish(client, PARAMS, payload);
-          }, timeoutMs);
+          return await flowRound(
+            c,
+            n,
+            CHUNK,
+            WINDOW,
+            async (size) => {
+              for (let i = 0; i < size; i++) await channel.publish(client, PARAMS, payload);
+            },
+            timeoutMs,
+          );
         } finally {
           await s.unsubscribe();
           await subClient.flush();
         }
       },
       raw2: () =>
-        rawChunk(sub2, (msg) => decodeV2(msg.data), (c) =>
-          flowRound(c, n, CHUNK, WINDOW, (size) => {
-            for (let i = 0; i < size; i++) pub2.publish(subject, encodeV2(payload));
-          }, timeoutMs),
+        rawChunk(
+          sub2,
+          (msg) => decodeV2(msg.data),
+          (c) =>
+            flowRound(
+              c,
+              n,
+              CHUNK,
+              WINDOW,
+              (size) => {
+                for (let i = 0; i < size; i++) pub2.publish(subject, encodeV2(payload));
+              },
+              timeoutMs,
+            ),
         ),
     });
     const rate = (results: FlowResult[]): number[] => results.map((r) => r.rate);
     const result = compare(rate(samples.typed), rate(samples.raw3), rate(samples.raw2));
-    ctx.log(`pub->sub: raw3 ${Math.round(result.raw ?? 0)} / raw2 ${Math.round(result.rawV2 ?? 0)} / typed ${Math.round(result.typed ?? 0)} msg/s (chunk medians)`);
+    ctx.log(
+      `pub->sub: raw3 ${Math.round(result.raw ?? 0)} / raw2 ${Math.round(result.rawV2 ?? 0)} / typed ${Math.round(result.typed ?? 0)} msg/s (chunk medians)`,
+    );
     const missing = [...samples.raw3, ...samples.raw2, ...samples.typed].reduce((sum, r) => sum + r.missing, 0);
     return [
       {

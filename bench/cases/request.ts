@@ -23,7 +23,12 @@ export async function requestFigures(ctx: BenchContext): Promise<Figure[]> {
   const subject3 = channel.subject({ workerId: RAW_WORKER_ID });
   const subject2 = channel.subject({ workerId: RAW_V2_WORKER_ID });
   const payload = inferenceRequest(400);
-  const [nc2, responder2, nc3, responder3] = await Promise.all([rawV2Connection(ctx.url), rawV2Connection(ctx.url), rawV3Connection(ctx.url), rawV3Connection(ctx.url)]);
+  const [nc2, responder2, nc3, responder3] = await Promise.all([
+    rawV2Connection(ctx.url),
+    rawV2Connection(ctx.url),
+    rawV3Connection(ctx.url),
+    rawV3Connection(ctx.url),
+  ]);
   const [client, replier] = await Promise.all([typedClient(ctx.url), typedClient(ctx.url)]);
   try {
     responder3.subscribe(subject3, {
@@ -66,11 +71,18 @@ export async function requestFigures(ctx: BenchContext): Promise<Figure[]> {
       typed: () => concurrent(slice, inFlight, once.typed),
       raw2: () => concurrent(slice, inFlight, once.raw2),
     });
-    const pick = (key: keyof Latency) => compare(latency.typed.map((l) => l[key]), latency.raw3.map((l) => l[key]), latency.raw2.map((l) => l[key]));
+    const pick = (key: keyof Latency) =>
+      compare(
+        latency.typed.map((l) => l[key]),
+        latency.raw3.map((l) => l[key]),
+        latency.raw2.map((l) => l[key]),
+      );
     const p50 = pick('p50');
     const inFlightResult = compare(throughput.typed, throughput.raw3, throughput.raw2);
     ctx.log(`request p50: raw3 ${(p50.raw ?? 0).toFixed(0)} / raw2 ${(p50.rawV2 ?? 0).toFixed(0)} / typed ${(p50.typed ?? 0).toFixed(0)} us (chunk medians)`);
-    ctx.log(`requests in flight: raw3 ${Math.round(inFlightResult.raw ?? 0)} / raw2 ${Math.round(inFlightResult.rawV2 ?? 0)} / typed ${Math.round(inFlightResult.typed ?? 0)} req/s (chunk medians)`);
+    ctx.log(
+      `requests in flight: raw3 ${Math.round(inFlightResult.raw ?? 0)} / raw2 ${Math.round(inFlightResult.rawV2 ?? 0)} / typed ${Math.round(inFlightResult.typed ?? 0)} req/s (chunk medians)`,
+    );
     const chunked = { rounds: ctx.sizes.rounds, chunks: ctx.sizes.chunks };
     return [
       {

@@ -115,10 +115,16 @@ export async function tracingFigures(ctx: BenchContext): Promise<Figure[]> {
       await inference.request(requester, params, payload, { timeout: TIMEOUT_MS });
     };
     const block = perChunk(ctx.sizes.requestsInSequence, ctx.sizes.chunks);
-    const latency = await interleave(plan, inState(() => sequence(block, once)));
+    const latency = await interleave(
+      plan,
+      inState(() => sequence(block, once)),
+    );
     const inFlight = ctx.sizes.requestsInFlight;
     const slice = perChunk(ctx.sizes.requestTotal, ctx.sizes.chunks);
-    const throughput = await interleave(plan, inState(() => concurrent(slice, inFlight, once)));
+    const throughput = await interleave(
+      plan,
+      inState(() => concurrent(slice, inFlight, once)),
+    );
     enter('none');
     if (errors.length > 0) throw new Error(`${errors.length} client error(s) while measuring, first: ${errors[0] ?? ''}`);
 
@@ -146,7 +152,8 @@ export async function tracingFigures(ctx: BenchContext): Promise<Figure[]> {
         });
       }
     };
-    const pick = (key: keyof Latency): Record<Side, number[]> => Object.fromEntries(sides.map((side) => [side, latency[side].map((l) => l[key])])) as Record<Side, number[]>;
+    const pick = (key: keyof Latency): Record<Side, number[]> =>
+      Object.fromEntries(sides.map((side) => [side, latency[side].map((l) => l[key])])) as Record<Side, number[]>;
     add('publish throughput (heartbeat)', 'msg/s', true, published, `${n.toLocaleString('en-US')} typed heartbeats per chunk, then a flush`);
     add('request/reply latency p50', 'us', false, pick('p50'), `blocks of ${block.toLocaleString('en-US')} typed requests, one at a time`);
     add('request/reply latency p99', 'us', false, pick('p99'), `p99 of each block of ${block.toLocaleString('en-US')}`);

@@ -15,4 +15,6 @@ const result = await generate({
 });
 const stale = staleFiles(result.files, result.managedDirs);
 const done = performance.now();
-console.log(JSON.stringify({ importMs: imported - began, generateMs: done - imported, totalMs: done - began, files: result.files.length, stale: stale.length }));
+console.log(
+  JSON.stringify({ importMs: imported - began, generateMs: done - imported, totalMs: done - began, files: result.files.length, stale: stale.length }),
+);

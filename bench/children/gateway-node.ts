@@ -22,7 +22,8 @@ import { typedClient } from '../lib/connections.js';
 import { waitUntil } from '../lib/stats.js';
 
 const [url, name] = process.argv.slice(2);
-if (url === undefined || name === undefined || process.send === undefined) throw new Error('usage (as an IPC child): gateway-node.ts <nats url> <connection name>');
+if (url === undefined || name === undefined || process.send === undefined)
+  throw new Error('usage (as an IPC child): gateway-node.ts <nats url> <connection name>');
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('gateway-node.ts needs node --expose-gc');
 const send = (message: object): void => {
@@ -68,7 +69,13 @@ async function handle(message: { id: number; cmd: string; n?: number }): Promise
       gc?.();
       gc?.();
       const memory = process.memoryUsage();
-      return { rssMB: mb(memory.rss), heapUsedMB: mb(memory.heapUsed), externalMB: mb(memory.external + memory.arrayBuffers), active: gateway.active, held: held.length };
+      return {
+        rssMB: mb(memory.rss),
+        heapUsedMB: mb(memory.heapUsed),
+        externalMB: mb(memory.external + memory.arrayBuffers),
+        active: gateway.active,
+        held: held.length,
+      };
     }
     case 'status':
       return { active: gateway.active };

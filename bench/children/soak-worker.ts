@@ -10,7 +10,13 @@ import { Worker } from '../../src/cluster/worker.js';
 
 const [urls = '', workerId = '', heartbeat = '1000', delay = '25', concurrent = '8'] = process.argv.slice(2);
 const client = new NatsClient();
-await client.connect({ mode: 'external', servers: urls.split(','), name: `soak-worker-${workerId.slice(0, 8)}`, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
+await client.connect({
+  mode: 'external',
+  servers: urls.split(','),
+  name: `soak-worker-${workerId.slice(0, 8)}`,
+  maxReconnectAttempts: -1,
+  reconnectTimeWait: 100,
+});
 const worker = new Worker(client, {
   workerId,
   engine: simulatedEngine({ tokenDelayMs: Number(delay) }),

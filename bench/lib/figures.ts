@@ -141,7 +141,10 @@ export function renderTable(figures: readonly Figure[]): string {
   });
   const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]): string =>
-    cells.map((cell, i) => (NUMERIC.has(i) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+    cells
+      .map((cell, i) => (NUMERIC.has(i) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
   const out = [line(HEADER), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
   const notes = figures.filter((f) => f.note !== undefined).map((f) => `  ${f.metric}: ${f.note ?? ''}`);
   if (notes.length > 0) out.push('', 'Notes:', ...notes);

@@ -23,11 +23,15 @@ export interface IpcChild {
 
 /** Starts `bench/children/<script>` with `args` under tsx and waits (at most `readyMs`) for its `ready` message. */
 export async function startIpcChild(script: string, args: readonly string[], readyMs: number, nodeFlags: readonly string[] = []): Promise<IpcChild> {
-  const child: ChildProcess = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', fileURLToPath(new URL(`../children/${script}`, import.meta.url)), ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    env: { ...process.env, NODE_OPTIONS: '' },
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...nodeFlags, '--import', 'tsx', fileURLToPath(new URL(`../children/${script}`, import.meta.url)), ...args],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    },
+  );
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
   const exited = new Promise<void>((resolve) =>

@@ -33,7 +33,10 @@ function natsServerVersion(): string {
 /** One paragraph describing where and with what the figures were taken. */
 export function describeMachine(): string {
   const cpus = os.cpus();
-  const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   return [
     `machine: ${os.availableParallelism()} cores (${cpus[0]?.model ?? 'unknown CPU'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.platform()} ${os.release()}, load average ${load}`,
     `versions: node ${process.versions.node}, nats.js ${packageVersion('@nats-io/transport-node')} (nats-core ${packageVersion('@nats-io/nats-core')}) and ${packageVersion('nats')} (raw v2 column), ${natsServerVersion()}, zod ${packageVersion('zod')}, ajv ${packageVersion('ajv')}`,

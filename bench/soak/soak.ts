@@ -147,7 +147,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const quiet = await runRequests(controller, options.quietRequests, options);
     gc();
     const rssStart = process.memoryUsage().rss;
-    log(`chaos phase: ${options.requests} requests, a worker killed every ${options.killEveryMs.join('-')} ms${options.killNatsNode ? ', the controller NATS node once' : ''}`);
+    log(
+      `chaos phase: ${options.requests} requests, a worker killed every ${options.killEveryMs.join('-')} ms${options.killNatsNode ? ', the controller NATS node once' : ''}`,
+    );
     let natsNodeKilled = false;
     const chaos = new Chaos(workers, log);
     const running = runRequests(controller, options.requests, options, (done) => {
@@ -320,9 +322,13 @@ class WorkerProcesses {
     // Each worker prefers another node than the controller, so tokens cross the cluster's routes.
     const at = this.ids.indexOf(id) + 1;
     const urls = [...this.urls.slice(at % this.urls.length), ...this.urls.slice(0, at % this.urls.length)];
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, urls.join(','), id, String(heartbeatIntervalMs), String(tokenDelayMs), String(maxConcurrent)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', CHILD, urls.join(','), id, String(heartbeatIntervalMs), String(tokenDelayMs), String(maxConcurrent)],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     this.children.set(id, child);
     await new Promise<void>((resolve, reject) => {
       let out = '';
@@ -458,4 +464,3 @@ async function waitUntil(predicate: () => boolean | Promise<boolean>, timeoutMs:
 function gc(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
-

@@ -62,7 +62,8 @@ export function parseDocsArgs(argv: readonly string[], command = 'mlx-codegen do
     throw new Error(`${(error as Error).message}\n${usage(command)}`, { cause: error });
   }
   if (values.check && values.serve) throw new Error(`--check and --serve cannot be combined.\n${usage(command)}`);
-  if (values.tags !== undefined && values.versions !== undefined) throw new Error(`--tags and --versions cannot be combined: released versions come from one place.\n${usage(command)}`);
+  if (values.tags !== undefined && values.versions !== undefined)
+    throw new Error(`--tags and --versions cannot be combined: released versions come from one place.\n${usage(command)}`);
   let port = DEFAULT_PORT;
   if (values.port !== undefined) {
     if (!/^\d+$/.test(values.port) || Number(values.port) > 65535) {

@@ -79,10 +79,20 @@ export async function buildDocs(paths: DocsPaths, options: DocsOptions = {}): Pr
     const result = previous === undefined ? undefined : changelogOf(previous.contract, previous.origin, v.contract);
     if (result !== undefined) {
       const file = path.join(dir, 'changelog.html');
-      await writeFile(file, renderChangelogHtml(v.spec.document.info().title(), v.label, result, renderVersionBar(bar, v.slug, { kind: 'changelog', slug: v.slug })));
+      await writeFile(
+        file,
+        renderChangelogHtml(v.spec.document.info().title(), v.label, result, renderVersionBar(bar, v.slug, { kind: 'changelog', slug: v.slug })),
+      );
       written.push(file);
     }
-    built.push({ version: v.version, slug: v.slug, label: v.label, origin: v.origin, changelog: result === undefined ? undefined : `versions/${v.slug}/changelog.html`, upgradeOrder: result?.upgradeOrder });
+    built.push({
+      version: v.version,
+      slug: v.slug,
+      label: v.label,
+      origin: v.origin,
+      changelog: result === undefined ? undefined : `versions/${v.slug}/changelog.html`,
+      upgradeOrder: result?.upgradeOrder,
+    });
   }
   // The root page shows the newest version (there is always one: the working tree's, when nothing is released).
   const shown = versions[versions.length - 1];

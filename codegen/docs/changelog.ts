@@ -35,7 +35,8 @@ function summary(result: GateResult): string {
   if (result.problems.length > 0) return `Not a valid step: ${result.problems.join('; ')}.`;
   if (comparison === undefined || comparison.changes.length === 0) return `No change peers can see. Compatibility ${mode}.`;
   if (comparison.violations.length > 0) return `${String(comparison.violations.length)} change(s) that ${mode} does not allow, without a major version bump.`;
-  if (comparison.majorBump && comparison.changes.some((c) => c.breaks !== 'none')) return `Breaking changes, matched by the major version bump. Compatibility ${mode}.`;
+  if (comparison.majorBump && comparison.changes.some((c) => c.breaks !== 'none'))
+    return `Breaking changes, matched by the major version bump. Compatibility ${mode}.`;
   return `Every change is one ${mode} allows.`;
 }
 

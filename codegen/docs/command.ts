@@ -77,7 +77,9 @@ async function run(cli: DocsCli, { command, stopSignal = untilSignal }: DocsComm
   for (const note of result.notes) console.error(`docs: note: ${note}`);
   for (const file of result.written) console.log(`wrote ${path.relative(process.cwd(), file)}`);
   const changelogs = result.versions.filter((v) => v.changelog !== undefined).length;
-  console.log(`docs: ${String(result.versions.length)} version(s) (${result.versions.map((v) => v.label).join(', ')}), ${String(changelogs)} changelog(s) in ${cli.paths.siteDir}`);
+  console.log(
+    `docs: ${String(result.versions.length)} version(s) (${result.versions.map((v) => v.label).join(', ')}), ${String(changelogs)} changelog(s) in ${cli.paths.siteDir}`,
+  );
   if (cli.mode === 'build') return 0;
   const server = await serveDirectory(cli.paths.siteDir, { port: cli.port, fallbackToFreePort: cli.defaultPort });
   if (cli.defaultPort && server.port !== DEFAULT_PORT) console.log(`Port ${String(DEFAULT_PORT)} is in use; using a free port instead.`);

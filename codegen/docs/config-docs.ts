@@ -160,7 +160,12 @@ function constraintOf(schema: SchemaObject, required: boolean): string {
   const format = text(schema.format);
   if (format !== undefined) parts.push(`format ${format}`);
   if (Array.isArray(schema.anyOf)) {
-    parts.push(schema.anyOf.map((branch) => text(node(branch).format)).map((f) => (f === undefined ? 'other' : `format ${f}`)).join(' or '));
+    parts.push(
+      schema.anyOf
+        .map((branch) => text(node(branch).format))
+        .map((f) => (f === undefined ? 'other' : `format ${f}`))
+        .join(' or '),
+    );
   }
   const pattern = text(schema.pattern);
   if (pattern !== undefined) parts.push(`pattern ${code(pattern)}`);

@@ -45,7 +45,9 @@ export async function loadSpec(file: string, shownAs?: string): Promise<LoadedSp
   const errors = checked.diagnostics.filter((d) => d.severity === 'error');
   if (checked.document === undefined || errors.length > 0) {
     const lines = errors.map((d) => `  ${formatDiagnostic(d)}`).join('\n');
-    throw new SpecLoadError(`The AsyncAPI document ${shownAs ?? absolute} is not valid (${String(errors.length)} error(s)); fix these and run again:\n${lines}`);
+    throw new SpecLoadError(
+      `The AsyncAPI document ${shownAs ?? absolute} is not valid (${String(errors.length)} error(s)); fix these and run again:\n${lines}`,
+    );
   }
   const stringified = stringify(checked.document);
   if (stringified === undefined) {

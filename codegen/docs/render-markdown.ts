@@ -3,14 +3,7 @@
  * operations with replies, and messages with a payload table and their examples. It reads well on a git host and
  * is deterministic: the same document always gives the same bytes (spec order, no dates), so `--check` can diff it.
  */
-import type {
-  AsyncAPIDocumentInterface,
-  ChannelInterface,
-  MessageInterface,
-  OperationInterface,
-  SchemaInterface,
-  ServerInterface,
-} from '@asyncapi/parser';
+import type { AsyncAPIDocumentInterface, ChannelInterface, MessageInterface, OperationInterface, SchemaInterface, ServerInterface } from '@asyncapi/parser';
 import { code, heading, link, table } from './markdown.js';
 
 /** One row of a payload table. */
@@ -135,12 +128,7 @@ function variantsOf(schema: SchemaInterface): VariantGroup['keyword'] | undefine
  * The rows of a payload table: every property of `schema`, nested objects walked with dotted names and array
  * items with `[]`. Variants met on the way (oneOf/anyOf) are pushed to `groups` for their own tables.
  */
-export function propertyRows(
-  schema: SchemaInterface,
-  prefix = '',
-  groups: VariantGroup[] = [],
-  depth = 0,
-): PropertyRow[] {
+export function propertyRows(schema: SchemaInterface, prefix = '', groups: VariantGroup[] = [], depth = 0): PropertyRow[] {
   const rows: PropertyRow[] = [];
   const { properties, required } = objectShape(schema);
   for (const [name, property] of properties) {
@@ -205,9 +193,7 @@ export function renderSchemaTables(schema: SchemaInterface, label: string): stri
   if (rootKeyword !== undefined) {
     groups.push({ path: '', keyword: rootKeyword, variants: schema[rootKeyword]() ?? [] });
   } else if (hasObjectShape(schema)) {
-    out.push(
-      `${label} (${code(typeLabel(schema))}${schema.additionalProperties() === false ? ', no other properties' : ''}):`,
-    );
+    out.push(`${label} (${code(typeLabel(schema))}${schema.additionalProperties() === false ? ', no other properties' : ''}):`);
     out.push(rowsTable(propertyRows(schema, '', groups)));
   } else {
     out.push(`${label}:`);
@@ -218,14 +204,10 @@ export function renderSchemaTables(schema: SchemaInterface, label: string): stri
     const group = groups[i];
     if (group === undefined) break;
     const where = group.path === '' ? label : `${label} ${code(group.path)}`;
-    out.push(
-      `${where} is ${group.keyword === 'oneOf' ? 'exactly one' : 'at least one'} of ${group.variants.length} variants (${group.keyword}).`,
-    );
+    out.push(`${where} is ${group.keyword === 'oneOf' ? 'exactly one' : 'at least one'} of ${group.variants.length} variants (${group.keyword}).`);
     group.variants.forEach((variant, index) => {
       const description = variant.description();
-      out.push(
-        `${where}, ${variantTitle(variant, index)}:${description === undefined ? '' : ` ${description.trim()}`}`,
-      );
+      out.push(`${where}, ${variantTitle(variant, index)}:${description === undefined ? '' : ` ${description.trim()}`}`);
       const rows = hasObjectShape(variant) ? propertyRows(variant, group.path, groups) : [rootRow(variant)];
       out.push(rowsTable(rows));
     });
@@ -302,8 +284,7 @@ function renderContents(doc: AsyncAPIDocumentInterface): string[] {
   lines.push(`- ${link('Channels', 'channels')}`);
   for (const c of doc.channels()) lines.push(`  - ${link(channelLabel(c), anchor('channel', c.id()))}`);
   lines.push(`- ${link('Operations', 'operations')}`);
-  for (const o of doc.operations())
-    lines.push(`  - ${link(code(operationId(o)), anchor('operation', operationId(o)))}`);
+  for (const o of doc.operations()) lines.push(`  - ${link(code(operationId(o)), anchor('operation', operationId(o)))}`);
   lines.push(`- ${link('Messages', 'messages')}`);
   for (const m of doc.messages()) lines.push(`  - ${link(code(messageName(m)), anchor('message', m.id()))}`);
   return [lines.join('\n')];
@@ -311,10 +292,7 @@ function renderContents(doc: AsyncAPIDocumentInterface): string[] {
 
 function renderServer(server: ServerInterface): string[] {
   const out = [heading(3, code(server.id()))];
-  const protocol =
-    server.protocolVersion() === undefined
-      ? server.protocol()
-      : `${server.protocol()} ${server.protocolVersion() ?? ''}`;
+  const protocol = server.protocolVersion() === undefined ? server.protocol() : `${server.protocol()} ${server.protocolVersion() ?? ''}`;
   const rows = [
     ['Host', code(server.host())],
     ['Protocol', protocol],
@@ -359,14 +337,8 @@ function renderChannel(channel: ChannelInterface, anchors: MessageAnchors): stri
           const schema = p.schema();
           const examples: unknown = p.json<{ examples?: unknown }>().examples;
           const constraints = [schema === undefined ? '' : constraintsOf(schema)];
-          if (Array.isArray(examples))
-            constraints.push(`examples: ${examples.map((e: unknown) => json(e)).join(', ')}`);
-          return [
-            code(p.id()),
-            p.description() ?? '',
-            constraints.filter((c) => c !== '').join(', '),
-            p.location() ?? '',
-          ];
+          if (Array.isArray(examples)) constraints.push(`examples: ${examples.map((e: unknown) => json(e)).join(', ')}`);
+          return [code(p.id()), p.description() ?? '', constraints.filter((c) => c !== '').join(', '), p.location() ?? ''];
         }),
       ),
     );
@@ -375,9 +347,7 @@ function renderChannel(channel: ChannelInterface, anchors: MessageAnchors): stri
   if (messages.length > 0) out.push(`Messages: ${messageLinks(messages, anchors)}`);
   const operations = channel.operations().all();
   if (operations.length > 0) {
-    out.push(
-      `Operations: ${operations.map((o) => `${link(code(operationId(o)), anchor('operation', operationId(o)))} (${o.action()})`).join(', ')}`,
-    );
+    out.push(`Operations: ${operations.map((o) => `${link(code(operationId(o)), anchor('operation', operationId(o)))} (${o.action()})`).join(', ')}`);
   }
   return out;
 }
@@ -418,10 +388,7 @@ function renderOperation(operation: OperationInterface, anchors: MessageAnchors)
 
 function renderMessage(message: MessageInterface): string[] {
   const title = message.title();
-  const out = [
-    `<a id="${anchor('message', message.id())}"></a>`,
-    heading(3, `${code(messageName(message))}${title === undefined ? '' : ` - ${title}`}`),
-  ];
+  const out = [`<a id="${anchor('message', message.id())}"></a>`, heading(3, `${code(messageName(message))}${title === undefined ? '' : ` - ${title}`}`)];
   const summary = message.summary();
   if (summary !== undefined) out.push(`**${summary.trim()}**`);
   const rows = [['Message id', code(message.id())]];
@@ -444,12 +411,9 @@ function renderMessage(message: MessageInterface): string[] {
   examples.forEach((example, index) => {
     const name = example.name();
     const about = example.summary();
-    out.push(
-      `Example ${index + 1}${name === undefined ? '' : `: ${code(name)}`}${about === undefined ? '' : ` - ${about.trim()}`}`,
-    );
+    out.push(`Example ${index + 1}${name === undefined ? '' : `: ${code(name)}`}${about === undefined ? '' : ` - ${about.trim()}`}`);
     const exampleHeaders = example.headers();
-    if (exampleHeaders !== undefined)
-      out.push(`Headers:\n\n\`\`\`json\n${JSON.stringify(exampleHeaders, null, 2)}\n\`\`\``);
+    if (exampleHeaders !== undefined) out.push(`Headers:\n\n\`\`\`json\n${JSON.stringify(exampleHeaders, null, 2)}\n\`\`\``);
     if (example.hasPayload()) out.push(`\`\`\`json\n${JSON.stringify(example.payload(), null, 2)}\n\`\`\``);
   });
   return out;

@@ -161,7 +161,14 @@ export function withSampledExamples<T>(document: AsyncAPIDocumentInterface, use:
       const payload = message.hasPayload() ? validSample(message.payload()?.json()) : undefined;
       const headers = message.hasHeaders() ? validSample(message.headers()?.json()) : undefined;
       if (payload === undefined && headers === undefined) continue;
-      json.examples = [{ name: SAMPLE_NAME, summary: SAMPLE_SUMMARY, ...(headers === undefined ? {} : { headers: headers.value }), ...(payload === undefined ? {} : { payload: payload.value }) }];
+      json.examples = [
+        {
+          name: SAMPLE_NAME,
+          summary: SAMPLE_SUMMARY,
+          ...(headers === undefined ? {} : { headers: headers.value }),
+          ...(payload === undefined ? {} : { payload: payload.value }),
+        },
+      ];
       added.push(json);
     }
     return use();

@@ -35,7 +35,14 @@ export async function siteVersions(input: string, current: LoadedSpec, source: R
       const file = await materialize(release.contract.files, path.join(scratch, String(versions.length)));
       try {
         const spec = await loadSpec(file, `${release.origin} (${path.basename(input)})`);
-        versions.push({ version: release.version, slug: slugOf(release.version), label: release.version, origin: release.origin, spec, contract: release.contract });
+        versions.push({
+          version: release.version,
+          slug: slugOf(release.version),
+          label: release.version,
+          origin: release.origin,
+          spec,
+          contract: release.contract,
+        });
       } catch (error) {
         if (!(error instanceof SpecLoadError)) throw error;
         notes.push(`${release.origin}: left out of the site: ${error.message}`);

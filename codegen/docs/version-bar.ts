@@ -46,10 +46,14 @@ export function renderVersionBar(versions: readonly BarVersion[], shown: string,
     `<select id="mlx-version-select" data-versions="${String(versions.length)}" onchange="window.location.href = this.value">${options}</select>`,
   ];
   if (current?.previous !== undefined && place.kind !== 'changelog') {
-    parts.push(`<a id="mlx-changelog-link" style="${LINK_STYLE}" href="${escapeHtml(hrefTo(place, current.slug, 'changelog'))}">What changed in ${escapeHtml(current.version)} since ${escapeHtml(current.previous)}</a>`);
+    parts.push(
+      `<a id="mlx-changelog-link" style="${LINK_STYLE}" href="${escapeHtml(hrefTo(place, current.slug, 'changelog'))}">What changed in ${escapeHtml(current.version)} since ${escapeHtml(current.previous)}</a>`,
+    );
   }
   if (current !== undefined && place.kind === 'changelog') {
-    parts.push(`<a id="mlx-contract-link" style="${LINK_STYLE}" href="${escapeHtml(hrefTo(place, current.slug, 'version'))}">The ${escapeHtml(current.version)} contract</a>`);
+    parts.push(
+      `<a id="mlx-contract-link" style="${LINK_STYLE}" href="${escapeHtml(hrefTo(place, current.slug, 'version'))}">The ${escapeHtml(current.version)} contract</a>`,
+    );
   }
   return `<nav id="mlx-versions" aria-label="Contract versions" style="${STYLE}">${parts.join('')}</nav>\n`;
 }

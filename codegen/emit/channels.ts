@@ -19,7 +19,15 @@ export function emitChannels(model: ContractModel, sources: SourceSet, runtime: 
   const helpers = new Set<string>();
   for (const channel of model.channels) {
     for (const p of channel.parameters) {
-      const expression = emitOrDiagnose(() => emitZod(p.schema, { refName: () => undefined, pointer: '', usedHelpers: helpers }), p.schema, `parameter "${p.name}" of channel "${channel.id}"`, sources, () => undefined, p.origin, diagnostics);
+      const expression = emitOrDiagnose(
+        () => emitZod(p.schema, { refName: () => undefined, pointer: '', usedHelpers: helpers }),
+        p.schema,
+        `parameter "${p.name}" of channel "${channel.id}"`,
+        sources,
+        () => undefined,
+        p.origin,
+        diagnostics,
+      );
       const doc = docComment([`Parameter \`${p.name}\` of \`${channel.address}\`.`, p.description].filter(Boolean).join('\n\n'));
       // No annotation: the constant keeps its own type (a literal union for an enum), which the channel's functions take.
       parameterDecls.push(`${doc}export const ${p.identifier} = ${expression} satisfies z.ZodType<string>;`);
@@ -59,7 +67,9 @@ export function emitChannels(model: ContractModel, sources: SourceSet, runtime: 
 }
 
 function channelDoc(channel: ChannelModel): string {
-  const lines = [`\`${channel.address}\`: ${channel.messages.map((m) => m.name).join(' | ')}${channel.replies.length > 0 ? `, replied to with ${channel.replies.map((m) => m.name).join(' | ')}` : ''}.`];
+  const lines = [
+    `\`${channel.address}\`: ${channel.messages.map((m) => m.name).join(' | ')}${channel.replies.length > 0 ? `, replied to with ${channel.replies.map((m) => m.name).join(' | ')}` : ''}.`,
+  ];
   return lines.join('\n');
 }
 
@@ -67,7 +77,8 @@ function channelDoc(channel: ChannelModel): string {
 function messageExpression(messages: readonly MessageModel[], used: Set<string>): { code: string; union: boolean } {
   for (const m of messages) used.add(`${m.typeName}Schema`).add(`${m.typeName}ReaderSchema`);
   const name = literal(messages.map((m) => m.name).join(' | '));
-  if (messages.length === 1) return { code: `{ name: ${name}, schema: ${messages[0]?.typeName ?? ''}Schema, readerSchema: ${messages[0]?.typeName ?? ''}ReaderSchema }`, union: false };
+  if (messages.length === 1)
+    return { code: `{ name: ${name}, schema: ${messages[0]?.typeName ?? ''}Schema, readerSchema: ${messages[0]?.typeName ?? ''}ReaderSchema }`, union: false };
   const union = (suffix: string): string => `z.union([${messages.map((m) => `${m.typeName}${suffix}`).join(', ')}])`;
   return { code: `{ name: ${name}, schema: ${union('Schema')}, readerSchema: ${union('ReaderSchema')} }`, union: true };
 }

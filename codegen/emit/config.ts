@@ -40,7 +40,9 @@ export function emitConfig(schemaFile: string, sources: SourceSet, runtime: stri
     );
     const description = typeof schema.description === 'string' ? schema.description : undefined;
     parts.push(`${docComment(description)}export const ${constant} = ${expression};`);
-    parts.push(`${docComment(`The parsed configuration (defaults applied), as {@link ${constant}} returns it.`)}export type ${named.name} = z.infer<typeof ${constant}>;`);
+    parts.push(
+      `${docComment(`The parsed configuration (defaults applied), as {@link ${constant}} returns it.`)}export type ${named.name} = z.infer<typeof ${constant}>;`,
+    );
     if (named.name === 'ClusterConfig') {
       parts.push(`/** What a configuration file may contain before defaults are applied. */\nexport type ClusterConfigInput = z.input<typeof ${constant}>;`);
       parts.push(ruleIds(schema, (message) => diagnostics.push(diagnosticAt(sources, { file: schemaFile, pointer: `/${RULES_KEYWORD}` }, message))));

@@ -13,7 +13,10 @@ export function emitIndex(modules: readonly string[]): string {
 /** The body of contract.ts. */
 export function emitContract(info: ContractInfo): string {
   const servers = info.servers
-    .map((s) => `${propertyKey(s.id)}: { host: ${literal(s.host)}, protocol: ${literal(s.protocol)}${s.description === undefined ? '' : `, description: ${literal(s.description.trim())}`} }`)
+    .map(
+      (s) =>
+        `${propertyKey(s.id)}: { host: ${literal(s.host)}, protocol: ${literal(s.protocol)}${s.description === undefined ? '' : `, description: ${literal(s.description.trim())}`} }`,
+    )
     .join(',\n');
   return `/** What the code in this directory was generated from. */
 export const contract = {

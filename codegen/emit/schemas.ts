@@ -32,7 +32,13 @@ export function emitSchemas(model: ContractModel, sources: SourceSet, runtime: s
     // Where the inferred type is wider than the schema (a condition, a pattern-keyed property...), the emitter says so.
     const typeNotes: string[] = [];
     const expression = emitOrDiagnose(
-      () => emitZod(schema, { refName: (s) => (s === schema || typeof s !== 'object' ? undefined : refIdentifier(model, s)), pointer: '', usedHelpers: helpers, typeNotes }),
+      () =>
+        emitZod(schema, {
+          refName: (s) => (s === schema || typeof s !== 'object' ? undefined : refIdentifier(model, s)),
+          pointer: '',
+          usedHelpers: helpers,
+          typeNotes,
+        }),
       schema,
       named.name,
       sources,
@@ -57,10 +63,14 @@ export function emitSchemas(model: ContractModel, sources: SourceSet, runtime: s
     const description = typeof schema.description === 'string' ? schema.description : typeof schema.title === 'string' ? schema.title : undefined;
     parts.push(`/** Zod schema of {@link ${named.name}}. */\nexport const ${constant} = ${expression};`);
     if (readerExpression === expression) {
-      parts.push(`/** Reader schema of {@link ${named.name}}: nothing to strip, the same as {@link ${constant}}. */\nexport const ${readerConstant} = ${constant};`);
+      parts.push(
+        `/** Reader schema of {@link ${named.name}}: nothing to strip, the same as {@link ${constant}}. */\nexport const ${readerConstant} = ${constant};`,
+      );
     } else if (stripsOnlyTheRoot(expression, readerExpression)) {
       tolerant.add(named.name);
-      parts.push(`/** Reader schema of {@link ${named.name}}: {@link ${constant}}, but unknown properties are stripped, not refused. */\nexport const ${readerConstant} = ${constant}.strip();`);
+      parts.push(
+        `/** Reader schema of {@link ${named.name}}: {@link ${constant}}, but unknown properties are stripped, not refused. */\nexport const ${readerConstant} = ${constant}.strip();`,
+      );
     } else {
       tolerant.add(named.name);
       parts.push(

@@ -75,7 +75,12 @@ function loadFromGit(ref: string, input: string): LoadedContract {
 function catFiles(ref: string, files: readonly string[], cwd: string): string[] {
   let out: Buffer;
   try {
-    out = execFileSync('git', ['cat-file', '--batch'], { cwd, input: files.map((f) => `${ref}:./${f}\n`).join(''), stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+    out = execFileSync('git', ['cat-file', '--batch'], {
+      cwd,
+      input: files.map((f) => `${ref}:./${f}\n`).join(''),
+      stdio: ['pipe', 'pipe', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
+    });
   } catch (error) {
     const raw = (error as { stderr?: unknown }).stderr;
     const stderr = (typeof raw === 'string' ? raw : Buffer.isBuffer(raw) ? raw.toString('utf8') : '').trim();

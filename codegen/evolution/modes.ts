@@ -51,5 +51,7 @@ export function readMode(info: unknown, where: string): { mode: CompatibilityMod
   const value = typeof info === 'object' && info !== null ? (info as Record<string, unknown>)[MODE_KEY] : undefined;
   if (value === undefined) return { mode: DEFAULT_MODE, declared: false };
   if (typeof value === 'string' && Object.hasOwn(COMPATIBILITY_MODES, value)) return { mode: value as CompatibilityMode, declared: true };
-  throw new Error(`${where}#/info/${MODE_KEY}: ${JSON.stringify(value)} is not a compatibility mode; use one of ${Object.keys(COMPATIBILITY_MODES).join(', ')} (or leave it out for ${DEFAULT_MODE})`);
+  throw new Error(
+    `${where}#/info/${MODE_KEY}: ${JSON.stringify(value)} is not a compatibility mode; use one of ${Object.keys(COMPATIBILITY_MODES).join(', ')} (or leave it out for ${DEFAULT_MODE})`,
+  );
 }

@@ -62,7 +62,9 @@ export function verdict(comparisons: readonly Comparison[], versionAfter: string
   const base = comparisons[0] ?? { against: '', versionBefore: versionAfter, changes: [], majorBump: false, violations: [] };
   const problems: string[] = [];
   if (compareVersions(versionAfter, base.versionBefore) < 0) {
-    problems.push(`info.version ${versionAfter} is lower than ${base.versionBefore}, the version of ${base.against}: a contract's version only goes up; raise it to ${base.versionBefore} or above`);
+    problems.push(
+      `info.version ${versionAfter} is lower than ${base.versionBefore}, the version of ${base.against}: a contract's version only goes up; raise it to ${base.versionBefore} or above`,
+    );
   }
   const { order, reason } = upgradeOrder(comparisons.flatMap((c) => c.changes));
   const failed = problems.length > 0 || comparisons.some((c) => c.violations.length > 0);
@@ -95,16 +97,22 @@ export function formatReport(result: GateResult, guide: string): string {
   const lines: string[] = [];
   for (const c of result.comparisons) {
     const breaking = c.changes.filter((change) => change.breaks !== 'none').length;
-    lines.push(`contract ${c.versionBefore} (${c.against}) → ${result.versionAfter} (working tree), compatibility ${modeText}: ${String(c.changes.length)} change(s), ${String(breaking)} breaking`);
+    lines.push(
+      `contract ${c.versionBefore} (${c.against}) → ${result.versionAfter} (working tree), compatibility ${modeText}: ${String(c.changes.length)} change(s), ${String(breaking)} breaking`,
+    );
     for (const change of c.changes) {
       const mark = c.violations.includes(change) ? ` [not allowed by ${result.mode}]` : '';
-      lines.push(`  ${change.location}: ${change.kind}, ${BREAKS_TEXT[change.breaks]} [${change.decidedBy}]: ${change.detail}; ${FIRST_TEXT[upgradeFirst(change.breaks)]}${mark}`);
+      lines.push(
+        `  ${change.location}: ${change.kind}, ${BREAKS_TEXT[change.breaks]} [${change.decidedBy}]: ${change.detail}; ${FIRST_TEXT[upgradeFirst(change.breaks)]}${mark}`,
+      );
     }
   }
   for (const problem of result.problems) lines.push(`codegen --against: ${problem}.`);
   const violations = result.comparisons.filter((c) => c.violations.length > 0);
   for (const c of violations) {
-    lines.push(`codegen --against: ${String(c.violations.length)} change(s) since ${c.versionBefore} (${c.against}) that ${result.mode} does not allow, without a major version bump: raise info.version from ${c.versionBefore} to a new major (e.g. ${nextMajor(c.versionBefore)}), or make the change compatible (see ${guide}).`);
+    lines.push(
+      `codegen --against: ${String(c.violations.length)} change(s) since ${c.versionBefore} (${c.against}) that ${result.mode} does not allow, without a major version bump: raise info.version from ${c.versionBefore} to a new major (e.g. ${nextMajor(c.versionBefore)}), or make the change compatible (see ${guide}).`,
+    );
   }
   if (violations.length === 0 && result.problems.length === 0) {
     const covered = result.comparisons.filter((c) => c.majorBump && c.changes.some((change) => !allows(result.mode, change.breaks)));

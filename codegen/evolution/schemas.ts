@@ -49,7 +49,12 @@ function walk(before: Json, after: Json, at: string, where: (node: object) => st
     const removed = [...b].filter((t) => !covers(a, t));
     if (added.length > 0 || removed.length > 0) {
       const breaks: Breaks = added.length > 0 && removed.length > 0 ? 'both' : added.length > 0 ? 'readers' : 'writers';
-      add(added.length > 0 && removed.length === 0 ? 'type-widened' : removed.length > 0 && added.length === 0 ? 'type-narrowed' : 'type-changed', breaks, `type ${[...b].join('|')} → ${[...a].join('|')}`, `${here}/type`);
+      add(
+        added.length > 0 && removed.length === 0 ? 'type-widened' : removed.length > 0 && added.length === 0 ? 'type-narrowed' : 'type-changed',
+        breaks,
+        `type ${[...b].join('|')} → ${[...a].join('|')}`,
+        `${here}/type`,
+      );
     }
   }
 
@@ -62,8 +67,10 @@ function walk(before: Json, after: Json, at: string, where: (node: object) => st
     else {
       const added = a.filter((v) => !b.includes(v));
       const removed = b.filter((v) => !a.includes(v));
-      if (added.length > 0) add('enum-value-added', 'readers', `new value(s) ${added.join(', ')}: readers on the old contract do not know them`, `${here}/enum`);
-      if (removed.length > 0) add('enum-value-removed', 'writers', `value(s) ${removed.join(', ')} removed: writers on the old contract still send them`, `${here}/enum`);
+      if (added.length > 0)
+        add('enum-value-added', 'readers', `new value(s) ${added.join(', ')}: readers on the old contract do not know them`, `${here}/enum`);
+      if (removed.length > 0)
+        add('enum-value-removed', 'writers', `value(s) ${removed.join(', ')} removed: writers on the old contract still send them`, `${here}/enum`);
     }
   }
 
@@ -77,14 +84,24 @@ function walk(before: Json, after: Json, at: string, where: (node: object) => st
     if (typeof b !== 'number') breaks = 'writers';
     else if (typeof a !== 'number') breaks = 'readers';
     else breaks = (lower ? a > b : a < b) ? 'writers' : 'readers';
-    add(breaks === 'writers' ? 'bound-narrowed' : 'bound-widened', breaks, `${keyword} ${JSON.stringify(b ?? null)} → ${JSON.stringify(a ?? null)}`, `${here}/${keyword}`);
+    add(
+      breaks === 'writers' ? 'bound-narrowed' : 'bound-widened',
+      breaks,
+      `${keyword} ${JSON.stringify(b ?? null)} → ${JSON.stringify(a ?? null)}`,
+      `${here}/${keyword}`,
+    );
   }
   for (const keyword of CONSTRAINTS) {
     const b = before[keyword];
     const a = after[keyword];
     if (JSON.stringify(b) === JSON.stringify(a)) continue;
     const breaks: Breaks = b === undefined ? 'writers' : a === undefined ? 'readers' : 'both';
-    add(b === undefined ? `${keyword}-added` : a === undefined ? `${keyword}-removed` : `${keyword}-changed`, breaks, `${keyword} ${JSON.stringify(b ?? null)} → ${JSON.stringify(a ?? null)}`, `${here}/${keyword}`);
+    add(
+      b === undefined ? `${keyword}-added` : a === undefined ? `${keyword}-removed` : `${keyword}-changed`,
+      breaks,
+      `${keyword} ${JSON.stringify(b ?? null)} → ${JSON.stringify(a ?? null)}`,
+      `${here}/${keyword}`,
+    );
   }
 
   // required and properties (§6.5.3, §6.5.4)
@@ -96,7 +113,12 @@ function walk(before: Json, after: Json, at: string, where: (node: object) => st
     if (reqBefore.has(key)) continue;
     const isNew = !(key in propsBefore);
     // Upgraded readers require what writers on the old contract omit: their messages are refused (writers first).
-    add(isNew ? 'required-field-added' : 'field-became-required', 'writers', `"${key}" is required now; writers on the old contract ${isNew ? 'never send it' : 'may omit it'}`, `${here}/required`);
+    add(
+      isNew ? 'required-field-added' : 'field-became-required',
+      'writers',
+      `"${key}" is required now; writers on the old contract ${isNew ? 'never send it' : 'may omit it'}`,
+      `${here}/required`,
+    );
   }
   for (const key of reqBefore) {
     if (reqAfter.has(key)) continue;
@@ -104,10 +126,12 @@ function walk(before: Json, after: Json, at: string, where: (node: object) => st
     else add('required-field-removed', 'readers', `"${key}" is gone; readers on the old contract require it`, `${here}/properties/${key}`);
   }
   for (const key of Object.keys(propsAfter)) {
-    if (!(key in propsBefore) && !reqAfter.has(key)) add('optional-field-added', 'none', `"${key}" added (optional; older readers strip it)`, `${here}/properties/${key}`);
+    if (!(key in propsBefore) && !reqAfter.has(key))
+      add('optional-field-added', 'none', `"${key}" added (optional; older readers strip it)`, `${here}/properties/${key}`);
   }
   for (const key of Object.keys(propsBefore)) {
-    if (!(key in propsAfter) && !reqBefore.has(key)) add('optional-field-removed', 'none', `"${key}" removed (it was optional; newer readers strip it from older writers)`, `${here}/properties/${key}`);
+    if (!(key in propsAfter) && !reqBefore.has(key))
+      add('optional-field-removed', 'none', `"${key}" removed (it was optional; newer readers strip it from older writers)`, `${here}/properties/${key}`);
   }
   for (const [key, value] of Object.entries(propsAfter)) {
     const old = propsBefore[key];
@@ -115,7 +139,8 @@ function walk(before: Json, after: Json, at: string, where: (node: object) => st
   }
 
   // additionalProperties: unknown keys are stripped by readers either way; a schema for them is compared.
-  if (isObject(before.additionalProperties) && isObject(after.additionalProperties)) walk(before.additionalProperties, after.additionalProperties, `${here}/additionalProperties`, where, out, seen);
+  if (isObject(before.additionalProperties) && isObject(after.additionalProperties))
+    walk(before.additionalProperties, after.additionalProperties, `${here}/additionalProperties`, where, out, seen);
 
   // items, and the applicators branch by branch
   if (before.items !== undefined && after.items !== undefined) walk(before.items, after.items, `${here}/items`, where, out, seen);
@@ -129,7 +154,12 @@ function walk(before: Json, after: Json, at: string, where: (node: object) => st
       // More alternatives widen (oneOf/anyOf) and narrow (allOf), fewer the reverse.
       const more = a.length > b.length;
       const breaks: Breaks = keyword === 'allOf' ? (more ? 'writers' : 'readers') : more ? 'readers' : 'writers';
-      add(`${keyword}-${more ? 'branch-added' : 'branch-removed'}`, breaks, `${keyword} has ${String(a.length)} branches, had ${String(b.length)}`, `${here}/${keyword}`);
+      add(
+        `${keyword}-${more ? 'branch-added' : 'branch-removed'}`,
+        breaks,
+        `${keyword} has ${String(a.length)} branches, had ${String(b.length)}`,
+        `${here}/${keyword}`,
+      );
     }
   }
   if (before.not !== undefined || after.not !== undefined) {

@@ -25,7 +25,11 @@ function semantic(value: Json | undefined): string {
   const strip = (node: Json | undefined): Json | undefined => {
     if (Array.isArray(node)) return node.map((item) => strip(item) ?? null);
     if (!isObject(node)) return node;
-    return Object.fromEntries(Object.entries(node).filter(([key]) => !ignored(key)).map(([key, v]) => [key, strip(v) ?? null]));
+    return Object.fromEntries(
+      Object.entries(node)
+        .filter(([key]) => !ignored(key))
+        .map(([key, v]) => [key, strip(v) ?? null]),
+    );
   };
   return JSON.stringify(strip(value) ?? null);
 }
@@ -57,7 +61,8 @@ export function compareContracts(before: LoadedContract, after: LoadedContract):
     for (const name of new Set([...Object.keys(pb), ...Object.keys(pa)])) {
       if (!(name in pa)) add(`${here}/parameters/${name}`, 'parameter-removed', 'both', `parameter "${name}" removed`);
       else if (!(name in pb)) add(`${here}/parameters/${name}`, 'parameter-added', 'both', `parameter "${name}" added`);
-      else if (semantic(pb[name]) !== semantic(pa[name])) add(`${here}/parameters/${name}`, 'parameter-changed', 'both', `parameter "${name}": ${semantic(pb[name])} → ${semantic(pa[name])}`);
+      else if (semantic(pb[name]) !== semantic(pa[name]))
+        add(`${here}/parameters/${name}`, 'parameter-changed', 'both', `parameter "${name}": ${semantic(pb[name])} → ${semantic(pa[name])}`);
     }
     const mb = isObject(old.messages) ? old.messages : {};
     const ma = isObject(now.messages) ? now.messages : {};
@@ -65,7 +70,13 @@ export function compareContracts(before: LoadedContract, after: LoadedContract):
       if (!(key in ma)) add(`${here}/messages/${key}`, 'channel-message-removed', 'both', `message "${key}" no longer on channel "${id}"`);
     }
     for (const key of Object.keys(ma)) {
-      if (!(key in mb)) add(`${here}/messages/${key}`, 'channel-message-added', 'readers', `message "${key}" added to channel "${id}": readers on the old contract cannot decode it`);
+      if (!(key in mb))
+        add(
+          `${here}/messages/${key}`,
+          'channel-message-added',
+          'readers',
+          `message "${key}" added to channel "${id}": readers on the old contract cannot decode it`,
+        );
     }
   }
   for (const id of Object.keys(chAfter)) {
@@ -82,16 +93,31 @@ export function compareContracts(before: LoadedContract, after: LoadedContract):
       continue;
     }
     const here = at(now, `${root}/operations/${id}`);
-    if (old.action !== now.action) add(`${here}/action`, 'operation-action-changed', 'both', `action ${JSON.stringify(old.action ?? null)} → ${JSON.stringify(now.action ?? null)}`);
-    if (refName(old.channel) !== refName(now.channel)) add(`${here}/channel`, 'operation-channel-changed', 'both', `channel ${String(refName(old.channel))} → ${String(refName(now.channel))}`);
-    const refs = (list: Json | undefined): string => JSON.stringify((Array.isArray(list) ? list : []).map((m) => (isObject(m) && typeof m.$ref === 'string' ? m.$ref : null)).sort());
-    if (refs(old.messages) !== refs(now.messages)) add(`${here}/messages`, 'operation-messages-changed', 'both', `messages ${refs(old.messages)} → ${refs(now.messages)}`);
+    if (old.action !== now.action)
+      add(`${here}/action`, 'operation-action-changed', 'both', `action ${JSON.stringify(old.action ?? null)} → ${JSON.stringify(now.action ?? null)}`);
+    if (refName(old.channel) !== refName(now.channel))
+      add(`${here}/channel`, 'operation-channel-changed', 'both', `channel ${String(refName(old.channel))} → ${String(refName(now.channel))}`);
+    const refs = (list: Json | undefined): string =>
+      JSON.stringify((Array.isArray(list) ? list : []).map((m) => (isObject(m) && typeof m.$ref === 'string' ? m.$ref : null)).sort());
+    if (refs(old.messages) !== refs(now.messages))
+      add(`${here}/messages`, 'operation-messages-changed', 'both', `messages ${refs(old.messages)} → ${refs(now.messages)}`);
     const rb = isObject(old.reply) ? old.reply : undefined;
     const ra = isObject(now.reply) ? now.reply : undefined;
     if (rb === undefined && ra !== undefined) add(`${here}/reply`, 'reply-added', 'both', 'the operation now has a reply');
     else if (rb !== undefined && ra === undefined) add(`${here}/reply`, 'reply-removed', 'both', 'the operation no longer has a reply');
-    else if (rb !== undefined && ra !== undefined && (refName(rb.channel) !== refName(ra.channel) || refs(rb.messages) !== refs(ra.messages) || JSON.stringify(rb.address ?? null) !== JSON.stringify(ra.address ?? null))) {
-      add(`${here}/reply`, 'reply-changed', 'both', `reply channel ${String(refName(rb.channel))} → ${String(refName(ra.channel))}, messages ${refs(rb.messages)} → ${refs(ra.messages)}`);
+    else if (
+      rb !== undefined &&
+      ra !== undefined &&
+      (refName(rb.channel) !== refName(ra.channel) ||
+        refs(rb.messages) !== refs(ra.messages) ||
+        JSON.stringify(rb.address ?? null) !== JSON.stringify(ra.address ?? null))
+    ) {
+      add(
+        `${here}/reply`,
+        'reply-changed',
+        'both',
+        `reply channel ${String(refName(rb.channel))} → ${String(refName(ra.channel))}, messages ${refs(rb.messages)} → ${refs(ra.messages)}`,
+      );
     }
   }
   for (const id of Object.keys(opAfter)) {
@@ -108,9 +134,17 @@ export function compareContracts(before: LoadedContract, after: LoadedContract):
       continue;
     }
     const here = at(now, `${root}/components/messages/${name}`);
-    if (JSON.stringify(old.name ?? null) !== JSON.stringify(now.name ?? null)) add(`${here}/name`, 'message-renamed', 'both', `name ${JSON.stringify(old.name ?? null)} → ${JSON.stringify(now.name ?? null)}`);
-    if (JSON.stringify(old.contentType ?? null) !== JSON.stringify(now.contentType ?? null)) add(`${here}/contentType`, 'content-type-changed', 'both', `contentType ${JSON.stringify(old.contentType ?? null)} → ${JSON.stringify(now.contentType ?? null)}`);
-    const payload = (m: Obj): Json => (isObject(m.payload) && 'schema' in m.payload && 'schemaFormat' in m.payload ? (m.payload.schema ?? null) : (m.payload ?? null));
+    if (JSON.stringify(old.name ?? null) !== JSON.stringify(now.name ?? null))
+      add(`${here}/name`, 'message-renamed', 'both', `name ${JSON.stringify(old.name ?? null)} → ${JSON.stringify(now.name ?? null)}`);
+    if (JSON.stringify(old.contentType ?? null) !== JSON.stringify(now.contentType ?? null))
+      add(
+        `${here}/contentType`,
+        'content-type-changed',
+        'both',
+        `contentType ${JSON.stringify(old.contentType ?? null)} → ${JSON.stringify(now.contentType ?? null)}`,
+      );
+    const payload = (m: Obj): Json =>
+      isObject(m.payload) && 'schema' in m.payload && 'schemaFormat' in m.payload ? (m.payload.schema ?? null) : (m.payload ?? null);
     out.push(...compareSchemas(payload(old), payload(now), `${here}/payload`, (node) => after.where(node)));
   }
   for (const name of Object.keys(msgAfter)) {

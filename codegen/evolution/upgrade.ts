@@ -16,7 +16,10 @@ export function upgradeOrder(changes: readonly Change[]): { order: UpgradeOrder;
   const readers = changes.find((c) => upgradeFirst(c.breaks) === 'readers');
   const writers = changes.find((c) => upgradeFirst(c.breaks) === 'writers');
   if (readers !== undefined && writers !== undefined) {
-    return { order: 'no-safe-order', reason: `${readers.kind} at ${readers.location} needs readers upgraded first, ${writers.kind} at ${writers.location} writers first` };
+    return {
+      order: 'no-safe-order',
+      reason: `${readers.kind} at ${readers.location} needs readers upgraded first, ${writers.kind} at ${writers.location} writers first`,
+    };
   }
   if (readers !== undefined) return { order: 'readers-first', reason: undefined };
   if (writers !== undefined) return { order: 'writers-first', reason: undefined };

@@ -31,7 +31,9 @@ export class CodegenError extends Error {
    */
   readonly sourceFiles: string[];
   constructor(diagnostics: Diagnostic[], sourceFiles: readonly string[] = []) {
-    super(`codegen stopped: ${String(diagnostics.filter((d) => d.severity === 'error').length)} problem(s)\n${diagnostics.map((d) => formatDiagnostic(d)).join('\n')}`);
+    super(
+      `codegen stopped: ${String(diagnostics.filter((d) => d.severity === 'error').length)} problem(s)\n${diagnostics.map((d) => formatDiagnostic(d)).join('\n')}`,
+    );
     this.name = 'CodegenError';
     this.diagnostics = diagnostics;
     this.sourceFiles = [...new Set([...sourceFiles, ...diagnostics.map((d) => d.file)])];

@@ -119,7 +119,12 @@ export async function readContract(inputFile: string): Promise<ReadContract> {
   const version = output.document.version();
   if (!version.startsWith('3.')) {
     // Nothing else is worth reporting about a document codegen cannot read at all.
-    return { file, document: undefined, sources, diagnostics: [diagnosticAt(sources, { file, pointer: '/asyncapi' }, `AsyncAPI ${version} is not supported: codegen reads AsyncAPI 3.x documents`)] };
+    return {
+      file,
+      document: undefined,
+      sources,
+      diagnostics: [diagnosticAt(sources, { file, pointer: '/asyncapi' }, `AsyncAPI ${version} is not supported: codegen reads AsyncAPI 3.x documents`)],
+    };
   }
   return { file, document: output.document, sources, diagnostics: all };
 }

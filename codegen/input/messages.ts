@@ -66,14 +66,23 @@ export function checkMessageExamples(sources: SourceSet, messages: readonly RawM
       if (!example.ok || typeof example.value !== 'object' || example.value === null) return;
       const exampleValue = example.value as Record<string, unknown>;
       const label = typeof exampleValue.name === 'string' ? `example "${exampleValue.name}"` : `example ${String(index + 1)}`;
-      for (const [part, schemaAt] of [['payload', payloadAt], ['headers', headersAt]] as const) {
+      for (const [part, schemaAt] of [
+        ['payload', payloadAt],
+        ['headers', headersAt],
+      ] as const) {
         if (schemaAt === undefined || !(part in exampleValue)) continue;
         const validate = validatorFor(schemaAt);
         if (validate === undefined || validate(exampleValue[part])) continue;
         const partAt = { file: example.at.file, pointer: childPointer(example.at.pointer, part) };
         for (const error of relevantErrors(validate.errors ?? [])) {
           const where = placeOf(error);
-          diagnostics.push(diagnosticAt(sources, { file: partAt.file, pointer: partAt.pointer + where }, `message "${message.name}", ${label}: ${part}${where} ${describe(error)}`));
+          diagnostics.push(
+            diagnosticAt(
+              sources,
+              { file: partAt.file, pointer: partAt.pointer + where },
+              `message "${message.name}", ${label}: ${part}${where} ${describe(error)}`,
+            ),
+          );
         }
       }
     });
@@ -203,7 +212,8 @@ function placeOf(error: ErrorObject): string {
 
 function describe(error: ErrorObject): string {
   if (error.keyword === 'additionalProperties') return 'is not allowed (additionalProperties: false)';
-  if (error.keyword === 'enum') return `${error.message ?? 'is invalid'}: ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+  if (error.keyword === 'enum')
+    return `${error.message ?? 'is invalid'}: ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
   if (error.keyword === 'const') return `must be ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)}`;
   return error.message ?? 'is invalid';
 }

@@ -27,7 +27,9 @@ export function checkSchemas(sources: SourceSet, mainFile: string): Diagnostic[]
     for (const problem of problems) {
       diagnostics.push(diagnosticAt(sources, { file: followed.at.file, pointer: followed.at.pointer + problem.pointer }, problem.message));
     }
-    forEachSubschema(followed.value, followed.at.pointer, (child) => { checkSchema({ file: followed.at.file, pointer: child }); });
+    forEachSubschema(followed.value, followed.at.pointer, (child) => {
+      checkSchema({ file: followed.at.file, pointer: child });
+    });
   };
   for (const r of schemaRoots(sources, mainFile, root as Record<string, unknown>)) checkSchema(r);
   return diagnostics;
@@ -45,13 +47,15 @@ function schemaRoots(sources: SourceSet, mainFile: string, rootValue: Record<str
       if (!payload.ok) continue;
       const p = payload.value as Record<string, unknown> | undefined;
       if (p !== undefined && typeof p.schemaFormat === 'string') {
-        if (/^application\/(schema\+(json|yaml)|vnd\.aai\.asyncapi)/.test(p.schemaFormat) && typeof p.schema === 'object') roots.push({ file: payload.at.file, pointer: childPointer(payload.at.pointer, 'schema') });
+        if (/^application\/(schema\+(json|yaml)|vnd\.aai\.asyncapi)/.test(p.schemaFormat) && typeof p.schema === 'object')
+          roots.push({ file: payload.at.file, pointer: childPointer(payload.at.pointer, 'schema') });
       } else roots.push(payload.at);
     }
   };
   const channels = rootValue.channels;
   if (typeof channels === 'object' && channels !== null) {
-    for (const id of Object.keys(channels)) messagesOf(sources.valueAt({ file: mainFile, pointer: `/channels/${id}/messages` }), childPointer(childPointer('/channels', id), 'messages'));
+    for (const id of Object.keys(channels))
+      messagesOf(sources.valueAt({ file: mainFile, pointer: `/channels/${id}/messages` }), childPointer(childPointer('/channels', id), 'messages'));
   }
   const components = rootValue.components as Record<string, unknown> | undefined;
   if (components !== undefined && typeof components === 'object') {
@@ -76,7 +80,8 @@ function metaSchemaProblems(schema: unknown): { pointer: string; message: string
   for (const error of metaValidator.errors ?? []) {
     if (['anyOf', 'oneOf', 'allOf', 'if'].includes(error.keyword) || byPath.has(error.instancePath)) continue;
     const property = error.instancePath.split('/').pop() ?? '';
-    const allowed = error.keyword === 'enum' ? `: ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}` : '';
+    const allowed =
+      error.keyword === 'enum' ? `: ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}` : '';
     byPath.set(error.instancePath, { pointer: error.instancePath, message: `invalid schema: "${property}" ${error.message ?? 'is invalid'}${allowed}` });
   }
   return [...byPath.values()];

@@ -14,7 +14,9 @@ export function checkReferences(sources: SourceSet, mainFile: string): Diagnosti
     if (visited.has(key)) return;
     visited.add(key);
     if (Array.isArray(value)) {
-      value.forEach((v, i) => { walk({ file: at.file, pointer: childPointer(at.pointer, i) }, v); });
+      value.forEach((v, i) => {
+        walk({ file: at.file, pointer: childPointer(at.pointer, i) }, v);
+      });
       return;
     }
     if (typeof value !== 'object' || value === null) return;

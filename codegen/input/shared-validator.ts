@@ -25,7 +25,10 @@ export function shareDocumentValidator(parser: object): boolean {
   const rules = (parser as { spectral?: { ruleset?: { rules?: Record<string, { then?: unknown }> } } }).spectral?.ruleset?.rules;
   if (rules === undefined) return false;
   const targets = DOCUMENT_RULES.map((name) => rules[name]);
-  if (!targets.every((rule) => rule !== undefined && Array.isArray(rule.then) && rule.then.every((t) => typeof (t as Partial<RuleThen>).function === 'function'))) return false;
+  if (
+    !targets.every((rule) => rule !== undefined && Array.isArray(rule.then) && rule.then.every((t) => typeof (t as Partial<RuleThen>).function === 'function'))
+  )
+    return false;
   const inventory = {};
   for (const rule of targets) {
     const thens = (rule as { then: RuleThen[] }).then;

@@ -23,8 +23,7 @@ export interface Position {
 
 /** What a `$ref` or pointer walk found, or why it failed. */
 export type FollowResult =
-  | { ok: true; at: SourceRef; value: unknown }
-  | { ok: false; message: string; /** where the failing `$ref` (or missing key) is */ at: SourceRef };
+  { ok: true; at: SourceRef; value: unknown } | { ok: false; message: string; /** where the failing `$ref` (or missing key) is */ at: SourceRef };
 
 interface LoadedFile {
   doc: Document | undefined;
@@ -87,7 +86,13 @@ export class SourceSet {
       loaded =
         first === undefined
           ? { doc, lines, value: doc.toJS() as unknown }
-          : { doc, lines, value: undefined, error: firstLine(first.message), syntaxAt: pos === undefined ? { line: 1, column: 1 } : { line: pos.line, column: pos.col } };
+          : {
+              doc,
+              lines,
+              value: undefined,
+              error: firstLine(first.message),
+              syntaxAt: pos === undefined ? { line: 1, column: 1 } : { line: pos.line, column: pos.col },
+            };
     } catch (error) {
       loaded = { doc: undefined, lines, value: undefined, error: firstLine((error as Error).message) };
     }
@@ -199,7 +204,11 @@ export class SourceSet {
           return { ok: false, message: `cannot resolve $ref "${ref}": ${reason}`, at: refAt };
         }
         if (this.valueAt(target) === undefined) {
-          return { ok: false, message: `cannot resolve $ref "${ref}": ${target.pointer || '(root)'} does not exist in ${path.basename(target.file)}`, at: refAt };
+          return {
+            ok: false,
+            message: `cannot resolve $ref "${ref}": ${target.pointer || '(root)'} does not exist in ${path.basename(target.file)}`,
+            at: refAt,
+          };
         }
         at = target;
       }

@@ -7,7 +7,19 @@ import { childPointer } from './sources.js';
 
 /** JSON Schema keywords whose value is a schema, an array of schemas, or a map of schemas. */
 const SCHEMA_KEYWORDS = {
-  single: ['additionalProperties', 'additionalItems', 'items', 'contains', 'propertyNames', 'not', 'if', 'then', 'else', 'unevaluatedItems', 'unevaluatedProperties'],
+  single: [
+    'additionalProperties',
+    'additionalItems',
+    'items',
+    'contains',
+    'propertyNames',
+    'not',
+    'if',
+    'then',
+    'else',
+    'unevaluatedItems',
+    'unevaluatedProperties',
+  ],
   list: ['allOf', 'anyOf', 'oneOf', 'items', 'prefixItems'],
   map: ['properties', 'patternProperties', 'definitions', '$defs', 'dependencies', 'dependentSchemas'],
 } as const;
@@ -22,12 +34,16 @@ export function forEachSubschema(value: unknown, pointer: string, visit: (child:
   }
   for (const key of SCHEMA_KEYWORDS.list) {
     const v = record[key];
-    if (Array.isArray(v)) v.forEach((_, i) => { visit(childPointer(childPointer(pointer, key), i)); });
+    if (Array.isArray(v))
+      v.forEach((_, i) => {
+        visit(childPointer(childPointer(pointer, key), i));
+      });
   }
   for (const key of SCHEMA_KEYWORDS.map) {
     const v = record[key];
     if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
-      for (const [name, sub] of Object.entries(v)) if (typeof sub === 'object' && sub !== null && !Array.isArray(sub)) visit(childPointer(childPointer(pointer, key), name));
+      for (const [name, sub] of Object.entries(v))
+        if (typeof sub === 'object' && sub !== null && !Array.isArray(sub)) visit(childPointer(childPointer(pointer, key), name));
     }
   }
 }

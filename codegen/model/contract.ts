@@ -60,7 +60,9 @@ export function withoutFollowOns(found: readonly Diagnostic[], earlier: readonly
   if (errors.length === 0) return [...found];
   const lines = new Set(errors.map((e) => `${e.file}:${String(e.line)}`));
   const brokenScopes = scopes.filter((scope) => errors.some((e) => sources.contains(scope, e.file, e)));
-  return found.filter((d) => d.severity !== 'error' || !(lines.has(`${d.file}:${String(d.line)}`) || brokenScopes.some((scope) => sources.contains(scope, d.file, d))));
+  return found.filter(
+    (d) => d.severity !== 'error' || !(lines.has(`${d.file}:${String(d.line)}`) || brokenScopes.some((scope) => sources.contains(scope, d.file, d))),
+  );
 }
 
 /**
@@ -68,6 +70,9 @@ export function withoutFollowOns(found: readonly Diagnostic[], earlier: readonly
  * spec's root (where a message without payload is said to be) is no scope.
  */
 export function modelScopes(model: ContractModel, mainFile: string): SourceRef[] {
-  const origins = [...model.schemas.filter((s) => s.aliasOf === undefined).map((s) => s.origin), ...model.channels.flatMap((c) => c.parameters.map((p) => p.origin))];
+  const origins = [
+    ...model.schemas.filter((s) => s.aliasOf === undefined).map((s) => s.origin),
+    ...model.channels.flatMap((c) => c.parameters.map((p) => p.origin)),
+  ];
   return origins.filter((o) => !(o.file === mainFile && o.pointer === ''));
 }

@@ -23,7 +23,14 @@ export interface LocationReading {
  * Reads the `location` of parameter `name` (its object `json`, written at `at`) of a channel whose messages have
  * `payloads` (plain JSON Schema, `$ref`s resolved).
  */
-export function readLocation(sources: SourceSet, at: SourceRef, name: string, channelId: string, json: Record<string, unknown>, payloads: readonly unknown[]): LocationReading {
+export function readLocation(
+  sources: SourceSet,
+  at: SourceRef,
+  name: string,
+  channelId: string,
+  json: Record<string, unknown>,
+  payloads: readonly unknown[],
+): LocationReading {
   const location = json.location;
   if (typeof location !== 'string') return { pointer: undefined, diagnostics: [] };
   const where = { file: at.file, pointer: childPointer(at.pointer, 'location') };

@@ -243,7 +243,13 @@ export function modelContract(document: AsyncAPIDocumentInterface, sources: Sour
     if (known !== undefined) return known;
     const located = sources.follow({ file: mainFile, pointer: message.meta().pointer });
     if (!located.ok) {
-      diagnostics.push(diagnosticAt(sources, { file: mainFile, pointer: message.meta().pointer }, `message "${message.id()}": cannot locate it in the document (${located.message})`));
+      diagnostics.push(
+        diagnosticAt(
+          sources,
+          { file: mainFile, pointer: message.meta().pointer },
+          `message "${message.id()}": cannot locate it in the document (${located.message})`,
+        ),
+      );
       return undefined;
     }
     const messageAt = located.at;
@@ -255,7 +261,13 @@ export function modelContract(document: AsyncAPIDocumentInterface, sources: Sour
     const name = message.name() ?? message.id();
     const format = message.schemaFormat() ?? `application/vnd.aai.asyncapi;version=${document.version()}`;
     if (message.hasPayload() && !SUPPORTED_SCHEMA_FORMAT.test(format)) {
-      diagnostics.push(diagnosticAt(sources, { file: messageAt.file, pointer: childPointer(messageAt.pointer, 'payload') }, `message "${name}": payload schemaFormat "${format}" is not supported (codegen reads AsyncAPI and JSON Schema draft-07 schemas)`));
+      diagnostics.push(
+        diagnosticAt(
+          sources,
+          { file: messageAt.file, pointer: childPointer(messageAt.pointer, 'payload') },
+          `message "${name}": payload schemaFormat "${format}" is not supported (codegen reads AsyncAPI and JSON Schema draft-07 schemas)`,
+        ),
+      );
       return undefined;
     }
     let payloadAt: SourceRef | undefined;
@@ -288,7 +300,11 @@ export function modelContract(document: AsyncAPIDocumentInterface, sources: Sour
   const channels: ChannelModel[] = [];
   const channelMessages = new Map<string, MessageModel[]>();
   for (const channel of document.channels()) {
-    const models = channel.messages().all().map(messageModel).filter((m): m is MessageModel => m !== undefined);
+    const models = channel
+      .messages()
+      .all()
+      .map(messageModel)
+      .filter((m): m is MessageModel => m !== undefined);
     channelMessages.set(channel.id(), models);
   }
   const replies = new Map<string, MessageModel[]>();
@@ -314,36 +330,68 @@ export function modelContract(document: AsyncAPIDocumentInterface, sources: Sour
     if (address === null || address === undefined) {
       // A reply channel's address is the requester's inbox, known only at run time: its messages type request/reply.
       if (!replyChannels.has(channel.id())) {
-        warnings.push({ ...diagnosticAt(sources, channelAt, `channel "${channel.id()}" has no address; it gets no typed functions (give it an address, or name it as the channel of an operation's reply)`, 'warning'), scope: [channelAt] });
+        warnings.push({
+          ...diagnosticAt(
+            sources,
+            channelAt,
+            `channel "${channel.id()}" has no address; it gets no typed functions (give it an address, or name it as the channel of an operation's reply)`,
+            'warning',
+          ),
+          scope: [channelAt],
+        });
       }
       continue;
     }
     const key = channelKey(channel.id());
     const taken = keys.get(key);
     if (taken !== undefined) {
-      diagnostics.push(diagnosticAt(sources, channelAt, `channel "${channel.id()}": its key in the generated channels, "${key}", is already the key of channel "${taken}"; rename one of the two channels`));
+      diagnostics.push(
+        diagnosticAt(
+          sources,
+          channelAt,
+          `channel "${channel.id()}": its key in the generated channels, "${key}", is already the key of channel "${taken}"; rename one of the two channels`,
+        ),
+      );
       continue;
     }
     keys.set(key, channel.id());
     const messages = channelMessages.get(channel.id()) ?? [];
     if (messages.length === 0) {
       // A message `$ref` that does not resolve leaves the channel without messages: the error says so already.
-      warnings.push({ ...diagnosticAt(sources, channelAt, `channel "${channel.id()}" declares no messages; no functions are generated for it`, 'warning'), scope: [channelAt] });
+      warnings.push({
+        ...diagnosticAt(sources, channelAt, `channel "${channel.id()}" declares no messages; no functions are generated for it`, 'warning'),
+        scope: [channelAt],
+      });
       continue;
     }
     const problem = subjectProblem(address);
     if (problem !== undefined) {
-      diagnostics.push(diagnosticAt(sources, childPointerRef(channelAt, 'address'), `channel "${channel.id()}": address "${address}" cannot be a NATS subject: ${problem} (unsupported construct: non-NATS address)`));
+      diagnostics.push(
+        diagnosticAt(
+          sources,
+          childPointerRef(channelAt, 'address'),
+          `channel "${channel.id()}": address "${address}" cannot be a NATS subject: ${problem} (unsupported construct: non-NATS address)`,
+        ),
+      );
       continue;
     }
     const used = addressParameters(address);
     // With a `parameters` map that misses one, the parser reports it; without any map, nobody would.
     if (used.length > 0 && channel.json<Record<string, unknown>>().parameters === undefined) {
       const list = used.map((name) => `{${name}}`).join(', ');
-      diagnostics.push(diagnosticAt(sources, childPointerRef(channelAt, 'address'), `channel "${channel.id()}": address parameter${used.length === 1 ? '' : 's'} ${list} ${used.length === 1 ? 'is' : 'are'} not declared: add a "parameters" map with ${used.length === 1 ? 'it' : 'each'} (and an enum, x-format or x-pattern saying which values ${used.length === 1 ? 'it takes' : 'they take'})`));
+      diagnostics.push(
+        diagnosticAt(
+          sources,
+          childPointerRef(channelAt, 'address'),
+          `channel "${channel.id()}": address parameter${used.length === 1 ? '' : 's'} ${list} ${used.length === 1 ? 'is' : 'are'} not declared: add a "parameters" map with ${used.length === 1 ? 'it' : 'each'} (and an enum, x-format or x-pattern saying which values ${used.length === 1 ? 'it takes' : 'they take'})`,
+        ),
+      );
     }
     const parameters: ParameterModel[] = [];
-    const payloads = channel.messages().all().map((m) => (m.hasPayload() ? m.payload()?.json() : undefined) ?? true);
+    const payloads = channel
+      .messages()
+      .all()
+      .map((m) => (m.hasPayload() ? m.payload()?.json() : undefined) ?? true);
     for (const name of used) {
       const parameter = channel.parameters().get(name);
       const paramAt = followOrSelf(sources, { file: mainFile, pointer: childPointer(childPointer(channelAt.pointer, 'parameters'), name) });
@@ -373,7 +421,10 @@ export function modelContract(document: AsyncAPIDocumentInterface, sources: Sour
   const roles = modelRoles(document, sources, mainFile);
   diagnostics.push(...roles.diagnostics);
 
-  const servers = document.servers().all().map((s) => ({ id: s.id(), host: s.host(), protocol: s.protocol(), description: s.description() }));
+  const servers = document
+    .servers()
+    .all()
+    .map((s) => ({ id: s.id(), host: s.host(), protocol: s.protocol(), description: s.description() }));
   const model: ContractModel = {
     info: { asyncapi: document.version(), id: document.info().id(), title: document.info().title(), version: document.info().version(), servers },
     schemas: resolver.schemas,
@@ -410,7 +461,9 @@ function namedDependencies(schema: object, objectNames: Map<object, string>): ob
       if (!found.includes(node)) found.push(node);
       return;
     }
-    forEachSubschema(node, '', (child) => { visit(getAt(node, pointerSegments(child)), false); });
+    forEachSubschema(node, '', (child) => {
+      visit(getAt(node, pointerSegments(child)), false);
+    });
   };
   visit(schema, true);
   return found;

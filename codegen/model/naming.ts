@@ -5,8 +5,29 @@
 
 /** Global type and value names a generated export must not shadow. */
 const RESERVED = new Set([
-  'Array', 'BigInt', 'Boolean', 'Date', 'Error', 'Function', 'Infinity', 'JSON', 'Map', 'Math', 'NaN', 'Number', 'Object',
-  'Partial', 'Promise', 'Readonly', 'Record', 'RegExp', 'Required', 'Set', 'String', 'Symbol', 'Uint8Array',
+  'Array',
+  'BigInt',
+  'Boolean',
+  'Date',
+  'Error',
+  'Function',
+  'Infinity',
+  'JSON',
+  'Map',
+  'Math',
+  'NaN',
+  'Number',
+  'Object',
+  'Partial',
+  'Promise',
+  'Readonly',
+  'Record',
+  'RegExp',
+  'Required',
+  'Set',
+  'String',
+  'Symbol',
+  'Uint8Array',
 ]);
 
 /**

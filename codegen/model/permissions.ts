@@ -35,7 +35,8 @@ export function modelRoles(document: AsyncAPIDocumentInterface, sources: SourceS
   const operations = document.operations().all();
   for (const operation of operations) {
     for (const tag of operation.tags().all()) {
-      if (!roles.has(tag.name())) roles.set(tag.name(), { name: tag.name(), description: tag.description(), publish: [], subscribe: [], requests: false, replies: false });
+      if (!roles.has(tag.name()))
+        roles.set(tag.name(), { name: tag.name(), description: tag.description(), publish: [], subscribe: [], requests: false, replies: false });
     }
   }
   const parameterAt = (channel: ChannelInterface, name: string): SourceRef => {
@@ -43,7 +44,10 @@ export function modelRoles(document: AsyncAPIDocumentInterface, sources: SourceS
     const followed = sources.follow(at);
     return followed.ok ? followed.at : at;
   };
-  const addressed = document.channels().all().filter((c) => typeof c.address() === 'string');
+  const addressed = document
+    .channels()
+    .all()
+    .filter((c) => typeof c.address() === 'string');
   const parameters = addressed.flatMap((c) => addressParameterNames(c.address() ?? '').map((name) => parameterAt(c, name)));
   const identities = identityRoles(sources, parameters, new Set(roles.keys()));
 

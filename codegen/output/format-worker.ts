@@ -39,6 +39,8 @@ if (!isMainThread && port !== null && (workerData as Partial<typeof FORMAT_WORKE
   // A failed load becomes every reply's error; keep it from also surfacing as an unhandled rejection.
   ready.catch(() => undefined);
   port.on('message', (request: FormatRequest) => {
-    void answer(request, ready).then((reply) => { port.postMessage(reply); });
+    void answer(request, ready).then((reply) => {
+      port.postMessage(reply);
+    });
   });
 }

@@ -75,8 +75,12 @@ export function startFormatter(): void {
       if (reply.text !== undefined) p.resolve(reply.text);
       else p.reject(new Error(`prettier failed on generated code: ${reply.error ?? 'unknown error'}`));
     });
-    started.on('error', () => { if (worker === started) dropWorker(); });
-    started.on('exit', () => { if (worker === started) dropWorker(); });
+    started.on('error', () => {
+      if (worker === started) dropWorker();
+    });
+    started.on('exit', () => {
+      if (worker === started) dropWorker();
+    });
     // After the listeners: adding a 'message' listener references the worker again.
     started.unref();
     worker = started;
@@ -118,7 +122,9 @@ async function formatUncached(code: string): Promise<string> {
   const current = worker;
   if (current === undefined) return formatInProcess(code);
   const id = nextId++;
-  const result = new Promise<string>((resolve, reject) => { pending.set(id, { code, resolve, reject }); });
+  const result = new Promise<string>((resolve, reject) => {
+    pending.set(id, { code, resolve, reject });
+  });
   // Referenced while a request is in flight, so the process waits for the answer.
   current.ref();
   current.postMessage({ id, code } satisfies FormatRequest);

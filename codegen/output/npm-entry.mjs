@@ -23,12 +23,19 @@ if (cached !== undefined) {
   console.log(`codegen --check: ${String(cached.files)} files up to date (sources unchanged since the last run, ${String(Math.round(performance.now()))} ms)`);
   // --strict fails on the recorded run's warnings, as the full run would.
   if (argv.includes('--strict') && cached.warnings.length > 0) {
-    console.error(`codegen --strict: ${String(cached.warnings.length)} warning(s) above; fix them (or set a contract rule's severity: docs/codegen.md#contract-rules)`);
+    console.error(
+      `codegen --strict: ${String(cached.warnings.length)} warning(s) above; fix them (or set a contract rule's severity: docs/codegen.md#contract-rules)`,
+    );
     process.exitCode = 1;
   }
 } else {
   const { register } = await import('tsx/esm/api');
   register();
   const { runCli } = /** @type {typeof import('../cli.ts')} */ (await import('../cli.ts'));
-  await runCli(argv, { command: COMMAND, recorder: (run) => { recordRun(context, startedAt, run); } });
+  await runCli(argv, {
+    command: COMMAND,
+    recorder: (run) => {
+      recordRun(context, startedAt, run);
+    },
+  });
 }

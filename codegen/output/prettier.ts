@@ -26,7 +26,11 @@ export type Formatter = (code: string) => Promise<string>;
 
 /** Loads prettier's standalone build and its typescript and estree plugins (about 0.8 s of one core in a fresh process). */
 export async function loadPrettier(): Promise<Formatter> {
-  const [prettier, typescript, estree] = await Promise.all([import('prettier/standalone'), import('prettier/plugins/typescript'), import('prettier/plugins/estree')]);
+  const [prettier, typescript, estree] = await Promise.all([
+    import('prettier/standalone'),
+    import('prettier/plugins/typescript'),
+    import('prettier/plugins/estree'),
+  ]);
   const options = { ...PRETTIER_OPTIONS, plugins: [typescript, estree] };
   return (code) => prettier.format(code, options);
 }

@@ -21,7 +21,9 @@ export function moduleSystemProblems(outDir: string, guide: string): string[] {
   const manifest = nearestPackageJson(dir);
   const fix = `(see ${guide})`;
   if (manifest === undefined) {
-    return [`no package.json above ${dir}: generated code is ES modules and needs a project with "type": "module" (npm init -y && npm pkg set type=module) ${fix}`];
+    return [
+      `no package.json above ${dir}: generated code is ES modules and needs a project with "type": "module" (npm init -y && npm pkg set type=module) ${fix}`,
+    ];
   }
   const problems: string[] = [];
   const type = readJson(manifest)?.type;
@@ -36,9 +38,13 @@ export function moduleSystemProblems(outDir: string, guide: string): string[] {
     const moduleKind = typeof options.module === 'string' ? options.module.toLowerCase() : undefined;
     const resolution = typeof options.moduleResolution === 'string' ? options.moduleResolution.toLowerCase() : undefined;
     if (moduleKind !== undefined && !ESM_MODULES.has(moduleKind)) {
-      problems.push(`${tsconfig} compiles with "module": ${JSON.stringify(options.module)}, which cannot compile the generated ES modules: set "module": "NodeNext" (and "moduleResolution": "NodeNext") ${fix}`);
+      problems.push(
+        `${tsconfig} compiles with "module": ${JSON.stringify(options.module)}, which cannot compile the generated ES modules: set "module": "NodeNext" (and "moduleResolution": "NodeNext") ${fix}`,
+      );
     } else if (resolution !== undefined && LEGACY_RESOLUTION.has(resolution)) {
-      problems.push(`${tsconfig} resolves modules with "moduleResolution": ${JSON.stringify(options.moduleResolution)}, which cannot find @mlx-serving/distributed/contract (a package "exports" subpath): set "moduleResolution": "NodeNext" ${fix}`);
+      problems.push(
+        `${tsconfig} resolves modules with "moduleResolution": ${JSON.stringify(options.moduleResolution)}, which cannot find @mlx-serving/distributed/contract (a package "exports" subpath): set "moduleResolution": "NodeNext" ${fix}`,
+      );
     }
   }
   return problems;
@@ -73,17 +79,20 @@ function readJson(file: string, jsonc = false): Record<string, unknown> | undefi
 
 /** JSON with comments and trailing commas (tsconfig's dialect) as plain JSON; strings are kept as they are. */
 export function withoutComments(text: string): string {
-  return outsideStrings(outsideStrings(text, (rest) => {
-    if (rest.startsWith('//')) return { skip: rest.includes('\n') ? rest.indexOf('\n') : rest.length };
-    if (rest.startsWith('/*')) return { skip: rest.includes('*/') ? rest.indexOf('*/') + 2 : rest.length };
-    return undefined;
-  }), (rest) => (/^,\s*[}\]]/.test(rest) ? { skip: 1 } : undefined));
+  return outsideStrings(
+    outsideStrings(text, (rest) => {
+      if (rest.startsWith('//')) return { skip: rest.includes('\n') ? rest.indexOf('\n') : rest.length };
+      if (rest.startsWith('/*')) return { skip: rest.includes('*/') ? rest.indexOf('*/') + 2 : rest.length };
+      return undefined;
+    }),
+    (rest) => (/^,\s*[}\]]/.test(rest) ? { skip: 1 } : undefined),
+  );
 }
 
 /** `text` with what `drop` says to skip at each position outside a string (`{ skip: n }` drops n characters). */
 function outsideStrings(text: string, drop: (rest: string) => { skip: number } | undefined): string {
   let out = '';
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     if (text[i] === '"') {
       const end = stringEnd(text, i);
       out += text.slice(i, end);

@@ -55,7 +55,8 @@ export function readRuleSettings(sources: SourceSet, mainFile: string, rules: re
   for (const [name, value] of Object.entries(configured)) {
     const at = childPointer(rulesPointer, name);
     if (!known.has(name)) problem(at, `unknown rule "${name}"; the rules are ${rules.map((r) => r.name).join(', ')}`);
-    else if (typeof value !== 'string' || !(SEVERITIES as readonly string[]).includes(value)) problem(at, `rule "${name}": ${JSON.stringify(value)} is not a severity; use ${SEVERITIES.join(', ')}`);
+    else if (typeof value !== 'string' || !(SEVERITIES as readonly string[]).includes(value))
+      problem(at, `rule "${name}": ${JSON.stringify(value)} is not a severity; use ${SEVERITIES.join(', ')}`);
     else severity.set(name, value as RuleSeverity);
   }
   return { severity, diagnostics, file };

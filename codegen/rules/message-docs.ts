@@ -18,7 +18,9 @@ export const messageDocs: ContractRule = {
       const missing = [
         ...(text(value.description) || text(value.summary) ? [] : ['a description (or summary) saying what it carries']),
         // `examples` that is not a list is the parser's error, not a missing example.
-        ...(value.examples === undefined || (Array.isArray(value.examples) && value.examples.length === 0) ? ['an example (codegen checks each against the payload schema)'] : []),
+        ...(value.examples === undefined || (Array.isArray(value.examples) && value.examples.length === 0)
+          ? ['an example (codegen checks each against the payload schema)']
+          : []),
       ];
       if (missing.length > 0) findings.push({ at, message: `message "${name}" needs ${missing.join(' and ')}`, scope: [at] });
     }

@@ -21,9 +21,22 @@ export const messageSendReceive: ContractRule = {
     for (const channel of context.document?.channels().all() ?? []) {
       if (typeof channel.address() !== 'string') continue;
       const at = channelAt(context, channel.id());
-      const on = operations.filter((o) => o.operation.channels().all().some((c) => c.id() === channel.id()));
+      const on = operations.filter((o) =>
+        o.operation
+          .channels()
+          .all()
+          .some((c) => c.id() === channel.id()),
+      );
       for (const message of channel.messages().all()) {
-        const handles = (action: 'send' | 'receive'): boolean => on.some((o) => o.operation.action() === action && o.operation.messages().all().some((m) => m.json() === message.json()));
+        const handles = (action: 'send' | 'receive'): boolean =>
+          on.some(
+            (o) =>
+              o.operation.action() === action &&
+              o.operation
+                .messages()
+                .all()
+                .some((m) => m.json() === message.json()),
+          );
         const missing = (['send', 'receive'] as const).filter((action) => !handles(action));
         if (missing.length === 0) continue;
         const name = message.name() ?? message.id();
@@ -31,7 +44,9 @@ export const messageSendReceive: ContractRule = {
         const add = missing.map((action) => `a "${action}" operation`).join(' and ');
         findings.push({
           // The channel's entry for the message, where the operations' `messages` refer to it.
-          at: message.meta().pointer.startsWith('/channels/') ? { file: context.mainFile, pointer: message.meta().pointer } : { file: at.file, pointer: childPointer(at.pointer, 'messages') },
+          at: message.meta().pointer.startsWith('/channels/')
+            ? { file: context.mainFile, pointer: message.meta().pointer }
+            : { file: at.file, pointer: childPointer(at.pointer, 'messages') },
           message: `message "${name}" of channel "${channel.id()}" is ${what}: add ${add} on the channel that lists it (tagged with the role that ${missing.length === 2 ? 'does each' : missing[0] === 'send' ? 'sends it' : 'receives it'}), or remove the message`,
           scope: [at, ...on.map((o) => o.at)],
         });

@@ -17,7 +17,10 @@ export const operationRole: ContractRule = {
   check(context) {
     const findings: Finding[] = [];
     for (const { id, at, operation } of operationsOf(context)) {
-      const tags = operation.tags().all().map((tag) => tag.name());
+      const tags = operation
+        .tags()
+        .all()
+        .map((tag) => tag.name());
       if (tags.length === 1) continue;
       const message =
         tags.length === 0

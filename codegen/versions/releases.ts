@@ -34,8 +34,13 @@ export function listReleases(input: string, source: ReleaseSource = {}): { relea
   const found: Release[] = [];
   if (source.versionsDir !== undefined) {
     const dir = path.resolve(source.versionsDir);
-    if (!existsSync(dir)) throw new Error(`the versions directory ${source.versionsDir} does not exist: pass a directory with one folder per released version, each holding ${path.basename(input)}`);
-    for (const entry of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (!existsSync(dir))
+      throw new Error(
+        `the versions directory ${source.versionsDir} does not exist: pass a directory with one folder per released version, each holding ${path.basename(input)}`,
+      );
+    for (const entry of readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .sort((a, b) => a.name.localeCompare(b.name))) {
       const file = path.join(dir, entry.name, path.basename(input));
       const origin = path.relative(process.cwd(), path.join(dir, entry.name)) || entry.name;
       if (!existsSync(file)) {
@@ -61,7 +66,9 @@ export function listReleases(input: string, source: ReleaseSource = {}): { relea
   for (const r of found) {
     const earlier = byVersion.get(r.version);
     if (earlier !== undefined && JSON.stringify(earlier.contract.document) !== JSON.stringify(r.contract.document)) {
-      notes.push(`${earlier.origin} and ${r.origin} hold different contracts under one version ${r.version}; using ${r.origin} (raise info.version whenever the contract changes)`);
+      notes.push(
+        `${earlier.origin} and ${r.origin} hold different contracts under one version ${r.version}; using ${r.origin} (raise info.version whenever the contract changes)`,
+      );
     }
     byVersion.set(r.version, r);
   }
@@ -83,7 +90,14 @@ function gitTags(input: string, pattern: string): { tags: string[] } | { problem
   } catch (error) {
     const raw = (error as { stderr?: unknown }).stderr;
     const stderr = typeof raw === 'string' ? raw.trim() : '';
-    return { problem: `cannot list the git tags ${pattern} in ${cwd}: ${(stderr === '' ? (error as Error).message : stderr).split('\n')[0] ?? ''} (outside a git repository, pass --versions <dir>)` };
+    return {
+      problem: `cannot list the git tags ${pattern} in ${cwd}: ${(stderr === '' ? (error as Error).message : stderr).split('\n')[0] ?? ''} (outside a git repository, pass --versions <dir>)`,
+    };
   }
-  return { tags: out.split('\n').map((t) => t.trim()).filter((t) => t !== '') };
+  return {
+    tags: out
+      .split('\n')
+      .map((t) => t.trim())
+      .filter((t) => t !== ''),
+  };
 }

@@ -236,7 +236,12 @@ function emitKeywords(schema: SchemaObject, state: EmitState): string {
     ...(enumExpr === undefined ? [] : [enumExpr]),
     ...applicators.conjuncts,
   ];
-  let expr = (conjuncts[0] ?? 'z.unknown()') + conjuncts.slice(1).map((conjunct) => `.and(${conjunct})`).join('');
+  let expr =
+    (conjuncts[0] ?? 'z.unknown()') +
+    conjuncts
+      .slice(1)
+      .map((conjunct) => `.and(${conjunct})`)
+      .join('');
   expr += applicators.not + emitConditional(schema, singleType, state);
   // Descriptions become metadata (z.globalRegistry); parsing never reads them.
   if (typeof schema.description === 'string') expr += `.describe(${quote(schema.description)})`;

@@ -103,9 +103,7 @@ function emitDiscriminated(
     if (tag === undefined || tags.includes(tag)) return undefined;
     tags.push(tag);
   }
-  const exprs = branches.map((branch, i) =>
-    state.child(branch, [keyword, i], { inComposite: true, assumedType: 'object' }),
-  );
+  const exprs = branches.map((branch, i) => state.child(branch, [keyword, i], { inComposite: true, assumedType: 'object' }));
   return `z.discriminatedUnion(${quote(property)}, [${exprs.join(', ')}])`;
 }
 

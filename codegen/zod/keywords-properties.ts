@@ -64,11 +64,7 @@ function checkDefaultType(property: SchemaObject, value: unknown, key: string, s
   const types = Array.isArray(declared) ? declared : [declared];
   if (property.nullable === true) types.push('null');
   if (!types.some((type) => hasType(value, type as TypeName))) {
-    state.unsupported('default', `the default ${JSON.stringify(value)} does not match type ${JSON.stringify(declared)}`, [
-      'properties',
-      key,
-      'default',
-    ]);
+    state.unsupported('default', `the default ${JSON.stringify(value)} does not match type ${JSON.stringify(declared)}`, ['properties', key, 'default']);
   }
 }
 

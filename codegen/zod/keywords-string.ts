@@ -124,9 +124,7 @@ function emitPattern(schema: SchemaObject, state: EmitState): string {
   try {
     new RegExp(pattern, 'u');
   } catch (error) {
-    return state.unsupported('pattern', `not a valid regular expression with the u flag: ${(error as Error).message}`, [
-      'pattern',
-    ]);
+    return state.unsupported('pattern', `not a valid regular expression with the u flag: ${(error as Error).message}`, ['pattern']);
   }
   return `.regex(${regexLiteral(pattern, 'u')}, ${quote(`must match the pattern ${pattern}`)})`;
 }

@@ -62,8 +62,7 @@ export function indexRefs(root: JsonSchema): RefIndex {
         value.forEach((item, i) => {
           walk(item, base, `${pointer}/${keyword}/${i}`);
         });
-      }
-      else if (keyword === 'items') walk(value, base, `${pointer}/items`);
+      } else if (keyword === 'items') walk(value, base, `${pointer}/items`);
     }
     for (const keyword of MAP_KEYWORDS) {
       const value = node[keyword];

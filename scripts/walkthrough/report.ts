@@ -28,7 +28,11 @@ export function percentile(values: readonly number[], p: number): number {
 /** Renders rows as a left-aligned text table with a header rule. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -51,7 +55,15 @@ export function workersTable(workers: Iterable<WorkerInfo>): string {
 
 /** The request table and the latency summary. */
 export function requestsReport(results: readonly RequestResult[]): string {
-  const rows = results.map((r) => [r.requestId.slice(0, 8), r.workerId.slice(0, 8), r.outcome, String(r.tokens), ms(r.firstTokenMs), ms(r.latencyMs), r.prompt]);
+  const rows = results.map((r) => [
+    r.requestId.slice(0, 8),
+    r.workerId.slice(0, 8),
+    r.outcome,
+    String(r.tokens),
+    ms(r.firstTokenMs),
+    ms(r.latencyMs),
+    r.prompt,
+  ]);
   const latencies = results.map((r) => r.latencyMs);
   const tokens = results.reduce((sum, r) => sum + r.tokens, 0);
   return [

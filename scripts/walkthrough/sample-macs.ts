@@ -13,7 +13,15 @@ export interface SampleMac {
 const mac = (hostname: string, chip: string, memory: number, cores: [number, number, number], maxConcurrent: number, tiers: ModelTier[]): SampleMac => ({
   name: chip,
   hostname,
-  hardware: { chip, performanceCores: cores[0], efficiencyCores: cores[1], gpuCores: cores[2], neuralEngineCores: 32, unifiedMemoryGB: memory, macOSVersion: '15.1' },
+  hardware: {
+    chip,
+    performanceCores: cores[0],
+    efficiencyCores: cores[1],
+    gpuCores: cores[2],
+    neuralEngineCores: 32,
+    unifiedMemoryGB: memory,
+    macOSVersion: '15.1',
+  },
   capabilities: { maxConcurrent, supportedModelTiers: tiers, availableMemoryGB: Math.round(memory * 0.8) },
 });
 

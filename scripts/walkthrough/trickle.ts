@@ -25,7 +25,12 @@ export function startTrickle(controller: Controller, model: string, everyMs: num
   let failed = 0;
   const one = async (): Promise<void> => {
     try {
-      const stream = await controller.infer({ requestId: randomUUID(), modelId: model, prompt: PROMPTS[sent % PROMPTS.length] ?? 'Hi', maxTokens: 6 + ((sent * 7) % 35) });
+      const stream = await controller.infer({
+        requestId: randomUUID(),
+        modelId: model,
+        prompt: PROMPTS[sent % PROMPTS.length] ?? 'Hi',
+        maxTokens: 6 + ((sent * 7) % 35),
+      });
       for await (const event of stream) if (event.type === 'error') failed += 1;
     } catch {
       failed += 1;

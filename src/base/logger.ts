@@ -34,8 +34,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     name: options.name,
     redact: { paths: redactPaths, censor: REDACTED },
   };
-  const destination =
-    typeof options.destination === 'string' ? pino.destination({ dest: options.destination, sync: false, mkdir: true }) : options.destination;
+  const destination = typeof options.destination === 'string' ? pino.destination({ dest: options.destination, sync: false, mkdir: true }) : options.destination;
   if (options.format === 'text') {
     return pino(base, pretty({ sync: true, colorize: false, destination: destination ?? 1 }));
   }

@@ -11,7 +11,22 @@
 export const REDACTED = '[REDACTED]';
 
 /** Keys whose value is a secret: in config files, in logged objects and in nats-server output (`"pass":…`, `token = …`). */
-const VALUE_KEYS = ['password', 'pass', 'token', 'auth_token', 'api_key', 'apikey', 'authorization', 'credentials', 'creds', 'nkey', 'seed', 'key', 'sig', 'jwt'];
+const VALUE_KEYS = [
+  'password',
+  'pass',
+  'token',
+  'auth_token',
+  'api_key',
+  'apikey',
+  'authorization',
+  'credentials',
+  'creds',
+  'nkey',
+  'seed',
+  'key',
+  'sig',
+  'jwt',
+];
 
 /**
  * Keys of sections that hold key material (`tls: { key, passphrase }`), hidden as a whole. They are not matched

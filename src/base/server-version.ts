@@ -107,7 +107,9 @@ export function serverVersionWarnings(version: string | undefined, config?: stri
     const lacks = `nats-server ${version} lacks a security fix (${advisory.id}: ${advisory.what})`;
     const fixed = `fixed in ${advisory.fixedIn.join(', ')}`;
     if (config === undefined) {
-      warnings.push(`${lacks}. It matters only if the server's config sets ${advisory.setting}, which cannot be seen from here: if it does, upgrade (${fixed})`);
+      warnings.push(
+        `${lacks}. It matters only if the server's config sets ${advisory.setting}, which cannot be seen from here: if it does, upgrade (${fixed})`,
+      );
     } else if (new RegExp(`\\b${advisory.setting}\\b`).test(config)) {
       warnings.push(`${lacks}, and its config sets ${advisory.setting}: upgrade (${fixed})`);
     }

@@ -108,7 +108,10 @@ export class Controller {
       },
       observer: this.fanOut(),
       choose: (request, exclude) => {
-        const choice = this.traces.size === 0 ? this.pick(request, exclude) : this.traces.route(request.requestId, options.strategy, exclude.size, () => this.pick(request, exclude));
+        const choice =
+          this.traces.size === 0
+            ? this.pick(request, exclude)
+            : this.traces.route(request.requestId, options.strategy, exclude.size, () => this.pick(request, exclude));
         if (!(choice instanceof NoWorkerAvailableError)) rememberChoice(this.memory, choice);
         return choice;
       },
@@ -255,7 +258,9 @@ export class Controller {
     };
     const traces = this.traces;
     return {
-      requestStarted: (request) => { each('requestStarted', request); },
+      requestStarted: (request) => {
+        each('requestStarted', request);
+      },
       attemptStarted: (requestId, attempt) => {
         if (traces.size > 0) traces.attemptStarted(requestId, attempt);
         each('attemptStarted', requestId, attempt);

@@ -24,7 +24,7 @@ const NEXT_STEP: Record<NoWorkerReason, string> = {
   none_online: 'Start a worker or check that workers reach NATS.',
   all_busy: 'Retry later or add workers.',
   no_tier_fits: 'Send it to a model the workers support, or add a worker that fits.',
-  model_not_served: 'Ask for a model an online worker lists (GET /v1/models), or add the model to a worker\'s worker.models.',
+  model_not_served: "Ask for a model an online worker lists (GET /v1/models), or add the model to a worker's worker.models.",
 };
 
 /** No worker can take the request now: none is online, all are busy, or none can serve its model. */
@@ -60,7 +60,10 @@ export class WorkerLostError extends DistributedError {
   /** The tokens received before the loss, in order. */
   readonly tokens: readonly string[];
   constructor(requestId: string, workerId: string, tokens: readonly string[], why: string) {
-    super('WORKER_LOST', `Worker ${workerId} was lost while streaming request ${requestId} after ${tokens.length} token(s): ${why}. The tokens so far are in error.tokens; retry the request.`);
+    super(
+      'WORKER_LOST',
+      `Worker ${workerId} was lost while streaming request ${requestId} after ${tokens.length} token(s): ${why}. The tokens so far are in error.tokens; retry the request.`,
+    );
     this.requestId = requestId;
     this.workerId = workerId;
     this.tokens = tokens;

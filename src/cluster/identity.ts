@@ -47,10 +47,16 @@ export async function loadNodeIdentity(config: ClusterConfig): Promise<NodeIdent
     );
   }
   if (self.role !== mode) {
-    throw new DistributedError(USERS_FILE_ERROR, `This node is "${self.name}" in ${usersFile}, a ${self.role}, but cluster.mode is ${mode}: the server would grant it a ${self.role}'s rights only. Make them agree.`);
+    throw new DistributedError(
+      USERS_FILE_ERROR,
+      `This node is "${self.name}" in ${usersFile}, a ${self.role}, but cluster.mode is ${mode}: the server would grant it a ${self.role}'s rights only. Make them agree.`,
+    );
   }
   if (mode !== 'controller' && typeof worker.worker_id === 'string' && worker.worker_id !== self.id) {
-    throw new DistributedError(USERS_FILE_ERROR, `worker.worker_id is ${worker.worker_id}, but this node's entry "${self.name}" in ${usersFile} has the id ${self.id}, to which its rights are bound. Use that id, or remove worker.worker_id.`);
+    throw new DistributedError(
+      USERS_FILE_ERROR,
+      `worker.worker_id is ${worker.worker_id}, but this node's entry "${self.name}" in ${usersFile} has the id ${self.id}, to which its rights are bound. Use that id, or remove worker.worker_id.`,
+    );
   }
   return { role: self.role, id: self.id, inboxPrefix: inboxPrefixOf(self), users, self };
 }

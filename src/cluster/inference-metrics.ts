@@ -293,7 +293,10 @@ export class InferenceMetrics implements InferenceObserver {
     const worker = last === undefined ? NO_WORKER_LABEL : this.workerLabels.label(last.workerId);
     this.requests.inc({ gen_ai_request_model: model, worker, outcome: outcome.kind, error_type: outcome.kind === 'failed' ? errorType : '' });
     if (outcome.kind !== 'completed' || request.firstTokenAt === undefined) return;
-    this.ttft.observe({ gen_ai_request_model: model, worker: this.workerLabels.label(request.firstTokenWorker) }, (request.firstTokenAt - request.startedAt) / 1000);
+    this.ttft.observe(
+      { gen_ai_request_model: model, worker: this.workerLabels.label(request.firstTokenWorker) },
+      (request.firstTokenAt - request.startedAt) / 1000,
+    );
     if (request.tokens >= 2) {
       const perToken = (request.lastTokenAt - request.firstTokenAt) / (request.tokens - 1) / 1000;
       this.tpot.observe({ gen_ai_request_model: model, worker: this.workerLabels.label(request.lastTokenWorker) }, perToken);
@@ -337,8 +340,14 @@ export class InferenceMetrics implements InferenceObserver {
       });
     };
     perWorker('worker_load', 'Requests running on each worker: its last heartbeat plus what this controller sent since.', (w) => w.load);
-    perWorker('worker_capacity', 'Requests each worker takes at once (capabilities.maxConcurrent); 0 while offline.', (w) => (w.state === 'offline' ? 0 : w.maxConcurrent));
-    perWorker('worker_memory_used_bytes', 'Unified memory in use on each worker, from its last heartbeat.', (w) => (w.heartbeat?.metrics.memoryUsedGB ?? 0) * 1e9);
+    perWorker('worker_capacity', 'Requests each worker takes at once (capabilities.maxConcurrent); 0 while offline.', (w) =>
+      w.state === 'offline' ? 0 : w.maxConcurrent,
+    );
+    perWorker(
+      'worker_memory_used_bytes',
+      'Unified memory in use on each worker, from its last heartbeat.',
+      (w) => (w.heartbeat?.metrics.memoryUsedGB ?? 0) * 1e9,
+    );
     const changes = new Counter({
       name: `${prefix}worker_membership_changes_total`,
       help: 'Workers that came online (registered, or back) and went offline (silent past offline_timeout_ms, drained, or unreachable).',

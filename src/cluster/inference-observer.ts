@@ -10,17 +10,7 @@
  * of its stream were lost on the way, and the request went on from the last token in order on another worker.
  */
 export type AttemptOutcome =
-  | 'sent'
-  | 'streaming'
-  | 'completed'
-  | 'failed'
-  | 'refused'
-  | 'no responders'
-  | 'no acknowledgement'
-  | 'lost'
-  | 'moved'
-  | 'gap'
-  | 'cancelled';
+  'sent' | 'streaming' | 'completed' | 'failed' | 'refused' | 'no responders' | 'no acknowledgement' | 'lost' | 'moved' | 'gap' | 'cancelled';
 
 /** One worker tried for a request. */
 export interface InferAttempt {
@@ -36,10 +26,7 @@ export interface InferAttempt {
 }
 
 /** How a request ended, as the caller saw it. `errorClass` is the error's class name (`WorkerLostError`, ...). */
-export type RequestOutcome =
-  | { kind: 'completed'; totalTokens: number }
-  | { kind: 'failed'; errorClass: string; message: string }
-  | { kind: 'cancelled' };
+export type RequestOutcome = { kind: 'completed'; totalTokens: number } | { kind: 'failed'; errorClass: string; message: string } | { kind: 'cancelled' };
 
 /** A request as an observer first sees it. */
 export interface ObservedRequest {

@@ -165,7 +165,9 @@ export class InferenceRun {
         }
         this.finished = true;
         this.settle(event.type === 'done' ? 'completed' : 'failed', event.type === 'error' ? `${event.code}: ${event.error}` : undefined);
-        this.end(event.type === 'done' ? { kind: 'completed', totalTokens: event.totalTokens } : { kind: 'failed', errorClass: event.code, message: event.error });
+        this.end(
+          event.type === 'done' ? { kind: 'completed', totalTokens: event.totalTokens } : { kind: 'failed', errorClass: event.code, message: event.error },
+        );
         yield event.type === 'done' ? this.sinceFirstAcceptance(event) : event;
         return;
       }
@@ -253,7 +255,8 @@ export class InferenceRun {
     try {
       ack = await this.send(workerId, sent);
     } catch (error) {
-      const outcome: AttemptOutcome = error instanceof NatsNoRespondersError ? 'no responders' : error instanceof NatsTimeoutError ? 'no acknowledgement' : 'failed';
+      const outcome: AttemptOutcome =
+        error instanceof NatsNoRespondersError ? 'no responders' : error instanceof NatsTimeoutError ? 'no acknowledgement' : 'failed';
       const typed = error instanceof DistributedError ? error : new DistributedError('INFERENCE_FAILED', String(error));
       return { accepted: false, outcome, detail: typed.message, error: typed };
     }
@@ -305,9 +308,14 @@ export class InferenceRun {
     from.release();
     this.placement = undefined;
     this.context.track(this, undefined);
-    void channels.workerCancel.publish(this.context.client, { workerId: from.workerId }, { requestId: this.requestId, reason: 'migrated' }).catch(() => undefined);
+    void channels.workerCancel
+      .publish(this.context.client, { workerId: from.workerId }, { requestId: this.requestId, reason: 'migrated' })
+      .catch(() => undefined);
     const fail = (reason: string): WorkerLostError => {
-      this.context.log.error({ requestId: this.requestId, workerId: from.workerId, delivered: this.reader.delivered, why: reason }, 'Worker lost; request failed');
+      this.context.log.error(
+        { requestId: this.requestId, workerId: from.workerId, delivered: this.reader.delivered, why: reason },
+        'Worker lost; request failed',
+      );
       return new WorkerLostError(this.requestId, from.workerId, this.reader.tokens(), reason);
     };
     if (!this.context.settings.migrate && this.reader.delivered > 0) throw fail(`${why}; moving a started stream is off`);
@@ -318,7 +326,10 @@ export class InferenceRun {
       throw fail(`${why}; no other worker took it (${error instanceof Error ? error.message : String(error)})`);
     }
     if (kind === 'lost') this.update(from.attempt, 'moved', why);
-    this.context.log.warn({ requestId: this.requestId, from: from.workerId, to: to.workerId, delivered: this.reader.delivered, why }, 'Worker lost; request moved');
+    this.context.log.warn(
+      { requestId: this.requestId, from: from.workerId, to: to.workerId, delivered: this.reader.delivered, why },
+      'Worker lost; request moved',
+    );
   }
 
   /** Tells the serving worker to stop, once: its slot is freed now, not when its next token would come. */
@@ -329,7 +340,9 @@ export class InferenceRun {
     this.context.track(this, undefined);
     serving.release();
     this.update(serving.attempt, outcome);
-    void channels.workerCancel.publish(this.context.client, { workerId: serving.workerId }, { requestId: this.requestId, reason: 'cancelled' }).catch(() => undefined);
+    void channels.workerCancel
+      .publish(this.context.client, { workerId: serving.workerId }, { requestId: this.requestId, reason: 'cancelled' })
+      .catch(() => undefined);
   }
 
   /** A worker times its `done` from its own acceptance: after a move, add the time the earlier workers had. */

@@ -103,7 +103,11 @@ export async function registerNodeService(client: NatsClient, options: NodeServi
       statsData: (endpoint) => (meter !== undefined && endpoint === channels.workerInference.id ? meter.figures() : undefined),
     });
     void service.stopped.then((error) => {
-      if (error !== null) options.logger.warn({ error: describe(error), service: NODE_SERVICE_NAME }, 'The NATS service of this node stopped: nats micro no longer sees it (its NATS permissions must allow the $SRV subjects, see docs/services.md)');
+      if (error !== null)
+        options.logger.warn(
+          { error: describe(error), service: NODE_SERVICE_NAME },
+          'The NATS service of this node stopped: nats micro no longer sees it (its NATS permissions must allow the $SRV subjects, see docs/services.md)',
+        );
     });
     return service;
   } catch (error) {

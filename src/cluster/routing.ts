@@ -142,7 +142,8 @@ function poolFor(input: RouteInput): Pool | NoWorkerAvailableError {
     const need = model === undefined ? '' : `tier ${model.tier}${model.memoryGB === undefined ? '' : ` and ${model.memoryGB} GB free`}`;
     return new NoWorkerAvailableError('no_tier_fits', `no online worker can serve ${input.request.modelId} (needs ${need}); ${reachable} online`);
   }
-  if (healthy + degraded === 0) return new NoWorkerAvailableError('all_busy', `all ${fitting} workers that can serve ${input.request.modelId} are at maxConcurrent`);
+  if (healthy + degraded === 0)
+    return new NoWorkerAvailableError('all_busy', `all ${fitting} workers that can serve ${input.request.modelId} are at maxConcurrent`);
   return { state: healthy > 0 ? 'online' : 'degraded', size: healthy > 0 ? healthy : degraded, input };
 }
 
@@ -216,7 +217,8 @@ export function route(strategy: StrategyName, input: RouteInput): RouteChoice | 
   if (sessionId !== undefined) {
     const previous = input.memory.sessions.get(sessionId);
     const kept = previous === undefined ? undefined : input.workers.find((w) => w.workerId === previous && inPool(w, pool));
-    if (kept !== undefined) return { workerId: kept.workerId, reason: `sticky session ${sessionId}`, turn: input.memory.turn, session: [sessionId, kept.workerId] };
+    if (kept !== undefined)
+      return { workerId: kept.workerId, reason: `sticky session ${sessionId}`, turn: input.memory.turn, session: [sessionId, kept.workerId] };
   }
   const { workers } = input;
   const picked =

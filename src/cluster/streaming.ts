@@ -70,7 +70,12 @@ export interface InferenceService extends Subscription {
 /** The controller and worker sides of streaming inference, bound to one contract's channels. */
 export interface InferenceStreaming<Req = InferenceRequest, Ack = InferenceAck, Ev = StreamingResponse> {
   streamInference: (client: ChannelTransport, workerId: string, request: Req, options?: StreamInferenceOptions) => Promise<InferenceStream<Ack, Ev>>;
-  serveInference: (client: ChannelTransport, workerId: string, handler: InferenceJobHandler<Req, Ack>, options?: ServeInferenceOptions) => Promise<InferenceService>;
+  serveInference: (
+    client: ChannelTransport,
+    workerId: string,
+    handler: InferenceJobHandler<Req, Ack>,
+    options?: ServeInferenceOptions,
+  ) => Promise<InferenceService>;
 }
 
 type Ev = StreamingResponse;
@@ -82,7 +87,12 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 export function createInferenceStreaming(
   channels: InferenceChannels = { inference: contractChannels.workerInference, response: contractChannels.response, cancel: contractChannels.workerCancel },
 ): InferenceStreaming {
-  async function streamInference(client: ChannelTransport, workerId: string, request: InferenceRequest, options: StreamInferenceOptions = {}): Promise<InferenceStream> {
+  async function streamInference(
+    client: ChannelTransport,
+    workerId: string,
+    request: InferenceRequest,
+    options: StreamInferenceOptions = {},
+  ): Promise<InferenceStream> {
     const idleTimeoutMs = options.idleTimeoutMs ?? RUNTIME_DEFAULTS.inference.idleTimeoutMs;
     // Subscribe before sending the request, so no token can be missed.
     const reader = await ResponseReader.open(client, request.requestId, options);
@@ -135,7 +145,12 @@ export function createInferenceStreaming(
     };
   }
 
-  async function serveInference(client: ChannelTransport, workerId: string, handler: InferenceJobHandler, options: ServeInferenceOptions = {}): Promise<InferenceService> {
+  async function serveInference(
+    client: ChannelTransport,
+    workerId: string,
+    handler: InferenceJobHandler,
+    options: ServeInferenceOptions = {},
+  ): Promise<InferenceService> {
     const jobs = new Map<string, AbortController>();
     const cancels =
       channels.cancel === undefined
@@ -225,7 +240,11 @@ export function createInferenceStreaming(
       await send({ type: 'done', totalTokens: index, latencyMs: Math.round((performance.now() - receivedAt) * 1000) / 1000 });
       return 'done';
     } catch (error) {
-      const code = signal.aborted ? 'CANCELLED' : typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : 'GENERATION_FAILED';
+      const code = signal.aborted
+        ? 'CANCELLED'
+        : typeof (error as { code?: unknown }).code === 'string'
+          ? (error as { code: string }).code
+          : 'GENERATION_FAILED';
       // If even the error event cannot be sent (connection closed), the controller's idle timeout reports it.
       await send({ type: 'error', error: describe(error), code }).catch(() => undefined);
       return signal.aborted ? 'cancelled' : 'error';

@@ -19,17 +19,7 @@
  * Attribute names: OpenTelemetry's GenAI conventions where they have one (`gen_ai.request.model`,
  * `gen_ai.usage.output_tokens`, `gen_ai.server.time_to_first_token`), `mlx.*` for the cluster's own.
  */
-import {
-  SPAN_KIND,
-  failSpan,
-  inSpan,
-  linkTo,
-  setChannelTracing,
-  startSpan,
-  tracingActive,
-  type Attributes,
-  type TracedSpan,
-} from '../observability/index.js';
+import { SPAN_KIND, failSpan, inSpan, linkTo, setChannelTracing, startSpan, tracingActive, type Attributes, type TracedSpan } from '../observability/index.js';
 import { channels, type InferenceRequest } from '../../generated/index.js';
 import { NoWorkerAvailableError } from './errors.js';
 import type { AttemptOutcome, InferAttempt, RequestOutcome } from './inference-observer.js';
@@ -162,7 +152,12 @@ export class RequestTraces {
     span.addEvent(attempt.outcome, detail);
     if (attempt.outcome === 'moved') {
       const to = [...trace.attempts.keys()].at(-1);
-      trace.root.span.addEvent('moved', { 'mlx.worker.from': attempt.workerId, 'mlx.worker.to': to?.workerId ?? '', 'mlx.move.from_token': to?.fromToken ?? 0, ...detail });
+      trace.root.span.addEvent('moved', {
+        'mlx.worker.from': attempt.workerId,
+        'mlx.worker.to': to?.workerId ?? '',
+        'mlx.move.from_token': to?.fromToken ?? 0,
+        ...detail,
+      });
     }
     if (FINAL.has(attempt.outcome)) this.closeAttempt(entry, attempt);
   }

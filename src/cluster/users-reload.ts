@@ -36,7 +36,10 @@ export function followUsersFile(
   const apply = async (): Promise<void> => {
     const users = await readUsersFile(path);
     if (!users.some((user) => user.nkey === self.nkey)) {
-      logger.error({ usersFile: path }, `The users file no longer lists this node ("${self.name}"); the server keeps its users, or it would refuse this node itself. Restore the entry.`);
+      logger.error(
+        { usersFile: path },
+        `The users file no longer lists this node ("${self.name}"); the server keeps its users, or it would refuse this node itself. Restore the entry.`,
+      );
       return;
     }
     await client.reloadEmbeddedServer({ authorization: usersAuthorization(users) });

@@ -116,7 +116,12 @@ export class Worker {
     const maxConcurrent = this.options.capabilities.maxConcurrent;
     this.service = await serveInference(this.client, this.workerId, {
       accept: (request): InferenceAck => {
-        const refuse = (reason: 'at_capacity' | 'shutting_down'): InferenceAck => ({ requestId: request.requestId, workerId: this.workerId, status: 'refused', reason });
+        const refuse = (reason: 'at_capacity' | 'shutting_down'): InferenceAck => ({
+          requestId: request.requestId,
+          workerId: this.workerId,
+          status: 'refused',
+          reason,
+        });
         if (this.draining) return refuse('shutting_down');
         if (this.active >= maxConcurrent) return refuse('at_capacity');
         this.active += 1;

@@ -28,7 +28,10 @@ export function describeExpected(schema: JsonSchema): string {
   const types = schemaTypes(schema);
   const nullable = types.includes('null');
   if (nullable && types.length === 1) return 'null';
-  const main = describeNonNull(schema, types.filter((t) => t !== 'null'));
+  const main = describeNonNull(
+    schema,
+    types.filter((t) => t !== 'null'),
+  );
   return nullable ? `${main} or null` : main;
 }
 

@@ -57,14 +57,7 @@ export function interpolateDocument(doc: Document, source: string, env: Environm
   return result;
 }
 
-function interpolateScalar(
-  node: Scalar<string>,
-  path: ConfigPath,
-  source: string,
-  env: Environment,
-  schema: JsonSchema,
-  result: InterpolationResult,
-): void {
+function interpolateScalar(node: Scalar<string>, path: ConfigPath, source: string, env: Environment, schema: JsonSchema, result: InterpolationResult): void {
   const text = node.value;
   if (!text.includes('${')) return;
   const range = node.range;
@@ -131,7 +124,12 @@ function resolve(reference: string, env: Environment, report: Report): string {
   const separator = inner.indexOf(':-');
   const name = separator === -1 ? inner : inner.slice(0, separator);
   if (!NAME.test(name)) {
-    report(reference, 'a reference like ${NAME} or ${NAME:-default} (letters, digits and _; write $${ for a literal ${)', `a reference to the bad variable name ${JSON.stringify(name)}`, true);
+    report(
+      reference,
+      'a reference like ${NAME} or ${NAME:-default} (letters, digits and _; write $${ for a literal ${)',
+      `a reference to the bad variable name ${JSON.stringify(name)}`,
+      true,
+    );
     return reference;
   }
   const value = env[name];

@@ -104,7 +104,10 @@ export function parseConfig<T>(input: string | object, spec: ConfigSpec<T>, opti
     const doc = parseDocument(input, { lineCounter, prettyErrors: false, uniqueKeys: true });
     source = { doc, lineCounter };
     if (doc.errors.length > 0) {
-      report(doc.errors.map((e) => ({ path: [], expected: 'valid YAML', found: yamlErrorText(e.message), offset: e.pos[0], showsValue: false })), source);
+      report(
+        doc.errors.map((e) => ({ path: [], expected: 'valid YAML', found: yamlErrorText(e.message), offset: e.pos[0], showsValue: false })),
+        source,
+      );
     }
     const result = interpolateDocument(doc, input, options.env ?? process.env, spec.schema);
     for (const problem of result.problems) {
@@ -115,13 +118,23 @@ export function parseConfig<T>(input: string | object, spec: ConfigSpec<T>, opti
     try {
       data = doc.toJS({ maxAliasCount: 100 });
     } catch (error) {
-      report([...early, { path: [], expected: 'valid YAML', found: yamlErrorText(error instanceof Error ? error.message : String(error)), showsValue: false }], source);
+      report(
+        [...early, { path: [], expected: 'valid YAML', found: yamlErrorText(error instanceof Error ? error.message : String(error)), showsValue: false }],
+        source,
+      );
     }
   } else {
     try {
       data = structuredClone(input);
     } catch {
-      report([{ path: [], expected: 'plain data (objects, arrays, strings, numbers, booleans, null)', found: 'a value that cannot be copied (a function, a class instance...)', showsValue: false }]);
+      report([
+        {
+          path: [],
+          expected: 'plain data (objects, arrays, strings, numbers, booleans, null)',
+          found: 'a value that cannot be copied (a function, a class instance...)',
+          showsValue: false,
+        },
+      ]);
     }
   }
 
@@ -161,7 +174,14 @@ export async function loadConfig<T>(path: string, spec: ConfigSpec<T>, options: 
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const found = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory' : code === 'EACCES' ? 'a file this process may not read' : `a read error (${code ?? 'unknown'})`;
+    const found =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'a directory'
+          : code === 'EACCES'
+            ? 'a file this process may not read'
+            : `a read error (${code ?? 'unknown'})`;
     throw new ConfigValidationError([{ file, path: '', expected: 'a readable YAML configuration file', found }]);
   }
   return parseConfig(text, spec, { ...options, file });

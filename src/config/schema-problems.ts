@@ -60,11 +60,7 @@ function unknownKey(error: ErrorObject): Finding {
   const known = Object.keys((error.parentSchema as JsonSchema | undefined)?.properties ?? {});
   const suggestion = closestKey(key, known);
   const expected =
-    suggestion !== undefined
-      ? `a known key (did you mean '${suggestion}'?)`
-      : known.length === 0
-        ? 'no keys here'
-        : `one of the keys ${known.join(', ')}`;
+    suggestion !== undefined ? `a known key (did you mean '${suggestion}'?)` : known.length === 0 ? 'no keys here' : `one of the keys ${known.join(', ')}`;
   return {
     path: [...pointerToPath(error.instancePath), key],
     expected,

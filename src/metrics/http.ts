@@ -80,7 +80,11 @@ export async function serveMetrics(source: MetricsSource, options: MetricsServer
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: Error): void => {
-      reject(new DistributedError('METRICS_LISTEN', `The metrics endpoint could not listen on ${host}:${port}: ${error.message}. Choose another port or host.`, { cause: error }));
+      reject(
+        new DistributedError('METRICS_LISTEN', `The metrics endpoint could not listen on ${host}:${port}: ${error.message}. Choose another port or host.`, {
+          cause: error,
+        }),
+      );
     };
     server.once('error', onError);
     server.listen(port, host, () => {

@@ -5,4 +5,16 @@
  */
 export { MESSAGING_SYSTEM, TRACEPARENT_HEADER, TRACESTATE_HEADER, channelTracing, setChannelTracing, type ChannelTracing } from './messaging.js';
 export { TRACER_NAME } from './otel.js';
-export { SPAN_KIND, failSpan, inSpan, linkTo, startSpan, tracingActive, type Attributes, type LinkLike, type SpanLike, type StartSpanOptions, type TracedSpan } from './spans.js';
+export {
+  SPAN_KIND,
+  failSpan,
+  inSpan,
+  linkTo,
+  startSpan,
+  tracingActive,
+  type Attributes,
+  type LinkLike,
+  type SpanLike,
+  type StartSpanOptions,
+  type TracedSpan,
+} from './spans.js';

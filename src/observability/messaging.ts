@@ -7,7 +7,18 @@
  *
  * Generic: it knows channels (id, address template, subject), header records and OpenTelemetry, not NATS.
  */
-import { SPAN_KIND, STATUS_ERROR, otelApi, tracerOf, type Attributes, type ContextLike, type GetterLike, type OtelApi, type SetterLike, type SpanLike } from './otel.js';
+import {
+  SPAN_KIND,
+  STATUS_ERROR,
+  otelApi,
+  tracerOf,
+  type Attributes,
+  type ContextLike,
+  type GetterLike,
+  type OtelApi,
+  type SetterLike,
+  type SpanLike,
+} from './otel.js';
 
 /** `messaging.system`. `nats` is not (yet) a value OpenTelemetry's registry lists; it is the one other NATS instrumentations use. */
 export const MESSAGING_SYSTEM = 'nats';
@@ -81,7 +92,8 @@ export function withTraceHeaders(api: OtelApi, context: ContextLike, base: Reado
 
 /** Marks `span` failed by `error`: status, exception event, and `error.type` (the package's error code, else the class name). */
 export function failSpan(span: SpanLike, error: unknown): void {
-  const code = typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : undefined;
+  const code =
+    typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : undefined;
   const type = code ?? (error instanceof Error ? error.name : 'Error');
   span.setAttribute('error.type', type);
   span.setStatus({ code: STATUS_ERROR, message: error instanceof Error ? error.message : String(error) });

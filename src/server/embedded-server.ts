@@ -269,11 +269,21 @@ export class EmbeddedNatsServer {
       const watch = (line: string): void => {
         if (line.includes('Reloaded server configuration')) done();
         else if (line.includes('Failed to reload server configuration')) {
-          done(new DistributedError('NATS_SERVER_RELOAD', `nats-server refused the new configuration and keeps the old one: ${line.replace(/^.*?Failed to reload server configuration:\s*/, '')}`));
+          done(
+            new DistributedError(
+              'NATS_SERVER_RELOAD',
+              `nats-server refused the new configuration and keeps the old one: ${line.replace(/^.*?Failed to reload server configuration:\s*/, '')}`,
+            ),
+          );
         }
       };
       const timer = setTimeout(() => {
-        done(new DistributedError('NATS_SERVER_RELOAD', `nats-server (pid ${String(run.child.pid)}) did not say within ${timeoutMs} ms whether it reloaded its configuration; it may still run the old one.`));
+        done(
+          new DistributedError(
+            'NATS_SERVER_RELOAD',
+            `nats-server (pid ${String(run.child.pid)}) did not say within ${timeoutMs} ms whether it reloaded its configuration; it may still run the old one.`,
+          ),
+        );
       }, timeoutMs);
       run.lineWatchers.add(watch);
       cancel = () => {

@@ -28,7 +28,23 @@ import { problemsOf } from '../helpers/config.js';
 describe('secret key names', () => {
   it('is one lower-case list that covers every key a config, a log object or a server trace may hold a secret under', () => {
     expect(REDACTED).toBe('[REDACTED]');
-    const required = ['password', 'pass', 'token', 'auth_token', 'api_key', 'apikey', 'authorization', 'credentials', 'creds', 'nkey', 'seed', 'key', 'sig', 'jwt', 'tls'];
+    const required = [
+      'password',
+      'pass',
+      'token',
+      'auth_token',
+      'api_key',
+      'apikey',
+      'authorization',
+      'credentials',
+      'creds',
+      'nkey',
+      'seed',
+      'key',
+      'sig',
+      'jwt',
+      'tls',
+    ];
     expect([...SECRET_KEYS].sort()).toEqual([...required].sort());
     expect(Object.isFrozen(SECRET_KEYS)).toBe(true);
   });
@@ -191,7 +207,11 @@ describe('redactLogLine', () => {
     ['already redacted', '"pass":"[REDACTED]" password: "[REDACTED]"', '"pass":"[REDACTED]" password: "[REDACTED]"'],
     ['a route URL', 'route nats://ruser:rpass@127.0.0.1:6222 up', 'route nats://[REDACTED]@127.0.0.1:6222 up'],
     ['words that only contain a key name', 'passwords: 3 keyboard: us monkey: yes', 'passwords: 3 keyboard: us monkey: yes'],
-    ['a Go TLS error', '[ERR] 127.0.0.1:5 - cid:4 - TLS handshake error: remote error: tls: bad certificate', '[ERR] 127.0.0.1:5 - cid:4 - TLS handshake error: remote error: tls: bad certificate'],
+    [
+      'a Go TLS error',
+      '[ERR] 127.0.0.1:5 - cid:4 - TLS handshake error: remote error: tls: bad certificate',
+      '[ERR] 127.0.0.1:5 - cid:4 - TLS handshake error: remote error: tls: bad certificate',
+    ],
     ['an ordinary line', '[12] 2026/11/26 23:40:05.389683 [INF] Server is ready', '[12] 2026/11/26 23:40:05.389683 [INF] Server is ready'],
     // nats-server's configuration errors quote the file, whatever field the text stood in: the quotes are elided.
     ['a value out of range', "nats-server: integer '99999999999999999999' is out of the range", "nats-server: integer '…' is out of the range"],
@@ -264,7 +284,9 @@ describe('the owners use the one list', () => {
 
   it('the config loader hides values under secret keys by default, in any case, and under a spec’s own keys', () => {
     const schema = { type: 'object', additionalProperties: false, properties: { name: { type: 'string' } } } as const;
-    const spec: ConfigSpec<object> = { schema: { ...schema, properties: { ...schema.properties, Nkey: { type: 'integer' }, api_secret: { type: 'integer' } } } };
+    const spec: ConfigSpec<object> = {
+      schema: { ...schema, properties: { ...schema.properties, Nkey: { type: 'integer' }, api_secret: { type: 'integer' } } },
+    };
     expect(problemsOf(() => parseConfig({ Nkey: 's3cret-v', api_secret: 'shown' }, spec))).toEqual([
       { file: '<inline>', path: 'Nkey', expected: 'an integer', found: REDACTED },
       { file: '<inline>', path: 'api_secret', expected: 'an integer', found: '"shown"' },

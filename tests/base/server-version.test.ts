@@ -66,15 +66,19 @@ describe('server features', () => {
     expect(e.message).toContain(SERVER_FEATURES['message-tracing'].since);
     expect(e.message).toContain('nats://10.0.0.5:4222 runs nats-server 2.9.10');
     expect(e.message).toMatch(/Upgrade/);
-    expect(() => { requireServerFeature(SERVER_FEATURES['message-tracing'].since, 'message-tracing', 'x'); }).not.toThrow();
-    expect(() => { requireServerFeature(undefined, 'auth-callout', 'x'); }).toThrow(/version is unknown/);
+    expect(() => {
+      requireServerFeature(SERVER_FEATURES['message-tracing'].since, 'message-tracing', 'x');
+    }).not.toThrow();
+    expect(() => {
+      requireServerFeature(undefined, 'auth-callout', 'x');
+    }).toThrow(/version is unknown/);
   });
 });
 
 describe('serverVersionWarnings', () => {
   const advisory = (version: string) => serverVersionWarnings(version).some((w) => w.includes('no-auth-user-route-bypass'));
 
-  it('flags a server that lacks the route/leafnode no_auth_user fix, on each line by that line\'s own release', () => {
+  it("flags a server that lacks the route/leafnode no_auth_user fix, on each line by that line's own release", () => {
     expect(advisory('2.9.10')).toBe(true);
     expect(advisory('2.10.29')).toBe(true);
     expect(advisory('2.11.15')).toBe(true);
@@ -90,7 +94,9 @@ describe('serverVersionWarnings', () => {
   it('a server whose config this process wrote is flagged only if the config has the setting the flaw needs', () => {
     const flagged = (config: string) => serverVersionWarnings('2.9.10', config).filter((w) => w.includes('no-auth-user-route-bypass'));
     expect(flagged('listen: "127.0.0.1:4222"\nauthorization { user: "a", password: "b" }\n')).toEqual([]);
-    expect(flagged('accounts { A { users: [{ user: guest }] } }\nno_auth_user: guest\n')).toEqual([expect.stringMatching(/its config sets no_auth_user: upgrade/)]);
+    expect(flagged('accounts { A { users: [{ user: guest }] } }\nno_auth_user: guest\n')).toEqual([
+      expect.stringMatching(/its config sets no_auth_user: upgrade/),
+    ]);
     expect(flagged('no_auth_user: guest')).toHaveLength(1);
   });
 

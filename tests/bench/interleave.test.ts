@@ -18,7 +18,7 @@ describe('rotation', () => {
 });
 
 describe('interleave', () => {
-  it('runs a warm-up round, then rounds x chunks turns, keeping each side\'s chunks in time order', async () => {
+  it("runs a warm-up round, then rounds x chunks turns, keeping each side's chunks in time order", async () => {
     const calls: string[] = [];
     let clock = 0;
     const side = (name: string) => (): Promise<number> => {

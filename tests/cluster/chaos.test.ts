@@ -41,7 +41,15 @@ function capturingLogger(): { logger: Logger; lines: { msg: string; why?: string
 }
 
 function heartbeat(workerId: string, status: WorkerHeartbeat['status']): WorkerHeartbeat {
-  const metrics = { cpuUsagePercent: 0, memoryUsedGB: 0, gpuUtilizationPercent: 0, activeRequests: 0, totalRequestsHandled: 0, avgLatencyMs: 0, modelsLoaded: [] };
+  const metrics = {
+    cpuUsagePercent: 0,
+    memoryUsedGB: 0,
+    gpuUtilizationPercent: 0,
+    activeRequests: 0,
+    totalRequestsHandled: 0,
+    avgLatencyMs: 0,
+    modelsLoaded: [],
+  };
   return { workerId, status, metrics, timestamp: Date.now() };
 }
 
@@ -164,7 +172,11 @@ describe('tokens lost on the way', () => {
     const lossy = await channels.workerInference.reply(shared.client, { workerId: FIRST }, (req) => {
       setTimeout(() => {
         for (const index of [0, 1, 3, 4]) {
-          void channels.response.publish(shared.client, { workerId: FIRST, requestId: req.requestId }, { requestId: req.requestId, type: 'token', token: deterministicTokens(req)[index] ?? '', index });
+          void channels.response.publish(
+            shared.client,
+            { workerId: FIRST, requestId: req.requestId },
+            { requestId: req.requestId, type: 'token', token: deterministicTokens(req)[index] ?? '', index },
+          );
         }
       }, 5);
       return { requestId: req.requestId, workerId: FIRST, status: 'accepted' as const };
@@ -207,7 +219,11 @@ describe("the controller's connection lost mid-stream", () => {
       const cut = await channels.workerInference.reply(workerClient, { workerId: FIRST }, (req) => {
         setTimeout(() => {
           for (const index of [0, 1]) {
-            void channels.response.publish(workerClient, { workerId: FIRST, requestId: req.requestId }, { requestId: req.requestId, type: 'token', token: deterministicTokens(req)[index] ?? '', index });
+            void channels.response.publish(
+              workerClient,
+              { workerId: FIRST, requestId: req.requestId },
+              { requestId: req.requestId, type: 'token', token: deterministicTokens(req)[index] ?? '', index },
+            );
           }
         }, 5);
         return { requestId: req.requestId, workerId: FIRST, status: 'accepted' as const };

@@ -47,7 +47,11 @@ async function connected(): Promise<NatsClient> {
 }
 
 async function startWorker(over: Parameters<typeof workerSetup>[0] & { workerId?: string } = {}): Promise<Worker> {
-  const worker = new Worker(await connected(), { ...workerSetup(over), heartbeatIntervalMs: HEARTBEAT_MS, ...(over.workerId === undefined ? {} : { workerId: over.workerId }) });
+  const worker = new Worker(await connected(), {
+    ...workerSetup(over),
+    heartbeatIntervalMs: HEARTBEAT_MS,
+    ...(over.workerId === undefined ? {} : { workerId: over.workerId }),
+  });
   await worker.start();
   stops.push(() => worker.stop());
   return worker;
@@ -58,10 +62,22 @@ async function startController(strategy: StrategyName, over: { sticky?: boolean;
   const registry = new WorkerRegistry(client, { heartbeatIntervalMs: HEARTBEAT_MS, offlineTimeoutMs: OFFLINE_MS });
   await registry.start();
   stops.push(() => registry.stop());
-  return new Controller(client, registry, { strategy, stickySessions: over.sticky ?? false, migrate: over.migrate ?? true, idleTimeoutMs: over.idleTimeoutMs ?? 2000, ackTimeoutMs: 2000 });
+  return new Controller(client, registry, {
+    strategy,
+    stickySessions: over.sticky ?? false,
+    migrate: over.migrate ?? true,
+    idleTimeoutMs: over.idleTimeoutMs ?? 2000,
+    ackTimeoutMs: 2000,
+  });
 }
 
-const request = (prompt: string, over: Partial<InferenceRequest> = {}): InferenceRequest => ({ requestId: randomUUID(), modelId: 'llama-3.1-8b', prompt, maxTokens: 4, ...over });
+const request = (prompt: string, over: Partial<InferenceRequest> = {}): InferenceRequest => ({
+  requestId: randomUUID(),
+  modelId: 'llama-3.1-8b',
+  prompt,
+  maxTokens: 4,
+  ...over,
+});
 
 async function textOf(stream: ControllerStream): Promise<string> {
   let text = '';
@@ -90,7 +106,11 @@ describe('distribution over 3 workers', () => {
   });
 
   it('least_loaded spreads concurrent requests so no worker runs far more than its share', async () => {
-    const workers = await Promise.all([startWorker({ maxConcurrent: 8, delayMs: 5 }), startWorker({ maxConcurrent: 8, delayMs: 5 }), startWorker({ maxConcurrent: 8, delayMs: 5 })]);
+    const workers = await Promise.all([
+      startWorker({ maxConcurrent: 8, delayMs: 5 }),
+      startWorker({ maxConcurrent: 8, delayMs: 5 }),
+      startWorker({ maxConcurrent: 8, delayMs: 5 }),
+    ]);
     const controller = await startController('least_loaded');
     await online(controller, 3);
     const counts = new Map<string, number>();
@@ -174,7 +194,12 @@ describe('a killed worker', () => {
       if (stream.attempts[0]!.workerId === doomedId) inFlight.push({ req, stream });
       else await textOf(stream);
     }
-    const texts = inFlight.map(({ stream }) => textOf(stream).then((text) => ({ text }), (error: unknown) => ({ error })));
+    const texts = inFlight.map(({ stream }) =>
+      textOf(stream).then(
+        (text) => ({ text }),
+        (error: unknown) => ({ error }),
+      ),
+    );
     await new Promise((resolve) => setTimeout(resolve, 150));
     const killedAt = Date.now();
     child.kill('SIGKILL');
@@ -221,7 +246,10 @@ describe('a killed worker', () => {
     const received: string[] = [];
     const outcome = (async () => {
       for await (const event of stream) if (event.type === 'token') received.push(event.token);
-    })().then(() => undefined, (error: unknown) => error);
+    })().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     await waitFor(() => received.length >= 2, 'a few tokens');
     child.kill('SIGKILL');
     const error = await outcome;
@@ -248,7 +276,12 @@ describe('controller restart', () => {
     await waitFor(() => restarted.workers().filter((w) => w.state === 'online').length === 3, 'all workers re-registered', HEARTBEAT_MS * 10);
     // Asked at start, the workers answer at once: well within one heartbeat interval.
     expect(Date.now() - t0).toBeLessThan(HEARTBEAT_MS * 10);
-    expect(restarted.workers().map((w) => w.workerId).sort()).toEqual(workers.map((w) => w.workerId).sort());
+    expect(
+      restarted
+        .workers()
+        .map((w) => w.workerId)
+        .sort(),
+    ).toEqual(workers.map((w) => w.workerId).sort());
   });
 
   it('static workers are probed, not assumed alive: offline until they register', async () => {
@@ -256,7 +289,10 @@ describe('controller restart', () => {
     const registry = new WorkerRegistry(client, {
       heartbeatIntervalMs: HEARTBEAT_MS,
       offlineTimeoutMs: OFFLINE_MS,
-      staticWorkers: [{ ip: '127.0.0.1', port: 8082, name: 'studio', priority: 10 }, { ip: '127.0.0.2', port: 8082, name: 'ghost', priority: 50 }],
+      staticWorkers: [
+        { ip: '127.0.0.1', port: 8082, name: 'studio', priority: 10 },
+        { ip: '127.0.0.2', port: 8082, name: 'ghost', priority: 50 },
+      ],
     });
     await registry.start();
     stops.push(() => registry.stop());

@@ -25,7 +25,13 @@ const DEFAULTS = {
       request_timeout_ms: 5000,
     },
     controller: { bind_address: '127.0.0.1', port: 8080, dashboard_port: 8081, max_body_bytes: 1048576, drain_timeout_ms: 30000 },
-    worker: { bind_address: '127.0.0.1', port: 8082, drain_timeout_ms: 30000, max_concurrent: 4, engine: { type: 'simulated', model_map: {}, timeout_ms: 60000, token_delay_ms: 15 } },
+    worker: {
+      bind_address: '127.0.0.1',
+      port: 8082,
+      drain_timeout_ms: 30000,
+      max_concurrent: 4,
+      engine: { type: 'simulated', model_map: {}, timeout_ms: 60000, token_delay_ms: 15 },
+    },
     discovery: { enabled: true, heartbeat_interval_ms: 5000, offline_timeout_ms: 15000 },
     workers: { static: [] },
     load_balancing: { strategy: 'round_robin', sticky_sessions: false },
@@ -133,7 +139,10 @@ describe('cluster config schema constraints', () => {
   const REQUIRED: [string, string][] = [
     ['cluster', "the key 'cluster': a mapping with the keys mode, nats, controller, worker, discovery, workers, load_balancing, logging"],
     ['cluster.mode', "the key 'mode': one of: controller, worker, dual"],
-    ['cluster.nats', "the key 'nats': a mapping with the keys mode, server_url, servers, user, password, token, nkey_seed_file, tls, embedded, reconnect, max_reconnect_attempts, reconnect_time_wait, request_timeout_ms"],
+    [
+      'cluster.nats',
+      "the key 'nats': a mapping with the keys mode, server_url, servers, user, password, token, nkey_seed_file, tls, embedded, reconnect, max_reconnect_attempts, reconnect_time_wait, request_timeout_ms",
+    ],
     ['cluster.nats.mode', "the key 'mode': one of: embedded, external"],
   ];
   it.each(REQUIRED)('%s is required', (path, expected) => {
@@ -178,11 +187,7 @@ describe('cluster config schema constraints', () => {
     setAt(config, 'cluster.mode', 'x');
     setAt(config, 'cluster.nats.embedded.port', 1);
     setAt(config, 'cluster.logging.format', 'xml');
-    expect(problemsOf(() => parseClusterConfig(config)).map((p) => p.path)).toEqual([
-      'cluster.mode',
-      'cluster.nats.embedded.port',
-      'cluster.logging.format',
-    ]);
+    expect(problemsOf(() => parseClusterConfig(config)).map((p) => p.path)).toEqual(['cluster.mode', 'cluster.nats.embedded.port', 'cluster.logging.format']);
   });
 });
 

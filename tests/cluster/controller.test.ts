@@ -36,7 +36,15 @@ function ghost(workerId: string): WorkerRegistration {
 
 /** A heartbeat in which `workerId` says it is offline (as if it were leaving). */
 function offline(workerId: string): WorkerHeartbeat {
-  const metrics = { cpuUsagePercent: 0, memoryUsedGB: 0, gpuUtilizationPercent: 0, activeRequests: 0, totalRequestsHandled: 0, avgLatencyMs: 0, modelsLoaded: [] };
+  const metrics = {
+    cpuUsagePercent: 0,
+    memoryUsedGB: 0,
+    gpuUtilizationPercent: 0,
+    activeRequests: 0,
+    totalRequestsHandled: 0,
+    avgLatencyMs: 0,
+    modelsLoaded: [],
+  };
   return { workerId, status: 'offline', metrics, timestamp: Date.now() };
 }
 
@@ -47,7 +55,10 @@ function capturingLogger(): { logger: Logger; lines: { level: number; msg: strin
   return { logger, lines };
 }
 
-async function setUp(): Promise<{ registry: WorkerRegistry; controller: (over?: { maxAttempts?: number; ackTimeoutMs?: number; strategy?: 'least_loaded'; logger?: Logger }) => Controller }> {
+async function setUp(): Promise<{
+  registry: WorkerRegistry;
+  controller: (over?: { maxAttempts?: number; ackTimeoutMs?: number; strategy?: 'least_loaded'; logger?: Logger }) => Controller;
+}> {
   const registry = new WorkerRegistry(shared.client, { heartbeatIntervalMs: 5000, offlineTimeoutMs: 15_000 });
   await registry.start();
   return { registry, controller: (over = {}) => new Controller(shared.client, registry, { strategy: 'round_robin', ackTimeoutMs: 1000, ...over }) };
@@ -56,7 +67,11 @@ async function setUp(): Promise<{ registry: WorkerRegistry; controller: (over?: 
 describe('Controller', () => {
   it('moves to the next candidate when a worker has no responders or refuses; attempts say so', async () => {
     const { registry, controller } = await setUp();
-    const full = new Worker(shared.client, { ...workerSetup({ maxConcurrent: 1, delayMs: 50 }), heartbeatIntervalMs: 5000, workerId: '00000000-0000-4000-8000-000000000002' });
+    const full = new Worker(shared.client, {
+      ...workerSetup({ maxConcurrent: 1, delayMs: 50 }),
+      heartbeatIntervalMs: 5000,
+      workerId: '00000000-0000-4000-8000-000000000002',
+    });
     const free = new Worker(shared.client, { ...workerSetup(), heartbeatIntervalMs: 5000, workerId: '00000000-0000-4000-8000-000000000003' });
     await Promise.all([full.start(), free.start()]);
     registry.onRegistration(ghost('00000000-0000-4000-8000-000000000001'));
@@ -173,7 +188,10 @@ describe('a worker lost mid-stream', () => {
       const outcome = (async () => {
         let tokens = 0;
         for await (const event of stream) if (event.type === 'token' && ++tokens === 3) registry.onHeartbeat(offline(worker.workerId));
-      })().then(() => undefined, (error: unknown) => error);
+      })().then(
+        () => undefined,
+        (error: unknown) => error,
+      );
       expect(await outcome).toBeInstanceOf(WorkerLostError);
       const lost = lines.filter((l) => l.msg.startsWith('Worker lost'));
       expect(lost).toHaveLength(1);

@@ -28,7 +28,9 @@ function outcome(run: () => unknown): 'rejected' | 'complete' {
   }
   // Complete: every default filled in, nothing missing, nothing unknown.
   expect(ClusterConfigSchema.safeParse(result).error).toBeUndefined();
-  expect(Object.keys((result as { cluster: object }).cluster)).toEqual(expect.arrayContaining(['mode', 'nats', 'controller', 'worker', 'discovery', 'logging']));
+  expect(Object.keys((result as { cluster: object }).cluster)).toEqual(
+    expect.arrayContaining(['mode', 'nats', 'controller', 'worker', 'discovery', 'logging']),
+  );
   return 'complete';
 }
 
@@ -83,7 +85,17 @@ describe('generated corruptions of config/cluster.yaml', () => {
     expect(outcome(() => parse(`cluster:\n  mode: dual\n  nats: ${'{a: '.repeat(depth)}1${'}'.repeat(depth)}`))).toBe('rejected');
     const block = Array.from({ length: 300 }, (_, i) => `${'  '.repeat(i + 1)}k${i}:`).join('\n');
     expect(outcome(() => parse(`cluster:\n${block} 1`))).toBe('rejected');
-    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`), 'cluster: *i'].join('\n');
+    const bomb = [
+      'a: &a ["x","x","x","x","x","x","x","x","x"]',
+      ...Array.from(
+        { length: 8 },
+        (_, i) =>
+          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9)
+            .fill(`*${String.fromCharCode(97 + i)}`)
+            .join(',')}]`,
+      ),
+      'cluster: *i',
+    ].join('\n');
     expect(outcome(() => parse(bomb))).toBe('rejected');
   });
 
@@ -123,7 +135,10 @@ describe('generated corruptions of config/cluster.yaml', () => {
         const copy = structuredClone(base);
         const parent = path.slice(0, -1).reduce<Record<string, unknown>>((node, key) => node[key] as Record<string, unknown>, copy);
         parent[path.at(-1) as string] = wrong;
-        expect(outcome(() => parse(copy)), `${path.join('.')} = ${JSON.stringify(wrong)}`).toBe('rejected');
+        expect(
+          outcome(() => parse(copy)),
+          `${path.join('.')} = ${JSON.stringify(wrong)}`,
+        ).toBe('rejected');
         checked += 1;
       }
     }

@@ -80,13 +80,14 @@ beforeAll(async () => {
 afterAll(() => cleanup.run());
 
 const json = (value: unknown): Uint8Array => Buffer.from(JSON.stringify(value));
-const validationErrorsOn = (subject: string): ValidationError[] => errors.filter((e): e is ValidationError => e instanceof ValidationError && e.subject === subject);
+const validationErrorsOn = (subject: string): ValidationError[] =>
+  errors.filter((e): e is ValidationError => e instanceof ValidationError && e.subject === subject);
 async function rejectedOn(channel: string): Promise<number> {
   return sampleValue(parseExposition(await metrics.metrics()), 'mlx_distributed_messages_rejected_total', { channel }) ?? 0;
 }
 
-describe('a rogue worker forging another worker\'s stream', () => {
-  it('the controller delivers the real worker\'s text; events on the rogue\'s own subject are ignored and logged, contradicting payloads on the real worker\'s subject rejected', async () => {
+describe("a rogue worker forging another worker's stream", () => {
+  it("the controller delivers the real worker's text; events on the rogue's own subject are ignored and logged, contradicting payloads on the real worker's subject rejected", async () => {
     const requestId = randomUUID();
     const stream = await controller.infer({ requestId, modelId: 'llama-3.1-8b', prompt: 'Say hello' });
     expect(stream.attempts.map((a) => a.workerId)).toEqual([REAL]);
@@ -136,7 +137,7 @@ describe('a rogue worker forging another worker\'s stream', () => {
     expect(warnings[0]?.msg).toMatch(/does not serve it/);
   });
 
-  it('a rogue streaming on its own subject does not keep a silent worker\'s request alive', async () => {
+  it("a rogue streaming on its own subject does not keep a silent worker's request alive", async () => {
     const idle = new Controller(controllerClient, registry, { strategy: 'least_loaded', migrate: false, idleTimeoutMs: 400, ackTimeoutMs: 2000 });
     const requestId = randomUUID();
     const stream = await idle.infer({ requestId, modelId: 'llama-3.1-8b', prompt: 'Stall' });
@@ -163,7 +164,7 @@ describe('a rogue worker forging another worker\'s stream', () => {
   });
 });
 
-describe('a rogue worker forging another worker\'s registration and heartbeats', () => {
+describe("a rogue worker forging another worker's registration and heartbeats", () => {
   it('a payload that names another worker than its subject is rejected on every worker subject; the registry keeps the real worker as it is', async () => {
     const real = registry.get(REAL);
     expect(real?.state).toBe('online');

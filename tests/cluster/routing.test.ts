@@ -1,7 +1,16 @@
 /** Routing strategies as tables: the same registry snapshot and request always give the same choice. */
 import { describe, expect, it } from 'vitest';
 import { NoWorkerAvailableError } from '../../src/cluster/errors.js';
-import { chipRank, initialMemory, rememberChoice, requirementFromModelId, route, type RouteChoice, type RouteInput, type StrategyName } from '../../src/cluster/routing.js';
+import {
+  chipRank,
+  initialMemory,
+  rememberChoice,
+  requirementFromModelId,
+  route,
+  type RouteChoice,
+  type RouteInput,
+  type StrategyName,
+} from '../../src/cluster/routing.js';
 import type { WorkerInfo } from '../../src/cluster/worker-info.js';
 
 function worker(id: string, over: Partial<WorkerInfo> = {}): WorkerInfo {
@@ -88,7 +97,12 @@ describe('least_loaded', () => {
 
 describe('hardware_aware', () => {
   const m2 = worker('m2', { chip: 'Apple M2', unifiedMemoryGB: 32 });
-  const ultra = worker('ultra', { chip: 'Apple M2 Ultra', unifiedMemoryGB: 192, supportedModelTiers: ['tiny', 'small', 'medium', 'large', 'xlarge'], availableMemoryGB: 160 });
+  const ultra = worker('ultra', {
+    chip: 'Apple M2 Ultra',
+    unifiedMemoryGB: 192,
+    supportedModelTiers: ['tiny', 'small', 'medium', 'large', 'xlarge'],
+    availableMemoryGB: 160,
+  });
   const m4 = worker('m4', { chip: 'Apple M4 Pro', unifiedMemoryGB: 48 });
   it.each([
     ['only a worker whose tiers include the model', [m2, ultra], { tier: 'large' as const, memoryGB: 42 }, 'ultra'],
@@ -112,7 +126,14 @@ describe('hardware_aware', () => {
 
   it('ranks chips by generation, then Ultra > Max > Pro > base', () => {
     const chips = ['Apple M1 Ultra', 'Apple M3', 'Apple M2 Max', 'Apple M3 Pro', 'Apple M1', 'not a chip'];
-    expect([...chips].sort((a, b) => chipRank(b) - chipRank(a))).toEqual(['Apple M3 Pro', 'Apple M3', 'Apple M2 Max', 'Apple M1 Ultra', 'Apple M1', 'not a chip']);
+    expect([...chips].sort((a, b) => chipRank(b) - chipRank(a))).toEqual([
+      'Apple M3 Pro',
+      'Apple M3',
+      'Apple M2 Max',
+      'Apple M1 Ultra',
+      'Apple M1',
+      'not a chip',
+    ]);
   });
 });
 

@@ -29,7 +29,15 @@ describe('toRuntimeOptions', () => {
       { env: { PW: 'pw' } },
     );
     const { client, embedded } = toRuntimeOptions(config);
-    expect(embedded).toEqual({ port: 4333, httpPort: 8333, host: '0.0.0.0', jetstream: true, storeDir: '/var/js', logLevel: 'debug', auth: { user: 'inference', password: 'pw' } });
+    expect(embedded).toEqual({
+      port: 4333,
+      httpPort: 8333,
+      host: '0.0.0.0',
+      jetstream: true,
+      storeDir: '/var/js',
+      logLevel: 'debug',
+      auth: { user: 'inference', password: 'pw' },
+    });
     expect(client).toMatchObject({ mode: 'embedded', user: 'inference', password: 'pw', embedded });
     expect(client.serverUrl).toBeUndefined();
   });
@@ -78,7 +86,9 @@ describe('toRuntimeOptions', () => {
   });
 
   it('passes only the TLS files that are set, and servers without a server_url', () => {
-    const config = parseClusterConfig({ cluster: { mode: 'worker', nats: { mode: 'external', servers: ['nats://a:4222', 'nats://b:4222'], tls: { ca: 'ca.pem' } } } });
+    const config = parseClusterConfig({
+      cluster: { mode: 'worker', nats: { mode: 'external', servers: ['nats://a:4222', 'nats://b:4222'], tls: { ca: 'ca.pem' } } },
+    });
     const { client } = toRuntimeOptions(config);
     expect(client.tls).toEqual({ ca: 'ca.pem' });
     expect(client.servers).toEqual(['nats://a:4222', 'nats://b:4222']);

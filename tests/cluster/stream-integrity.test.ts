@@ -19,7 +19,8 @@ function foreignWorker(workerId: string, events: (requestId: string) => Record<s
     for await (const msg of sub) {
       const request = JSON.parse(new TextDecoder().decode(msg.data)) as { requestId: string };
       msg.respond(json({ requestId: request.requestId, workerId, status: 'accepted' }));
-      for (const event of events(request.requestId)) shared.raw.publish(`response.${workerId}.${request.requestId}`, json({ requestId: request.requestId, ...event }));
+      for (const event of events(request.requestId))
+        shared.raw.publish(`response.${workerId}.${request.requestId}`, json({ requestId: request.requestId, ...event }));
     }
   })();
 }
@@ -31,7 +32,12 @@ async function run(events: (requestId: string) => Record<string, unknown>[]): Pr
   const workerId = randomUUID();
   foreignWorker(workerId, events);
   await shared.raw.flush();
-  const stream = await streamInference(shared.client, workerId, { requestId: randomUUID(), modelId: 'm', prompt: 'p' }, { reorderTimeoutMs: 300, idleTimeoutMs: 5000 });
+  const stream = await streamInference(
+    shared.client,
+    workerId,
+    { requestId: randomUUID(), modelId: 'm', prompt: 'p' },
+    { reorderTimeoutMs: 300, idleTimeoutMs: 5000 },
+  );
   const seen: StreamingResponse[] = [];
   try {
     for await (const event of stream) seen.push(event);

@@ -38,7 +38,9 @@ afterAll(async () => {
 });
 
 const request = (prompt = 'hello'): InferenceRequest => ({ requestId: randomUUID(), modelId: 'llama-3', prompt });
-const accept = (workerId: string) => (req: InferenceRequest): InferenceAck => ({ requestId: req.requestId, workerId, status: 'accepted' });
+const accept =
+  (workerId: string) =>
+  (req: InferenceRequest): InferenceAck => ({ requestId: req.requestId, workerId, status: 'accepted' });
 
 /** Counts server-side subscriptions on `subject` (monitoring endpoint). */
 async function subscriptionsOn(subject: string): Promise<number> {
@@ -58,7 +60,14 @@ async function collect(stream: AsyncIterable<StreamingResponse>): Promise<Stream
 describe('streaming inference', () => {
   it('streams every token in order and ends on done', async () => {
     const workerId = randomUUID();
-    serving.push(await serveInference(worker, workerId, { accept: accept(workerId), *generate(req) { yield* req.prompt.split(''); } }));
+    serving.push(
+      await serveInference(worker, workerId, {
+        accept: accept(workerId),
+        *generate(req) {
+          yield* req.prompt.split('');
+        },
+      }),
+    );
     const req = request('abcdef');
     const stream = await streamInference(controller, workerId, req);
     expect(stream.ack).toEqual({ requestId: req.requestId, workerId, status: 'accepted' });
@@ -157,7 +166,14 @@ describe('streaming inference', () => {
 
   it('many concurrent streams stay separate', async () => {
     const workerId = randomUUID();
-    serving.push(await serveInference(worker, workerId, { accept: accept(workerId), *generate(req) { yield* req.prompt.split(' '); } }));
+    serving.push(
+      await serveInference(worker, workerId, {
+        accept: accept(workerId),
+        *generate(req) {
+          yield* req.prompt.split(' ');
+        },
+      }),
+    );
     const prompts = Array.from({ length: 20 }, (_, i) => `p${i} x y z`);
     const texts = await Promise.all(
       prompts.map(async (prompt) => {
@@ -170,7 +186,7 @@ describe('streaming inference', () => {
     expect(channels.response.address).toBe('response.{workerId}.{requestId}');
   });
 
-  it('reads only the accepting worker\'s subject: another worker\'s events are ignored and counted, a payload that contradicts its subject is rejected', async () => {
+  it("reads only the accepting worker's subject: another worker's events are ignored and counted, a payload that contradicts its subject is rejected", async () => {
     const workerId = randomUUID();
     const other = randomUUID();
     let release: () => void = () => undefined;
@@ -193,9 +209,23 @@ describe('streaming inference', () => {
     })();
     await waitFor(() => events.length === 1, 'the first token');
     // Another worker streams for this request on its own subject, and on the accepting worker's with its own id.
-    await channels.response.publish(worker, { workerId: other, requestId: req.requestId }, { requestId: req.requestId, type: 'token', token: 'forged', index: 1 });
-    await channels.response.publish(worker, { workerId: other, requestId: req.requestId }, { requestId: req.requestId, type: 'done', totalTokens: 1, latencyMs: 1 });
-    await worker.publish(channels.response.subject({ workerId, requestId: req.requestId }), { requestId: req.requestId, workerId: other, type: 'done', totalTokens: 1, latencyMs: 1 });
+    await channels.response.publish(
+      worker,
+      { workerId: other, requestId: req.requestId },
+      { requestId: req.requestId, type: 'token', token: 'forged', index: 1 },
+    );
+    await channels.response.publish(
+      worker,
+      { workerId: other, requestId: req.requestId },
+      { requestId: req.requestId, type: 'done', totalTokens: 1, latencyMs: 1 },
+    );
+    await worker.publish(channels.response.subject({ workerId, requestId: req.requestId }), {
+      requestId: req.requestId,
+      workerId: other,
+      type: 'done',
+      totalTokens: 1,
+      latencyMs: 1,
+    });
     await worker.flush();
     await waitFor(() => stream.ignored === 2 && stream.rejected === 1, 'two ignored events and one rejection');
     release();
@@ -204,4 +234,3 @@ describe('streaming inference', () => {
     expect(events.at(-1)).toMatchObject({ type: 'done', totalTokens: 2 });
   });
 });
-

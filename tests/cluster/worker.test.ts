@@ -48,7 +48,10 @@ describe('Worker', () => {
     await worker.start();
     try {
       const first = await streamInference(shared.client, worker.workerId, request());
-      const refused = await streamInference(shared.client, worker.workerId, request()).then(() => undefined, (error: unknown) => error);
+      const refused = await streamInference(shared.client, worker.workerId, request()).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
       expect(refused).toBeInstanceOf(InferenceRejectedError);
       expect((refused as InferenceRejectedError).reason).toBe('at_capacity');
       expect(await drain(first)).toContain('done');
@@ -84,7 +87,10 @@ describe('Worker', () => {
     const finished = drain(running);
     const stopped = worker.stop();
     await new Promise((resolve) => setTimeout(resolve, 20));
-    const refused = await streamInference(shared.client, worker.workerId, request()).then(() => undefined, (error: unknown) => error);
+    const refused = await streamInference(shared.client, worker.workerId, request()).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect((refused as InferenceRejectedError).reason).toBe('shutting_down');
     expect(await finished).toEqual([...Array<string>(10).fill('token'), 'done']);
     await stopped;

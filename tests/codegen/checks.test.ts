@@ -19,7 +19,8 @@ afterAll(() => {
 
 /** Runs the pipeline on a fixture: the diagnostics as the CLI prints them, and whether it produced files. */
 async function run(name: string): Promise<{ errors: string[]; warnings: string[]; files: string[] }> {
-  const print = (list: readonly Diagnostic[], severity: Diagnostic['severity']): string[] => list.filter((d) => d.severity === severity).map((d) => formatDiagnostic(d));
+  const print = (list: readonly Diagnostic[], severity: Diagnostic['severity']): string[] =>
+    list.filter((d) => d.severity === severity).map((d) => formatDiagnostic(d));
   try {
     const result = await generate({ input: path.join(FIXTURES, name), output: path.join(work, name, 'generated'), runtime: '../src/contract/index.js' });
     return { errors: [], warnings: print(result.warnings, 'warning'), files: result.files.map((f) => f.content) };
@@ -56,7 +57,9 @@ describe('one run reports every problem', () => {
   it('lists the files a failed run read, so --watch can watch them', async () => {
     const error = await generate({ input: path.join(FIXTURES, 'three-problems.yaml'), output: path.join(work, 'read/generated') }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CodegenError);
-    expect((error as CodegenError).sourceFiles).toEqual(expect.arrayContaining([path.resolve(FIXTURES, 'three-problems.yaml'), path.resolve(FIXTURES, 'schemas/scale-event.json')]));
+    expect((error as CodegenError).sourceFiles).toEqual(
+      expect.arrayContaining([path.resolve(FIXTURES, 'three-problems.yaml'), path.resolve(FIXTURES, 'schemas/scale-event.json')]),
+    );
   });
 });
 
@@ -101,10 +104,14 @@ describe('conventions', () => {
   it('a message without an example or a description is a located warning that does not stop the run', async () => {
     const { errors, warnings } = await run('valid.yaml');
     expect(errors).toEqual([]);
-    expect(warnings).toContain('tests/fixtures/specs/valid.yaml:62:7: warning: message "Ping" needs a description (or summary) saying what it carries and an example (codegen checks each against the payload schema) [message-docs]');
+    expect(warnings).toContain(
+      'tests/fixtures/specs/valid.yaml:62:7: warning: message "Ping" needs a description (or summary) saying what it carries and an example (codegen checks each against the payload schema) [message-docs]',
+    );
     // A rule that reads each message on its own runs beside the errors of other parts.
     const { warnings: others } = await run('examples.yaml');
-    expect(others).toEqual(['tests/fixtures/specs/examples.yaml:50:7: warning: message "Note" needs a description (or summary) saying what it carries and an example (codegen checks each against the payload schema) [message-docs]']);
+    expect(others).toEqual([
+      'tests/fixtures/specs/examples.yaml:50:7: warning: message "Note" needs a description (or summary) saying what it carries and an example (codegen checks each against the payload schema) [message-docs]',
+    ]);
   });
 
   it('the project contract follows them: no warning at all', async () => {

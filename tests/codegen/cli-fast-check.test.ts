@@ -16,7 +16,14 @@ const run = promisify(execFile);
 const ENTRY = path.resolve('codegen/output/npm-entry.mjs');
 const FAST = 'sources unchanged since the last run';
 const project = mkdtempSync(path.join(tmpdir(), 'codegen-fast-check-'));
-const ARGS = ['--runtime', '@mlx-serving/distributed/contract', '--config-schema', 'schemas/cluster-config.schema.json', '--config-docs', 'docs/configuration.md'];
+const ARGS = [
+  '--runtime',
+  '@mlx-serving/distributed/contract',
+  '--config-schema',
+  'schemas/cluster-config.schema.json',
+  '--config-docs',
+  'docs/configuration.md',
+];
 
 /** Runs the npm script's entry in the project, as `npm run codegen -- <args>` would. */
 const codegen = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
@@ -61,7 +68,9 @@ describe('npm run codegen -- --check', () => {
     const strict = await codegen(['--check', '--strict']);
     expect(strict.code).toBe(1);
     expect(strict.stdout).toContain(FAST);
-    expect(strict.stderr).toBe(`${firstWarnings}codegen --strict: ${String(firstWarnings.trim().split('\n').length)} warning(s) above; fix them (or set a contract rule's severity: docs/codegen.md#contract-rules)\n`);
+    expect(strict.stderr).toBe(
+      `${firstWarnings}codegen --strict: ${String(firstWarnings.trim().split('\n').length)} warning(s) above; fix them (or set a contract rule's severity: docs/codegen.md#contract-rules)\n`,
+    );
   }, 60_000);
 
   it('sends a comment-only edit to the full run, which finds the output up to date and records the new bytes', async () => {

@@ -35,7 +35,10 @@ function hookModule(name: string, hooks: string, data: unknown): string {
   const hooksFile = path.join(work, `${name}-hooks.mjs`);
   const registerFile = path.join(work, `${name}-register.mjs`);
   writeFileSync(hooksFile, hooks);
-  writeFileSync(registerFile, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooksFile).href)}, { data: ${JSON.stringify(data)} });\n`);
+  writeFileSync(
+    registerFile,
+    `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooksFile).href)}, { data: ${JSON.stringify(data)} });\n`,
+  );
   return registerFile;
 }
 
@@ -97,8 +100,14 @@ console.log(JSON.stringify(Object.keys(createRequire(import.meta.url).cache)));`
     expect(resolved.some((url) => url.includes('/node_modules/@nats-io/transport-node/'))).toBe(true);
     expect(resolved.some((url) => url.includes('/node_modules/zod/'))).toBe(true);
     for (const peer of PEER_PATHS) {
-      expect(resolved.filter((url) => url.includes(peer)), peer).toEqual([]);
-      expect(required.filter((file) => file.includes(peer)), peer).toEqual([]);
+      expect(
+        resolved.filter((url) => url.includes(peer)),
+        peer,
+      ).toEqual([]);
+      expect(
+        required.filter((file) => file.includes(peer)),
+        peer,
+      ).toEqual([]);
     }
   }, 60_000);
 });
@@ -106,10 +115,12 @@ console.log(JSON.stringify(Object.keys(createRequire(import.meta.url).cache)));`
 describe('missing peers', () => {
   it('are the peers the resolver cannot find', () => {
     expect(missingPeers(() => 'file:///found.js')).toEqual([]);
-    expect(missingPeers((name) => {
-      if (name === 'prettier') throw new Error('not found');
-      return 'file:///found.js';
-    })).toEqual(['prettier']);
+    expect(
+      missingPeers((name) => {
+        if (name === 'prettier') throw new Error('not found');
+        return 'file:///found.js';
+      }),
+    ).toEqual(['prettier']);
     expect(missingPeers()).toEqual([]);
   });
 
@@ -155,11 +166,23 @@ export async function resolve(specifier, context, next) {
       {},
     );
     const output = path.join(work, 'hidden/generated');
-    const { code, stdout, stderr } = await spawn(['--import', 'tsx', '--import', hider, 'codegen/bin.ts', '--input', 'tests/package/contract/asyncapi.yaml', '--output', output]);
+    const { code, stdout, stderr } = await spawn([
+      '--import',
+      'tsx',
+      '--import',
+      hider,
+      'codegen/bin.ts',
+      '--input',
+      'tests/package/contract/asyncapi.yaml',
+      '--output',
+      output,
+    ]);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toContain('mlx-codegen: cannot generate code: @asyncapi/parser and prettier are not installed.');
-    expect(stderr).toContain(`npm install --save-dev @asyncapi/parser@${manifest.peerDependencies['@asyncapi/parser'] ?? ''} prettier@${manifest.peerDependencies.prettier ?? ''}`);
+    expect(stderr).toContain(
+      `npm install --save-dev @asyncapi/parser@${manifest.peerDependencies['@asyncapi/parser'] ?? ''} prettier@${manifest.peerDependencies.prettier ?? ''}`,
+    );
     expect(() => readFileSync(path.join(output, 'channels.ts'))).toThrow();
   }, 60_000);
 
@@ -185,7 +208,11 @@ export async function resolve(specifier, context, next) {
     const docs = await spawn(['--import', 'tsx', '--import', hider, 'codegen/bin.ts', 'docs', '--input', contract, '--out', path.join(work, 'no-parser')]);
     expect(docs.code).toBe(2);
     expect(docs.stderr).toContain('mlx-codegen: cannot build the docs: @asyncapi/parser is not installed.');
-    const rendererHider = hookModule('hide-renderer', readFileSync(hider.replace('-register.mjs', '-hooks.mjs'), 'utf8').replace(/const hidden = .*;/, "const hidden = ['@asyncapi/react-component'];"), {});
+    const rendererHider = hookModule(
+      'hide-renderer',
+      readFileSync(hider.replace('-register.mjs', '-hooks.mjs'), 'utf8').replace(/const hidden = .*;/, "const hidden = ['@asyncapi/react-component'];"),
+      {},
+    );
     const site = path.join(work, 'no-renderer');
     const noRenderer = await spawn(['--import', 'tsx', '--import', rendererHider, 'codegen/bin.ts', 'docs', '--input', contract, '--out', site]);
     expect(noRenderer.code).toBe(2);

@@ -120,7 +120,9 @@ describe('runtimeModuleProblem', () => {
   });
 
   it('reports a package that is not installed, and leaves URLs alone', () => {
-    expect(runtimeModuleProblem('@mlx-serving/distributed/contract', out)).toMatch(/"@mlx-serving\/distributed" .* is not installed .*npm install @mlx-serving\/distributed/);
+    expect(runtimeModuleProblem('@mlx-serving/distributed/contract', out)).toMatch(
+      /"@mlx-serving\/distributed" .* is not installed .*npm install @mlx-serving\/distributed/,
+    );
     expect(runtimeModuleProblem('node:fs', out)).toBeUndefined();
   });
 });

@@ -99,7 +99,10 @@ describe('AsyncAPI corpus', () => {
         expect(errors.length).toBeGreaterThan(0);
         for (const d of errors) expect(formatDiagnostic(d)).toMatch(/:\d+:\d+: (?:.*unsupported|message "[^"]+", example )/);
         const first = errors[0]?.message ?? '';
-        outcomes[doc] = /unsupported construct: ([^)]+)\)/.exec(first)?.[1] ?? /unsupported schema construct "([^"]+)"/.exec(first)?.[1] ?? (first.includes(', example ') ? 'invalid example' : 'unknown');
+        outcomes[doc] =
+          /unsupported construct: ([^)]+)\)/.exec(first)?.[1] ??
+          /unsupported schema construct "([^"]+)"/.exec(first)?.[1] ??
+          (first.includes(', example ') ? 'invalid example' : 'unknown');
         expect(existsSync(output)).toBe(false);
       }
     }
@@ -110,8 +113,16 @@ describe('AsyncAPI corpus', () => {
       path.join(work, 'tsconfig.json'),
       JSON.stringify({
         compilerOptions: {
-          target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noUncheckedIndexedAccess: true,
-          exactOptionalPropertyTypes: false, verbatimModuleSyntax: true, skipLibCheck: true, noEmit: true, types: ['node'],
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          noUncheckedIndexedAccess: true,
+          exactOptionalPropertyTypes: false,
+          verbatimModuleSyntax: true,
+          skipLibCheck: true,
+          noEmit: true,
+          types: ['node'],
         },
         include: ['gen-*/*.ts'],
       }),

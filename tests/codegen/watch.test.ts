@@ -53,7 +53,9 @@ describe('codegen --watch', () => {
     // A problem in the referenced file: the same diagnostic, hint included, as `npm run codegen` prints.
     writeFileSync(box, bad);
     at = await watch.waitFor(/codegen: stopped, nothing written/, at, 'the diagnostic after breaking box.json');
-    expect(watch.output()).toContain(`${box}:5:37: "type" property must be equal to one of the allowed values: "array", "boolean", "integer", "null", "number", "object", "string". Did you mean "integer"?`);
+    expect(watch.output()).toContain(
+      `${box}:5:37: "type" property must be equal to one of the allowed values: "array", "boolean", "integer", "null", "number", "object", "string". Did you mean "integer"?`,
+    );
 
     // The failed run still watches the file: fixing it regenerates.
     writeFileSync(box, good);

@@ -20,16 +20,46 @@ const ROWS: readonly (readonly [string, JsonSchema, { type: string; constraint: 
   ['integer minimum -1', { type: 'integer', minimum: -1 }, { type: 'integer', constraint: '≥ -1' }, 'an integer of at least -1'],
   ['number maximum', { type: 'number', maximum: 9.5 }, { type: 'number', constraint: '≤ 9.5' }, 'a number of at most 9.5'],
   ['boolean', { type: 'boolean' }, { type: 'boolean', constraint: '' }, 'true or false'],
-  ['enum', { type: 'string', enum: ['controller', 'worker', 'dual'] }, { type: 'string', constraint: 'one of `controller`, `worker`, `dual`' }, 'one of: controller, worker, dual'],
+  [
+    'enum',
+    { type: 'string', enum: ['controller', 'worker', 'dual'] },
+    { type: 'string', constraint: 'one of `controller`, `worker`, `dual`' },
+    'one of: controller, worker, dual',
+  ],
   ['non-empty string', { type: 'string', minLength: 1 }, { type: 'string', constraint: 'non-empty' }, 'a non-empty string'],
-  ['string of a minimum length', { type: 'string', minLength: 3 }, { type: 'string', constraint: 'at least 3 characters' }, 'a string of at least 3 characters'],
+  [
+    'string of a minimum length',
+    { type: 'string', minLength: 3 },
+    { type: 'string', constraint: 'at least 3 characters' },
+    'a string of at least 3 characters',
+  ],
   ['pattern', { type: 'string', pattern: '^[a-z]+$' }, { type: 'string', constraint: 'pattern `^[a-z]+$`' }, 'a string matching /^[a-z]+$/'],
   ['format', { type: 'string', format: 'uuid' }, { type: 'string', constraint: 'format uuid' }, 'a UUID such as 123e4567-e89b-12d3-a456-426614174000'],
-  ['URL of some schemes', { type: 'string', format: 'uri', pattern: '^(nats|tls)://' }, { type: 'string', constraint: 'format uri; pattern `^(nats|tls)://`' }, 'a URL starting with nats:// or tls://'],
-  ['formats in anyOf', { type: 'string', anyOf: [{ format: 'ipv4' }, { format: 'hostname' }] }, { type: 'string', constraint: 'format ipv4 or format hostname' }, 'an IPv4 address or a host name'],
+  [
+    'URL of some schemes',
+    { type: 'string', format: 'uri', pattern: '^(nats|tls)://' },
+    { type: 'string', constraint: 'format uri; pattern `^(nats|tls)://`' },
+    'a URL starting with nats:// or tls://',
+  ],
+  [
+    'formats in anyOf',
+    { type: 'string', anyOf: [{ format: 'ipv4' }, { format: 'hostname' }] },
+    { type: 'string', constraint: 'format ipv4 or format hostname' },
+    'an IPv4 address or a host name',
+  ],
   ['nullable', { type: ['string', 'null'], minLength: 1 }, { type: 'string or null', constraint: 'non-empty' }, 'a non-empty string or null'],
-  ['list', { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } }, { type: 'array of string', constraint: 'at least 1 item' }, 'a non-empty list (each item: a non-empty string)'],
-  ['mapping', { type: 'object', additionalProperties: false, properties: { a: {}, b: {} } }, { type: 'object', constraint: 'no other keys' }, 'a mapping with the keys a, b'],
+  [
+    'list',
+    { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+    { type: 'array of string', constraint: 'at least 1 item' },
+    'a non-empty list (each item: a non-empty string)',
+  ],
+  [
+    'mapping',
+    { type: 'object', additionalProperties: false, properties: { a: {}, b: {} } },
+    { type: 'object', constraint: 'no other keys' },
+    'a mapping with the keys a, b',
+  ],
 ];
 
 /** Keywords that describe no constraint of a key's own value (annotations, and structure each key's row covers). */
@@ -58,6 +88,11 @@ describe('the docs and the runtime describe a schema from the same keywords', ()
 
 /** Every keyword of `schema` and its subschemas (properties, items, anyOf/oneOf branches). */
 function keywordsOf(schema: JsonSchema): string[] {
-  const children = [...Object.values(schema.properties ?? {}), ...(schema.items === undefined ? [] : [schema.items]), ...(schema.anyOf ?? []), ...(schema.oneOf ?? [])];
+  const children = [
+    ...Object.values(schema.properties ?? {}),
+    ...(schema.items === undefined ? [] : [schema.items]),
+    ...(schema.anyOf ?? []),
+    ...(schema.oneOf ?? []),
+  ];
   return [...Object.keys(schema), ...children.flatMap(keywordsOf)];
 }

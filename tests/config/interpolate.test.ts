@@ -50,14 +50,28 @@ describe('interpolation', () => {
   it('keeps a reference inside longer text as text, so the schema reports a number written that way', () => {
     const text = 'cluster:\n  mode: dual\n  nats:\n    mode: embedded\n    embedded:\n      port: 4${P}\n';
     expect(problemsOf(() => parseClusterConfig(text, { env: { P: '333' } }))).toEqual([
-      { file: '<inline>', path: 'cluster.nats.embedded.port', line: 6, column: 13, expected: 'an integer from 1024 to 65535', found: '"4333" (a quoted string: write the number without quotes) (from ${P})' },
+      {
+        file: '<inline>',
+        path: 'cluster.nats.embedded.port',
+        line: 6,
+        column: 13,
+        expected: 'an integer from 1024 to 65535',
+        found: '"4333" (a quoted string: write the number without quotes) (from ${P})',
+      },
     ]);
   });
 
   it('names the source reference when an interpolated value is invalid', () => {
     const text = 'cluster:\n  mode: dual\n  nats:\n    mode: embedded\n    embedded:\n      port: ${NATS_PORT}\n';
     expect(problemsOf(() => parseClusterConfig(text, { env: { NATS_PORT: 'four' } }))).toEqual([
-      { file: '<inline>', path: 'cluster.nats.embedded.port', line: 6, column: 13, expected: 'an integer from 1024 to 65535', found: '"four" (from ${NATS_PORT})' },
+      {
+        file: '<inline>',
+        path: 'cluster.nats.embedded.port',
+        line: 6,
+        column: 13,
+        expected: 'an integer from 1024 to 65535',
+        found: '"four" (from ${NATS_PORT})',
+      },
     ]);
   });
 
@@ -94,7 +108,14 @@ describe('interpolation', () => {
         expected: 'a reference like ${NAME} or ${NAME:-default} (letters, digits and _; write $${ for a literal ${)',
         found: 'a reference to the bad variable name "NATS URL"',
       },
-      { file: '<inline>', path: 'cluster.nats.user', line: 6, column: 12, expected: 'a closing } after ${ (write $${ for a literal ${)', found: 'an unterminated ${' },
+      {
+        file: '<inline>',
+        path: 'cluster.nats.user',
+        line: 6,
+        column: 12,
+        expected: 'a closing } after ${ (write $${ for a literal ${)',
+        found: 'an unterminated ${',
+      },
     ]);
   });
 
@@ -104,7 +125,10 @@ describe('interpolation', () => {
   });
 
   it('does not interpolate objects passed in by code', () => {
-    const loaded = parseClusterConfig({ cluster: { mode: 'dual', nats: { mode: 'embedded' }, controller: { bind_address: '${HOST}' } } }, { env: { HOST: 'x' } });
+    const loaded = parseClusterConfig(
+      { cluster: { mode: 'dual', nats: { mode: 'embedded' }, controller: { bind_address: '${HOST}' } } },
+      { env: { HOST: 'x' } },
+    );
     expect(loaded.cluster.controller.bind_address).toBe('${HOST}');
   });
 

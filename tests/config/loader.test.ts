@@ -73,7 +73,9 @@ describe('config/cluster.yaml', () => {
   });
 
   it('drops keys set to null (null means not set)', () => {
-    const loaded = parseClusterConfig('cluster:\n  mode: dual\n  nats: {mode: embedded, user: null, password: null, token: null}\n  worker: {worker_id: null, models: null, chip: null}\n  logging: {file: null}\n');
+    const loaded = parseClusterConfig(
+      'cluster:\n  mode: dual\n  nats: {mode: embedded, user: null, password: null, token: null}\n  worker: {worker_id: null, models: null, chip: null}\n  logging: {file: null}\n',
+    );
     expect(Object.keys(loaded.cluster.nats)).not.toContain('user');
     expect(Object.keys(loaded.cluster.worker)).toEqual(['bind_address', 'port', 'drain_timeout_ms', 'max_concurrent', 'engine']);
     expect(Object.keys(loaded.cluster.logging)).toEqual(['level', 'format']);
@@ -100,18 +102,32 @@ describe('files and YAML errors', () => {
 
   it('reports an unresolved alias', () => {
     expect(problemsOf(() => parseClusterConfig('cluster:\n  mode: *role\n'))).toEqual([
-      { file: '<inline>', path: '', line: 1, column: 1, expected: 'valid YAML', found: 'a syntax error: Unresolved alias (the anchor must be set before the alias)' },
+      {
+        file: '<inline>',
+        path: '',
+        line: 1,
+        column: 1,
+        expected: 'valid YAML',
+        found: 'a syntax error: Unresolved alias (the anchor must be set before the alias)',
+      },
     ]);
   });
 
   it('follows anchors and aliases to the right values', () => {
-    const loaded = parseClusterConfig('cluster:\n  mode: dual\n  nats: {mode: embedded, embedded: {port: &p 4333}}\n  workers:\n    static: [{ip: "::1", port: *p, name: a}]\n');
+    const loaded = parseClusterConfig(
+      'cluster:\n  mode: dual\n  nats: {mode: embedded, embedded: {port: &p 4333}}\n  workers:\n    static: [{ip: "::1", port: *p, name: a}]\n',
+    );
     expect(loaded.cluster.workers.static[0]?.port).toBe(4333);
   });
 
   it('rejects objects that are not plain data', () => {
     expect(problemsOf(() => parseClusterConfig({ cluster: { mode: () => 'dual' } }))).toEqual([
-      { file: '<inline>', path: '', expected: 'plain data (objects, arrays, strings, numbers, booleans, null)', found: 'a value that cannot be copied (a function, a class instance...)' },
+      {
+        file: '<inline>',
+        path: '',
+        expected: 'plain data (objects, arrays, strings, numbers, booleans, null)',
+        found: 'a value that cannot be copied (a function, a class instance...)',
+      },
     ]);
   });
 
@@ -165,9 +181,12 @@ describe('secrets never appear in messages', () => {
   });
 
   it('a valid file keeps its secrets in the result but not in its key paths or messages', () => {
-    const config = parseClusterConfig('cluster:\n  mode: worker\n  nats:\n    mode: external\n    server_url: nats://h:4222\n    user: u\n    password: ${PW}\n', {
-      env: { PW: SECRET },
-    });
+    const config = parseClusterConfig(
+      'cluster:\n  mode: worker\n  nats:\n    mode: external\n    server_url: nats://h:4222\n    user: u\n    password: ${PW}\n',
+      {
+        env: { PW: SECRET },
+      },
+    );
     expect(config.cluster.nats.password).toBe(SECRET);
   });
 });

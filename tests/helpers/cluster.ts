@@ -37,7 +37,11 @@ export function workerSetup(
   return {
     engine: deterministicEngine(over.delayMs ?? 0),
     hardware: hardware(over.chip, over.memoryGB ?? 32),
-    capabilities: { maxConcurrent: over.maxConcurrent ?? 4, supportedModelTiers: over.tiers ?? ['tiny', 'small', 'medium'], availableMemoryGB: (over.memoryGB ?? 32) * 0.75 },
+    capabilities: {
+      maxConcurrent: over.maxConcurrent ?? 4,
+      supportedModelTiers: over.tiers ?? ['tiny', 'small', 'medium'],
+      availableMemoryGB: (over.memoryGB ?? 32) * 0.75,
+    },
     ip: '127.0.0.1',
     hostname: 'test-worker',
     metrics: () => ({ cpuUsagePercent: 1, memoryUsedGB: 1, gpuUtilizationPercent: 0, modelsLoaded: [] }),
@@ -46,9 +50,13 @@ export function workerSetup(
 
 /** A worker in its own process (so a test can SIGKILL it); resolves once it has registered. */
 export async function startWorkerProcess(url: string, workerId: string, heartbeatIntervalMs: number, delayMs: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/cluster-worker-child.ts', url, workerId, String(heartbeatIntervalMs), String(delayMs)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'tests/helpers/cluster-worker-child.ts', url, workerId, String(heartbeatIntervalMs), String(delayMs)],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {

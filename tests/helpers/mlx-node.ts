@@ -33,7 +33,9 @@ export async function startMlxNode(args: readonly string[], env: NodeJS.ProcessE
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   const exited = new Promise<number>((resolve) => {
-    child.on('exit', (code, signal) => { resolve(code ?? 128 + (signal === 'SIGKILL' ? 9 : signal === 'SIGTERM' ? 15 : 2)); });
+    child.on('exit', (code, signal) => {
+      resolve(code ?? 128 + (signal === 'SIGKILL' ? 9 : signal === 'SIGTERM' ? 15 : 2));
+    });
   });
   const ready = new Promise<void>((resolve) => {
     child.stderr.on('data', (chunk: Buffer) => {
@@ -62,7 +64,12 @@ export async function runMlxNodeToEnd(args: readonly string[], env: NodeJS.Proce
 }
 
 /** Polls `url` until `accept(status, body)` holds, for at most `timeoutMs`; throws with the last answer otherwise. */
-export async function waitForHttp(url: string, accept: (status: number, body: string) => boolean, timeoutMs = 15_000, headers: Record<string, string> = {}): Promise<string> {
+export async function waitForHttp(
+  url: string,
+  accept: (status: number, body: string) => boolean,
+  timeoutMs = 15_000,
+  headers: Record<string, string> = {},
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {

@@ -220,7 +220,11 @@ function arrayMutations(s: Schema, value: unknown[], where: string, add: (what: 
     add('first item duplicated', [value[0], ...value]);
     add('one item dropped', value.slice(1));
   }
-  if (typeof s.maxItems === 'number') add('maxItems + 1', Array.from({ length: s.maxItems + 1 }, (_, i) => value[i % Math.max(value.length, 1)] ?? 'x'));
+  if (typeof s.maxItems === 'number')
+    add(
+      'maxItems + 1',
+      Array.from({ length: s.maxItems + 1 }, (_, i) => value[i % Math.max(value.length, 1)] ?? 'x'),
+    );
   value.forEach((item, index) => {
     for (const m of mutations(s.items, item, `${where}[${index}]`)) {
       out.push({ what: m.what, value: value.map((other, i) => (i === index ? m.value : other)) });

@@ -33,5 +33,7 @@ export async function waitForProcessGone(pid: number, timeoutMs: number): Promis
 
 /** The argv of a process as the kernel shows it to `ps` (Linux). */
 export function processArgv(pid: number): string[] {
-  return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((arg) => arg !== '');
+  return readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+    .split('\0')
+    .filter((arg) => arg !== '');
 }

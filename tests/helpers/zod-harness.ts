@@ -28,9 +28,7 @@ export function buildZod(schema: JsonSchema, named: NamedSchemas = new Map()): B
   const helperNames = [...helpers];
   for (const name of helperNames) expect(formats, `helper ${name} is exported`).toHaveProperty(name);
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- running the emitted source is what this harness is for
-  const factory = new Function('z', ...helperNames, ...refs.map(([name]) => name), `return ${source};`) as (
-    ...args: unknown[]
-  ) => z.ZodType;
+  const factory = new Function('z', ...helperNames, ...refs.map(([name]) => name), `return ${source};`) as (...args: unknown[]) => z.ZodType;
   const helperValues = helperNames.map((name) => (formats as Record<string, unknown>)[name]);
   return { schema: factory(z, ...helperValues, ...refs.map(([, value]) => value)), source, helpers };
 }

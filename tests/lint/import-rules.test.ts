@@ -137,10 +137,7 @@ const ALLOWED: Record<string, Case[]> = {
     allowed('src/cluster/', "import { channels, type InferenceRequest } from '../../generated/index.js';"),
     allowed('src/cluster/', "import type { EmbeddedServerOptions } from '../server/index.js';"),
   ],
-  'src/base/': [
-    allowed('src/base/', "import { SubjectError } from './errors.js';"),
-    allowed('src/base/', "import { pino } from 'pino';"),
-  ],
+  'src/base/': [allowed('src/base/', "import { SubjectError } from './errors.js';"), allowed('src/base/', "import { pino } from 'pino';")],
   'codegen/': [
     allowed('codegen/docs/', "import type { JsonSchema } from '../../src/config/json-schema.js';"),
     allowed('codegen/', "export type { ContractInfo } from '../src/index.js';"),

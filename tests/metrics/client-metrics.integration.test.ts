@@ -112,9 +112,13 @@ describe('ClientMetrics on a live client', () => {
     const a = await cleanup.client(server.url);
     const b = new NatsClient();
     const got: number[] = [];
-    const sub = await a.subscribe('early', (n: number) => {
-      got.push(n);
-    }, { metricsLabel: 'early' });
+    const sub = await a.subscribe(
+      'early',
+      (n: number) => {
+        got.push(n);
+      },
+      { metricsLabel: 'early' },
+    );
     const metrics = new ClientMetrics();
     metrics.attach(a);
     metrics.attach(b);

@@ -85,7 +85,8 @@ function exitCodeProblems(markdown: string): string[] {
   const table = exitCodeTable(markdown);
   const problems: string[] = [];
   for (const [name, code] of Object.entries(EXIT)) {
-    if (table.get(code) !== name) problems.push(`EXIT.${name} = ${code}, the guide says ${table.has(code) ? `${code} is ${table.get(code) ?? ''}` : `nothing about ${code}`}`);
+    if (table.get(code) !== name)
+      problems.push(`EXIT.${name} = ${code}, the guide says ${table.has(code) ? `${code} is ${table.get(code) ?? ''}` : `nothing about ${code}`}`);
   }
   const codes = new Set<number>(Object.values(EXIT));
   for (const [code, name] of table) if (!codes.has(code)) problems.push(`the guide lists exit code ${code} (${name}), which EXIT does not define`);
@@ -122,7 +123,8 @@ function plistProblems(xml: string, drainMs: number): string[] {
   const exitTimeout = Number(/<integer>(\d+)<\/integer>/.exec(plistEntry(xml, 'ExitTimeOut') ?? '')?.[1] ?? NaN);
   if (!(exitTimeout * 1000 > drainMs)) problems.push(`ExitTimeOut (${exitTimeout} s) is not longer than the longest drain (${drainMs} ms)`);
   const keepAlive = plistEntry(xml, 'KeepAlive') ?? '';
-  if (plistEntry(keepAlive.replace(/^<dict>|<\/dict>$/g, ''), 'SuccessfulExit') !== '<false/>') problems.push('KeepAlive does not restart on failure only (SuccessfulExit false)');
+  if (plistEntry(keepAlive.replace(/^<dict>|<\/dict>$/g, ''), 'SuccessfulExit') !== '<false/>')
+    problems.push('KeepAlive does not restart on failure only (SuccessfulExit false)');
   if (/<key>NATS_PASSWORD<\/key>|<key>MLX_API_KEY<\/key>/.test(xml)) problems.push('a secret is written in the plist');
   return problems;
 }
@@ -152,7 +154,8 @@ function unitProblems(text: string, drainMs: number): string[] {
   if (settings.get('KillSignal') !== 'SIGTERM') problems.push('KillSignal is not SIGTERM');
   if (settings.get('Restart') !== 'on-failure') problems.push('Restart is not on-failure');
   const prevented = new Set((settings.get('RestartPreventExitStatus') ?? '').split(/\s+/).filter(Boolean).map(Number));
-  if (!prevented.has(EXIT.usage) || !prevented.has(EXIT.invalidConfig)) problems.push('RestartPreventExitStatus does not name EXIT.usage and EXIT.invalidConfig');
+  if (!prevented.has(EXIT.usage) || !prevented.has(EXIT.invalidConfig))
+    problems.push('RestartPreventExitStatus does not name EXIT.usage and EXIT.invalidConfig');
   if (prevented.has(EXIT.failed)) problems.push('RestartPreventExitStatus stops restarts after EXIT.failed');
   const stop = seconds(settings.get('TimeoutStopSec') ?? '0');
   if (!(stop * 1000 > drainMs)) problems.push(`TimeoutStopSec (${stop} s) is not longer than the longest drain (${drainMs} ms)`);

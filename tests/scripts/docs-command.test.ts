@@ -26,8 +26,12 @@ afterEach(() => {
 function captured(): { out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => { out.push(args.join(' ')); });
-  vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => { err.push(args.join(' ')); });
+  vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+    out.push(args.join(' '));
+  });
+  vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+    err.push(args.join(' '));
+  });
   return { out, err };
 }
 
@@ -48,7 +52,9 @@ describe('runDocsCommand', () => {
     expect(io.out.at(-1)).toBe(`docs: 1 version(s) (1.0.0 (working tree)), 0 changelog(s) in ${out}`);
     // Outside a git repository there are no tags: a note says so.
     expect(io.err).toEqual([expect.stringMatching(/^docs: note: no released versions: cannot list the git tags contract-v\*/)]);
-    expect(await readFile(markdown, 'utf8')).toContain('> Generated from the AsyncAPI contract by `mlx-codegen docs`; do not edit by hand. `mlx-codegen docs --check` fails');
+    expect(await readFile(markdown, 'utf8')).toContain(
+      '> Generated from the AsyncAPI contract by `mlx-codegen docs`; do not edit by hand. `mlx-codegen docs --check` fails',
+    );
     expect(await runDocsCommand(['--check', '--input', contract, '--markdown', markdown], { command: 'mlx-codegen docs' })).toBe(0);
     await writeFile(markdown, 'old\n');
     expect(await runDocsCommand(['--check', '--input', contract, '--markdown', markdown], { command: 'mlx-codegen docs' })).toBe(1);
@@ -60,15 +66,27 @@ describe('runDocsCommand', () => {
     await writeFile(bad, 'asyncapi: 3.0.0\ninfo:\n  title: Broken\n  version: [1.0.0\n');
     const io = captured();
     expect(await runDocsCommand(['--input', bad, '--out', path.join(dir, 'bad')], { command: 'mlx-codegen docs' })).toBe(1);
-    expect(io.err[0]).toMatch(/^mlx-codegen docs: The AsyncAPI document .*bad\.yaml is not valid \(1 error\(s\)\); fix these and run again:\n {2}.*bad\.yaml:\d+:\d+: /);
+    expect(io.err[0]).toMatch(
+      /^mlx-codegen docs: The AsyncAPI document .*bad\.yaml is not valid \(1 error\(s\)\); fix these and run again:\n {2}.*bad\.yaml:\d+:\d+: /,
+    );
   });
 
   it('--serve serves the site until told to stop', async () => {
     const io = captured();
     let stop: () => void = () => undefined;
-    const stopped = new Promise<void>((resolve) => { stop = resolve; });
-    const serving = runDocsCommand(['--serve', '--port', '0', '--input', contract, '--out', path.join(dir, 'served')], { command: 'mlx-codegen docs', stopSignal: () => stopped });
-    await vi.waitFor(() => { expect(io.out.some((l) => l.startsWith('Serving the AsyncAPI docs at '))).toBe(true); }, { timeout: 30_000 });
+    const stopped = new Promise<void>((resolve) => {
+      stop = resolve;
+    });
+    const serving = runDocsCommand(['--serve', '--port', '0', '--input', contract, '--out', path.join(dir, 'served')], {
+      command: 'mlx-codegen docs',
+      stopSignal: () => stopped,
+    });
+    await vi.waitFor(
+      () => {
+        expect(io.out.some((l) => l.startsWith('Serving the AsyncAPI docs at '))).toBe(true);
+      },
+      { timeout: 30_000 },
+    );
     const url = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(io.out.find((l) => l.startsWith('Serving')) ?? '')?.[1] ?? '';
     const page = await fetch(url);
     expect(page.status).toBe(200);

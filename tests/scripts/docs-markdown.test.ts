@@ -49,9 +49,7 @@ function linkTargets(markdown: string): string[] {
 /** Anchors a git host creates: explicit `<a id>` tags plus the slugs of the fixed section headings. */
 function anchorsOf(markdown: string): Set<string> {
   const ids = [...markdown.matchAll(/<a id="([^"]+)"><\/a>/g)].map((m) => m[1] ?? '');
-  const sections = [...markdown.matchAll(/^## (Servers|Channels|Operations|Messages)$/gm)].map((m) =>
-    (m[1] ?? '').toLowerCase(),
-  );
+  const sections = [...markdown.matchAll(/^## (Servers|Channels|Operations|Messages)$/gm)].map((m) => (m[1] ?? '').toLowerCase());
   return new Set([...ids, ...sections]);
 }
 
@@ -175,9 +173,7 @@ describe.runIf(existsSync(CORPUS))('renderMarkdown on AsyncAPI example documents
   });
 
   it('falls back to the reply channel messages when a reply lists none (kraken)', async () => {
-    const markdown = renderMarkdown(
-      (await loadSpec(corpusDoc('kraken-websocket-request-reply-multiple-channels'))).document,
-    );
+    const markdown = renderMarkdown((await loadSpec(corpusDoc('kraken-websocket-request-reply-multiple-channels'))).document);
     expect(markdown).toContain('| Reply messages | [`pong`](#message-pong) |');
   });
 
@@ -273,9 +269,7 @@ properties:
     expect(markdown).toContain('| `b` | `boolean` | no |  | flag |');
 
     const scalar = await inlineSpec('scalar', doc('{ type: string, enum: [on, off], description: "switch" }'));
-    expect(renderMarkdown(scalar.document)).toContain(
-      '| `(payload)` | `string` | yes | one of: "on", "off" | switch |',
-    );
+    expect(renderMarkdown(scalar.document)).toContain('| `(payload)` | `string` | yes | one of: "on", "off" | switch |');
   });
 
   it('walks arrays of arrays and anyOf at the root', async () => {
@@ -369,7 +363,13 @@ describe('buildDocs and checkDocs', () => {
 
 describe('command line', () => {
   it('parses the modes and options', () => {
-    expect(parseDocsArgs([])).toEqual({ mode: 'build', paths: DEFAULT_PATHS, releases: { tags: undefined, versionsDir: undefined }, port: DEFAULT_PORT, defaultPort: true });
+    expect(parseDocsArgs([])).toEqual({
+      mode: 'build',
+      paths: DEFAULT_PATHS,
+      releases: { tags: undefined, versionsDir: undefined },
+      port: DEFAULT_PORT,
+      defaultPort: true,
+    });
     expect(parseDocsArgs(['--tags', 'v*']).releases).toEqual({ tags: 'v*', versionsDir: undefined });
     expect(parseDocsArgs(['--versions', 'contract-versions']).releases).toEqual({ tags: undefined, versionsDir: 'contract-versions' });
     expect(parseDocsArgs(['--help']).mode).toBe('help');

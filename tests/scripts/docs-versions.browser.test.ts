@@ -19,13 +19,23 @@ import { serveDirectory, type RunningServer } from '../../codegen/docs/serve.js'
 import { hb, repository, version, write, type Fixture } from '../codegen/evolution/fixture.js';
 import { findChromium } from '../helpers/browser.js';
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 const root = path.resolve(import.meta.dirname, '../..');
 
 /** Three releases: 1.1.0 adds an optional field (breaks nobody); 2.0.0 adds a required field and an enum value. */
 const RELEASES: Fixture[] = [
   version('1.0.0'),
-  version('1.1.0', (f) => { hb(f).gpu = { type: 'number' }; }),
+  version('1.1.0', (f) => {
+    hb(f).gpu = { type: 'number' };
+  }),
   version('2.0.0', (f) => {
     hb(f).gpu = { type: 'number' };
     hb(f).region = { type: 'string' };
@@ -129,8 +139,22 @@ describe('a repository with three tagged contract versions', () => {
     const rows = page.locator('#changes tbody tr');
     expect(await rows.count()).toBe(2);
     const cells = async (i: number): Promise<string[]> => (await rows.nth(i).locator('td').allTextContents()).map((t) => t.trim());
-    expect(await cells(1)).toEqual(['schemas/heartbeat.json#/properties/status/enum', 'enum-value-added', 'readers', 'readers first', 'yes', 'new value(s) "draining": readers on the old contract do not know them']);
-    expect(await cells(0)).toEqual(['schemas/heartbeat.json#/required', 'required-field-added', 'writers', 'writers first', 'yes', '"region" is required now; writers on the old contract never send it']);
+    expect(await cells(1)).toEqual([
+      'schemas/heartbeat.json#/properties/status/enum',
+      'enum-value-added',
+      'readers',
+      'readers first',
+      'yes',
+      'new value(s) "draining": readers on the old contract do not know them',
+    ]);
+    expect(await cells(0)).toEqual([
+      'schemas/heartbeat.json#/required',
+      'required-field-added',
+      'writers',
+      'writers first',
+      'yes',
+      '"region" is required now; writers on the old contract never send it',
+    ]);
     expect(await page.locator('#verdict').textContent()).toBe('Breaking changes, matched by the major version bump. Compatibility FULL (the default).');
     expect(await page.locator('#upgrade-order').textContent()).toMatch(/^upgrade order: no safe order: plan a major version \(/);
     expect(await page.locator('#mlx-version-select option').allTextContents()).toEqual(['2.0.0 (latest)', '1.1.0', '1.0.0']);
@@ -179,13 +203,23 @@ describe('versions without a browser', () => {
     const base = path.join(dir, 'folders');
     RELEASES.forEach((release, i) => write(release, path.join(base, 'versions', `r${String(i)}`)));
     const contract = write(last(), path.join(base, 'now'));
-    const result = await buildDocs({ input: contract, siteDir: path.join(base, 'site'), markdownFile: path.join(base, 'asyncapi.md') }, { releases: { versionsDir: path.join(base, 'versions') } });
-    expect(result.versions.map((v) => v.origin)).toEqual([path.relative(process.cwd(), path.join(base, 'versions', 'r0')), path.relative(process.cwd(), path.join(base, 'versions', 'r1')), path.relative(process.cwd(), path.join(base, 'versions', 'r2'))]);
+    const result = await buildDocs(
+      { input: contract, siteDir: path.join(base, 'site'), markdownFile: path.join(base, 'asyncapi.md') },
+      { releases: { versionsDir: path.join(base, 'versions') } },
+    );
+    expect(result.versions.map((v) => v.origin)).toEqual([
+      path.relative(process.cwd(), path.join(base, 'versions', 'r0')),
+      path.relative(process.cwd(), path.join(base, 'versions', 'r1')),
+      path.relative(process.cwd(), path.join(base, 'versions', 'r2')),
+    ]);
 
     const tagged = repository(RELEASES, last(), (v) => `v${v}`);
     const byDefault = await buildDocs({ input: tagged, siteDir: path.join(dir, 'v/site'), markdownFile: path.join(dir, 'v/asyncapi.md') });
     expect(byDefault.versions.map((v) => v.label)).toEqual(['2.0.0 (working tree)']);
-    const withPattern = await buildDocs({ input: tagged, siteDir: path.join(dir, 'v/site'), markdownFile: path.join(dir, 'v/asyncapi.md') }, { releases: { tags: 'v*' } });
+    const withPattern = await buildDocs(
+      { input: tagged, siteDir: path.join(dir, 'v/site'), markdownFile: path.join(dir, 'v/asyncapi.md') },
+      { releases: { tags: 'v*' } },
+    );
     expect(withPattern.versions.map((v) => v.origin)).toEqual(['v1.0.0', 'v1.1.0', 'v2.0.0']);
   });
 

@@ -12,7 +12,10 @@ const page = readFileSync(SERVER_FEATURES_SECTION.page, 'utf8');
 
 describe('the server features table of docs/reliability.md', () => {
   it('is the one rendered from SERVER_FEATURES and SERVER_ADVISORIES (npx tsx scripts/server-features-doc.ts rewrites it)', () => {
-    expect(withSection(SERVER_FEATURES_SECTION, page, renderServerFeatures()), 'run npx tsx scripts/server-features-doc.ts and commit docs/reliability.md').toBe(page);
+    expect(
+      withSection(SERVER_FEATURES_SECTION, page, renderServerFeatures()),
+      'run npx tsx scripts/server-features-doc.ts and commit docs/reliability.md',
+    ).toBe(page);
     for (const [name, feature] of Object.entries(SERVER_FEATURES)) {
       const row = page.split('\n').find((line) => line.includes(`\`${name}\``));
       expect(row, name).toContain(`| ${feature.since} |`);

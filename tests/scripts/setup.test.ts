@@ -170,9 +170,7 @@ describe('scripts/setup.sh', () => {
     const result = run({ PATH: bin }, ['--with-browser']);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(result.stdout).toBe(
-      `nats-server: ${join(bin, 'nats-server')} (nats-server: v9.9.9)\nchromium: ${join(bin, 'chromium')} (Chromium 999.0.0.0)\n`,
-    );
+    expect(result.stdout).toBe(`nats-server: ${join(bin, 'nats-server')} (nats-server: v9.9.9)\nchromium: ${join(bin, 'chromium')} (Chromium 999.0.0.0)\n`);
   });
 
   it('--with-browser: stops at a missing nats-server before looking for the browser', () => {
@@ -228,9 +226,7 @@ describe('scripts/setup-browser.sh', () => {
       expect(result.stdout).toBe('');
       expect(result.stderr).toBe(`CHROMIUM_BIN=${target} is not an executable file. Fix or unset it, then run this again.\n`);
     }
-    expect(() => findChromium({ PATH: bin, BROWSER_SETUP_SEARCH_PATHS: '', CHROMIUM_BIN: plain })).toThrow(
-      `CHROMIUM_BIN=${plain} is not an executable file`,
-    );
+    expect(() => findChromium({ PATH: bin, BROWSER_SETUP_SEARCH_PATHS: '', CHROMIUM_BIN: plain })).toThrow(`CHROMIUM_BIN=${plain} is not an executable file`);
     expect(calls(log)).toEqual([]);
   });
 

@@ -31,7 +31,10 @@ afterAll(async () => {
 });
 
 /** Runs the walkthrough with `args`; `onOutput` sees stdout as it grows. Resolves with its exit and output. */
-function runWalkthrough(args: string[], onOutput?: (stdout: string, child: ReturnType<typeof spawn>) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+function runWalkthrough(
+  args: string[],
+  onOutput?: (stdout: string, child: ReturnType<typeof spawn>) => void,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/walkthrough.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -70,7 +73,9 @@ function freePort(): Promise<number> {
     probe.once('error', reject);
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => { resolve(typeof address === 'object' && address !== null ? address.port : 0); });
+      probe.close(() => {
+        resolve(typeof address === 'object' && address !== null ? address.port : 0);
+      });
     });
   });
 }
@@ -93,7 +98,9 @@ describe('npm start walkthrough', () => {
     const run = await runWalkthrough(['--config', config]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^ {3}dashboard: http:\/\/127\.0\.0\.1:\d+\/ \(workers, requests and charts, live; npm start -- --serve keeps the cluster running to watch it\)$/m);
+    expect(run.stdout).toMatch(
+      /^ {3}dashboard: http:\/\/127\.0\.0\.1:\d+\/ \(workers, requests and charts, live; npm start -- --serve keeps the cluster running to watch it\)$/m,
+    );
     expect(run.stdout).toMatch(/worker\s+address\s+chip/);
     expect(run.stdout).toContain('Apple M2 Ultra');
     expect(run.stdout.match(/^ {3}[0-9a-f]{8} done: "NATS carries every token/gm)).toHaveLength(5);
@@ -165,7 +172,11 @@ describe('npm start walkthrough', () => {
         // The trickle goes on: the dashboard's JSON counts more requests a little later.
         for (let i = 0; i < 2; i++) {
           const snapshot = (await (await fetch(`${url}api/cluster`)).json()) as DashboardSnapshot;
-          seen.push({ workers: snapshot.workers.length, online: snapshot.totals.workers.online + snapshot.totals.workers.busy, requests: snapshot.totals.requests });
+          seen.push({
+            workers: snapshot.workers.length,
+            online: snapshot.totals.workers.online + snapshot.totals.workers.busy,
+            requests: snapshot.totals.requests,
+          });
           await new Promise((resolve) => setTimeout(resolve, 2500));
         }
         child.kill('SIGINT');

@@ -104,9 +104,14 @@ describe('EmbeddedNatsServer authentication', () => {
   it('a failed start with credentials does not leak them in the error', async () => {
     const holder = createServer();
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => new Promise<void>((resolve) => holder.close(() => {
-      resolve();
-    })));
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) =>
+          holder.close(() => {
+            resolve();
+          }),
+        ),
+    );
     const port = (holder.address() as { port: number }).port;
     const server = new EmbeddedNatsServer();
     cleanups.push(() => server.stop());

@@ -48,11 +48,14 @@ describe('a 3-node NATS cluster of embedded servers', () => {
     for (let i = 0; i < 100 && got === undefined; i++) {
       pub3.publish('cluster.test', 'hello across routes');
       await pub3.flush();
-      got = await Promise.race([received, new Promise<undefined>((resolve) => {
+      got = await Promise.race([
+        received,
+        new Promise<undefined>((resolve) => {
           setTimeout(() => {
             resolve(undefined);
           }, 20);
-        })]);
+        }),
+      ]);
     }
     expect(got).toBe('hello across routes');
   });

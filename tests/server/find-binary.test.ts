@@ -94,11 +94,7 @@ describe('findNatsServerIn: not found', () => {
   it('lists PATH and every fallback it tried, and says how to install', () => {
     const error = notFound(() => findNatsServerIn({ env: { PATH: [dirs.empty, dirs.notExec].join(delimiter) }, fallbackDirs: [dirs.isDir, dirs.empty] }));
     expect(error.code).toBe('NATS_SERVER_NOT_FOUND');
-    expect(error.searched).toEqual([
-      `PATH (${[dirs.empty, dirs.notExec].join(delimiter)})`,
-      join(dirs.isDir, 'nats-server'),
-      join(dirs.empty, 'nats-server'),
-    ]);
+    expect(error.searched).toEqual([`PATH (${[dirs.empty, dirs.notExec].join(delimiter)})`, join(dirs.isDir, 'nats-server'), join(dirs.empty, 'nats-server')]);
     expect(error.message).toContain(join(dirs.isDir, 'nats-server'));
     expect(error.message).not.toContain('npm run');
     expect(error.message).toContain('apt-get install -y nats-server');

@@ -89,9 +89,7 @@ describe('serverLineLevel', () => {
 describe('portInUseFrom', () => {
   it('reads the port of client, monitoring and route bind failures', () => {
     expect(portInUseFrom('[FTL] Error listening on port: 127.0.0.1:4222, "listen tcp 127.0.0.1:4222: bind: address already in use"')).toBe(4222);
-    expect(portInUseFrom("[FTL] Can't start monitoring: can't listen to the monitor port: listen tcp 127.0.0.1:8222: bind: address already in use")).toBe(
-      8222,
-    );
+    expect(portInUseFrom("[FTL] Can't start monitoring: can't listen to the monitor port: listen tcp 127.0.0.1:8222: bind: address already in use")).toBe(8222);
     expect(portInUseFrom('[FTL] Error listening on router port: 6222 - listen tcp [::1]:6222: bind: address already in use')).toBe(6222);
   });
 

@@ -55,7 +55,12 @@ async function connectAs(server: EmbeddedNatsServer, pair: ReturnType<typeof nke
 
 async function refusal(server: EmbeddedNatsServer, pair?: ReturnType<typeof nkeys.createUser>): Promise<string> {
   try {
-    const nc = await connect({ servers: server.getUrl(), reconnect: false, timeout: 2000, ...(pair === undefined ? {} : { authenticator: nkeyAuthenticator(pair.getSeed()) }) });
+    const nc = await connect({
+      servers: server.getUrl(),
+      reconnect: false,
+      timeout: 2000,
+      ...(pair === undefined ? {} : { authenticator: nkeyAuthenticator(pair.getSeed()) }),
+    });
     await nc.close();
     return 'connected';
   } catch (error) {
@@ -68,7 +73,9 @@ describe('nkey users in the options', () => {
     const { user } = key();
     const text = buildServerConfig(resolveEmbeddedOptions({ port: 0, authorization: { users: [user] } }), '/d/js', '/d/nats-server.pid');
     expect(text).toContain('pid_file: "/d/nats-server.pid"');
-    expect(text).toContain(`authorization {\n  users = [\n    { nkey: "${user.nkey}", permissions: { publish: { allow: [">"] }, subscribe: { allow: [">"] } } }\n  ]\n}`);
+    expect(text).toContain(
+      `authorization {\n  users = [\n    { nkey: "${user.nkey}", permissions: { publish: { allow: [">"] }, subscribe: { allow: [">"] } } }\n  ]\n}`,
+    );
   });
 
   it('refuses an empty list (nats-server would let everyone in), auth beside them, a key that is not a user key, a key twice', () => {
@@ -82,10 +89,14 @@ describe('nkey users in the options', () => {
         return (error as Error).message;
       }
     };
-    expect(problems({ authorization: { users: [] } })).toMatch(/authorization\.users: expected at least one nkey user \(an empty list would let every client in\)/);
+    expect(problems({ authorization: { users: [] } })).toMatch(
+      /authorization\.users: expected at least one nkey user \(an empty list would let every client in\)/,
+    );
     expect(problems({ authorization: { users: [user] }, auth: { token: 'secret-token-x' } })).toMatch(/either auth or authorization/);
     expect(problems({ authorization: { users: [user] }, auth: { token: 'secret-token-x' } })).not.toContain('secret-token-x');
-    expect(problems({ authorization: { users: [{ ...user, nkey: nkeys.createAccount().getPublicKey() }] } })).toMatch(/users\[0\]\.nkey: expected a user public key/);
+    expect(problems({ authorization: { users: [{ ...user, nkey: nkeys.createAccount().getPublicKey() }] } })).toMatch(
+      /users\[0\]\.nkey: expected a user public key/,
+    );
     expect(problems({ authorization: { users: [user, user] } })).toMatch(/users\[1\]\.nkey: expected a key listed once/);
     expect(problems({ authorization: { users: [{ nkey: user.nkey } as EmbeddedNkeyUser] } })).toMatch(/users\[0\]\.permissions/);
   });

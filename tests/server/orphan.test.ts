@@ -85,9 +85,10 @@ async function startParent(mode: string): Promise<{ parent: ChildProcess; server
 function exited(parent: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (parent.exitCode !== null || parent.signalCode !== null) resolve();
-    else parent.once('exit', () => {
-      resolve();
-    });
+    else
+      parent.once('exit', () => {
+        resolve();
+      });
   });
 }
 

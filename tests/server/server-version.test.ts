@@ -44,7 +44,7 @@ describe('the embedded server', () => {
 describe('the client', () => {
   const setup = useServerWithClients();
 
-  it('reports the connected server\'s version in health() and serverVersion()', async () => {
+  it("reports the connected server's version in health() and serverVersion()", async () => {
     expect(setup.client.serverVersion()).toBe(installedVersion());
     expect((await setup.client.health()).serverVersion).toBe(installedVersion());
   });
@@ -55,10 +55,16 @@ describe('the client', () => {
       const has = compareServerVersions(version, parseServerVersion(SERVER_FEATURES[feature].since)!) >= 0;
       expect(setup.client.supportsServerFeature(feature)).toBe(has);
       if (has) {
-        expect(() => { setup.client.requireServerFeature(feature); }).not.toThrow();
+        expect(() => {
+          setup.client.requireServerFeature(feature);
+        }).not.toThrow();
       } else {
-        expect(() => { setup.client.requireServerFeature(feature); }).toThrow(NatsServerVersionError);
-        expect(() => { setup.client.requireServerFeature(feature); }).toThrow(`runs nats-server ${installedVersion()}`);
+        expect(() => {
+          setup.client.requireServerFeature(feature);
+        }).toThrow(NatsServerVersionError);
+        expect(() => {
+          setup.client.requireServerFeature(feature);
+        }).toThrow(`runs nats-server ${installedVersion()}`);
       }
     }
   });

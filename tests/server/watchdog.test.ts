@@ -26,9 +26,11 @@ function standIn(): { child: ChildProcess; exited: Promise<NodeJS.Signals | null
   children.push(child);
   const configFile = join(scratch, `nats-${child.pid ?? 0}.conf`);
   writeFileSync(configFile, 'secret', { mode: 0o600 });
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => {
-    resolve(signal);
-  }));
+  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+    child.once('exit', (_code, signal) => {
+      resolve(signal);
+    }),
+  );
   return { child, exited, configFile };
 }
 

@@ -39,7 +39,12 @@ function spy(subject: string): { seen: Msg[]; stop: () => void } {
       seen.push(msg);
     },
   });
-  return { seen, stop: () => { sub.unsubscribe(); } };
+  return {
+    seen,
+    stop: () => {
+      sub.unsubscribe();
+    },
+  };
 }
 
 describe('with no OpenTelemetry SDK registered', () => {
@@ -75,9 +80,12 @@ describe('with no OpenTelemetry SDK registered', () => {
   it('an SDK whose API cannot be loaded leaves tracing off, and says so once', async () => {
     const sdk = installSdk();
     const failures: unknown[] = [];
-    const restore = overrideOtelLoader(() => {
-      throw new Error('Cannot find module @opentelemetry/api');
-    }, (error) => failures.push(error));
+    const restore = overrideOtelLoader(
+      () => {
+        throw new Error('Cannot find module @opentelemetry/api');
+      },
+      (error) => failures.push(error),
+    );
     try {
       expect(tracingActive()).toBe(true);
       const wire = spy(`worker.${WORKER}.register`);
@@ -107,7 +115,7 @@ describe('with the OpenTelemetry SDK', () => {
   const spans = (): SpanRecord[] => sdk.spans().map(record);
   const named = (name: string): SpanRecord[] => spans().filter((s) => s.name === name);
 
-  it('publish to subscribe is one trace: send (producer) is the parent of process (consumer), with the conventions\' attributes, the handler in its span, the context on the wire', async () => {
+  it("publish to subscribe is one trace: send (producer) is the parent of process (consumer), with the conventions' attributes, the handler in its span, the context on the wire", async () => {
     sdk.exporter.reset();
     const wire = spy(`worker.${WORKER}.register`);
     await shared.raw.flush();
@@ -120,7 +128,10 @@ describe('with the OpenTelemetry SDK', () => {
     const parent = app.startSpan('register worker');
     await context.with(trace.setSpan(context.active(), parent), () => channels.workerRegister.publish(shared.client, { workerId: WORKER }, registration()));
     parent.end();
-    await waitFor(() => inHandler.length === 1 && wire.seen.length === 1 && named('process worker.{workerId}.register').length === 1, 'the registration, handled');
+    await waitFor(
+      () => inHandler.length === 1 && wire.seen.length === 1 && named('process worker.{workerId}.register').length === 1,
+      'the registration, handled',
+    );
 
     const [send] = named('send worker.{workerId}.register');
     const [processed] = named('process worker.{workerId}.register');
@@ -162,7 +173,7 @@ describe('with the OpenTelemetry SDK', () => {
     await sub.unsubscribe();
   });
 
-  it('request to reply: a client send span, the server process span its child, the reply carrying the process span\'s context', async () => {
+  it("request to reply: a client send span, the server process span its child, the reply carrying the process span's context", async () => {
     sdk.exporter.reset();
     const inHandler: string[] = [];
     const replies = await channels.workerInference.reply(shared.client, { workerId: WORKER }, async (req) => {
@@ -178,8 +189,17 @@ describe('with the OpenTelemetry SDK', () => {
     const [send] = named('send worker.{workerId}.inference');
     const [processed] = named('process worker.{workerId}.inference');
     const [accept] = named('accept');
-    expect(send).toMatchObject({ kind: SPAN_KIND.client, parentSpanId: undefined, attributes: { 'messaging.operation.type': 'send', 'messaging.operation.name': 'request' } });
-    expect(processed).toMatchObject({ kind: SPAN_KIND.server, traceId: send?.traceId, parentSpanId: send?.spanId, attributes: { 'messaging.operation.name': 'reply' } });
+    expect(send).toMatchObject({
+      kind: SPAN_KIND.client,
+      parentSpanId: undefined,
+      attributes: { 'messaging.operation.type': 'send', 'messaging.operation.name': 'request' },
+    });
+    expect(processed).toMatchObject({
+      kind: SPAN_KIND.server,
+      traceId: send?.traceId,
+      parentSpanId: send?.spanId,
+      attributes: { 'messaging.operation.name': 'reply' },
+    });
     expect(accept).toMatchObject({ traceId: send?.traceId, parentSpanId: processed?.spanId });
     expect(inHandler).toEqual([processed?.spanId]);
 
@@ -204,7 +224,9 @@ describe('with the OpenTelemetry SDK', () => {
     const replies = await channels.workerInference.reply(shared.client, { workerId: WORKER }, () => {
       throw new Error('model not loaded');
     });
-    await expect(channels.workerInference.request(shared.client, { workerId: WORKER }, request(), { timeout: 2000 })).rejects.toMatchObject({ code: 'NATS_REMOTE_ERROR' });
+    await expect(channels.workerInference.request(shared.client, { workerId: WORKER }, request(), { timeout: 2000 })).rejects.toMatchObject({
+      code: 'NATS_REMOTE_ERROR',
+    });
     await waitFor(() => named('process worker.{workerId}.inference').length === 1, 'the failed handler span');
     const [send] = named('send worker.{workerId}.inference');
     const [processed] = named('process worker.{workerId}.inference');
@@ -216,11 +238,13 @@ describe('with the OpenTelemetry SDK', () => {
     await replies.unsubscribe();
     // Nobody listens: the send span says so.
     sdk.exporter.reset();
-    await expect(channels.workerInference.request(shared.client, { workerId: WORKER }, request(), { timeout: 2000 })).rejects.toMatchObject({ code: 'NATS_NO_RESPONDERS' });
+    await expect(channels.workerInference.request(shared.client, { workerId: WORKER }, request(), { timeout: 2000 })).rejects.toMatchObject({
+      code: 'NATS_NO_RESPONDERS',
+    });
     expect(named('send worker.{workerId}.inference')[0]?.attributes['error.type']).toBe('NATS_NO_RESPONDERS');
   });
 
-  it('in context mode messages carry the sender\'s context and make no span; off carries nothing', async () => {
+  it("in context mode messages carry the sender's context and make no span; off carries nothing", async () => {
     const wire = spy(`worker.${WORKER}.register`);
     await shared.raw.flush();
     let handled = 0;
@@ -232,11 +256,15 @@ describe('with the OpenTelemetry SDK', () => {
     try {
       sdk.exporter.reset();
       setChannelTracing(channels.workerRegister.id, 'context');
-      await context.with(trace.setSpan(context.active(), generation), () => channels.workerRegister.publish(shared.client, { workerId: WORKER }, registration()));
+      await context.with(trace.setSpan(context.active(), generation), () =>
+        channels.workerRegister.publish(shared.client, { workerId: WORKER }, registration()),
+      );
       await waitFor(() => handled === 1 && wire.seen.length === 1, 'the message in context mode');
       expect(wire.seen[0]?.headers?.get('traceparent')).toBe(`00-${generation.spanContext().traceId}-${generation.spanContext().spanId}-01`);
       setChannelTracing(channels.workerRegister.id, 'off');
-      await context.with(trace.setSpan(context.active(), generation), () => channels.workerRegister.publish(shared.client, { workerId: WORKER }, registration()));
+      await context.with(trace.setSpan(context.active(), generation), () =>
+        channels.workerRegister.publish(shared.client, { workerId: WORKER }, registration()),
+      );
       await waitFor(() => handled === 2 && wire.seen.length === 2, 'the message in off mode');
       expect(wire.seen[1]?.headers?.has('traceparent')).toBe(false);
       expect(spans()).toEqual([]);

@@ -33,7 +33,9 @@ const children: ChildProcess[] = [];
 
 /** A worker in its own process with its own SDK; resolves once it has started. */
 async function tracedWorker(delayMs: number, workerId: string = randomUUID()): Promise<TracedWorker> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/tracing/worker-child.ts', server.url, workerId, String(delayMs)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/tracing/worker-child.ts', server.url, workerId, String(delayMs)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   const spans: SpanRecord[] = [];
   let buffered = '';
@@ -65,7 +67,14 @@ const one = (spans: SpanRecord[], predicate: (span: SpanRecord) => boolean, what
   expect(found, what).toHaveLength(1);
   return found[0] as SpanRecord;
 };
-const MESSAGING = ['messaging.system', 'messaging.destination.name', 'messaging.destination.template', 'messaging.operation.type', 'messaging.operation.name', 'messaging.message.body.size'];
+const MESSAGING = [
+  'messaging.system',
+  'messaging.destination.name',
+  'messaging.destination.template',
+  'messaging.operation.type',
+  'messaging.operation.name',
+  'messaging.message.body.size',
+];
 
 beforeAll(async () => {
   sdk = installSdk();
@@ -91,7 +100,7 @@ afterAll(async () => {
 });
 
 describe('a request through controller.infer to a worker in another process', () => {
-  it('is one trace: the request, its routing (worker and reason), the attempt, the request message, and the worker\'s handling and generation, by parent links', async () => {
+  it("is one trace: the request, its routing (worker and reason), the attempt, the request message, and the worker's handling and generation, by parent links", async () => {
     const worker = await tracedWorker(5);
     const req = request(6);
     // What a foreign reader of the stream sees: every event carries the trace context.
@@ -106,8 +115,8 @@ describe('a request through controller.infer to a worker in another process', ()
     let text = '';
     for await (const event of stream) if (event.type === 'token') text += event.token;
     expect(text).toBe(deterministicTokens(req).join(''));
-    await waitFor(() => worker.spans.some((s) => s.name === 'generate llama-3.1-8b'), 'the worker\'s generation span');
-    await waitFor(() => controllerSpans().some((s) => s.name === 'text_completion llama-3.1-8b'), 'the request\'s span');
+    await waitFor(() => worker.spans.some((s) => s.name === 'generate llama-3.1-8b'), "the worker's generation span");
+    await waitFor(() => controllerSpans().some((s) => s.name === 'text_completion llama-3.1-8b'), "the request's span");
     await waitFor(() => carried.length === 7, 'six tokens and done');
     spy.unsubscribe();
 
@@ -128,12 +137,22 @@ describe('a request through controller.infer to a worker in another process', ()
 
     const routed = one(mine, (s) => s.name === 'route', 'the routing span');
     expect(routed).toMatchObject({ traceId: root.traceId, parentSpanId: root.spanId });
-    expect(routed.attributes).toEqual({ 'mlx.route.strategy': 'least_loaded', 'mlx.route.excluded': 0, 'mlx.worker.id': worker.workerId, 'mlx.route.reason': stream.attempts[0]?.reason });
+    expect(routed.attributes).toEqual({
+      'mlx.route.strategy': 'least_loaded',
+      'mlx.route.excluded': 0,
+      'mlx.worker.id': worker.workerId,
+      'mlx.route.reason': stream.attempts[0]?.reason,
+    });
     expect(routed.attributes['mlx.route.reason']).toMatch(/\S/);
 
     const attempt = one(mine, (s) => s.name === 'attempt', 'the attempt span');
     expect(attempt).toMatchObject({ traceId: root.traceId, parentSpanId: root.spanId, links: [] });
-    expect(attempt.attributes).toMatchObject({ 'mlx.worker.id': worker.workerId, 'mlx.attempt.number': 1, 'mlx.attempt.from_token': 0, 'mlx.attempt.outcome': 'completed' });
+    expect(attempt.attributes).toMatchObject({
+      'mlx.worker.id': worker.workerId,
+      'mlx.attempt.number': 1,
+      'mlx.attempt.from_token': 0,
+      'mlx.attempt.outcome': 'completed',
+    });
 
     const send = one(mine, (s) => s.name === 'send worker.{workerId}.inference', 'the request message');
     expect(send).toMatchObject({ traceId: root.traceId, parentSpanId: attempt.spanId, kind: 2 });
@@ -141,10 +160,14 @@ describe('a request through controller.infer to a worker in another process', ()
     expect(send.attributes['messaging.destination.name']).toBe(`worker.${worker.workerId}.inference`);
 
     // The worker's side, from the other process: joined by the trace context in the request's headers.
-    const handled = one(worker.spans, (s) => s.name === 'process worker.{workerId}.inference', 'the worker\'s handling');
+    const handled = one(worker.spans, (s) => s.name === 'process worker.{workerId}.inference', "the worker's handling");
     expect(handled).toMatchObject({ traceId: root.traceId, parentSpanId: send.spanId, kind: 1 });
     expect(Object.keys(handled.attributes)).toEqual(expect.arrayContaining(MESSAGING));
-    expect(handled.attributes).toMatchObject({ 'messaging.system': 'nats', 'messaging.destination.template': 'worker.{workerId}.inference', 'messaging.operation.type': 'process' });
+    expect(handled.attributes).toMatchObject({
+      'messaging.system': 'nats',
+      'messaging.destination.template': 'worker.{workerId}.inference',
+      'messaging.operation.type': 'process',
+    });
     const generation = one(worker.spans, (s) => s.name === 'generate llama-3.1-8b', 'the generation');
     expect(generation).toMatchObject({ traceId: root.traceId, parentSpanId: handled.spanId });
     expect(generation.attributes).toMatchObject({ 'mlx.worker.id': worker.workerId, 'gen_ai.usage.output_tokens': 6, 'mlx.generation.outcome': 'done' });
@@ -154,7 +177,9 @@ describe('a request through controller.infer to a worker in another process', ()
     expect(carried.every((traceparent) => traceparent?.split('-')[1] === root.traceId)).toBe(true);
     expect([...mine, ...worker.spans].filter((s) => s.name.includes('response.'))).toEqual([]);
     // Nothing of this request outside its trace.
-    expect(new Set([...mine, ...worker.spans].filter((s) => s.attributes['mlx.request.id'] === req.requestId).map((s) => s.traceId))).toEqual(new Set([root.traceId]));
+    expect(new Set([...mine, ...worker.spans].filter((s) => s.attributes['mlx.request.id'] === req.requestId).map((s) => s.traceId))).toEqual(
+      new Set([root.traceId]),
+    );
   });
 
   it('a request moved from a killed worker to another is still one trace, and it shows both workers', async () => {
@@ -176,14 +201,16 @@ describe('a request through controller.infer to a worker in another process', ()
       [first.workerId, 'moved'],
       [other.workerId, 'completed'],
     ]);
-    await waitFor(() => other.spans.some((s) => s.name === 'generate llama-3.1-8b'), 'the second worker\'s generation');
-    await waitFor(() => controllerSpans().some((s) => s.name === 'text_completion llama-3.1-8b'), 'the request\'s span');
+    await waitFor(() => other.spans.some((s) => s.name === 'generate llama-3.1-8b'), "the second worker's generation");
+    await waitFor(() => controllerSpans().some((s) => s.name === 'text_completion llama-3.1-8b'), "the request's span");
 
     const mine = controllerSpans();
     const root = one(mine, (s) => s.name === 'text_completion llama-3.1-8b', 'the request span');
     const moved = root.events.find((e) => e.name === 'moved');
     expect(moved?.attributes).toMatchObject({ 'mlx.worker.from': first.workerId, 'mlx.worker.to': other.workerId });
-    const attempts = mine.filter((s) => s.name === 'attempt').sort((a, b) => Number(a.attributes['mlx.attempt.number']) - Number(b.attributes['mlx.attempt.number']));
+    const attempts = mine
+      .filter((s) => s.name === 'attempt')
+      .sort((a, b) => Number(a.attributes['mlx.attempt.number']) - Number(b.attributes['mlx.attempt.number']));
     expect(attempts.map((a) => [a.attributes['mlx.worker.id'], a.attributes['mlx.attempt.outcome'], a.parentSpanId])).toEqual([
       [first.workerId, 'moved', root.spanId],
       [other.workerId, 'completed', root.spanId],
@@ -200,9 +227,9 @@ describe('a request through controller.infer to a worker in another process', ()
     // Both workers' spans are in the request's trace, each under its own attempt's request message.
     const sends = mine.filter((s) => s.name === 'send worker.{workerId}.inference');
     const sendUnder = (attempt: SpanRecord | undefined): string | undefined => sends.find((s) => s.parentSpanId === attempt?.spanId)?.spanId;
-    const firstHandled = one(first.spans, (s) => s.name === 'process worker.{workerId}.inference', 'the first worker\'s handling');
+    const firstHandled = one(first.spans, (s) => s.name === 'process worker.{workerId}.inference', "the first worker's handling");
     expect(firstHandled).toMatchObject({ traceId: root.traceId, parentSpanId: sendUnder(attempts[0]) });
-    const otherHandled = one(other.spans, (s) => s.name === 'process worker.{workerId}.inference', 'the second worker\'s handling');
+    const otherHandled = one(other.spans, (s) => s.name === 'process worker.{workerId}.inference', "the second worker's handling");
     expect(otherHandled).toMatchObject({ traceId: root.traceId, parentSpanId: sendUnder(attempts[1]) });
     const generation = one(other.spans, (s) => s.name === 'generate llama-3.1-8b', 'the second generation');
     expect(generation).toMatchObject({ traceId: root.traceId, parentSpanId: otherHandled.spanId });

@@ -35,9 +35,13 @@ describe('src/observability/ in the import rules', () => {
     ['src/cluster/', "const api = await import('@opentelemetry/api');"],
     ['src/client/', "import type { Span } from '@opentelemetry/api';"],
     ['src/', "export { trace } from '@opentelemetry/api';"],
-  ])('%s: %s is refused', async (folder, code) => {
-    expect(await ruleIds(folder, code)).toEqual(['boundaries/dependencies']);
-  }, TIMEOUT);
+  ])(
+    '%s: %s is refused',
+    async (folder, code) => {
+      expect(await ruleIds(folder, code)).toEqual(['boundaries/dependencies']);
+    },
+    TIMEOUT,
+  );
 
   it.each([
     ['src/observability/', "import { DistributedError } from '../base/errors.js';"],
@@ -46,7 +50,11 @@ describe('src/observability/ in the import rules', () => {
     ['src/contract/', "import { startSend } from '../observability/messaging.js';"],
     ['src/cluster/', "import { startSpan } from '../observability/index.js';"],
     ['src/index.ts', "export { setChannelTracing } from './observability/index.js';"],
-  ])('%s: %s is allowed', async (folder, code) => {
-    expect(await ruleIds(folder, code)).toEqual([]);
-  }, TIMEOUT);
+  ])(
+    '%s: %s is allowed',
+    async (folder, code) => {
+      expect(await ruleIds(folder, code)).toEqual([]);
+    },
+    TIMEOUT,
+  );
 });

@@ -30,7 +30,8 @@ const cleanups: (() => Promise<void>)[] = [];
 
 const request = (maxTokens = 4): InferenceRequest => ({ requestId: randomUUID(), modelId: 'llama-3.1-8b', prompt: 'p', maxTokens });
 const spans = (): SpanRecord[] => sdk.spans().map(record);
-const rootOf = (req: InferenceRequest): SpanRecord | undefined => spans().find((s) => s.name === 'text_completion llama-3.1-8b' && s.attributes['mlx.request.id'] === req.requestId);
+const rootOf = (req: InferenceRequest): SpanRecord | undefined =>
+  spans().find((s) => s.name === 'text_completion llama-3.1-8b' && s.attributes['mlx.request.id'] === req.requestId);
 
 async function worker(engine?: InferenceEngine, workerId: string = randomUUID()): Promise<Worker> {
   const started = new Worker(client, { ...workerSetup({ delayMs: 5 }), ...(engine === undefined ? {} : { engine }), workerId, heartbeatIntervalMs: 100 });
@@ -52,15 +53,32 @@ async function refusingWorker(workerId: string): Promise<void> {
     status: 'online' as const,
     timestamp: Date.now(),
   };
-  const sub: Subscription = await channels.workerInference.reply(client, { workerId }, (req) => ({ requestId: req.requestId, workerId, status: 'refused', reason: 'model_not_loaded' }));
+  const sub: Subscription = await channels.workerInference.reply(client, { workerId }, (req) => ({
+    requestId: req.requestId,
+    workerId,
+    status: 'refused',
+    reason: 'model_not_loaded',
+  }));
   await channels.workerRegister.publish(client, { workerId }, registration);
   const beat = setInterval(() => {
-    void channels.workerHeartbeat.publish(client, { workerId }, {
-      workerId,
-      status: 'online',
-      metrics: { cpuUsagePercent: 1, memoryUsedGB: 1, gpuUtilizationPercent: 0, modelsLoaded: [], activeRequests: 0, totalRequestsHandled: 0, avgLatencyMs: 0 },
-      timestamp: Date.now(),
-    });
+    void channels.workerHeartbeat.publish(
+      client,
+      { workerId },
+      {
+        workerId,
+        status: 'online',
+        metrics: {
+          cpuUsagePercent: 1,
+          memoryUsedGB: 1,
+          gpuUtilizationPercent: 0,
+          modelsLoaded: [],
+          activeRequests: 0,
+          totalRequestsHandled: 0,
+          avgLatencyMs: 0,
+        },
+        timestamp: Date.now(),
+      },
+    );
   }, 100);
   cleanups.push(async () => {
     clearInterval(beat);
@@ -124,7 +142,7 @@ describe('spans of requests that do not simply complete', () => {
     expect(attempts[1]?.links.map((l) => l.spanId)).toEqual([attempts[0]?.spanId]);
   });
 
-  it('a reader that leaves mid-stream: the attempt and the request end cancelled, and so does the worker\'s generation', async () => {
+  it("a reader that leaves mid-stream: the attempt and the request end cancelled, and so does the worker's generation", async () => {
     const slow = await worker({
       async *generate(_request, signal) {
         for (let i = 0; i < 1000 && !signal.aborted; i++) {

@@ -84,18 +84,20 @@ describe('a controller and two workers, seen by @nats-io/services', () => {
     await waitFor(() => WORKERS.every((id) => controller.controller?.registry.get(id)?.state === 'online'), 'both workers online');
   });
 
-  it('ping finds all three, by the contract\'s name and version, with each node\'s role and worker id', async () => {
+  it("ping finds all three, by the contract's name and version, with each node's role and worker id", async () => {
     const pongs = await all<ServiceIdentity>(services().ping(NODE_SERVICE_NAME));
     expect(NODE_SERVICE_NAME).toBe('mlx-serving-distributed-cluster');
     expect(pongs).toHaveLength(3);
     expect(pongs.map((p) => [p.name, p.version]).sort()).toEqual(Array(3).fill([NODE_SERVICE_NAME, contract.version]));
     expect(pongs.map((p) => p.id).sort()).toEqual(nodes.map((n) => n.service?.id).sort());
-    expect(pongs.map((p) => `${p.metadata?.role ?? ''}:${p.metadata?.worker_id ?? ''}`).sort()).toEqual(['controller:', ...WORKERS.map((id) => `worker:${id}`)].sort());
+    expect(pongs.map((p) => `${p.metadata?.role ?? ''}:${p.metadata?.worker_id ?? ''}`).sort()).toEqual(
+      ['controller:', ...WORKERS.map((id) => `worker:${id}`)].sort(),
+    );
     // Without a name too, as `nats micro ls` asks.
     expect((await all<ServiceIdentity>(services().ping())).filter((p) => p.name === NODE_SERVICE_NAME)).toHaveLength(3);
   });
 
-  it('info lists each worker\'s endpoint with the contract\'s subject, address and message names, and the controller none', async () => {
+  it("info lists each worker's endpoint with the contract's subject, address and message names, and the controller none", async () => {
     const infos = await all<ServiceInfo>(services().info(NODE_SERVICE_NAME));
     expect(infos).toHaveLength(3);
     for (const info of infos) {
@@ -160,7 +162,7 @@ describe('a controller and two workers, seen by @nats-io/services', () => {
     expect([...served.values()].reduce((a, b) => a + b, 0)).toBe(6);
   });
 
-  it('every answer has the shape the protocol\'s JSON Schemas require (the NATS CLI validates against them)', async () => {
+  it("every answer has the shape the protocol's JSON Schemas require (the NATS CLI validates against them)", async () => {
     const NAME = /^[a-zA-Z0-9_-]+$/;
     const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
     const stringMap = (value: unknown): boolean =>
@@ -188,7 +190,8 @@ describe('a controller and two workers, seen by @nats-io/services', () => {
       expect(Array.isArray(stats.endpoints)).toBe(true);
       for (const endpoint of stats.endpoints ?? []) {
         expect(endpoint.name).toMatch(NAME);
-        for (const key of ['num_requests', 'num_errors', 'processing_time', 'average_processing_time'] as const) expect(Number.isInteger(endpoint[key]), key).toBe(true);
+        for (const key of ['num_requests', 'num_errors', 'processing_time', 'average_processing_time'] as const)
+          expect(Number.isInteger(endpoint[key]), key).toBe(true);
         expect(typeof endpoint.last_error).toBe('string');
         if (endpoint.data !== undefined) expect(typeof endpoint.data === 'object' && endpoint.data !== null && !Array.isArray(endpoint.data)).toBe(true);
       }
@@ -199,12 +202,17 @@ describe('a controller and two workers, seen by @nats-io/services', () => {
     const last = nodes.at(-1)!;
     await last.stop();
     const pongs = await all<ServiceIdentity>(services().ping(NODE_SERVICE_NAME));
-    expect(pongs.map((p) => p.id).sort()).toEqual(nodes.slice(0, -1).map((n) => n.service?.id).sort());
+    expect(pongs.map((p) => p.id).sort()).toEqual(
+      nodes
+        .slice(0, -1)
+        .map((n) => n.service?.id)
+        .sort(),
+    );
   });
 });
 
 describe('error replies in the services convention', () => {
-  it('a services client reads the documented numbers: 500 for a failing handler, 400 for a bad request, 503 for a busy one; ours still read the package\'s code', async () => {
+  it("a services client reads the documented numbers: 500 for a failing handler, 400 for a bad request, 503 for a busy one; ours still read the package's code", async () => {
     const client = new NatsClient();
     await client.connect({ mode: 'external', serverUrl: server.url });
     try {
@@ -228,7 +236,16 @@ describe('error replies in the services convention', () => {
       await sub.unsubscribe();
 
       // A responder at its limit answers 503 at once.
-      const busy = await client.reply('busy.job', () => new Promise<string>((resolve) => setTimeout(() => { resolve('late'); }, 300)), { maxInFlight: 1 });
+      const busy = await client.reply(
+        'busy.job',
+        () =>
+          new Promise<string>((resolve) =>
+            setTimeout(() => {
+              resolve('late');
+            }, 300),
+          ),
+        { maxInFlight: 1 },
+      );
       const pending = nc.request('busy.job', '"a"', { timeout: 2000 });
       await new Promise((resolve) => setTimeout(resolve, 50));
       const refused = await nc.request('busy.job', '"b"', { timeout: 2000 });

@@ -104,7 +104,13 @@ export class RequestBoard implements InferenceObserver {
     const level = REPORTED[attempt.outcome];
     if (level === undefined || before === attempt.outcome) return;
     const detail = attempt.detail === undefined ? '' : ` (${attempt.detail})`;
-    this.feed.add({ level, kind: 'attempt', requestId, workerId: attempt.workerId, text: `Request ${shortId(requestId)} on worker ${shortId(attempt.workerId)}: ${attempt.outcome}${detail}.` });
+    this.feed.add({
+      level,
+      kind: 'attempt',
+      requestId,
+      workerId: attempt.workerId,
+      text: `Request ${shortId(requestId)} on worker ${shortId(attempt.workerId)}: ${attempt.outcome}${detail}.`,
+    });
   }
 
   tokenDelivered(requestId: string, workerId: string, _index: number, at: number): void {
@@ -128,7 +134,10 @@ export class RequestBoard implements InferenceObserver {
     // An attempt still open when its request ends ends with it.
     const last = request.attempts.at(-1);
     if (last !== undefined && (last.outcome === 'sent' || last.outcome === 'streaming')) {
-      request.attempts[request.attempts.length - 1] = { ...last, outcome: outcome.kind === 'completed' ? 'completed' : outcome.kind === 'cancelled' ? 'cancelled' : 'failed' };
+      request.attempts[request.attempts.length - 1] = {
+        ...last,
+        outcome: outcome.kind === 'completed' ? 'completed' : outcome.kind === 'cancelled' ? 'cancelled' : 'failed',
+      };
     }
     this.seq += 1;
     const ended: EndedRequestView = {

@@ -47,7 +47,8 @@ export interface Dashboard {
  * anything from elsewhere.
  */
 const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
@@ -62,7 +63,10 @@ function send(response: ServerResponse, status: number, contentType: string, bod
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
   const host = options.host ?? '127.0.0.1';
   const assets = await loadAssets();
-  const view = new ClusterView({ workers: options.registry, ...(options.offlineTimeoutMs === undefined ? {} : { offlineTimeoutMs: options.offlineTimeoutMs }) });
+  const view = new ClusterView({
+    workers: options.registry,
+    ...(options.offlineTimeoutMs === undefined ? {} : { offlineTimeoutMs: options.offlineTimeoutMs }),
+  });
   const live = new LiveFeed(view, options.updateIntervalMs ?? 500);
   const stopObserving = options.controller.observe(view.observer);
 
@@ -101,7 +105,11 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   } catch (error) {
     stopObserving();
     view.close();
-    throw new DistributedError('DASHBOARD_LISTEN', `The dashboard could not listen on ${host}:${options.port}: ${describe(error)}. Change controller.dashboard_port or controller.bind_address, or stop what holds the port.`, { cause: error });
+    throw new DistributedError(
+      'DASHBOARD_LISTEN',
+      `The dashboard could not listen on ${host}:${options.port}: ${describe(error)}. Change controller.dashboard_port or controller.bind_address, or stop what holds the port.`,
+      { cause: error },
+    );
   }
   const port = (server.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host;

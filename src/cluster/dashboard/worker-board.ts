@@ -55,7 +55,8 @@ export class WorkerBoard {
     private readonly offlineTimeoutMs: number | undefined,
   ) {
     const now = Date.now();
-    for (const info of source.workers()) this.rows.set(info.workerId, this.newRow(info, { at: now, state: info.state, why: 'known when the dashboard started' }));
+    for (const info of source.workers())
+      this.rows.set(info.workerId, this.newRow(info, { at: now, state: info.state, why: 'known when the dashboard started' }));
     const online = (info: WorkerInfo): void => {
       this.onOnline(info);
     };
@@ -183,7 +184,12 @@ export class WorkerBoard {
     this.record(row, { at: Date.now(), state: info.state, why: `restarted (run ${shortId(previousInstanceId)} replaced)` });
     row.info = info;
     this.changed.add(info.workerId);
-    this.feed.add({ level: 'warning', kind: 'restarted', workerId: info.workerId, text: `Worker ${label(info)} restarted: the streams of its earlier run (${shortId(previousInstanceId)}) are lost and move on.` });
+    this.feed.add({
+      level: 'warning',
+      kind: 'restarted',
+      workerId: info.workerId,
+      text: `Worker ${label(info)} restarted: the streams of its earlier run (${shortId(previousInstanceId)}) are lost and move on.`,
+    });
   }
 
   private onUpdated(info: WorkerInfo): void {
@@ -193,7 +199,8 @@ export class WorkerBoard {
     this.changed.add(info.workerId);
     if (isNew || before === info.state) return;
     this.record(row, { at: Date.now(), state: info.state });
-    if (info.state === 'degraded') this.feed.add({ level: 'warning', kind: 'degraded', workerId: info.workerId, text: `Worker ${label(info)} reports itself degraded.` });
+    if (info.state === 'degraded')
+      this.feed.add({ level: 'warning', kind: 'degraded', workerId: info.workerId, text: `Worker ${label(info)} reports itself degraded.` });
   }
 }
 

@@ -64,8 +64,14 @@ export function openAiUpstreamEngine(options: OpenAiUpstreamOptions): InferenceE
           ),
         );
       try {
-        const response = await step(send(call.url, { method: 'POST', headers, body: JSON.stringify(call.body), signal: exchange.signal }), 'response headers').catch(
-          failure('UPSTREAM_UNREACHABLE', (reason) => `Could not reach the upstream ${where}: ${reason}. Check that the server is running and that worker.engine.url is right.`),
+        const response = await step(
+          send(call.url, { method: 'POST', headers, body: JSON.stringify(call.body), signal: exchange.signal }),
+          'response headers',
+        ).catch(
+          failure(
+            'UPSTREAM_UNREACHABLE',
+            (reason) => `Could not reach the upstream ${where}: ${reason}. Check that the server is running and that worker.engine.url is right.`,
+          ),
         );
         if (!response.ok) {
           // An answer that refuses the key is about the key, and may quote it: only its status is shown.
@@ -81,7 +87,8 @@ export function openAiUpstreamEngine(options: OpenAiUpstreamOptions): InferenceE
           );
           if (next.done || next.value.data === '[DONE]') return;
           const chunk = parseChunk(next.value.data, call.chat);
-          if ('error' in chunk) throw fail('UPSTREAM_ERROR', `The upstream ${where} reported an error mid-stream: ${chunk.error}. Check the upstream server's log.`);
+          if ('error' in chunk)
+            throw fail('UPSTREAM_ERROR', `The upstream ${where} reported an error mid-stream: ${chunk.error}. Check the upstream server's log.`);
           if (chunk.text !== '') yield chunk.text;
         }
       } catch (error) {
@@ -97,7 +104,11 @@ export function openAiUpstreamEngine(options: OpenAiUpstreamOptions): InferenceE
 }
 
 /** The endpoint and JSON body that ask the upstream for `request`'s tokens; undefined when no token is left to make. */
-function upstreamCall(request: InferenceRequest, baseUrl: string, modelMap: Readonly<Record<string, string>> = {}): { url: string; chat: boolean; body: object } | undefined {
+function upstreamCall(
+  request: InferenceRequest,
+  baseUrl: string,
+  modelMap: Readonly<Record<string, string>> = {},
+): { url: string; chat: boolean; body: object } | undefined {
   const { continuation } = request;
   // The tokens streamed before the request moved count toward its budget.
   const maxTokens = request.maxTokens === undefined ? undefined : request.maxTokens - (continuation?.tokenCount ?? 0);
@@ -110,7 +121,8 @@ function upstreamCall(request: InferenceRequest, baseUrl: string, modelMap: Read
   }
   // A continuation becomes a trailing assistant message: servers that treat one as a prefix continue that turn
   // after its text; others may answer it with a new turn.
-  const messages = continuation === undefined || continuation.text === '' ? request.messages : [...request.messages, { role: 'assistant', content: continuation.text }];
+  const messages =
+    continuation === undefined || continuation.text === '' ? request.messages : [...request.messages, { role: 'assistant', content: continuation.text }];
   return { url: `${baseUrl}/chat/completions`, chat: true, body: { ...common, messages } };
 }
 

@@ -42,7 +42,8 @@ export function fromStreamError(code: string, message: string, workerId: string 
 export function toApiError(error: unknown, retryAfterS: number): ApiError {
   if (error instanceof InvalidRequestError) return badRequest(error.message, error.param, error.code);
   if (error instanceof NoWorkerAvailableError) {
-    if (error.reason === 'model_not_served') return { status: 404, type: 'invalid_request_error', code: 'model_not_found', message: error.message, param: 'model' };
+    if (error.reason === 'model_not_served')
+      return { status: 404, type: 'invalid_request_error', code: 'model_not_found', message: error.message, param: 'model' };
     return { status: 503, type: 'server_error', code: 'no_worker_available', message: error.message, param: null, retryAfterS };
   }
   if (error instanceof NatsTimeoutError) {
@@ -51,7 +52,11 @@ export function toApiError(error: unknown, retryAfterS: number): ApiError {
   if (error instanceof InferenceRejectedError || (error instanceof DistributedError && error.code === 'INFERENCE_REJECTED')) {
     return { status: 503, type: 'server_error', code: 'workers_refused', message: error.message, param: null, retryAfterS };
   }
-  if (error instanceof NatsNoRespondersError || error instanceof NatsNotConnectedError || (error instanceof DistributedError && error.code === 'NATS_CONNECTION')) {
+  if (
+    error instanceof NatsNoRespondersError ||
+    error instanceof NatsNotConnectedError ||
+    (error instanceof DistributedError && error.code === 'NATS_CONNECTION')
+  ) {
     return { status: 503, type: 'server_error', code: 'cluster_unavailable', message: error.message, param: null, retryAfterS };
   }
   if (error instanceof DistributedError && error.code === 'NATS_MAX_PAYLOAD') {

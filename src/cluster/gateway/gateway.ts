@@ -107,7 +107,14 @@ export async function startGateway(controller: Controller, options: GatewayOptio
   app.addHook('onRequest', async (request, reply) => {
     if (draining && request.url !== '/health') {
       void reply.header('connection', 'close');
-      await fail(reply, { status: 503, type: 'server_error', code: 'controller_stopping', message: 'The controller is stopping and takes no new requests. Retry on another controller or after it restarts.', param: null, retryAfterS: options.retryAfterS });
+      await fail(reply, {
+        status: 503,
+        type: 'server_error',
+        code: 'controller_stopping',
+        message: 'The controller is stopping and takes no new requests. Retry on another controller or after it restarts.',
+        param: null,
+        retryAfterS: options.retryAfterS,
+      });
       return;
     }
     if (expectedKey === undefined || request.url === '/health') return;
@@ -124,21 +131,46 @@ export async function startGateway(controller: Controller, options: GatewayOptio
   });
 
   app.addHook('onResponse', async (request, reply) => {
-    log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime), worker: reply.getHeader(ROUTING_HEADERS.worker) }, 'HTTP request');
+    log.debug(
+      {
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+        worker: reply.getHeader(ROUTING_HEADERS.worker),
+      },
+      'HTTP request',
+    );
   });
 
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     if (error.validation !== undefined) {
       const issue = error.validation[0];
-      const param = (issue?.instancePath ?? '').replace(/^\//, '').replace(/\/(\d+)(?=\/|$)/g, '[$1]').replace(/\//g, '.') || null;
+      const param =
+        (issue?.instancePath ?? '')
+          .replace(/^\//, '')
+          .replace(/\/(\d+)(?=\/|$)/g, '[$1]')
+          .replace(/\//g, '.') || null;
       const where = param ?? 'the body';
       return fail(reply, badRequest(`${where} ${issue?.message ?? 'is invalid'}.`, param));
     }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return fail(reply, { status: 413, type: 'invalid_request_error', code: 'body_too_large', message: `The body is larger than ${options.maxBodyBytes} bytes, the limit (controller.max_body_bytes).`, param: null });
+      return fail(reply, {
+        status: 413,
+        type: 'invalid_request_error',
+        code: 'body_too_large',
+        message: `The body is larger than ${options.maxBodyBytes} bytes, the limit (controller.max_body_bytes).`,
+        param: null,
+      });
     }
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return fail(reply, { status: 415, type: 'invalid_request_error', code: 'unsupported_media_type', message: 'Send the body as JSON with "Content-Type: application/json".', param: null });
+      return fail(reply, {
+        status: 415,
+        type: 'invalid_request_error',
+        code: 'unsupported_media_type',
+        message: 'Send the body as JSON with "Content-Type: application/json".',
+        param: null,
+      });
     }
     if (error.statusCode === 400) return fail(reply, badRequest(`The body is not valid JSON: ${error.message}.`, null, 'invalid_json'));
     return fail(reply, toApiError(error, options.retryAfterS));
@@ -183,7 +215,10 @@ export async function startGateway(controller: Controller, options: GatewayOptio
       let inference: InferenceRequest;
       let stream: ControllerStream;
       try {
-        inference = kind === 'chat' ? fromChatBody(request.body as ChatBody, requestId, sessionId) : fromCompletionBody(request.body as CompletionBody, requestId, sessionId);
+        inference =
+          kind === 'chat'
+            ? fromChatBody(request.body as ChatBody, requestId, sessionId)
+            : fromCompletionBody(request.body as CompletionBody, requestId, sessionId);
         stream = await controller.infer(inference);
       } catch (error) {
         return fail(reply, toApiError(error, options.retryAfterS));
@@ -212,7 +247,11 @@ export async function startGateway(controller: Controller, options: GatewayOptio
   try {
     await app.listen({ host: options.host, port: options.port });
   } catch (error) {
-    throw new DistributedError('HTTP_LISTEN', `The HTTP API could not listen on ${options.host}:${options.port}: ${describe(error)}. Change controller.port or controller.bind_address, or stop what holds the port.`, { cause: error });
+    throw new DistributedError(
+      'HTTP_LISTEN',
+      `The HTTP API could not listen on ${options.host}:${options.port}: ${describe(error)}. Change controller.port or controller.bind_address, or stop what holds the port.`,
+      { cause: error },
+    );
   }
   const port = (app.server.address() as AddressInfo).port;
   const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
@@ -229,10 +268,14 @@ export async function startGateway(controller: Controller, options: GatewayOptio
         draining = true;
         const closed = app.close(); // no new connections; requests on open ones get 503; resolves when all ended
         // Keep-alive connections whose response ended during the drain would otherwise hold it open until they time out.
-        const sweep = setInterval(() => { app.server.closeIdleConnections(); }, 50);
+        const sweep = setInterval(() => {
+          app.server.closeIdleConnections();
+        }, 50);
         let timer: NodeJS.Timeout | undefined;
         const graceOver = new Promise<'grace_over'>((resolve) => {
-          timer = setTimeout(() => { resolve('grace_over'); }, graceMs);
+          timer = setTimeout(() => {
+            resolve('grace_over');
+          }, graceMs);
         });
         let cut = 0;
         if ((await Promise.race([closed, graceOver])) === 'grace_over') {
@@ -240,7 +283,14 @@ export async function startGateway(controller: Controller, options: GatewayOptio
           for (const request of running) request.interrupt('shutdown');
           // The cut streams end with their error event at once; a client that still holds a connection open after
           // that (a request it abandoned without closing the socket) does not get to hold the process.
-          const ended = await Promise.race([closed.then(() => true), new Promise<false>((resolve) => setTimeout(() => { resolve(false); }, 1000))]);
+          const ended = await Promise.race([
+            closed.then(() => true),
+            new Promise<false>((resolve) =>
+              setTimeout(() => {
+                resolve(false);
+              }, 1000),
+            ),
+          ]);
           if (!ended) app.server.closeAllConnections();
           await closed;
         }
@@ -306,7 +356,9 @@ class Relay implements Running {
   private async next(): Promise<IteratorResult<StreamingResponse> | undefined> {
     if (this.interruption !== undefined) return undefined;
     const interrupted = new Promise<undefined>((resolve) => {
-      this.wake = () => { resolve(undefined); };
+      this.wake = () => {
+        resolve(undefined);
+      };
     });
     return Promise.race([this.iterator.next(), interrupted]);
   }

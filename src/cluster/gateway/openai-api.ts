@@ -69,7 +69,10 @@ export const completionBodySchema = {
   },
 } as const;
 
-interface ContentPart { type: string; text?: string }
+interface ContentPart {
+  type: string;
+  text?: string;
+}
 export interface ChatMessage {
   role: string;
   content: string | null | ContentPart[];
@@ -101,7 +104,14 @@ export interface CompletionBody extends CommonBody {
 export type ApiKind = 'chat' | 'completion';
 
 /** Contract field -> OpenAI body field, to name the right `param` when the contract's schema refuses a value. */
-const PARAM_OF: Readonly<Record<string, string>> = { modelId: 'model', maxTokens: 'max_tokens', topP: 'top_p', prompt: 'prompt', messages: 'messages', sessionId: 'x-mlx-session' };
+const PARAM_OF: Readonly<Record<string, string>> = {
+  modelId: 'model',
+  maxTokens: 'max_tokens',
+  topP: 'top_p',
+  prompt: 'prompt',
+  messages: 'messages',
+  sessionId: 'x-mlx-session',
+};
 
 /** Refuses what would mislead if ignored; names the field. */
 function refuseUnsupported(body: Record<string, unknown>, kind: ApiKind): void {
@@ -114,7 +124,8 @@ function refuseUnsupported(body: Record<string, unknown>, kind: ApiKind): void {
   }
   if (body.logprobs !== undefined && body.logprobs !== null && body.logprobs !== false) refuse('logprobs', 'the workers do not report token probabilities');
   const format = body.response_format as { type?: unknown } | undefined | null;
-  if (format !== undefined && format !== null && format.type !== 'text') refuse('response_format', 'only {"type": "text"} is available; the output is not constrained to JSON');
+  if (format !== undefined && format !== null && format.type !== 'text')
+    refuse('response_format', 'only {"type": "text"} is available; the output is not constrained to JSON');
   if (kind === 'completion') {
     if (body.echo === true) refuse('echo', 'the prompt is not echoed back');
     if (typeof body.suffix === 'string' && body.suffix !== '') refuse('suffix', 'insertion is not available');
@@ -129,7 +140,10 @@ function textOf(content: ChatMessage['content'], index: number): string {
   return content
     .map((part, at) => {
       if (part.type !== 'text' || typeof part.text !== 'string') {
-        throw new InvalidRequestError(`messages[${index}].content[${at}] is a ${part.type} part; the workers take text parts only.`, `messages[${index}].content[${at}].type`);
+        throw new InvalidRequestError(
+          `messages[${index}].content[${at}] is a ${part.type} part; the workers take text parts only.`,
+          `messages[${index}].content[${at}].type`,
+        );
       }
       return part.text;
     })
@@ -157,7 +171,9 @@ function checked(request: InferenceRequest): InferenceRequest {
   if (result.success) return request;
   const issue = result.error.issues[0];
   const [field, ...rest] = issue?.path ?? [];
-  const param = [PARAM_OF[String(field)] ?? String(field), ...rest.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))].join('').replace(/\.\[/g, '[');
+  const param = [PARAM_OF[String(field)] ?? String(field), ...rest.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))]
+    .join('')
+    .replace(/\.\[/g, '[');
   throw new InvalidRequestError(`${param}: ${issue?.message ?? 'invalid value'}.`, param);
 }
 

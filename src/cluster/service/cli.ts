@@ -62,7 +62,9 @@ export async function runMlxNode(argv: readonly string[], io: CliIo = processIo)
     return error instanceof ConfigValidationError || (error instanceof DistributedError && error.code.startsWith('CONFIG')) ? EXIT.invalidConfig : EXIT.failed;
   }
   if (values.check === true) {
-    io.out(`# ${path}: valid. The effective configuration, defaults filled in, secrets hidden:\n${stringify(redactSecrets(config, clusterConfigSpec.secretKeys))}`);
+    io.out(
+      `# ${path}: valid. The effective configuration, defaults filled in, secrets hidden:\n${stringify(redactSecrets(config, clusterConfigSpec.secretKeys))}`,
+    );
     return EXIT.ok;
   }
 
@@ -113,13 +115,18 @@ export async function runMlxNode(argv: readonly string[], io: CliIo = processIo)
     running.node.client.on('closed', () => {
       if (stopping) return;
       stopping = true;
-      logger.error('The NATS connection closed for good (nats.max_reconnect_attempts used up); stopping with exit code 1 so that a supervisor restarts the node');
-      void running.stop().catch(() => undefined).finally(() => {
-        logger.flush();
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        resolve(EXIT.failed);
-      });
+      logger.error(
+        'The NATS connection closed for good (nats.max_reconnect_attempts used up); stopping with exit code 1 so that a supervisor restarts the node',
+      );
+      void running
+        .stop()
+        .catch(() => undefined)
+        .finally(() => {
+          logger.flush();
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+          resolve(EXIT.failed);
+        });
     });
   });
 }

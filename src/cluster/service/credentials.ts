@@ -99,7 +99,8 @@ export async function runCredentials(argv: readonly string[], io: CliIo): Promis
   } catch (error) {
     io.err(`mlx-node credentials: ${error instanceof Error ? error.message : describe(error)}`);
     if (error instanceof CommandError) return error.exitCode;
-    const invalid = error instanceof ConfigValidationError || (error instanceof DistributedError && (error.code.startsWith('CONFIG') || error.code === USERS_FILE_ERROR));
+    const invalid =
+      error instanceof ConfigValidationError || (error instanceof DistributedError && (error.code.startsWith('CONFIG') || error.code === USERS_FILE_ERROR));
     return invalid ? EXIT.invalidConfig : EXIT.failed;
   }
 }
@@ -122,7 +123,9 @@ async function init(config: ClusterConfig, files: Files, name: string, io: CliIo
     ['seed file', files.seedFile],
   ] as const) {
     if (await exists(path)) {
-      throw new CommandError(`The ${what} ${path} exists already: this cluster is set up (mlx-node credentials list). To start over, remove the users file and the seed files; every worker then needs a new key.`);
+      throw new CommandError(
+        `The ${what} ${path} exists already: this cluster is set up (mlx-node credentials list). To start over, remove the users file and the seed files; every worker then needs a new key.`,
+      );
     }
   }
   const { mode, worker } = config.cluster;
@@ -131,15 +134,20 @@ async function init(config: ClusterConfig, files: Files, name: string, io: CliIo
   const key = createNodeKey();
   await writeSeedFile(files.seedFile, key.seed);
   await writeUsersFile(files.usersFile, [{ name, role: mode, id, nkey: key.publicKey }]);
-  io.out(`Wrote this ${mode}'s key to ${files.seedFile} (mode 0600) and the users file ${files.usersFile}, listing "${name}" (id ${id}, public key ${key.publicKey}).`);
-  io.out('Start (or restart) this node: its embedded NATS server now admits only the nodes in the users file. Add each worker with: mlx-node credentials add-worker <name>');
+  io.out(
+    `Wrote this ${mode}'s key to ${files.seedFile} (mode 0600) and the users file ${files.usersFile}, listing "${name}" (id ${id}, public key ${key.publicKey}).`,
+  );
+  io.out(
+    'Start (or restart) this node: its embedded NATS server now admits only the nodes in the users file. Add each worker with: mlx-node credentials add-worker <name>',
+  );
   return EXIT.ok;
 }
 
 async function addWorker(config: ClusterConfig, files: Files, name: string, out: string | undefined, io: CliIo): Promise<number> {
   checkName(name);
   const users = await readUsersFile(files.usersFile);
-  if (users.some((user) => user.name === name)) throw new CommandError(`The users file ${files.usersFile} already lists "${name}": pick another name, or remove-worker it first.`);
+  if (users.some((user) => user.name === name))
+    throw new CommandError(`The users file ${files.usersFile} already lists "${name}": pick another name, or remove-worker it first.`);
   const seedFile = resolve(out ?? join(dirname(files.usersFile), `${name}.nk`));
   if (await exists(seedFile)) throw new CommandError(`${seedFile} exists already: remove it, or write the seed elsewhere with --out <file>.`);
   const url = varzUrl(config);
@@ -159,10 +167,14 @@ async function removeWorker(config: ClusterConfig, files: Files, name: string, i
   const users = await readUsersFile(files.usersFile);
   const user = users.find((u) => u.name === name);
   if (user === undefined) throw new CommandError(`The users file ${files.usersFile} lists no "${name}" (mlx-node credentials list shows who it lists).`);
-  if (user.role !== 'worker') throw new CommandError(`"${name}" is this cluster's ${user.role}, not a worker: without it the server would refuse the controller itself.`);
+  if (user.role !== 'worker')
+    throw new CommandError(`"${name}" is this cluster's ${user.role}, not a worker: without it the server would refuse the controller itself.`);
   const url = varzUrl(config);
   const before = await configLoadTime(url);
-  await writeUsersFile(files.usersFile, users.filter((u) => u !== user));
+  await writeUsersFile(
+    files.usersFile,
+    users.filter((u) => u !== user),
+  );
   io.out(`Removed worker "${name}" (id ${user.id}, public key ${user.nkey}) from ${files.usersFile}.`);
   const seedFile = join(dirname(files.usersFile), `${name}.nk`);
   if (await exists(seedFile)) {
@@ -176,7 +188,13 @@ async function list(files: Files, io: CliIo): Promise<number> {
   const users = await readUsersFile(files.usersFile);
   const rows = [['NAME', 'ROLE', 'ID', 'PUBLIC KEY'], ...users.map((user) => [user.name, user.role, user.id, user.nkey])];
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
-  for (const row of rows) io.out(row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd());
+  for (const row of rows)
+    io.out(
+      row
+        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    );
   return EXIT.ok;
 }
 
@@ -197,7 +215,8 @@ async function confirmReload(url: string, before: string | undefined, io: CliIo,
 }
 
 function checkName(name: string): void {
-  if (!isNodeName(name)) throw new CommandError(`"${name}" cannot name a node: use letters, digits, ".", "_" and "-" (at most 63, starting with a letter or digit).`, EXIT.usage);
+  if (!isNodeName(name))
+    throw new CommandError(`"${name}" cannot name a node: use letters, digits, ".", "_" and "-" (at most 63, starting with a letter or digit).`, EXIT.usage);
 }
 
 /** Writes a seed to a new file of mode 0600 (its folder made 0700 if missing); never over an existing file. */

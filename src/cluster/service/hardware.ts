@@ -41,7 +41,15 @@ export function detectHardware(chip?: string): DetectedHardware {
   if (!detected) {
     return {
       detected,
-      hardware: { chip: name, performanceCores: cores, efficiencyCores: 0, gpuCores: 8, neuralEngineCores: 16, unifiedMemoryGB: memoryGB, macOSVersion: '14.0' },
+      hardware: {
+        chip: name,
+        performanceCores: cores,
+        efficiencyCores: 0,
+        gpuCores: 8,
+        neuralEngineCores: 16,
+        unifiedMemoryGB: memoryGB,
+        macOSVersion: '14.0',
+      },
     };
   }
   const gpuCores = Number(/"gpu-core-count"\s*=\s*(\d+)/.exec(read('ioreg', ['-rc', 'AGXAccelerator', '-d1']) ?? '')?.[1] ?? 0);

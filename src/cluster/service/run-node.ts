@@ -48,7 +48,10 @@ export function configWarnings(config: ClusterConfig, hardwareDetected: boolean)
     const open: string[] = [];
     if (cluster.controller.api_key === undefined) open.push('no controller.api_key (anyone who reaches it can run inference)');
     if (!credentials) open.push('no NATS credentials (anyone who reaches NATS can read prompts and send answers)');
-    if (open.length > 0) warnings.push(`The HTTP API listens on ${cluster.controller.bind_address}, beyond this machine, with ${open.join(' and ')}. Set them, or bind to 127.0.0.1.`);
+    if (open.length > 0)
+      warnings.push(
+        `The HTTP API listens on ${cluster.controller.bind_address}, beyond this machine, with ${open.join(' and ')}. Set them, or bind to 127.0.0.1.`,
+      );
   }
   // Other machines reach this NATS server: say once how far a stolen credential would go.
   if (nats.mode === 'embedded' && !LOOPBACK.test(nats.embedded.host) && nats.embedded.users_file === undefined) {
@@ -58,7 +61,8 @@ export function configWarnings(config: ClusterConfig, hardwareDetected: boolean)
         : `The embedded NATS server listens on ${nats.embedded.host} without credentials: anyone who reaches it can read prompts and send answers. Give each node its own key (mlx-node credentials init, then add-worker; docs/security.md), set nats.user and nats.password, or keep nats.embedded.host at 127.0.0.1.`,
     );
   }
-  if (!cluster.discovery.enabled) warnings.push('discovery.enabled is false, which has no effect: workers always register and heartbeat over NATS. Remove the key.');
+  if (!cluster.discovery.enabled)
+    warnings.push('discovery.enabled is false, which has no effect: workers always register and heartbeat over NATS. Remove the key.');
   if (cluster.mode !== 'controller' && !hardwareDetected) {
     warnings.push('This machine is not macOS on Apple silicon: the worker announces a placeholder hardware profile. Set worker.chip to announce another chip.');
   }
@@ -133,7 +137,12 @@ export async function runNode(config: ClusterConfig, options: { logger?: Logger 
         host: cluster.worker.bind_address,
         port: cluster.worker.port,
         metrics,
-        health: () => ({ ready: node.client.isConnected(), worker_id: worker.workerId, running: worker.running, max_concurrent: cluster.worker.max_concurrent }),
+        health: () => ({
+          ready: node.client.isConnected(),
+          worker_id: worker.workerId,
+          running: worker.running,
+          max_concurrent: cluster.worker.max_concurrent,
+        }),
       });
     }
   } catch (error) {
@@ -150,7 +159,9 @@ export async function runNode(config: ClusterConfig, options: { logger?: Logger 
   if (api !== undefined) parts.push(`HTTP API ${api.url}/v1 (health ${api.url}/health)`);
   if (dashboard !== undefined) parts.push(`dashboard ${dashboard.url}`);
   if (node.worker !== undefined && workerEndpoints !== undefined) {
-    parts.push(`worker ${node.worker.workerId}: ${describeEngine(cluster.worker.engine)}, models ${models?.join(', ') ?? 'any'}, ${workerEndpoints.url}/health`);
+    parts.push(
+      `worker ${node.worker.workerId}: ${describeEngine(cluster.worker.engine)}, models ${models?.join(', ') ?? 'any'}, ${workerEndpoints.url}/health`,
+    );
   }
   const summary = parts.join(' | ');
 
@@ -164,7 +175,11 @@ export async function runNode(config: ClusterConfig, options: { logger?: Logger 
     stop() {
       stopping ??= (async () => {
         const { cut } = (await api?.drain(cluster.controller.drain_timeout_ms)) ?? { cut: 0 };
-        if (cut > 0) logger.warn({ cut }, `The drain period (controller.drain_timeout_ms = ${cluster.controller.drain_timeout_ms}) ended with ${cut} stream(s) still running; they were cut with an error event.`);
+        if (cut > 0)
+          logger.warn(
+            { cut },
+            `The drain period (controller.drain_timeout_ms = ${cluster.controller.drain_timeout_ms}) ended with ${cut} stream(s) still running; they were cut with an error event.`,
+          );
         await node.stop();
         await workerEndpoints?.close();
         await dashboard?.close();

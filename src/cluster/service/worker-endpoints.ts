@@ -20,7 +20,12 @@ export interface WorkerEndpoints {
 }
 
 /** Serves `/health` from `health()` and `/metrics` from `metrics`. Rejects with `WORKER_LISTEN` when it cannot bind. */
-export async function serveWorkerEndpoints(options: { host: string; port: number; health: () => WorkerHealth; metrics: MetricsSource }): Promise<WorkerEndpoints> {
+export async function serveWorkerEndpoints(options: {
+  host: string;
+  port: number;
+  health: () => WorkerHealth;
+  metrics: MetricsSource;
+}): Promise<WorkerEndpoints> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET') {
@@ -39,11 +44,19 @@ export async function serveWorkerEndpoints(options: { host: string; port: number
       );
       return;
     }
-    res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `No route ${path ?? ''}: a worker serves GET /health and GET /metrics.` }));
+    res
+      .writeHead(404, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ error: `No route ${path ?? ''}: a worker serves GET /health and GET /metrics.` }));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error) => {
-      reject(new DistributedError('WORKER_LISTEN', `The worker's endpoints could not listen on ${options.host}:${options.port}: ${error.message}. Change worker.port or worker.bind_address.`, { cause: error }));
+      reject(
+        new DistributedError(
+          'WORKER_LISTEN',
+          `The worker's endpoints could not listen on ${options.host}:${options.port}: ${error.message}. Change worker.port or worker.bind_address.`,
+          { cause: error },
+        ),
+      );
     });
     server.listen(options.port, options.host, resolve);
   });
@@ -54,7 +67,9 @@ export async function serveWorkerEndpoints(options: { host: string; port: number
     url: `http://${host}:${port}`,
     close() {
       closing ??= new Promise((resolve) => {
-        server.close(() => { resolve(); });
+        server.close(() => {
+          resolve();
+        });
         server.closeAllConnections();
       });
       return closing;

@@ -21,7 +21,12 @@ function setup(workers = 2): { view: ClusterView; registry: ReturnType<typeof fe
   return { view, registry };
 }
 
-const attempt = (n: number, outcome: InferAttempt['outcome'], fromToken = 0, reason = 'least loaded: 0/4 slots'): InferAttempt => ({ workerId: workerId(n), reason, outcome, fromToken });
+const attempt = (n: number, outcome: InferAttempt['outcome'], fromToken = 0, reason = 'least loaded: 0/4 slots'): InferAttempt => ({
+  workerId: workerId(n),
+  reason,
+  outcome,
+  fromToken,
+});
 const REQ = '11111111-2222-4333-8444-555555555555';
 
 describe('ClusterView', () => {
@@ -31,9 +36,37 @@ describe('ClusterView', () => {
     const snapshot = view.snapshot();
     expect(snapshot.workers.map((w) => w.workerId)).toEqual([workerId(1), workerId(2)]);
     const one = snapshot.workers[0]!;
-    expect(one).toMatchObject({ name: 'mac-1', state: 'online', load: 3, maxConcurrent: 4, chip: 'Apple M2 Max', unifiedMemoryGB: 64, memoryUsedGB: 20, models: ['llama-3.2-3b'], address: '127.0.0.1:9001' });
+    expect(one).toMatchObject({
+      name: 'mac-1',
+      state: 'online',
+      load: 3,
+      maxConcurrent: 4,
+      chip: 'Apple M2 Max',
+      unifiedMemoryGB: 64,
+      memoryUsedGB: 20,
+      models: ['llama-3.2-3b'],
+      address: '127.0.0.1:9001',
+    });
     expect(Object.keys(one).sort()).toEqual(
-      ['address', 'availableMemoryGB', 'chip', 'cpuPercent', 'gpuPercent', 'history', 'lastSeen', 'load', 'maxConcurrent', 'memoryUsedGB', 'models', 'name', 'source', 'state', 'tokensPerS', 'unifiedMemoryGB', 'workerId'].sort(),
+      [
+        'address',
+        'availableMemoryGB',
+        'chip',
+        'cpuPercent',
+        'gpuPercent',
+        'history',
+        'lastSeen',
+        'load',
+        'maxConcurrent',
+        'memoryUsedGB',
+        'models',
+        'name',
+        'source',
+        'state',
+        'tokensPerS',
+        'unifiedMemoryGB',
+        'workerId',
+      ].sort(),
     );
     expect(snapshot.totals.workers).toEqual({ online: 2, degraded: 0, busy: 0, offline: 0 });
   });
@@ -109,7 +142,12 @@ describe('ClusterView', () => {
     view.observer.requestEnded?.('99999999-0000-4000-8000-000000000000', { kind: 'cancelled' }); // an unknown id is ignored
     view.observer.requestEnded?.(REQ, { kind: 'failed', errorClass: 'NoWorkerAvailableError', message: 'No worker is online.' });
     const { feed, recent, totals } = view.snapshot();
-    expect(feed.at(-1)).toMatchObject({ level: 'error', kind: 'request', requestId: REQ, text: 'Request 11111111 (m) failed after 0 token(s): NoWorkerAvailableError: No worker is online.' });
+    expect(feed.at(-1)).toMatchObject({
+      level: 'error',
+      kind: 'request',
+      requestId: REQ,
+      text: 'Request 11111111 (m) failed after 0 token(s): NoWorkerAvailableError: No worker is online.',
+    });
     expect(recent[0]?.error).toBe('NoWorkerAvailableError: No worker is online.');
     expect(totals).toMatchObject({ requests: 1, failed: 1 });
   });

@@ -51,7 +51,9 @@ describe('docs/dashboard.md and docs/grafana-dashboard.json', () => {
   it('the Grafana dashboard queries every inference metric and only those', async () => {
     const actual = await exported();
     const exprs = grafana.panels.flatMap((p) => p.targets ?? []).map((t) => t.expr);
-    const names = exprs.flatMap((expr) => [...expr.matchAll(/\b(gen_ai_[a-z_]+|mlx_distributed_[a-z_]+)\b/g)].map((m) => m[1]!.replace(/_(bucket|count|sum)$/, '')));
+    const names = exprs.flatMap((expr) =>
+      [...expr.matchAll(/\b(gen_ai_[a-z_]+|mlx_distributed_[a-z_]+)\b/g)].map((m) => m[1]!.replace(/_(bucket|count|sum)$/, '')),
+    );
     // gen_ai_request_model is a label, not a metric.
     const queried = new Set(names.filter((name) => name !== 'gen_ai_request_model'));
     expect([...queried].sort()).toEqual([...actual.keys()].sort());

@@ -111,7 +111,14 @@ describe(`the dashboard page with ${WORKERS} workers and ${REQUESTS_PER_MIN} req
     await page.screenshot({ path: 'tests/artifacts/dashboard-scale.png' });
     const longTasks = JSON.parse(String(await page.evaluate('JSON.stringify(window.__longTasks)'))) as [number, number][];
     const duringLoad = longTasks.filter(([at]) => at >= loadFrom && at <= loadTo).map(([, ms]) => ms);
-    const figures = { workers: WORKERS, requestsPerMinute: REQUESTS_PER_MIN, loadMs: Math.round(loadTo - loadFrom), sent, longTasksDuringLoadMs: duringLoad, longTasksBeforeMs: longTasks.filter(([at]) => at < loadFrom).map(([, ms]) => ms) };
+    const figures = {
+      workers: WORKERS,
+      requestsPerMinute: REQUESTS_PER_MIN,
+      loadMs: Math.round(loadTo - loadFrom),
+      sent,
+      longTasksDuringLoadMs: duringLoad,
+      longTasksBeforeMs: longTasks.filter(([at]) => at < loadFrom).map(([, ms]) => ms),
+    };
     await writeFile('tests/artifacts/dashboard-scale.json', `${JSON.stringify(figures)}\n`);
   }, 60_000);
 

@@ -44,7 +44,11 @@ async function start(updateIntervalMs = 200) {
 }
 
 /** Reads Server-Sent Events from `url` until `until` says stop; returns them parsed. */
-async function readEvents(url: string, until: (events: { event: string; data: unknown }[]) => boolean, signal: AbortSignal): Promise<{ event: string; data: unknown }[]> {
+async function readEvents(
+  url: string,
+  until: (events: { event: string; data: unknown }[]) => boolean,
+  signal: AbortSignal,
+): Promise<{ event: string; data: unknown }[]> {
   const response = await fetch(url, { signal });
   expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
@@ -155,7 +159,10 @@ describe('startDashboard', () => {
     const { dashboard } = await start();
     const registry = fedRegistry();
     const { controller, observers } = observed();
-    await expect(startDashboard({ controller, registry, port: dashboard.port })).rejects.toMatchObject({ code: 'DASHBOARD_LISTEN', message: expect.stringContaining('controller.dashboard_port') as unknown });
+    await expect(startDashboard({ controller, registry, port: dashboard.port })).rejects.toMatchObject({
+      code: 'DASHBOARD_LISTEN',
+      message: expect.stringContaining('controller.dashboard_port') as unknown,
+    });
     expect(observers.size).toBe(0);
     expect(registry.listenerCount('updated')).toBe(0);
   });

@@ -17,7 +17,15 @@ import { findChromium } from '../../helpers/browser.js';
 import { startWorkerProcess, workerSetup } from '../../helpers/cluster.js';
 import { startNatsServer, type TestNatsServer } from '../../helpers/nats-server.js';
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 const ARTIFACTS = 'tests/artifacts';
 const HEARTBEAT_MS = 300;
 const OFFLINE_MS = 1200;
@@ -73,7 +81,10 @@ beforeAll(async () => {
   controller = new Controller(clients[0]!, registry, { strategy: 'round_robin' });
   await registry.start();
   dashboard = await startDashboard({ controller, registry, port: 0, offlineTimeoutMs: OFFLINE_MS, updateIntervalMs: UPDATE_MS });
-  for (const [hostname, chip] of [['mac-studio', 'Apple M2 Ultra'], ['mac-mini', 'Apple M4 Pro']] as const) {
+  for (const [hostname, chip] of [
+    ['mac-studio', 'Apple M2 Ultra'],
+    ['mac-mini', 'Apple M4 Pro'],
+  ] as const) {
     const worker = new Worker(await connected(), { ...workerSetup({ chip, delayMs: TOKEN_DELAY_MS }), hostname, heartbeatIntervalMs: HEARTBEAT_MS });
     workers.push(worker);
     await worker.start();

@@ -20,14 +20,21 @@ let samples: Sample[];
 let workerId: string;
 
 const post = (path: string, body: object, signal?: AbortSignal): Promise<Response> =>
-  fetch(`${api}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), ...(signal === undefined ? {} : { signal }) });
+  fetch(`${api}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    ...(signal === undefined ? {} : { signal }),
+  });
 
 /** Streams a completion and returns how many token chunks arrived. */
 async function streamed(maxTokens: number): Promise<number> {
   const response = await post('/v1/completions', { model: MODEL, prompt: 'Hi', max_tokens: maxTokens, stream: true });
   expect(response.status).toBe(200);
   const text = await response.text();
-  return text.split('\n\n').filter((event) => event.startsWith('data: {') && (JSON.parse(event.slice(6)) as { choices: { text: string }[] }).choices[0]?.text !== '').length;
+  return text
+    .split('\n\n')
+    .filter((event) => event.startsWith('data: {') && (JSON.parse(event.slice(6)) as { choices: { text: string }[] }).choices[0]?.text !== '').length;
 }
 
 beforeAll(async () => {

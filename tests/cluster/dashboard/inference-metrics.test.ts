@@ -82,7 +82,9 @@ describe('InferenceMetrics', () => {
     metrics.attemptStarted('c1', attempt(B, 'sent'));
     metrics.attemptUpdated('c1', attempt(B, 'streaming'));
     metrics.requestEnded('c1', { kind: 'cancelled' });
-    expect(await value(registry, 'mlx_distributed_requests_total', { outcome: 'failed', error_type: 'NoWorkerAvailableError', worker: NO_WORKER_LABEL })).toBe(1);
+    expect(await value(registry, 'mlx_distributed_requests_total', { outcome: 'failed', error_type: 'NoWorkerAvailableError', worker: NO_WORKER_LABEL })).toBe(
+      1,
+    );
     expect(await value(registry, 'mlx_distributed_requests_total', { outcome: 'failed', error_type: 'WorkerLostError', worker: A })).toBe(1);
     expect(await value(registry, 'mlx_distributed_requests_total', { outcome: 'cancelled', worker: B })).toBe(1);
     expect(await value(registry, 'gen_ai_server_request_duration_seconds_count', { error_type: 'cancelled' })).toBe(1);

@@ -156,7 +156,9 @@ async function closedPort(): Promise<number> {
 
 describe('openAiUpstreamEngine: requests and tokens', () => {
   it('posts a chat request to /chat/completions with the mapped model, the sampling parameters and the bearer key, and yields each delta', async () => {
-    const upstream = await fakeUpstream(streams(chatChunk(undefined), chatChunk('Hel'), chatChunk(''), chatChunk('lo'), chatChunk(' there'), chatChunk(undefined, 'stop')));
+    const upstream = await fakeUpstream(
+      streams(chatChunk(undefined), chatChunk('Hel'), chatChunk(''), chatChunk('lo'), chatChunk(' there'), chatChunk(undefined, 'stop')),
+    );
     const options = { url: upstream.url, apiKey: API_KEY, modelMap: { 'llama-3b': 'mlx-community/Llama-3.2-3B-Instruct-4bit' } };
     const tokens = await collect(generate(options, request({ messages: chatMessages, maxTokens: 64, temperature: 0.2, topP: 0.9, stop: ['\n\n'] })));
 

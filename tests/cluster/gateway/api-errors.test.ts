@@ -31,7 +31,11 @@ describe('toApiError', () => {
 
 describe('fromStreamError', () => {
   it('an upstream failure is a 502 and names the worker; another failure a 500', () => {
-    expect(fromStreamError('UPSTREAM_TIMEOUT', 'no chunk for 5000 ms', 'w-1')).toMatchObject({ status: 502, code: 'upstream_timeout', message: expect.stringContaining('worker w-1') as unknown });
+    expect(fromStreamError('UPSTREAM_TIMEOUT', 'no chunk for 5000 ms', 'w-1')).toMatchObject({
+      status: 502,
+      code: 'upstream_timeout',
+      message: expect.stringContaining('worker w-1') as unknown,
+    });
     expect(fromStreamError('EMPTY_OUTPUT', 'no tokens', undefined)).toMatchObject({ status: 500, code: 'empty_output' });
   });
 });

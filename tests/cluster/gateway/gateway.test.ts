@@ -43,15 +43,30 @@ async function addWorker(models: string[], engine: InferenceEngine): Promise<voi
 }
 
 async function newGateway(): Promise<Gateway> {
-  return startGateway(controller, { host: '127.0.0.1', port: 0, maxBodyBytes: 64 * 1024, retryAfterS: 5, metrics, natsConnected: () => shared.client.isConnected(), logger: silentLogger() });
+  return startGateway(controller, {
+    host: '127.0.0.1',
+    port: 0,
+    maxBodyBytes: 64 * 1024,
+    retryAfterS: 5,
+    metrics,
+    natsConnected: () => shared.client.isConnected(),
+    logger: silentLogger(),
+  });
 }
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> =>
-  fetch(`${gateway.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body), ...(signal === undefined ? {} : { signal }) });
+  fetch(`${gateway.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    ...(signal === undefined ? {} : { signal }),
+  });
 
 const chat = (model: string, over: Record<string, unknown> = {}): Record<string, unknown> => ({ model, messages: [{ role: 'user', content: 'Hi' }], ...over });
 
-interface ErrorBody { error: { message: string; type: string; code: string; param: string | null } }
+interface ErrorBody {
+  error: { message: string; type: string; code: string; param: string | null };
+}
 
 beforeAll(async () => {
   registry = new WorkerRegistry(shared.client, { heartbeatIntervalMs: 5000, offlineTimeoutMs: 15_000 });
@@ -86,16 +101,20 @@ describe('with workers', () => {
     // A worker that registers and listens but never acknowledges.
     const setup = workerSetup();
     await shared.client.subscribe(channels.workerInference.subject({ workerId: silentWorkerId }), () => undefined);
-    await channels.workerRegister.publish(shared.client, { workerId: silentWorkerId }, {
-      workerId: silentWorkerId,
-      hostname: 'silent',
-      ip: '127.0.0.1',
-      port: 9999,
-      hardware: setup.hardware,
-      capabilities: { ...setup.capabilities, models: ['silent'] },
-      status: 'online',
-      timestamp: Date.now(),
-    });
+    await channels.workerRegister.publish(
+      shared.client,
+      { workerId: silentWorkerId },
+      {
+        workerId: silentWorkerId,
+        hostname: 'silent',
+        ip: '127.0.0.1',
+        port: 9999,
+        hardware: setup.hardware,
+        capabilities: { ...setup.capabilities, models: ['silent'] },
+        status: 'online',
+        timestamp: Date.now(),
+      },
+    );
     await waitFor(() => registry.workers().filter((w) => w.state === 'online').length === 4, 'four workers online');
   });
 
@@ -126,7 +145,10 @@ describe('with workers', () => {
   it('an engine failure: 502 naming the upstream when not streaming; an error event when streaming', async () => {
     const whole = await post('/v1/chat/completions', chat('failing'));
     expect(whole.status).toBe(502);
-    expect(((await whole.json()) as ErrorBody).error).toMatchObject({ code: 'upstream_error', message: expect.stringContaining('http://127.0.0.1:1/v1') as unknown });
+    expect(((await whole.json()) as ErrorBody).error).toMatchObject({
+      code: 'upstream_error',
+      message: expect.stringContaining('http://127.0.0.1:1/v1') as unknown,
+    });
     const streamed = await post('/v1/chat/completions', chat('failing', { stream: true }));
     expect(streamed.status).toBe(200);
     const events = (await streamed.text()).split('\n\n').filter((e) => e !== '');
@@ -139,7 +161,12 @@ describe('with workers', () => {
     ['n > 1', '/v1/chat/completions', chat('sim', { n: 2 }), 'n'],
     ['logprobs', '/v1/chat/completions', chat('sim', { logprobs: true }), 'logprobs'],
     ['a JSON response format', '/v1/chat/completions', chat('sim', { response_format: { type: 'json_object' } }), 'response_format'],
-    ['an image part', '/v1/chat/completions', { model: 'sim', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'x' } }] }] }, 'messages[0].content[0].type'],
+    [
+      'an image part',
+      '/v1/chat/completions',
+      { model: 'sim', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'x' } }] }] },
+      'messages[0].content[0].type',
+    ],
     ['echo', '/v1/completions', { model: 'sim', prompt: 'p', echo: true }, 'echo'],
     ['suffix', '/v1/completions', { model: 'sim', prompt: 'p', suffix: 'q' }, 'suffix'],
     ['best_of > 1', '/v1/completions', { model: 'sim', prompt: 'p', best_of: 3 }, 'best_of'],
@@ -155,7 +182,10 @@ describe('with workers', () => {
   it('accepts fields that mean nothing here, and text content parts', async () => {
     const res = await post('/v1/chat/completions', {
       model: 'sim',
-      messages: [{ role: 'system', content: null }, { role: 'user', content: [{ type: 'text', text: 'Hi' }], name: 'ann' }],
+      messages: [
+        { role: 'system', content: null },
+        { role: 'user', content: [{ type: 'text', text: 'Hi' }], name: 'ann' },
+      ],
       user: 'u-1',
       seed: 7,
       presence_penalty: 0.5,
@@ -219,7 +249,11 @@ describe('with workers', () => {
 
   it('a drain whose grace period runs out cuts the running stream with an error event and refuses new requests', async () => {
     const own = await newGateway();
-    const res = await fetch(`${own.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(chat('sim', { stream: true })) });
+    const res = await fetch(`${own.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(chat('sim', { stream: true })),
+    });
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     const first = await reader.read();
     expect(new TextDecoder().decode(first.value)).toContain('chat.completion.chunk');

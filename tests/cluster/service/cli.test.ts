@@ -61,7 +61,13 @@ describe('mlx-node', () => {
     const { code, out } = await run(['--config', path, '--check']);
     expect(code).toBe(EXIT.ok);
     for (const secret of Object.values(SECRETS)) expect(out).not.toContain(secret);
-    const printed = parse(out) as { cluster: { nats: { password: string; user: string }; controller: { api_key: string; port: number }; worker: { engine: { api_key: string; timeout_ms: number } } } };
+    const printed = parse(out) as {
+      cluster: {
+        nats: { password: string; user: string };
+        controller: { api_key: string; port: number };
+        worker: { engine: { api_key: string; timeout_ms: number } };
+      };
+    };
     expect(printed.cluster.nats.password).toBe('[REDACTED]');
     expect(printed.cluster.nats.user).toBe('app');
     expect(printed.cluster.controller.api_key).toBe('[REDACTED]');

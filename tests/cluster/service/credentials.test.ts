@@ -58,7 +58,10 @@ describe('mlx-node credentials: init, add-worker, list, remove-worker', () => {
 
   it('init writes the controller seed (0600, its folder made 0700) and the users file listing it; a second init exits 1', async () => {
     config = writeConfig(scratch, 'controller.yaml', {
-      cluster: { mode: 'controller', nats: { mode: 'embedded', nkey_seed_file: controllerSeed, embedded: { users_file: usersFile, http_port: await freePort() } } },
+      cluster: {
+        mode: 'controller',
+        nats: { mode: 'embedded', nkey_seed_file: controllerSeed, embedded: { users_file: usersFile, http_port: await freePort() } },
+      },
     });
     const first = await run(['init', '--config', config, '--name', 'studio']);
     printed.push(first.out, first.err);
@@ -141,7 +144,10 @@ describe('mlx-node credentials with a server that does not follow the users file
     const httpPort = await freePort();
     const dir = join(scratch, 'stale');
     const config = writeConfig(scratch, 'stale.yaml', {
-      cluster: { mode: 'controller', nats: { mode: 'embedded', nkey_seed_file: join(dir, 'c.nk'), embedded: { users_file: join(dir, 'users.json'), http_port: httpPort } } },
+      cluster: {
+        mode: 'controller',
+        nats: { mode: 'embedded', nkey_seed_file: join(dir, 'c.nk'), embedded: { users_file: join(dir, 'users.json'), http_port: httpPort } },
+      },
     });
     expect((await run(['init', '--config', config])).code).toBe(EXIT.ok);
     const server = await startNatsServer({ httpPort });

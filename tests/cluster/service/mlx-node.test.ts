@@ -71,7 +71,10 @@ afterAll(async () => {
 async function generations(outcome: string): Promise<number> {
   let total = 0;
   for (const port of workerPorts) {
-    const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '');
+    const text = await fetch(`http://127.0.0.1:${port}/metrics`).then(
+      (r) => r.text(),
+      () => '',
+    );
     const match = new RegExp(`^mlx_distributed_engine_generations_total\\{outcome="${outcome}"\\} (\\d+)`, 'm').exec(text);
     total += Number(match?.[1] ?? 0);
   }
@@ -81,7 +84,8 @@ async function generations(outcome: string): Promise<number> {
 describe('a controller and two workers, as processes started from YAML', () => {
   it('each prints one summary line with its mode, NATS without credentials, and what it listens on', () => {
     expect(controller.stderr).toMatch(new RegExp(`^mlx-node controller \\| NATS external at ${nats.url} \\| HTTP API ${api}/v1`, 'm'));
-    for (const [workerId, worker] of workers) expect(worker.stderr).toMatch(new RegExp(`^mlx-node worker \\| NATS external at .* \\| worker ${workerId}: simulated engine`, 'm'));
+    for (const [workerId, worker] of workers)
+      expect(worker.stderr).toMatch(new RegExp(`^mlx-node worker \\| NATS external at .* \\| worker ${workerId}: simulated engine`, 'm'));
     expect(controller.stderr).not.toContain(API_KEY);
   });
 
@@ -92,7 +96,9 @@ describe('a controller and two workers, as processes started from YAML', () => {
   });
 
   it('streams a chat completion to the official openai client, with the full text and the serving worker in a header', async () => {
-    const { data: stream, response } = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'What carries the tokens?' }], stream: true }).withResponse();
+    const { data: stream, response } = await client.chat.completions
+      .create({ model: MODEL, messages: [{ role: 'user', content: 'What carries the tokens?' }], stream: true })
+      .withResponse();
     expect(WORKER_IDS).toContain(response.headers.get('x-mlx-worker'));
     expect(response.headers.get('x-mlx-attempts')).toBe('1');
     let text = '';
@@ -141,10 +147,22 @@ describe('bad input gets the documented status and message, and the node keeps s
   it.each([
     ['a malformed body', '{"model": ', 400, 'invalid_json', null],
     ['a body of the wrong shape', JSON.stringify({ model: MODEL, messages: 'hi' }), 400, 'invalid_value', 'messages'],
-    ['a value the contract refuses', JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], temperature: 9 }), 400, 'invalid_value', 'temperature'],
+    [
+      'a value the contract refuses',
+      JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], temperature: 9 }),
+      400,
+      'invalid_value',
+      'temperature',
+    ],
     ['an unknown model', JSON.stringify({ model: 'no-such-model', messages: [{ role: 'user', content: 'hi' }] }), 404, 'model_not_found', 'model'],
     ['a body over the limit', JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'x'.repeat(5000) }] }), 413, 'body_too_large', null],
-    ['tools, which would be ignored', JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], tools: [{ type: 'function', function: { name: 'f' } }] }), 400, 'unsupported_parameter', 'tools'],
+    [
+      'tools, which would be ignored',
+      JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], tools: [{ type: 'function', function: { name: 'f' } }] }),
+      400,
+      'unsupported_parameter',
+      'tools',
+    ],
   ])('%s', async (_, body, status, code, param) => {
     const res = await post('/v1/chat/completions', body);
     expect(res.status).toBe(status);
@@ -209,7 +227,9 @@ describe('failures mid-stream', () => {
   }, 30_000);
 
   it('SIGKILL of the serving worker mid-stream: the stream ends with the full text (moved) or an OpenAI error, never truncated, never hanging', async () => {
-    const { data: stream, response } = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'Hi' }], stream: true }).withResponse();
+    const { data: stream, response } = await client.chat.completions
+      .create({ model: MODEL, messages: [{ role: 'user', content: 'Hi' }], stream: true })
+      .withResponse();
     const serving = workers.get(response.headers.get('x-mlx-worker') ?? '');
     expect(serving).toBeDefined();
     let text = '';
@@ -233,7 +253,9 @@ describe('failures mid-stream', () => {
 
   it('SIGTERM of the controller during 10 streams: all 10 finish with the full text within the grace period, and it exits 0', async () => {
     const streams = await Promise.all(
-      Array.from({ length: 10 }, () => client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'Hi' }], max_completion_tokens: 20, stream: true })),
+      Array.from({ length: 10 }, () =>
+        client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'Hi' }], max_completion_tokens: 20, stream: true }),
+      ),
     );
     const texts = streams.map(async (stream) => {
       let text = '';

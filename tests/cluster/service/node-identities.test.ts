@@ -42,7 +42,11 @@ beforeAll(async () => {
   controllerConfig = writeConfig(scratch, 'controller.yaml', {
     cluster: {
       mode: 'controller',
-      nats: { mode: 'embedded', nkey_seed_file: join(scratch, 'controller.nk'), embedded: { port: natsPort, http_port: await freePort(), users_file: usersFile } },
+      nats: {
+        mode: 'embedded',
+        nkey_seed_file: join(scratch, 'controller.nk'),
+        embedded: { port: natsPort, http_port: await freePort(), users_file: usersFile },
+      },
       controller: { port: apiPort, dashboard_port: await freePort() },
       discovery,
       logging: { level: 'debug' },
@@ -68,7 +72,8 @@ async function connectWithSeed(seed: string): Promise<{ nc: NatsConnection; viol
   connections.push(nc);
   const violations: string[] = [];
   void (async () => {
-    for await (const status of nc.status()) if (status.type === 'error' && status.error instanceof PermissionViolationError) violations.push(`${status.error.operation} ${status.error.subject}`);
+    for await (const status of nc.status())
+      if (status.type === 'error' && status.error instanceof PermissionViolationError) violations.push(`${status.error.operation} ${status.error.subject}`);
   })();
   return { nc, violations };
 }
@@ -79,7 +84,9 @@ describe('a controller with per-node keys', () => {
     const check = await runMlxNodeToEnd(['--check', '--config', controllerConfig]);
     printed.push(check.stdout, check.stderr);
     expect(check.code).toBe(0);
-    const effective = parse(check.stdout.slice(check.stdout.indexOf('\n') + 1)) as { cluster: { nats: { nkey_seed_file: string; embedded: { users_file: string } } } };
+    const effective = parse(check.stdout.slice(check.stdout.indexOf('\n') + 1)) as {
+      cluster: { nats: { nkey_seed_file: string; embedded: { users_file: string } } };
+    };
     expect(effective.cluster.nats.nkey_seed_file).toBe(join(scratch, 'controller.nk'));
     expect(effective.cluster.nats.embedded.users_file).toBe(usersFile);
   });
@@ -89,7 +96,9 @@ describe('a controller with per-node keys', () => {
     printed.push(added.stdout, added.stderr);
     expect(added.code).toBe(0);
     expect(added.stdout).toContain('The running NATS server reloaded its users: "mini-1" can connect now.');
-    const lines = parse(added.stdout.slice(added.stdout.indexOf('cluster:'), added.stdout.indexOf('The running NATS server'))) as { cluster: { nats: { nkey_seed_file: string }; worker: { worker_id: string } } };
+    const lines = parse(added.stdout.slice(added.stdout.indexOf('cluster:'), added.stdout.indexOf('The running NATS server'))) as {
+      cluster: { nats: { nkey_seed_file: string }; worker: { worker_id: string } };
+    };
     const workerConfig = writeConfig(scratch, 'worker.yaml', {
       cluster: {
         mode: 'worker',
@@ -102,7 +111,11 @@ describe('a controller with per-node keys', () => {
     worker = await startMlxNode(['--config', workerConfig]);
     expect(worker.stderr).toMatch(new RegExp(`^mlx-node worker \\| .* worker ${lines.cluster.worker.worker_id}:`, 'm'));
     await waitForHttp(`${api}/health`, (status, body) => status === 200 && (JSON.parse(body) as { workers_online: number }).workers_online === 1);
-    const res = await fetch(`${api}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'Hi' }], max_tokens: 4 }) });
+    const res = await fetch(`${api}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'Hi' }], max_tokens: 4 }),
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-mlx-worker')).toBe(lines.cluster.worker.worker_id);
     const body = (await res.json()) as { choices: { message: { content: string } }[] };
@@ -149,7 +162,9 @@ describe('a controller with per-node keys', () => {
     expect(await worker?.exited).toBe(1);
     expect(worker?.stdout).toContain('closed for good');
     expect(worker?.stdout).toMatch(/AUTHORIZATION_VIOLATION|Authorization Violation/);
-    await expect(connect({ servers: natsUrl, authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)), reconnect: false, timeout: 2000 })).rejects.toThrow(/authorization/i);
+    await expect(
+      connect({ servers: natsUrl, authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)), reconnect: false, timeout: 2000 }),
+    ).rejects.toThrow(/authorization/i);
     await waitForHttp(`${api}/health`, (_, body) => (JSON.parse(body) as { workers_online: number }).workers_online === 0);
     expect(controller.child.exitCode).toBeNull();
     printed.push(worker?.stdout ?? '', worker?.stderr ?? '');

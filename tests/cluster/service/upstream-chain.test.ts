@@ -29,7 +29,8 @@ async function dualNode(natsUrl: string, worker: object): Promise<RunningNode> {
   });
   const node = await runNode(config, { logger: silentLogger() });
   const deadline = Date.now() + 5000;
-  while (node.node.controller?.registry.workers().every((w) => w.state === 'offline') !== false && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  while (node.node.controller?.registry.workers().every((w) => w.state === 'offline') !== false && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 20));
   return node;
 }
 
@@ -83,7 +84,10 @@ describe('an openai engine in front of another cluster', () => {
 
   it('an upstream that is down ends the stream with an OpenAI error naming the upstream, not a hang', async () => {
     const port = await freePort();
-    const lonely = await dualNode(servers[1]?.url ?? '', { models: ['dead-model'], engine: { type: 'openai', url: `http://127.0.0.1:${port}/v1`, timeout_ms: 2000 } });
+    const lonely = await dualNode(servers[1]?.url ?? '', {
+      models: ['dead-model'],
+      engine: { type: 'openai', url: `http://127.0.0.1:${port}/v1`, timeout_ms: 2000 },
+    });
     try {
       const viaLonely = new OpenAI({ baseURL: `${lonely.api?.url ?? ''}/v1`, apiKey: 'none', maxRetries: 0, timeout: 10_000 });
       const stream = await viaLonely.chat.completions.create({ model: 'dead-model', messages: [{ role: 'user', content: 'Hi' }], stream: true });

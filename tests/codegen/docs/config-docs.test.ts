@@ -30,9 +30,7 @@ describe('renderConfigDocs', () => {
   it('has one row per key with type, default, constraint and description', () => {
     const rows = page.split('\n').filter((line) => line.startsWith('| `'));
     expect(rows.map((row) => /^\| `([^`]+)`/.exec(row)?.[1])).toEqual(keyPaths(schema, ''));
-    expect(rows).toContain(
-      '| `cluster.nats.embedded.port` | integer | `4222` | 1024–65535 | Client port of the embedded server. |',
-    );
+    expect(rows).toContain('| `cluster.nats.embedded.port` | integer | `4222` | 1024–65535 | Client port of the embedded server. |');
     expect(rows).toContain(
       '| `cluster.mode` | string | — | required; one of `controller`, `worker`, `dual` | Role of this node: `controller` routes requests, `worker` serves them, `dual` does both in one process. |',
     );

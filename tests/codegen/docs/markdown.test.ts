@@ -25,9 +25,15 @@ describe('Markdown helpers', () => {
   });
 
   it('builds a table with a rule under the headers and escaped body cells', () => {
-    expect(table(['Key', 'Value'], [[code('a'), 'x | y'], ['b', 'one\ntwo']])).toBe(
-      ['| Key | Value |', '| --- | --- |', '| `a` | x \\| y |', '| b | one two |'].join('\n'),
-    );
+    expect(
+      table(
+        ['Key', 'Value'],
+        [
+          [code('a'), 'x | y'],
+          ['b', 'one\ntwo'],
+        ],
+      ),
+    ).toBe(['| Key | Value |', '| --- | --- |', '| `a` | x \\| y |', '| b | one two |'].join('\n'));
     expect(table(['Only'], [])).toBe('| Only |\n| --- |');
   });
 });

@@ -34,7 +34,7 @@ async function schemasOf(name: string, payload: unknown): Promise<string> {
 }
 
 describe('type notes', () => {
-  it('a conditional and a pattern-keyed map are named in the type\'s doc comment', async () => {
+  it("a conditional and a pattern-keyed map are named in the type's doc comment", async () => {
     const code = await schemasOf('conditional', {
       type: 'object',
       description: 'A ping.',

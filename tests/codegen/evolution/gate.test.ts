@@ -16,46 +16,297 @@ type Mutation = (f: Fixture) => void;
 
 /** [rule, change, expected kind, who it breaks] */
 const BREAKING: [string, Mutation, string, Breaks][] = [
-  ['a field becomes required', (f) => { f.heartbeat.required.push('note'); }, 'field-became-required', 'writers'],
-  ['a new required field', (f) => { hb(f).gpu = { type: 'integer' }; f.heartbeat.required.push('gpu'); }, 'required-field-added', 'writers'],
-  ['a required field is removed', (f) => { delete hb(f).load; f.heartbeat.required = ['workerId', 'status']; }, 'required-field-removed', 'readers'],
-  ['a required field becomes optional', (f) => { f.heartbeat.required = ['workerId', 'status']; }, 'field-became-optional', 'readers'],
-  ['a type narrows (number → integer)', (f) => { hb(f).temperature.type = 'integer'; }, 'type-narrowed', 'writers'],
-  ['a type widens (number → number|null)', (f) => { hb(f).temperature.type = ['number', 'null']; }, 'type-widened', 'readers'],
-  ['a type changes (string → integer)', (f) => { hb(f).note = { type: 'integer' }; }, 'type-changed', 'both'],
-  ['a minimum rises', (f) => { hb(f).load.minimum = 1; }, 'bound-narrowed', 'writers'],
-  ['a maximum rises', (f) => { hb(f).load.maximum = 200; }, 'bound-widened', 'readers'],
-  ['a bound is added', (f) => { f.request.properties.maxTokens.maximum = 4096; }, 'bound-narrowed', 'writers'],
-  ['a bound is removed', (f) => { delete hb(f).load.maximum; }, 'bound-widened', 'readers'],
-  ['a maxLength falls', (f) => { hb(f).note.maxLength = 10; }, 'bound-narrowed', 'writers'],
-  ['a pattern is added', (f) => { f.request.properties.prompt.pattern = '^[a-z]'; }, 'pattern-added', 'writers'],
-  ['a pattern changes', (f) => { hb(f).workerId.pattern = '^x'; }, 'pattern-changed', 'both'],
-  ['a pattern is removed', (f) => { delete hb(f).workerId.pattern; }, 'pattern-removed', 'readers'],
-  ['a format is added', (f) => { hb(f).workerId.format = 'uuid'; }, 'format-added', 'writers'],
-  ['an enum value is removed', (f) => { hb(f).status.enum = ['online']; }, 'enum-value-removed', 'writers'],
-  ['an enum value is added', (f) => { hb(f).status.enum = ['online', 'busy', 'draining']; }, 'enum-value-added', 'readers'],
-  ['a channel is removed', (f) => { delete f.doc.channels.heartbeat; delete f.doc.operations.sendHeartbeat; }, 'channel-removed', 'both'],
-  ['a channel is renamed', (f) => { f.doc.channels.beat = f.doc.channels.heartbeat; delete f.doc.channels.heartbeat; }, 'channel-removed', 'both'],
-  ['an address changes', (f) => { f.doc.channels.heartbeat.address = 'workers.heartbeat'; }, 'address-changed', 'both'],
-  ['a parameter schema changes', (f) => { f.doc.channels.inference.parameters.workerId.enum = ['a', 'b']; }, 'parameter-changed', 'both'],
-  ['a message is renamed', (f) => { f.doc.components.messages.Heartbeat.name = 'Beat'; }, 'message-renamed', 'both'],
-  ['a message is removed', (f) => { f.doc.components.messages.Pulse = f.doc.components.messages.Heartbeat; delete f.doc.components.messages.Heartbeat; f.doc.channels.heartbeat.messages.hb = { $ref: '#/components/messages/Pulse' }; }, 'message-removed', 'both'],
-  ['an operation is removed', (f) => { delete f.doc.operations.sendHeartbeat; }, 'operation-removed', 'both'],
-  ['a reply is removed', (f) => { delete f.doc.operations.requestInference.reply; }, 'reply-removed', 'both'],
-  ['a reply changes', (f) => { f.doc.operations.requestInference.reply.channel = { $ref: '#/channels/heartbeat' }; }, 'reply-changed', 'both'],
-  ['a message is added to a channel', (f) => { f.doc.channels.heartbeat.messages.req = { $ref: '#/components/messages/Request' }; }, 'channel-message-added', 'readers'],
-  ['a nested reply payload narrows', (f) => { f.doc.components.messages.Ack.payload.properties.ok = { const: true }; }, 'const-added', 'writers'],
+  [
+    'a field becomes required',
+    (f) => {
+      f.heartbeat.required.push('note');
+    },
+    'field-became-required',
+    'writers',
+  ],
+  [
+    'a new required field',
+    (f) => {
+      hb(f).gpu = { type: 'integer' };
+      f.heartbeat.required.push('gpu');
+    },
+    'required-field-added',
+    'writers',
+  ],
+  [
+    'a required field is removed',
+    (f) => {
+      delete hb(f).load;
+      f.heartbeat.required = ['workerId', 'status'];
+    },
+    'required-field-removed',
+    'readers',
+  ],
+  [
+    'a required field becomes optional',
+    (f) => {
+      f.heartbeat.required = ['workerId', 'status'];
+    },
+    'field-became-optional',
+    'readers',
+  ],
+  [
+    'a type narrows (number → integer)',
+    (f) => {
+      hb(f).temperature.type = 'integer';
+    },
+    'type-narrowed',
+    'writers',
+  ],
+  [
+    'a type widens (number → number|null)',
+    (f) => {
+      hb(f).temperature.type = ['number', 'null'];
+    },
+    'type-widened',
+    'readers',
+  ],
+  [
+    'a type changes (string → integer)',
+    (f) => {
+      hb(f).note = { type: 'integer' };
+    },
+    'type-changed',
+    'both',
+  ],
+  [
+    'a minimum rises',
+    (f) => {
+      hb(f).load.minimum = 1;
+    },
+    'bound-narrowed',
+    'writers',
+  ],
+  [
+    'a maximum rises',
+    (f) => {
+      hb(f).load.maximum = 200;
+    },
+    'bound-widened',
+    'readers',
+  ],
+  [
+    'a bound is added',
+    (f) => {
+      f.request.properties.maxTokens.maximum = 4096;
+    },
+    'bound-narrowed',
+    'writers',
+  ],
+  [
+    'a bound is removed',
+    (f) => {
+      delete hb(f).load.maximum;
+    },
+    'bound-widened',
+    'readers',
+  ],
+  [
+    'a maxLength falls',
+    (f) => {
+      hb(f).note.maxLength = 10;
+    },
+    'bound-narrowed',
+    'writers',
+  ],
+  [
+    'a pattern is added',
+    (f) => {
+      f.request.properties.prompt.pattern = '^[a-z]';
+    },
+    'pattern-added',
+    'writers',
+  ],
+  [
+    'a pattern changes',
+    (f) => {
+      hb(f).workerId.pattern = '^x';
+    },
+    'pattern-changed',
+    'both',
+  ],
+  [
+    'a pattern is removed',
+    (f) => {
+      delete hb(f).workerId.pattern;
+    },
+    'pattern-removed',
+    'readers',
+  ],
+  [
+    'a format is added',
+    (f) => {
+      hb(f).workerId.format = 'uuid';
+    },
+    'format-added',
+    'writers',
+  ],
+  [
+    'an enum value is removed',
+    (f) => {
+      hb(f).status.enum = ['online'];
+    },
+    'enum-value-removed',
+    'writers',
+  ],
+  [
+    'an enum value is added',
+    (f) => {
+      hb(f).status.enum = ['online', 'busy', 'draining'];
+    },
+    'enum-value-added',
+    'readers',
+  ],
+  [
+    'a channel is removed',
+    (f) => {
+      delete f.doc.channels.heartbeat;
+      delete f.doc.operations.sendHeartbeat;
+    },
+    'channel-removed',
+    'both',
+  ],
+  [
+    'a channel is renamed',
+    (f) => {
+      f.doc.channels.beat = f.doc.channels.heartbeat;
+      delete f.doc.channels.heartbeat;
+    },
+    'channel-removed',
+    'both',
+  ],
+  [
+    'an address changes',
+    (f) => {
+      f.doc.channels.heartbeat.address = 'workers.heartbeat';
+    },
+    'address-changed',
+    'both',
+  ],
+  [
+    'a parameter schema changes',
+    (f) => {
+      f.doc.channels.inference.parameters.workerId.enum = ['a', 'b'];
+    },
+    'parameter-changed',
+    'both',
+  ],
+  [
+    'a message is renamed',
+    (f) => {
+      f.doc.components.messages.Heartbeat.name = 'Beat';
+    },
+    'message-renamed',
+    'both',
+  ],
+  [
+    'a message is removed',
+    (f) => {
+      f.doc.components.messages.Pulse = f.doc.components.messages.Heartbeat;
+      delete f.doc.components.messages.Heartbeat;
+      f.doc.channels.heartbeat.messages.hb = { $ref: '#/components/messages/Pulse' };
+    },
+    'message-removed',
+    'both',
+  ],
+  [
+    'an operation is removed',
+    (f) => {
+      delete f.doc.operations.sendHeartbeat;
+    },
+    'operation-removed',
+    'both',
+  ],
+  [
+    'a reply is removed',
+    (f) => {
+      delete f.doc.operations.requestInference.reply;
+    },
+    'reply-removed',
+    'both',
+  ],
+  [
+    'a reply changes',
+    (f) => {
+      f.doc.operations.requestInference.reply.channel = { $ref: '#/channels/heartbeat' };
+    },
+    'reply-changed',
+    'both',
+  ],
+  [
+    'a message is added to a channel',
+    (f) => {
+      f.doc.channels.heartbeat.messages.req = { $ref: '#/components/messages/Request' };
+    },
+    'channel-message-added',
+    'readers',
+  ],
+  [
+    'a nested reply payload narrows',
+    (f) => {
+      f.doc.components.messages.Ack.payload.properties.ok = { const: true };
+    },
+    'const-added',
+    'writers',
+  ],
 ];
 
 const SAFE: [string, Mutation][] = [
-  ['an optional field is added', (f) => { hb(f).gpuTemperature = { type: 'number' }; }],
-  ['an optional field is added to a request', (f) => { f.request.properties.stop = { type: 'array', items: { type: 'string' } }; }],
-  ['an optional field is removed', (f) => { delete hb(f).note; }],
-  ['a channel is added', (f) => { f.doc.channels.status = { address: 'worker.status', messages: { hb: { $ref: '#/components/messages/Heartbeat' } } }; }],
-  ['an operation is added', (f) => { f.doc.operations.receiveHeartbeat = { action: 'receive', channel: { $ref: '#/channels/heartbeat' } }; }],
-  ['a message is added', (f) => { f.doc.components.messages.Extra = { name: 'Extra', payload: { type: 'object' } }; }],
-  ['descriptions change', (f) => { f.doc.channels.heartbeat.description = 'Other words.'; hb(f).note.description = 'Other.'; f.doc.channels.inference.parameters.workerId.description = 'Id.'; }],
-  ['additionalProperties false is dropped', (f) => { delete f.heartbeat.additionalProperties; }],
+  [
+    'an optional field is added',
+    (f) => {
+      hb(f).gpuTemperature = { type: 'number' };
+    },
+  ],
+  [
+    'an optional field is added to a request',
+    (f) => {
+      f.request.properties.stop = { type: 'array', items: { type: 'string' } };
+    },
+  ],
+  [
+    'an optional field is removed',
+    (f) => {
+      delete hb(f).note;
+    },
+  ],
+  [
+    'a channel is added',
+    (f) => {
+      f.doc.channels.status = { address: 'worker.status', messages: { hb: { $ref: '#/components/messages/Heartbeat' } } };
+    },
+  ],
+  [
+    'an operation is added',
+    (f) => {
+      f.doc.operations.receiveHeartbeat = { action: 'receive', channel: { $ref: '#/channels/heartbeat' } };
+    },
+  ],
+  [
+    'a message is added',
+    (f) => {
+      f.doc.components.messages.Extra = { name: 'Extra', payload: { type: 'object' } };
+    },
+  ],
+  [
+    'descriptions change',
+    (f) => {
+      f.doc.channels.heartbeat.description = 'Other words.';
+      hb(f).note.description = 'Other.';
+      f.doc.channels.inference.parameters.workerId.description = 'Id.';
+    },
+  ],
+  [
+    'additionalProperties false is dropped',
+    (f) => {
+      delete f.heartbeat.additionalProperties;
+    },
+  ],
 ];
 
 function run(mutate: Mutation, version: string): ReturnType<typeof compareAgainst> {
@@ -94,9 +345,15 @@ describe('safe changes: exit 0 with any version', () => {
 
 describe('report', () => {
   it('locates a schema change in its file with a JSON pointer, and names the module that decided', () => {
-    const { report } = run((f) => { hb(f).status.enum = ['online']; }, '1.2.0');
-    expect(report).toContain('schemas/heartbeat.json#/properties/status/enum: enum-value-removed, breaks writers [schemas]: value(s) "busy" removed: writers on the old contract still send them; upgrade writers first [not allowed by FULL]');
-    const structural = run((f) => { f.doc.channels.heartbeat.address = 'x.y'; }, '1.2.0').report;
+    const { report } = run((f) => {
+      hb(f).status.enum = ['online'];
+    }, '1.2.0');
+    expect(report).toContain(
+      'schemas/heartbeat.json#/properties/status/enum: enum-value-removed, breaks writers [schemas]: value(s) "busy" removed: writers on the old contract still send them; upgrade writers first [not allowed by FULL]',
+    );
+    const structural = run((f) => {
+      f.doc.channels.heartbeat.address = 'x.y';
+    }, '1.2.0').report;
     expect(structural).toContain('asyncapi.yaml#/channels/heartbeat/address: address-changed, breaks readers and writers [structure]');
   });
 
@@ -105,7 +362,12 @@ describe('report', () => {
       f.doc.components.messages.Request.payload = { $ref: './schemas/heartbeat.json' };
     };
     const before = write(version('1.2.0', shared));
-    const after = write(version('2.0.0', (f) => { shared(f); hb(f).status.enum.push('draining'); }));
+    const after = write(
+      version('2.0.0', (f) => {
+        shared(f);
+        hb(f).status.enum.push('draining');
+      }),
+    );
     const { result } = compareAgainst(after, before);
     expect(result.changes.map((c) => `${c.location} ${c.kind}`)).toEqual(['schemas/heartbeat.json#/properties/status/enum enum-value-added']);
   });

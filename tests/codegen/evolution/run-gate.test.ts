@@ -12,8 +12,12 @@ import { hb, repository, version, write } from './fixture.js';
 function captured(): { out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => { out.push(args.join(' ')); });
-  vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => { err.push(args.join(' ')); });
+  vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+    out.push(args.join(' '));
+  });
+  vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+    err.push(args.join(' '));
+  });
   return { out, err };
 }
 afterEach(() => {
@@ -26,7 +30,16 @@ describe('runGate', () => {
     const io = captured();
     expect(runGate({ input: write(version('1.2.1')), against: before })).toBe(0);
     expect(io.out.join('\n')).toMatch(/upgrade order: any order/);
-    expect(runGate({ input: write(version('1.3.0', (f) => { hb(f).status.enum.push('x'); })), against: before })).toBe(1);
+    expect(
+      runGate({
+        input: write(
+          version('1.3.0', (f) => {
+            hb(f).status.enum.push('x');
+          }),
+        ),
+        against: before,
+      }),
+    ).toBe(1);
     expect(io.err.join('\n')).toMatch(/upgrade order: readers first/);
   });
 
@@ -41,7 +54,10 @@ describe('runGate', () => {
   });
 
   it('prints the notes about releases a transitive mode met, on stderr', () => {
-    const transitive = (v: string) => version(v, (f) => { f.doc.info['x-compatibility'] = 'FULL_TRANSITIVE'; });
+    const transitive = (v: string) =>
+      version(v, (f) => {
+        f.doc.info['x-compatibility'] = 'FULL_TRANSITIVE';
+      });
     const contract = repository([transitive('1.0.0')], transitive('1.1.0'));
     const empty = path.join(path.dirname(contract), 'releases', 'empty');
     mkdirSync(empty, { recursive: true });

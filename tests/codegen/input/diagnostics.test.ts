@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { CodegenError, dedupeDiagnostics, formatDiagnostic, type Diagnostic } from '../../../codegen/input/diagnostics.js';
 
 describe('diagnostic helpers', () => {
-  const d = (file: string, line: number, message: string, severity: Diagnostic['severity'] = 'error'): Diagnostic => ({ severity, file, line, column: 2, message });
+  const d = (file: string, line: number, message: string, severity: Diagnostic['severity'] = 'error'): Diagnostic => ({
+    severity,
+    file,
+    line,
+    column: 2,
+    message,
+  });
 
   it('prints file:line:col: message relative to the working directory, absolute outside it', () => {
     expect(formatDiagnostic(d('/repo/a.yaml', 3, 'boom'), '/repo')).toBe('a.yaml:3:2: boom');

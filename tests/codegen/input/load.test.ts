@@ -52,7 +52,12 @@ describe('loadContract diagnostics', () => {
 
   it('loads a valid spec and returns its document', async () => {
     const loaded = await loadContract(spec('valid.yaml'));
-    expect(loaded.document.channels().all().map((c) => c.id())).toEqual(['ping', 'pingReply', 'events', 'quiet']);
+    expect(
+      loaded.document
+        .channels()
+        .all()
+        .map((c) => c.id()),
+    ).toEqual(['ping', 'pingReply', 'events', 'quiet']);
     expect(loaded.file).toBe(spec('valid.yaml'));
   });
 });

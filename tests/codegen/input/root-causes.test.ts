@@ -24,14 +24,28 @@ async function everything(input: string): Promise<string[]> {
 
 describe('one root cause, one diagnostic', () => {
   it.each([
-    ['a broken YAML indentation', 'tests/fixtures/root-causes/bad-indentation.yaml', ['tests/fixtures/root-causes/bad-indentation.yaml:10:4: Bad indentation of a mapping entry']],
-    ['an unclosed flow sequence', 'tests/fixtures/specs/yaml-error.yaml', ['tests/fixtures/specs/yaml-error.yaml:5:1: Invalid mixed usage of block and flow styles']],
+    [
+      'a broken YAML indentation',
+      'tests/fixtures/root-causes/bad-indentation.yaml',
+      ['tests/fixtures/root-causes/bad-indentation.yaml:10:4: Bad indentation of a mapping entry'],
+    ],
+    [
+      'an unclosed flow sequence',
+      'tests/fixtures/specs/yaml-error.yaml',
+      ['tests/fixtures/specs/yaml-error.yaml:5:1: Invalid mixed usage of block and flow styles'],
+    ],
     [
       'a misspelt message $ref',
       'tests/fixtures/root-causes/bad-message-ref.yaml',
-      ['tests/fixtures/root-causes/bad-message-ref.yaml:12:15: cannot resolve $ref "#/components/messages/OrderCreatd": /components/messages/OrderCreatd does not exist in bad-message-ref.yaml'],
+      [
+        'tests/fixtures/root-causes/bad-message-ref.yaml:12:15: cannot resolve $ref "#/components/messages/OrderCreatd": /components/messages/OrderCreatd does not exist in bad-message-ref.yaml',
+      ],
     ],
-    ['a schema file that is not valid JSON, used by two messages', 'tests/fixtures/root-causes/bad-json-schema.yaml', ['tests/fixtures/root-causes/schemas/broken-order.json:3:3: Comma expected']],
+    [
+      'a schema file that is not valid JSON, used by two messages',
+      'tests/fixtures/root-causes/bad-json-schema.yaml',
+      ['tests/fixtures/root-causes/schemas/broken-order.json:3:3: Comma expected'],
+    ],
     [
       'three independent problems',
       'tests/fixtures/specs/three-problems.yaml',
@@ -46,9 +60,16 @@ describe('one root cause, one diagnostic', () => {
   });
 
   it('the CLI prints the one diagnostic on one line: no excerpt of the file, no warning', async () => {
-    const { code, stdout, stderr } = await runCodegenCli(['--input', 'tests/fixtures/root-causes/bad-indentation.yaml', '--output', path.join('/tmp', 'root-causes-never-written')]);
+    const { code, stdout, stderr } = await runCodegenCli([
+      '--input',
+      'tests/fixtures/root-causes/bad-indentation.yaml',
+      '--output',
+      path.join('/tmp', 'root-causes-never-written'),
+    ]);
     expect(code).toBe(1);
     expect(stdout).toBe('');
-    expect(stderr).toBe('tests/fixtures/root-causes/bad-indentation.yaml:10:4: Bad indentation of a mapping entry\ncodegen: stopped, nothing written (1 problem(s))\n');
+    expect(stderr).toBe(
+      'tests/fixtures/root-causes/bad-indentation.yaml:10:4: Bad indentation of a mapping entry\ncodegen: stopped, nothing written (1 problem(s))\n',
+    );
   }, 60_000);
 });

@@ -4,7 +4,9 @@ import { forEachSubschema } from '../../../codegen/input/subschemas.js';
 
 function positions(value: unknown, pointer = ''): string[] {
   const found: string[] = [];
-  forEachSubschema(value, pointer, (child) => { found.push(child); });
+  forEachSubschema(value, pointer, (child) => {
+    found.push(child);
+  });
   return found;
 }
 

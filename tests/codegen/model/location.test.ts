@@ -102,7 +102,7 @@ function locationPosition(text: string, n: number): string {
 }
 
 describe('payload locations', () => {
-  it('become the channel\'s locations (a JSON pointer), where some branch of a union carries the field; other channels get none', async () => {
+  it("become the channel's locations (a JSON pointer), where some branch of a union carries the field; other channels get none", async () => {
     const { code, warnings } = await channelsOf(writeContract('payload', CONTRACT(inline('$message.payload#/nodeId'), plain)));
     expect(warnings).toEqual([]);
     expect(code).toContain("locations: { nodeId: '/nodeId' },");
@@ -119,7 +119,7 @@ describe('payload locations', () => {
     expect(code).toContain("locations: { nodeId: '/anything' },");
   });
 
-  it('a shared parameter whose field one channel\'s payload cannot carry is an error at the location, naming that channel', async () => {
+  it("a shared parameter whose field one channel's payload cannot carry is an error at the location, naming that channel", async () => {
     const text = CONTRACT(shared, shared);
     expect(await errorsOf(writeContract('shared', text))).toEqual([
       `${locationPosition(text, 1)}: parameter "nodeId" of channel "job": location $message.payload#/nodeId names a field no message of the channel has; point it at a payload field, or drop it for this channel (a parameter shared by several channels needs a component of its own where the payloads differ)`,

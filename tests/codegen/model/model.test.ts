@@ -24,7 +24,13 @@ async function modelProblems(name: string): Promise<string[]> {
 describe('buildModel on a valid contract', () => {
   it('declares each schema once, after the schemas it uses, named after its message', async () => {
     const m = await model('valid.yaml');
-    expect(m.schemas.map((s) => (s.aliasOf === undefined ? s.name : `${s.name}=${s.aliasOf}`))).toEqual(['Ping', 'Started', 'Pong', 'Stopped', 'Resumed=Started']);
+    expect(m.schemas.map((s) => (s.aliasOf === undefined ? s.name : `${s.name}=${s.aliasOf}`))).toEqual([
+      'Ping',
+      'Started',
+      'Pong',
+      'Stopped',
+      'Resumed=Started',
+    ]);
     const started = m.schemas.find((s) => s.name === 'Started');
     const pong = m.schemas.find((s) => s.name === 'Pong')?.schema as { properties: { box: object } };
     // The shared $ref target is one object, so the emitter references it by name instead of inlining a copy.
@@ -38,10 +44,14 @@ describe('buildModel on a valid contract', () => {
     const m = await model('valid.yaml');
     expect(m.channels.map((c) => c.id)).toEqual(['ping', 'events']);
     const [ping, events] = m.channels;
-    expect(ping?.parameters).toMatchObject([{ name: 'node-id', identifier: 'PingNodeIdParameterSchema', schema: { type: 'string', enum: ['a', 'b'] }, description: 'The node.' }]);
+    expect(ping?.parameters).toMatchObject([
+      { name: 'node-id', identifier: 'PingNodeIdParameterSchema', schema: { type: 'string', enum: ['a', 'b'] }, description: 'The node.' },
+    ]);
     expect(ping?.replies.map((r) => r.name)).toEqual(['Pong']);
     expect(events?.messages.map((r) => r.name)).toEqual(['Started', 'Resumed', 'stopped']);
-    expect(m.warnings.map((w) => formatDiagnostic(w))).toEqual(['tests/fixtures/specs/valid.yaml:46:5: warning: channel "quiet" declares no messages; no functions are generated for it']);
+    expect(m.warnings.map((w) => formatDiagnostic(w))).toEqual([
+      'tests/fixtures/specs/valid.yaml:46:5: warning: channel "quiet" declares no messages; no functions are generated for it',
+    ]);
     expect(m.info).toMatchObject({ asyncapi: '3.0.0', title: 'Fixture', servers: [{ id: 'local', host: 'localhost:4222', protocol: 'nats' }] });
   });
 
@@ -49,13 +59,27 @@ describe('buildModel on a valid contract', () => {
     const loaded = await loadContract('asyncapi.yaml');
     const m = buildModel(loaded.document, loaded.sources, loaded.file);
     const names = m.schemas.map((s) => s.name);
-    for (const name of ['WorkerRegistration', 'WorkerHeartbeat', 'InferenceRequest', 'StreamingResponse', 'InferenceAck', 'ClusterAnnouncement', 'HardwareProfile', 'ModelTier', 'StreamingToken']) {
+    for (const name of [
+      'WorkerRegistration',
+      'WorkerHeartbeat',
+      'InferenceRequest',
+      'StreamingResponse',
+      'InferenceAck',
+      'ClusterAnnouncement',
+      'HardwareProfile',
+      'ModelTier',
+      'StreamingToken',
+    ]) {
       expect(names).toContain(name);
     }
     expect(names.indexOf('HardwareProfile')).toBeLessThan(names.indexOf('WorkerRegistration'));
     expect(names.indexOf('StreamingToken')).toBeLessThan(names.indexOf('StreamingResponse'));
     const inference = m.channels.find((c) => c.id === 'workerInference');
-    expect(inference?.parameters[0]).toMatchObject({ name: 'workerId', identifier: 'WorkerInferenceWorkerIdParameterSchema', schema: { type: 'string', format: 'uuid' } });
+    expect(inference?.parameters[0]).toMatchObject({
+      name: 'workerId',
+      identifier: 'WorkerInferenceWorkerIdParameterSchema',
+      schema: { type: 'string', format: 'uuid' },
+    });
     expect(inference?.replies.map((r) => r.name)).toEqual(['InferenceAck']);
     expect(m.channels.map((c) => c.id)).not.toContain('workerInferenceReply');
   });

@@ -22,7 +22,9 @@ vi.mock('node:worker_threads', async (importOriginal) => {
     ref(): void {}
     unref(): void {}
     postMessage(): void {
-      setImmediate(() => { this.emit('error', new Error('worker died')); });
+      setImmediate(() => {
+        this.emit('error', new Error('worker died'));
+      });
     }
   }
   return { ...original, Worker: StandIn };

@@ -33,23 +33,32 @@ describe('moduleSystemProblems', () => {
     expect(problems).toEqual([
       `${path.join(work, 'cjs', 'package.json')} has no "type", so this is a CommonJS project (npm init's default): TypeScript compiles the generated ES modules to require() calls, which Node refuses at run time (ERR_PACKAGE_PATH_NOT_EXPORTED: @mlx-serving/distributed is ES modules only), and a top-level await in your own code does not compile (TS1309). Run npm pkg set type=module there, and compile with "module": "NodeNext" (see ${GUIDE})`,
     ]);
-    expect(moduleSystemProblems(project('commonjs', { 'package.json': '{ "type": "commonjs" }' }), GUIDE)[0]).toContain('has "type": "commonjs", so this is a CommonJS project');
+    expect(moduleSystemProblems(project('commonjs', { 'package.json': '{ "type": "commonjs" }' }), GUIDE)[0]).toContain(
+      'has "type": "commonjs", so this is a CommonJS project',
+    );
   });
 
   it('no package.json at all', () => {
     const out = path.join('/', 'nowhere-with-a-package-json-above', 'generated');
-    expect(moduleSystemProblems(out, GUIDE)).toEqual([`no package.json above ${out}: generated code is ES modules and needs a project with "type": "module" (npm init -y && npm pkg set type=module) (see ${GUIDE})`]);
+    expect(moduleSystemProblems(out, GUIDE)).toEqual([
+      `no package.json above ${out}: generated code is ES modules and needs a project with "type": "module" (npm init -y && npm pkg set type=module) (see ${GUIDE})`,
+    ]);
   });
 
   it('a tsconfig that compiles CommonJS, or resolves without package exports', () => {
     const commonjs = project('ts-commonjs', { 'package.json': ESM, 'tsconfig.json': '{ "compilerOptions": { "module": "commonjs" } }' });
-    expect(moduleSystemProblems(commonjs, GUIDE)).toEqual([expect.stringContaining('compiles with "module": "commonjs", which cannot compile the generated ES modules: set "module": "NodeNext"')]);
+    expect(moduleSystemProblems(commonjs, GUIDE)).toEqual([
+      expect.stringContaining('compiles with "module": "commonjs", which cannot compile the generated ES modules: set "module": "NodeNext"'),
+    ]);
     const node10 = project('ts-node10', { 'package.json': ESM, 'tsconfig.json': '{ "compilerOptions": { "module": "ESNext", "moduleResolution": "node" } }' });
-    expect(moduleSystemProblems(node10, GUIDE)).toEqual([expect.stringContaining('"moduleResolution": "node", which cannot find @mlx-serving/distributed/contract')]);
+    expect(moduleSystemProblems(node10, GUIDE)).toEqual([
+      expect.stringContaining('"moduleResolution": "node", which cannot find @mlx-serving/distributed/contract'),
+    ]);
   });
 
   it('an ES-module project with a NodeNext tsconfig (comments and trailing commas, as tsc --init writes) has none', () => {
-    const tsconfig = '{\n  // tsc --init style\n  "compilerOptions": {\n    /* NodeNext */ "module": "NodeNext",\n    "moduleResolution": "NodeNext",\n    "outDir": "out", // a "quoted // comment" is kept\n  },\n}\n';
+    const tsconfig =
+      '{\n  // tsc --init style\n  "compilerOptions": {\n    /* NodeNext */ "module": "NodeNext",\n    "moduleResolution": "NodeNext",\n    "outDir": "out", // a "quoted // comment" is kept\n  },\n}\n';
     expect(moduleSystemProblems(project('esm', { 'package.json': ESM, 'tsconfig.json': tsconfig }), GUIDE)).toEqual([]);
     // A tsconfig that extends another is not guessed at.
     expect(moduleSystemProblems(project('extends', { 'package.json': ESM, 'tsconfig.json': '{ "extends": "./base.json" }' }), GUIDE)).toEqual([]);

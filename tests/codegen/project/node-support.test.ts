@@ -12,7 +12,11 @@ interface LockEntry {
   engines?: { node?: string };
   dependencies?: Record<string, string>;
 }
-const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { engines: { node: string }; dependencies: Record<string, string>; devDependencies: Record<string, string> };
+const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as {
+  engines: { node: string };
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
 const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as { packages: Record<string, LockEntry> };
 const readme = readFileSync('README.md', 'utf8');
 const prerequisites = readme.slice(readme.indexOf('## Prerequisites'), readme.indexOf('## Quick start')).replace(/\s+/g, ' ');
@@ -30,7 +34,7 @@ const above = (a: [number, number], b: [number, number]): boolean => a[0] > b[0]
 /** Every package the runtime installs (the production tree of package-lock.json), as lock keys. */
 function runtimeTree(): string[] {
   const resolve = (name: string, from: string): string | undefined => {
-    for (let dir = from; ; ) {
+    for (let dir = from; ;) {
       const key = `${dir === '' ? '' : `${dir}/`}node_modules/${name}`;
       if (key in lock.packages) return key;
       if (dir === '') return undefined;

@@ -38,13 +38,20 @@ function project(name: string, edit: (doc: Doc) => void = () => undefined, setti
   const doc = parse(readFileSync(FIXTURE, 'utf8')) as Doc;
   edit(doc);
   writeFileSync(path.join(dir, 'asyncapi.yaml'), stringify(doc));
-  writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ name, type: 'module', ...(settings === undefined ? {} : { 'mlx-codegen': settings }) }, null, 2)}\n`);
+  writeFileSync(
+    path.join(dir, 'package.json'),
+    `${JSON.stringify({ name, type: 'module', ...(settings === undefined ? {} : { 'mlx-codegen': settings }) }, null, 2)}\n`,
+  );
   return path.join(dir, 'asyncapi.yaml');
 }
 
 /** A new channel `returns`, published by an operation without a title or a role, and received by nobody. */
 function addReturns(doc: Doc): void {
-  doc.channels.returns = { address: 'returns.requested', description: 'Return requests.', messages: { returnRequested: { $ref: '#/components/messages/ReturnRequested' } } };
+  doc.channels.returns = {
+    address: 'returns.requested',
+    description: 'Return requests.',
+    messages: { returnRequested: { $ref: '#/components/messages/ReturnRequested' } },
+  };
   doc.operations.publishReturn = { action: 'send', channel: { $ref: '#/channels/returns' } };
   doc.components.messages.ReturnRequested = {
     name: 'ReturnRequested',
@@ -105,7 +112,9 @@ describe('contract rules', () => {
       addReturns(doc);
       for (const operation of Object.values(doc.operations) as Obj[]) delete operation.tags;
     };
-    expect(await diagnostics(project('one-sided', oneSided))).toEqual(['asyncapi.yaml:33:5: warning: operation "publishReturn" has no title: add a short "title" saying what it does (the docs show it) [operation-title]']);
+    expect(await diagnostics(project('one-sided', oneSided))).toEqual([
+      'asyncapi.yaml:33:5: warning: operation "publishReturn" has no title: add a short "title" saying what it does (the docs show it) [operation-title]',
+    ]);
     // Named in the settings, a rule applies anyway.
     const forced = await diagnostics(project('one-sided-forced', oneSided, { rules: { 'message-send-receive': 'warning' } }));
     expect(forced.filter((d) => d.endsWith('[message-send-receive]'))).toHaveLength(1);
@@ -127,7 +136,10 @@ describe('the project sets each rule', () => {
     const error = await generate({ input, output: path.join(path.dirname(input), 'generated') }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CodegenError);
     const printed = (error as CodegenError).diagnostics.map((d) => formatDiagnostic(d, path.dirname(input)));
-    expect(printed).toEqual([expect.stringMatching(/^asyncapi\.yaml:20:9: message "ReturnRequested" .* \[message-send-receive\]$/), expect.stringMatching(/^asyncapi\.yaml:37:5: warning: operation "publishReturn" names no role/)]);
+    expect(printed).toEqual([
+      expect.stringMatching(/^asyncapi\.yaml:20:9: message "ReturnRequested" .* \[message-send-receive\]$/),
+      expect.stringMatching(/^asyncapi\.yaml:37:5: warning: operation "publishReturn" names no role/),
+    ]);
   });
 
   it('the package.json whose settings applied is a file the run read (--watch and the run cache follow it), not a source in the headers', async () => {
@@ -158,16 +170,35 @@ describe("this repository's contract with a new channel, through npm run codegen
     const contract = path.join(dir, 'asyncapi.yaml');
     writeFileSync(contract, stringify(doc));
     expect(await diagnostics(contract)).toEqual([]); // as committed, it keeps every rule
-    doc.channels.workerDrain = { address: 'worker.{workerId}.drain', parameters: { workerId: { $ref: '#/components/parameters/workerId' } }, messages: { cancel: { $ref: '#/components/messages/InferenceCancel' } } };
+    doc.channels.workerDrain = {
+      address: 'worker.{workerId}.drain',
+      parameters: { workerId: { $ref: '#/components/parameters/workerId' } },
+      messages: { cancel: { $ref: '#/components/messages/InferenceCancel' } },
+    };
     doc.operations.sendDrain = { action: 'send', channel: { $ref: '#/channels/workerDrain' } };
     writeFileSync(contract, stringify(doc));
-    const args = [ENTRY, '--runtime', '@mlx-serving/distributed/contract', '--config-schema', 'schemas/cluster-config.schema.json', '--config-docs', 'docs/configuration.md'];
+    const args = [
+      ENTRY,
+      '--runtime',
+      '@mlx-serving/distributed/contract',
+      '--config-schema',
+      'schemas/cluster-config.schema.json',
+      '--config-docs',
+      'docs/configuration.md',
+    ];
     const npm = (extra: string[]): Promise<{ code: number; stderr: string }> =>
-      run(process.execPath, [...args, ...extra], { cwd: dir }).then(({ stderr }) => ({ code: 0, stderr }), (error: unknown) => error as { code: number; stderr: string });
+      run(process.execPath, [...args, ...extra], { cwd: dir }).then(
+        ({ stderr }) => ({ code: 0, stderr }),
+        (error: unknown) => error as { code: number; stderr: string },
+      );
     const plain = await npm([]);
     expect(plain.code, plain.stderr).toBe(0);
     const warnings = plain.stderr.trim().split('\n');
-    expect(warnings.map((w) => /^asyncapi\.yaml:\d+:\d+: warning: .* \[([a-z-]+)\]$/.exec(w)?.[1])).toEqual(['message-send-receive', 'operation-title', 'operation-role']);
+    expect(warnings.map((w) => /^asyncapi\.yaml:\d+:\d+: warning: .* \[([a-z-]+)\]$/.exec(w)?.[1])).toEqual([
+      'message-send-receive',
+      'operation-title',
+      'operation-role',
+    ]);
     expect(warnings[0]).toContain('message "InferenceCancel" of channel "workerDrain" is never received');
     const strict = await npm(['--check', '--strict']);
     expect(strict.code).toBe(1);
@@ -177,7 +208,9 @@ describe("this repository's contract with a new channel, through npm run codegen
 
 describe('npm run codegen on a new channel that breaks a rule', () => {
   const codegen = (input: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
-    run(process.execPath, [ENTRY, '--input', input, '--output', path.join(path.dirname(input), 'generated'), '--runtime', '../runtime.js', ...args], { cwd: path.dirname(input) }).then(
+    run(process.execPath, [ENTRY, '--input', input, '--output', path.join(path.dirname(input), 'generated'), '--runtime', '../runtime.js', ...args], {
+      cwd: path.dirname(input),
+    }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (error: unknown) => error as { code: number; stdout: string; stderr: string },
     );

@@ -18,8 +18,30 @@ afterAll(() => {
 
 describe('semver', () => {
   it('orders versions as semver.org §11 does', () => {
-    const sorted = ['1.0.0', '1.0.0-rc.1', '0.9.12', '1.0.0-alpha', '1.0.0-alpha.10', '1.0.0-alpha.2', '1.0.0-beta', 'v2.0.0', 'not-a-version', '1.0.0+build.5'].sort(compareVersions);
-    expect(sorted).toEqual(['not-a-version', '0.9.12', '1.0.0-alpha', '1.0.0-alpha.2', '1.0.0-alpha.10', '1.0.0-beta', '1.0.0-rc.1', '1.0.0', '1.0.0+build.5', 'v2.0.0']);
+    const sorted = [
+      '1.0.0',
+      '1.0.0-rc.1',
+      '0.9.12',
+      '1.0.0-alpha',
+      '1.0.0-alpha.10',
+      '1.0.0-alpha.2',
+      '1.0.0-beta',
+      'v2.0.0',
+      'not-a-version',
+      '1.0.0+build.5',
+    ].sort(compareVersions);
+    expect(sorted).toEqual([
+      'not-a-version',
+      '0.9.12',
+      '1.0.0-alpha',
+      '1.0.0-alpha.2',
+      '1.0.0-alpha.10',
+      '1.0.0-beta',
+      '1.0.0-rc.1',
+      '1.0.0',
+      '1.0.0+build.5',
+      'v2.0.0',
+    ]);
     expect(compareVersions('1.0.0', '1.0.0+other')).toBe(0);
     expect(parseSemver('1.2')).toBeUndefined();
   });
@@ -34,12 +56,18 @@ describe('semver', () => {
 
 describe('listReleases', () => {
   it('from git tags: oldest first by version, one per version, with a note when two tags hold different contracts under one version', () => {
-    const changed = version('1.0.0', (f) => { hb(f).gpu = { type: 'number' }; });
+    const changed = version('1.0.0', (f) => {
+      hb(f).gpu = { type: 'number' };
+    });
     const contract = repository([version('1.1.0'), version('1.0.0'), changed], version('1.2.0'), (v) => `contract-v${v}-${String(Math.random()).slice(2, 8)}`);
     const { releases, notes } = listReleases(contract);
     expect(releases.map((r) => r.version)).toEqual(['1.0.0', '1.1.0']);
     expect(releases[0]?.contract.document).toMatchObject({ info: { version: '1.0.0' } });
-    expect(notes).toEqual([expect.stringMatching(/^contract-v1\.0\.0-\d+ and contract-v1\.0\.0-\d+ hold different contracts under one version 1\.0\.0; using contract-v1\.0\.0-\d+ \(raise info\.version whenever the contract changes\)$/)]);
+    expect(notes).toEqual([
+      expect.stringMatching(
+        /^contract-v1\.0\.0-\d+ and contract-v1\.0\.0-\d+ hold different contracts under one version 1\.0\.0; using contract-v1\.0\.0-\d+ \(raise info\.version whenever the contract changes\)$/,
+      ),
+    ]);
   });
 
   it('a tag without the contract is skipped with a note; another pattern selects other tags', () => {
@@ -52,7 +80,11 @@ describe('listReleases', () => {
     const contract = write(version('1.0.0'), path.join(work, 'plain'));
     const { releases, notes } = listReleases(contract);
     expect(releases).toEqual([]);
-    expect(notes).toEqual([expect.stringMatching(/^no released versions: cannot list the git tags contract-v\* in .*: .*not a git repository.* \(outside a git repository, pass --versions <dir>\)$/)]);
+    expect(notes).toEqual([
+      expect.stringMatching(
+        /^no released versions: cannot list the git tags contract-v\* in .*: .*not a git repository.* \(outside a git repository, pass --versions <dir>\)$/,
+      ),
+    ]);
   });
 
   it('from a versions directory: each folder holding the contract, others skipped with a note; a missing directory is an error', () => {
@@ -64,6 +96,8 @@ describe('listReleases', () => {
     const { releases, notes } = listReleases(contract, { versionsDir: dir });
     expect(releases.map((r) => r.version)).toEqual(['1.0.0', '2.0.0']);
     expect(notes).toEqual([expect.stringMatching(/c: no asyncapi\.yaml in it, skipped$/)]);
-    expect(() => listReleases(contract, { versionsDir: path.join(work, 'none') })).toThrow(/the versions directory .*none does not exist: pass a directory with one folder per released version, each holding asyncapi\.yaml/);
+    expect(() => listReleases(contract, { versionsDir: path.join(work, 'none') })).toThrow(
+      /the versions directory .*none does not exist: pass a directory with one folder per released version, each holding asyncapi\.yaml/,
+    );
   });
 });

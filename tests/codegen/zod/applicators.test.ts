@@ -35,11 +35,11 @@ describe('oneOf with a discriminator becomes z.discriminatedUnion', () => {
   it('typeless branches count as objects when the parent is an object', () => {
     const a = { properties: { kind: { const: 'a' } }, required: ['kind'] };
     const b = { properties: { kind: { const: 'b' }, n: { type: 'number' } }, required: ['kind'] };
-    const built = expectVerdicts({ type: 'object', discriminator: 'kind', anyOf: [a, b] }, [{ kind: 'a' }, { kind: 'b', n: 1 }], [
-      { kind: 'c' },
-      { kind: 'b', n: 'x' },
-      'a',
-    ]);
+    const built = expectVerdicts(
+      { type: 'object', discriminator: 'kind', anyOf: [a, b] },
+      [{ kind: 'a' }, { kind: 'b', n: 1 }],
+      [{ kind: 'c' }, { kind: 'b', n: 'x' }, 'a'],
+    );
     expect(built.source).toMatch(/^z\.discriminatedUnion/);
     // without a typed parent, anyOf over typeless branches also accepts non-objects: no discriminated union
     expect(buildZod({ discriminator: 'kind', anyOf: [a, b] }).source).not.toContain('discriminatedUnion');

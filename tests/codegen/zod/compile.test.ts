@@ -62,13 +62,13 @@ describe('emitted source under tsc --strict', () => {
     lines.push(
       'export function tokenText(event: StreamingResponse): string {',
       "  if (event.type === 'token') return event.token;",
-      "  // @ts-expect-error -- only the token variant has a token",
+      '  // @ts-expect-error -- only the token variant has a token',
       '  return event.token;',
       '}',
       'export const point: Point = [1, 2];',
       "export const labels: Labels = { a: 'x' };",
       'export const definedN: number | undefined = ({} as Defined).n;',
-      "export const protoName: string | undefined = ({ toString: 1 } as ProtoNames).constructor;",
+      'export const protoName: string | undefined = ({ toString: 1 } as ProtoNames).constructor;',
       '// @ts-expect-error -- a closed tuple has two positions',
       'export const tooLong: Point = [1, 2, 3];',
     );

@@ -107,15 +107,11 @@ describe('patternProperties (draft-07 validation §6.5.5)', () => {
       patternProperties: { '^x-': { type: 'string' }, o: { type: 'integer' } },
       additionalProperties: { type: 'boolean' },
     };
-    expectVerdicts(
-      schema,
-      [{ id: 'a', 'x-a': 'b', foo: 1, bar: true }, {}],
-      [{ id: 1 }, { 'x-a': 1 }, { foo: 'x' }, { bar: 'x' }, { 'x-o': 'a' }],
-    );
+    expectVerdicts(schema, [{ id: 'a', 'x-a': 'b', foo: 1, bar: true }, {}], [{ id: 1 }, { 'x-a': 1 }, { foo: 'x' }, { bar: 'x' }, { 'x-o': 'a' }]);
   });
 
   it('patterns are unanchored, case-sensitive and use unicode semantics', () => {
-    expectVerdicts({ patternProperties: { 'é': { type: 'integer' } } }, [{ café: 1 }, { CAFÉ: 'x' }], [{ café: 'x' }]);
+    expectVerdicts({ patternProperties: { é: { type: 'integer' } } }, [{ café: 1 }, { CAFÉ: 'x' }], [{ café: 'x' }]);
   });
 
   it('the reader strips keys matched neither by properties nor by a pattern', () => {
@@ -133,10 +129,11 @@ describe('patternProperties (draft-07 validation §6.5.5)', () => {
 
 describe('dependencies (draft-07 validation §6.5.7)', () => {
   it('property form: a present key needs the listed keys', () => {
-    expectVerdicts({ dependencies: { card: ['billing', 'cvc'] } }, [{}, { billing: 1 }, { card: 1, billing: 1, cvc: 1 }, 'x'], [
-      { card: 1 },
-      { card: 1, billing: 1 },
-    ]);
+    expectVerdicts(
+      { dependencies: { card: ['billing', 'cvc'] } },
+      [{}, { billing: 1 }, { card: 1, billing: 1, cvc: 1 }, 'x'],
+      [{ card: 1 }, { card: 1, billing: 1 }],
+    );
   });
 
   it('schema form: a present key makes the whole object match the schema', () => {
@@ -179,10 +176,14 @@ describe('$ref inside one schema (draft-07 core §8)', () => {
       properties: { value: { type: 'number' }, children: { type: 'array', items: { $ref: '#' } } },
       required: ['value'],
     };
-    const source = expectTsVerdicts(tree, [{ value: 1 }, { value: 1, children: [{ value: 2, children: [] }] }], [
-      { value: 1, children: [{}] },
-      { value: 1, children: [{ value: 'x' }] },
-    ]);
+    const source = expectTsVerdicts(
+      tree,
+      [{ value: 1 }, { value: 1, children: [{ value: 2, children: [] }] }],
+      [
+        { value: 1, children: [{}] },
+        { value: 1, children: [{ value: 'x' }] },
+      ],
+    );
     expect(source).toContain('z.lazy(() => ref0)');
     expect(source).toContain('const ref0: z.ZodType = ');
     // the same schema emitted twice gives the same text

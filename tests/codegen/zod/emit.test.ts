@@ -40,9 +40,7 @@ describe('emitZod', () => {
     const shared = { type: 'string', enum: ['small', 'large'] };
     const schema = { type: 'object', properties: { tier: shared, tiers: { type: 'array', items: shared } }, required: ['tier'] };
     const refName = (s: JsonSchema): string | undefined => (s === shared || s === schema ? 'ModelTierSchema' : undefined);
-    expect(emitZod(schema, { refName })).toBe(
-      'z.looseObject({ tier: ModelTierSchema, tiers: z.array(ModelTierSchema).optional() })',
-    );
+    expect(emitZod(schema, { refName })).toBe('z.looseObject({ tier: ModelTierSchema, tiers: z.array(ModelTierSchema).optional() })');
   });
 
   it('adds descriptions as metadata', () => {
@@ -135,9 +133,7 @@ describe('unsupported constructs stop codegen with the construct and the JSON po
 
   it('the same subschema twice (not a cycle) is fine', () => {
     const leaf = { type: 'string' };
-    expect(emitZod({ type: 'object', properties: { a: leaf, b: leaf } }, noRefs)).toBe(
-      'z.looseObject({ a: z.string().optional(), b: z.string().optional() })',
-    );
+    expect(emitZod({ type: 'object', properties: { a: leaf, b: leaf } }, noRefs)).toBe('z.looseObject({ a: z.string().optional(), b: z.string().optional() })');
   });
 });
 
@@ -164,5 +160,4 @@ describe('source literals', () => {
     const re = eval(source) as RegExp;
     expect(re.test('a/b/c/\n\r\u2028\u20295')).toBe(true);
   });
-
 });

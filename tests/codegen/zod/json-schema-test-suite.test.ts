@@ -43,7 +43,9 @@ function record(part: keyof typeof totals, result: FileResult): { refused: strin
 
 afterAll(() => {
   for (const [part, total] of Object.entries(totals)) {
-    console.log(`JSON Schema Test Suite draft7 ${part}: ${total.agree} agree / ${total.wrong} wrong / ${total.refused.length} refused (${total.remote.length} remote excluded)`);
+    console.log(
+      `JSON Schema Test Suite draft7 ${part}: ${total.agree} agree / ${total.wrong} wrong / ${total.refused.length} refused (${total.remote.length} remote excluded)`,
+    );
     for (const refused of total.refused) console.log(`  refused: ${refused}`);
     for (const remote of total.remote) console.log(`  remote, excluded: ${remote}`);
   }

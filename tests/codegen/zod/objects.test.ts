@@ -27,11 +27,7 @@ describe('object keywords (draft-07 validation §6.5)', () => {
   });
 
   it('a schema for additionalProperties checks every unknown key', () => {
-    const built = expectVerdicts(
-      { ...point, additionalProperties: { type: 'string' } },
-      [{ x: 1, y: 2, z: 'a' }, { x: 1 }],
-      [{ x: 1, z: 1 }],
-    );
+    const built = expectVerdicts({ ...point, additionalProperties: { type: 'string' } }, [{ x: 1, y: 2, z: 'a' }, { x: 1 }], [{ x: 1, z: 1 }]);
     expect(built.source).toContain('.catchall(');
   });
 
@@ -115,13 +111,9 @@ describe('default (validation §10.2) as ajv useDefaults applies it', () => {
   });
 
   it('a default of the wrong type is a diagnostic, not broken TypeScript', () => {
-    expect(() => buildZod({ type: 'object', properties: { a: { type: 'string', default: 1 } } })).toThrow(
-      /default.*does not match type/,
-    );
+    expect(() => buildZod({ type: 'object', properties: { a: { type: 'string', default: 1 } } })).toThrow(/default.*does not match type/);
     expect(buildZod({ type: 'object', properties: { a: { default: 1 } } }).source).toContain('.default(1)');
-    expect(buildZod({ type: 'object', properties: { a: { type: 'integer', nullable: true, default: null } } }).source).toContain(
-      '.default(null)',
-    );
+    expect(buildZod({ type: 'object', properties: { a: { type: 'integer', nullable: true, default: null } } }).source).toContain('.default(null)');
   });
 });
 
@@ -133,7 +125,17 @@ describe('array keywords (draft-07 validation §6.4)', () => {
   });
 
   it('uniqueItems compares items as JSON', () => {
-    expectVerdicts({ type: 'array', uniqueItems: true }, [[1, '1', { a: 1 }], []], [[1, 1], [{ a: 1, b: 2 }, { b: 2, a: 1 }]]);
+    expectVerdicts(
+      { type: 'array', uniqueItems: true },
+      [[1, '1', { a: 1 }], []],
+      [
+        [1, 1],
+        [
+          { a: 1, b: 2 },
+          { b: 2, a: 1 },
+        ],
+      ],
+    );
     expectVerdicts({ type: 'array', uniqueItems: false }, [[1, 1]], []);
   });
 

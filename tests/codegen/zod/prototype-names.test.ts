@@ -87,17 +87,19 @@ describe('property names inherited from Object.prototype', () => {
 
   it('properties, typed, with or without additionalProperties', () => {
     agreeOn(
-      fc.tuple(names, fc.boolean(), fc.constantFrom('integer', 'string', 'null')).map(([keys, closed, type]) =>
-        json({ type: 'object', properties: Object.fromEntries(keys.map((key) => [key, { type }])), ...(closed ? { additionalProperties: false } : {}) }),
-      ),
+      fc
+        .tuple(names, fc.boolean(), fc.constantFrom('integer', 'string', 'null'))
+        .map(([keys, closed, type]) =>
+          json({ type: 'object', properties: Object.fromEntries(keys.map((key) => [key, { type }])), ...(closed ? { additionalProperties: false } : {}) }),
+        ),
     );
   });
 
   it('properties and required together', () => {
     agreeOn(
-      fc.tuple(names, names).map(([keys, required]) =>
-        json({ type: 'object', properties: Object.fromEntries(keys.map((key) => [key, { type: 'integer' }])), required }),
-      ),
+      fc
+        .tuple(names, names)
+        .map(([keys, required]) => json({ type: 'object', properties: Object.fromEntries(keys.map((key) => [key, { type: 'integer' }])), required })),
     );
   });
 
@@ -125,9 +127,9 @@ describe('property names inherited from Object.prototype', () => {
 
   it('additionalProperties as a schema, and a pattern-keyed map (zod skips an own __proto__ in both)', () => {
     agreeOn(
-      fc.tuple(names, fc.constantFrom('integer', 'string')).map(([keys, type]) =>
-        json({ type: 'object', properties: Object.fromEntries(keys.map((key) => [key, {}])), additionalProperties: { type } }),
-      ),
+      fc
+        .tuple(names, fc.constantFrom('integer', 'string'))
+        .map(([keys, type]) => json({ type: 'object', properties: Object.fromEntries(keys.map((key) => [key, {}])), additionalProperties: { type } })),
     );
     agreeOn(
       fc.tuple(fc.constantFrom('^_', 'o', '^a$', '^[a-z]+$'), fc.constantFrom('integer', 'null')).map(([pattern, type]) => ({

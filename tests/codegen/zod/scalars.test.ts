@@ -29,11 +29,7 @@ describe('type (draft-07 validation §6.1.1)', () => {
   });
 
   it('keywords of one type ignore values of other types when type is absent', () => {
-    const built = expectVerdicts(
-      { minLength: 2, minimum: 5, required: ['a'], minItems: 1 },
-      ['ab', 5, { a: 1 }, [1], null, true],
-      ['a', 4, {}, []],
-    );
+    const built = expectVerdicts({ minLength: 2, minimum: 5, required: ['a'], minItems: 1 }, ['ab', 5, { a: 1 }, [1], null, true], ['a', 4, {}, []]);
     expect(built.helpers).toContain('isNotOfJsonTypes');
   });
 
@@ -45,11 +41,7 @@ describe('type (draft-07 validation §6.1.1)', () => {
 
 describe('string keywords (draft-07 validation §6.3)', () => {
   it('minLength/maxLength count code points, not UTF-16 units', () => {
-    const built = expectVerdicts(
-      { type: 'string', minLength: 2, maxLength: 3 },
-      ['ab', 'abc', '😀😀', '😀😀😀', 'a\u0301b'],
-      ['a', '😀', 'abcd', '😀😀😀😀'],
-    );
+    const built = expectVerdicts({ type: 'string', minLength: 2, maxLength: 3 }, ['ab', 'abc', '😀😀', '😀😀😀', 'a\u0301b'], ['a', '😀', 'abcd', '😀😀😀😀']);
     expect(built.source).toContain('/u');
   });
 

@@ -31,7 +31,12 @@ const CONSTRUCTS: Readonly<Record<string, JsonSchema>> = {
   },
   conditional: { type: 'object', if: { properties: { kind: { const: 'a' } } }, then: { required: ['a'] }, else: { required: ['b'] } },
   dependencies: { type: 'object', dependencies: { a: ['b'], c: { required: ['d'] } } },
-  patterns: { type: 'object', properties: { name: { type: 'string' } }, patternProperties: { '^x-': { type: 'string' } }, additionalProperties: { type: 'integer' } },
+  patterns: {
+    type: 'object',
+    properties: { name: { type: 'string' } },
+    patternProperties: { '^x-': { type: 'string' } },
+    additionalProperties: { type: 'integer' },
+  },
   content: { type: 'string', contentMediaType: 'application/json', contentEncoding: 'base64' },
 };
 

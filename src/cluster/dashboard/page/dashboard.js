@@ -116,7 +116,11 @@ function renderWorker(worker) {
   meter.setAttribute('aria-label', `load ${worker.load} of ${worker.maxConcurrent}`);
   text(load.lastChild, `${worker.load} / ${worker.maxConcurrent}`);
   twoLines(hardware, worker.chip || '–', `${worker.unifiedMemoryGB} GB, ${worker.availableMemoryGB} GB for models`);
-  twoLines(memory, worker.memoryUsedGB === null ? '–' : `${worker.memoryUsedGB.toFixed(1)} GB`, worker.cpuPercent === null ? '' : `CPU ${Math.round(worker.cpuPercent)}% · GPU ${Math.round(worker.gpuPercent)}%`);
+  twoLines(
+    memory,
+    worker.memoryUsedGB === null ? '–' : `${worker.memoryUsedGB.toFixed(1)} GB`,
+    worker.cpuPercent === null ? '' : `CPU ${Math.round(worker.cpuPercent)}% · GPU ${Math.round(worker.gpuPercent)}%`,
+  );
   models.className = 'wrap';
   text(models, worker.models === null ? 'any' : worker.models.join(', ') || 'none');
   rate.className = 'num';
@@ -288,7 +292,17 @@ function addFeed(events, replace) {
 function renderTotals() {
   const totals = state.totals;
   if (!totals) return;
-  const values = { ...totals.workers, inFlight: totals.inFlight, requests: totals.requests, completed: totals.completed, failed: totals.failed, cancelled: totals.cancelled, tokens: totals.tokens, retries: totals.retries, moves: totals.moves };
+  const values = {
+    ...totals.workers,
+    inFlight: totals.inFlight,
+    requests: totals.requests,
+    completed: totals.completed,
+    failed: totals.failed,
+    cancelled: totals.cancelled,
+    tokens: totals.tokens,
+    retries: totals.retries,
+    moves: totals.moves,
+  };
   for (const node of document.querySelectorAll('[data-total]')) text(node, number(values[node.dataset.total]));
 }
 
@@ -296,9 +310,23 @@ function renderTotals() {
 
 const COLORS = { blue: '#1f5fbf', red: '#b00020', green: '#1b7a3a', purple: '#6a3fb5' };
 const charts = [
-  { id: 'chart-requests', series: [['ended', 'requestsPerS', COLORS.blue], ['failed', 'failedPerS', COLORS.red]], unit: '/s' },
+  {
+    id: 'chart-requests',
+    series: [
+      ['ended', 'requestsPerS', COLORS.blue],
+      ['failed', 'failedPerS', COLORS.red],
+    ],
+    unit: '/s',
+  },
   { id: 'chart-tokens', series: [['tokens', 'tokensPerS', COLORS.green]], unit: '/s' },
-  { id: 'chart-ttft', series: [['p50', 'ttftP50Ms', COLORS.blue], ['p99', 'ttftP99Ms', COLORS.purple]], unit: ' ms' },
+  {
+    id: 'chart-ttft',
+    series: [
+      ['p50', 'ttftP50Ms', COLORS.blue],
+      ['p99', 'ttftP99Ms', COLORS.purple],
+    ],
+    unit: ' ms',
+  },
 ];
 
 function chartData(chart) {
@@ -317,7 +345,10 @@ function makeCharts() {
         legend: { show: true, live: false },
         cursor: { show: false },
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
-        axes: [{ stroke: '#333', grid: { stroke: '#e3e3e3' } }, { stroke: '#333', grid: { stroke: '#e3e3e3' }, size: 50 }],
+        axes: [
+          { stroke: '#333', grid: { stroke: '#e3e3e3' } },
+          { stroke: '#333', grid: { stroke: '#e3e3e3' }, size: 50 },
+        ],
         series: [{}, ...chart.series.map(([label, , stroke]) => ({ label, stroke, width: 2, spanGaps: false }))],
       },
       chartData(chart),
@@ -334,7 +365,12 @@ function renderCharts() {
     chart.plot?.setData(chartData(chart));
     const last = state.series.at(-1);
     const summary = last
-      ? chart.series.map(([label, field]) => `${label} now ${last[field] === null ? '–' : `${last[field]}${chart.unit}`}, max ${Math.max(0, ...state.series.map((p) => p[field] ?? 0))}${chart.unit}`).join('; ')
+      ? chart.series
+          .map(
+            ([label, field]) =>
+              `${label} now ${last[field] === null ? '–' : `${last[field]}${chart.unit}`}, max ${Math.max(0, ...state.series.map((p) => p[field] ?? 0))}${chart.unit}`,
+          )
+          .join('; ')
       : 'no data yet';
     text(figure.querySelector('[data-summary]'), `(${summary})`);
   }
