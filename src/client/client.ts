@@ -247,7 +247,7 @@ export class NatsClient {
 
   /** Validates, subscribes with the callback `makeCallback` builds, and resolves once the server knows the subscription. */
   private async listen(
-    operation: Operation & ('subscribe' | 'reply'),
+    operation: Extract<Operation, 'subscribe' | 'reply'>,
     subject: string,
     options: { queue?: string; maxInFlight?: number; metricsLabel?: string; confirm?: boolean } | undefined,
     max: number | undefined,
