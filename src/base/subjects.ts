@@ -35,9 +35,12 @@ export function isSafeToken(value: string): boolean {
  */
 export function assertQueueGroup(queue: string, subject: string): void {
   if (UNSAFE_QUEUE_GROUP.test(queue)) {
-    throw new SubjectError(`Invalid queue group "${printable(queue)}" for "${printable(subject)}": use a non-empty name without white space or control characters.`, {
-      subject,
-    });
+    throw new SubjectError(
+      `Invalid queue group "${printable(queue)}" for "${printable(subject)}": use a non-empty name without white space or control characters.`,
+      {
+        subject,
+      },
+    );
   }
 }
 

@@ -253,7 +253,12 @@ export class ClientConnection implements ConnectionAccess {
       nc = await withTimeout(pending, resolved.connectTimeout, () => connectTimeoutError(servers, resolved.connectTimeout));
     } catch (error) {
       // A connection that completes after we gave up must not linger.
-      pending.then((late) => late.close(), () => undefined).catch(() => undefined);
+      pending
+        .then(
+          (late) => late.close(),
+          () => undefined,
+        )
+        .catch(() => undefined);
       const failure = error instanceof NatsConnectionError ? error : connectError(error, servers);
       this.failConnect(failure);
       await this.stopServer();

@@ -148,7 +148,6 @@ export function asyncServerError(error: unknown, server: string | undefined): Di
   );
 }
 
-
 /** The subject of a publish permission violation the server reported, or undefined for any other error. */
 export function refusedPublishSubject(error: unknown): string | undefined {
   return error instanceof errors.PermissionViolationError && error.operation === 'publish' ? error.subject : undefined;

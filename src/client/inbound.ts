@@ -190,7 +190,12 @@ export class Inbound {
     const key = `${label}\n${path}`;
     if (this.loggedUnknown.has(key) || this.loggedUnknown.size >= MAX_LOGGED_UNKNOWN) return;
     this.loggedUnknown.add(key);
-    this.host.logger().debug({ channel: label, subject, property: path }, 'Stripped a property this contract does not know (a peer on a newer contract?); logged once per channel and property');
+    this.host
+      .logger()
+      .debug(
+        { channel: label, subject, property: path },
+        'Stripped a property this contract does not know (a peer on a newer contract?); logged once per channel and property',
+      );
   }
 
   /** Sends the reply; returns undefined, or the message of the error reply sent instead when it could not be encoded. */

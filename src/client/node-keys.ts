@@ -45,7 +45,9 @@ export async function readSeedFile(path: string): Promise<Uint8Array> {
     try {
       const { mode } = await file.stat();
       if ((mode & 0o077) !== 0) {
-        throw seedError(`${source} is open to its group or others (mode ${(mode & 0o777).toString(8).padStart(4, '0')}): it is this node's identity. Run chmod 600 ${path}.`);
+        throw seedError(
+          `${source} is open to its group or others (mode ${(mode & 0o777).toString(8).padStart(4, '0')}): it is this node's identity. Run chmod 600 ${path}.`,
+        );
       }
       text = await file.readFile('utf8');
     } finally {
@@ -54,7 +56,12 @@ export async function readSeedFile(path: string): Promise<Uint8Array> {
   } catch (error) {
     if (error instanceof DistributedError) throw error;
     const code = (error as { code?: unknown }).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read by this user' : `cannot be read (${typeof code === 'string' ? code : 'error'})`;
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EACCES'
+          ? 'cannot be read by this user'
+          : `cannot be read (${typeof code === 'string' ? code : 'error'})`;
     throw seedError(`${source} ${why}. On the controller, mlx-node credentials init (its own key) and add-worker (a worker's) write seed files.`);
   }
   const seed = new TextEncoder().encode(text.trim());

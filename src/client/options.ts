@@ -59,8 +59,10 @@ export function resolveClientOptions(options: NatsClientOptions): ResolvedClient
   if (nkeyOption !== undefined && (options.user !== undefined || options.token !== undefined)) {
     problem(nkeyOption, 'one way to authenticate: an nkey, user/password or a token', 'an nkey and another credential');
   }
-  if (options.nkeySeed !== undefined && (typeof options.nkeySeed !== 'string' || options.nkeySeed.trim() === '')) problem('nkeySeed', 'the seed text ("SU...")', 'an empty or non-string value');
-  if (options.nkeySeedFile !== undefined && (typeof options.nkeySeedFile !== 'string' || options.nkeySeedFile === '')) problem('nkeySeedFile', 'a file path', options.nkeySeedFile);
+  if (options.nkeySeed !== undefined && (typeof options.nkeySeed !== 'string' || options.nkeySeed.trim() === ''))
+    problem('nkeySeed', 'the seed text ("SU...")', 'an empty or non-string value');
+  if (options.nkeySeedFile !== undefined && (typeof options.nkeySeedFile !== 'string' || options.nkeySeedFile === ''))
+    problem('nkeySeedFile', 'a file path', options.nkeySeedFile);
   const prefix = options.inboxPrefix;
   if (prefix !== undefined && (typeof prefix !== 'string' || !prefix.split('.').every(isSafeToken))) {
     problem('inboxPrefix', 'literal NATS tokens such as "_INBOX_worker_<id>" (no wildcards, white space or empty tokens)', prefix);

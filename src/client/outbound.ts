@@ -130,13 +130,7 @@ export class Outbound {
   }
 
   /** See `NatsClient.publish`. `counts` (metrics on): its `published` rises once the message is sent or kept. */
-  publish<T>(
-    subject: string,
-    data: T,
-    serializer?: Serializer<T>,
-    userHeaders?: Readonly<Record<string, string>>,
-    counts?: ChannelCounts,
-  ): Promise<void> {
+  publish<T>(subject: string, data: T, serializer?: Serializer<T>, userHeaders?: Readonly<Record<string, string>>, counts?: ChannelCounts): Promise<void> {
     try {
       const nc = this.host.connection.guard('publish');
       this.checkSubject(subject);
@@ -151,13 +145,7 @@ export class Outbound {
   }
 
   /** See `NatsClient.tryPublish`; `counts` as in {@link publish}. */
-  tryPublish<T>(
-    subject: string,
-    data: T,
-    serializer?: Serializer<T>,
-    userHeaders?: Readonly<Record<string, string>>,
-    counts?: ChannelCounts,
-  ): void {
+  tryPublish<T>(subject: string, data: T, serializer?: Serializer<T>, userHeaders?: Readonly<Record<string, string>>, counts?: ChannelCounts): void {
     try {
       const nc = this.host.connection.guard('publish');
       this.checkSubject(subject);

@@ -49,10 +49,7 @@ export interface ReconnectDelay {
  * on every call would keep moving the goal and jump straight to the cap. So the handler keeps one wait stable until
  * it has elapsed, then returns 0 (which makes nats.js dial now) and arms the next, longer wait.
  */
-export function createReconnectDelay(
-  policy: BackoffPolicy,
-  clock: { now?: () => number; random?: () => number } = {},
-): ReconnectDelay {
+export function createReconnectDelay(policy: BackoffPolicy, clock: { now?: () => number; random?: () => number } = {}): ReconnectDelay {
   const now = clock.now ?? Date.now;
   const random = clock.random ?? Math.random;
   let attempts = 0;

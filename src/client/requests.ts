@@ -195,7 +195,9 @@ export class RequestMux {
       callback: (error, msg) => {
         if (error === null) this.answer(msg);
         else {
-          this.report(new DistributedError('NATS_REQUEST_INBOX', `The reply subscription of this client failed: ${describe(error)}. Requests cannot get replies.`));
+          this.report(
+            new DistributedError('NATS_REQUEST_INBOX', `The reply subscription of this client failed: ${describe(error)}. Requests cannot get replies.`),
+          );
           this.failAll('the reply subscription failed');
           this.detach();
         }

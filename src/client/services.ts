@@ -24,11 +24,13 @@ import { SERVICE_NAME } from '../base/subjects.js';
 import type { EndpointCounters } from './endpoint-stats.js';
 import type { RunningService, ServiceEndpoint, ServiceInfoDocument, ServiceOptions, ServiceStatsDocument } from './types.js';
 
-
 /** Throws a DistributedError naming what is wrong with an endpoint before anything subscribes. */
 export function checkEndpoint(endpoint: ServiceEndpoint, subject: string): void {
   if (!SERVICE_NAME.test(endpoint.name)) {
-    throw new DistributedError('INVALID_ARGUMENT', `Service endpoint name ${JSON.stringify(endpoint.name)} for "${subject}" may hold only letters, digits, "-" and "_".`);
+    throw new DistributedError(
+      'INVALID_ARGUMENT',
+      `Service endpoint name ${JSON.stringify(endpoint.name)} for "${subject}" may hold only letters, digits, "-" and "_".`,
+    );
   }
 }
 
@@ -37,7 +39,8 @@ export function checkEndpoint(endpoint: ServiceEndpoint, subject: string): void 
  * @throws {DistributedError} `INVALID_ARGUMENT` for a name or version the protocol refuses.
  */
 export async function startService(nc: NatsConnection, options: ServiceOptions, endpoints: () => Iterable<EndpointCounters>): Promise<RunningService> {
-  if (!SERVICE_NAME.test(options.name)) throw new DistributedError('INVALID_ARGUMENT', `Service name ${JSON.stringify(options.name)} may hold only letters, digits, "-" and "_".`);
+  if (!SERVICE_NAME.test(options.name))
+    throw new DistributedError('INVALID_ARGUMENT', `Service name ${JSON.stringify(options.name)} may hold only letters, digits, "-" and "_".`);
   const { Svcm } = await import('@nats-io/services');
   let service: Service;
   try {

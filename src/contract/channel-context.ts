@@ -24,7 +24,9 @@ export function channelContexts<PS extends ParameterSchemas>(
     return (context) => new ChannelContext<PS>(context, (template.parse(context.subject) ?? {}) as ParameterValues<PS>);
   }
   const parameters = template.parameters;
-  const fixed = (parameters.length === 0 ? NO_PARAMS : Object.freeze(Object.fromEntries(parameters.map((name) => [name, params[name]])))) as ParameterValues<PS>;
+  const fixed = (
+    parameters.length === 0 ? NO_PARAMS : Object.freeze(Object.fromEntries(parameters.map((name) => [name, params[name]])))
+  ) as ParameterValues<PS>;
   return (context) => new ChannelContext<PS>(context, fixed);
 }
 

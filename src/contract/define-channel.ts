@@ -20,22 +20,18 @@ import type { Serializer } from '../client/index.js';
 import { tracingActive } from '../observability/otel.js';
 import { endWith, runIn, startProcess, startSend, withTraceHeaders, type MessagingOperation } from '../observability/messaging.js';
 import type { SpanLike } from '../observability/otel.js';
-import type {
-  MessageContext,
-  MessageHandler,
-  PublishOptions,
-  ReplyOptions,
-  RequestOptions,
-  SubscribeOptions,
-  Subscription,
-} from '../client/index.js';
+import type { MessageContext, MessageHandler, PublishOptions, ReplyOptions, RequestOptions, SubscribeOptions, Subscription } from '../client/index.js';
 
 /** What a channel needs from a client. `NatsClient` satisfies it. */
 export interface ChannelTransport {
   publish<T>(subject: string, data: T, options?: PublishOptions<T>): Promise<void>;
   subscribe<T>(subject: string, handler: MessageHandler<T>, options?: SubscribeOptions<T>): Promise<Subscription>;
   request<Req, Res>(subject: string, data: Req, options?: RequestOptions<Req, Res>): Promise<Res>;
-  reply<Req, Res>(subject: string, handler: (data: Req, context: MessageContext) => Res | Promise<Res>, options?: ReplyOptions<Req, Res>): Promise<Subscription>;
+  reply<Req, Res>(
+    subject: string,
+    handler: (data: Req, context: MessageContext) => Res | Promise<Res>,
+    options?: ReplyOptions<Req, Res>,
+  ): Promise<Subscription>;
 }
 
 /**
@@ -143,7 +139,10 @@ export interface RequestReplyChannel<PS extends ParameterSchemas, T, R> extends 
     ...args: WithParams<PS, ParameterValues<PS>, [payload: T, options?: { timeout?: number; headers?: Record<string, string> }]>
   ): Promise<R>;
   /** Answers requests; the handler's return value is validated before it is sent. `'*'` parameters serve every value. */
-  reply(client: ChannelTransport, ...args: WithParams<PS, ParameterPatterns<PS>, [handler: ChannelReplyHandler<T, R, PS>, options?: { queue?: string }]>): Promise<Subscription>;
+  reply(
+    client: ChannelTransport,
+    ...args: WithParams<PS, ParameterPatterns<PS>, [handler: ChannelReplyHandler<T, R, PS>, options?: { queue?: string }]>
+  ): Promise<Subscription>;
 }
 
 /** Declares a channel with a reply. */
@@ -159,7 +158,11 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
     const schema = paramSchemas[param];
     if (schema === undefined) return `the contract declares no schema for it`;
     const result = schema.safeParse(value);
-    return result.success ? undefined : toValidationIssues(result.error).map((i) => i.message).join('; ');
+    return result.success
+      ? undefined
+      : toValidationIssues(result.error)
+          .map((i) => i.message)
+          .join('; ');
   });
   const args = channelArguments<Params>(template.parameters.length > 0);
   // Hot path: a subject is built and checked once per parameter value, not per message.
@@ -171,7 +174,8 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
   // Metrics count per channel id: bounded, unlike the concrete subjects of parameterised channels.
   const metricsLabel = spec.id;
   /** The headers every message this channel sends carries (the caller's own, plus the contract version). */
-  const versionHeaders: Readonly<Record<string, string>> | undefined = contractVersion === undefined ? undefined : Object.freeze({ [CONTRACT_VERSION_HEADER]: contractVersion });
+  const versionHeaders: Readonly<Record<string, string>> | undefined =
+    contractVersion === undefined ? undefined : Object.freeze({ [CONTRACT_VERSION_HEADER]: contractVersion });
   const withVersion = (headers: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>> | undefined =>
     headers === undefined ? versionHeaders : versionHeaders === undefined ? headers : { ...headers, ...versionHeaders };
   const publishOptions: PublishOptions<T> = versionHeaders === undefined ? { serializer, metricsLabel } : { serializer, metricsLabel, headers: versionHeaders };
@@ -197,14 +201,23 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
       decode(bytes, subject, info) {
         const actual = wildcard ? template.parse(subject) : (params as Record<string, string>);
         if (actual === undefined) {
-          const issues = template.explain(subject).map(({ parameter, problem }) => ({ path: parameter === undefined ? '(subject)' : `{${parameter}}`, message: problem }));
+          const issues = template
+            .explain(subject)
+            .map(({ parameter, problem }) => ({ path: parameter === undefined ? '(subject)' : `{${parameter}}`, message: problem }));
           throw new ValidationError('inbound', subject, issues, `${schemaName} (${spec.address})`, 'subject parameters');
         }
         const value = base.decode(bytes, subject, info);
         // After validation: the handler's payload, as decoded, is what must agree with the subject.
         const issues = contradictions?.(value, actual);
         if (issues !== undefined) {
-          throw new ValidationError('inbound', subject, issues, schemaName, 'payload', contractVersionNote(info?.header(CONTRACT_VERSION_HEADER), contractVersion));
+          throw new ValidationError(
+            'inbound',
+            subject,
+            issues,
+            schemaName,
+            'payload',
+            contractVersionNote(info?.header(CONTRACT_VERSION_HEADER), contractVersion),
+          );
         }
         return value;
       },
@@ -249,7 +262,11 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
         if (refused !== undefined) return Promise.reject(refused);
         const options = args.options(second, third) as Omit<PublishOptions<T>, 'serializer'> | undefined;
         if (tracingActive()) return tracedPublish(client, subject, payload, options);
-        return client.publish(subject, payload, options === undefined ? publishOptions : { ...options, serializer, metricsLabel, headers: withVersion(options.headers) });
+        return client.publish(
+          subject,
+          payload,
+          options === undefined ? publishOptions : { ...options, serializer, metricsLabel, headers: withVersion(options.headers) },
+        );
       } catch (error) {
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
@@ -294,7 +311,12 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
   const replyHeadersFor = (context: MessageContext): Readonly<Record<string, string>> | undefined => traceReplyHeaders.get(context) ?? versionHeaders;
 
   /** A request with an SDK registered: a `send` span that lasts until the reply, its context in the headers. */
-  const tracedRequest = (client: ChannelTransport, subject: string, payload: T, options: { timeout?: number; headers?: Record<string, string> } | undefined): Promise<R> => {
+  const tracedRequest = (
+    client: ChannelTransport,
+    subject: string,
+    payload: T,
+    options: { timeout?: number; headers?: Record<string, string> } | undefined,
+  ): Promise<R> => {
     const headers = options === undefined ? versionHeaders : withVersion(options.headers);
     const trace = startSend(operation(subject), true, headers);
     const sent = client.request<T, R>(subject, payload, {
@@ -324,7 +346,13 @@ export function defineChannel<PS extends ParameterSchemas, T, R>(spec: ChannelSp
           payload,
           options === undefined
             ? requestOptions
-            : { timeout: options.timeout, headers: withVersion(options.headers), requestSerializer: serializer, responseSerializer: replySerializer, metricsLabel },
+            : {
+                timeout: options.timeout,
+                headers: withVersion(options.headers),
+                requestSerializer: serializer,
+                responseSerializer: replySerializer,
+                metricsLabel,
+              },
         );
       } catch (error) {
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));

@@ -341,9 +341,7 @@ export function keepKnownProperties(known: readonly string[], patterns: readonly
  * draft-07 §6.5.7 `dependencies`: for each own key present, the listed keys are present too (array form) or the
  * object matches the schema (schema form).
  */
-export function meetsDependencies(
-  dependencies: Readonly<Record<string, readonly string[] | SafeParser>>,
-): (object: object) => boolean {
+export function meetsDependencies(dependencies: Readonly<Record<string, readonly string[] | SafeParser>>): (object: object) => boolean {
   return (object) =>
     Object.entries(dependencies).every(([key, dependency]) => {
       if (!Object.hasOwn(object, key)) return true;
@@ -353,11 +351,7 @@ export function meetsDependencies(
 }
 
 /** draft-07 §6.6 `if`/`then`/`else`: a value matching `condition` matches `then`, any other matches `otherwise`. */
-export function satisfiesCondition(
-  condition: SafeParser,
-  then: SafeParser | undefined,
-  otherwise?: SafeParser,
-): (value: unknown) => boolean {
+export function satisfiesCondition(condition: SafeParser, then: SafeParser | undefined, otherwise?: SafeParser): (value: unknown) => boolean {
   return (value) => {
     const branch = condition.safeParse(value).success ? then : otherwise;
     return branch === undefined || branch.safeParse(value).success;

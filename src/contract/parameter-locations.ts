@@ -33,9 +33,20 @@ interface Located {
  */
 export function compileLocationCheck(address: string, parameters: readonly string[], locations: ParameterLocations | undefined): LocationCheck | undefined {
   const located: Located[] = Object.entries(locations ?? {}).map(([parameter, pointer]) => {
-    if (!parameters.includes(parameter)) throw new SubjectError(`Channel address "${address}" has no parameter "${parameter}" for the location "${pointer}".`, { subject: address, parameter });
-    if (pointer !== '' && !pointer.startsWith('/')) throw new SubjectError(`The location of parameter "${parameter}" of "${address}" must be a JSON pointer ("/field"), got "${pointer}".`, { subject: address, parameter });
-    const path = pointer === '' ? [] : pointer.slice(1).split('/').map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
+    if (!parameters.includes(parameter))
+      throw new SubjectError(`Channel address "${address}" has no parameter "${parameter}" for the location "${pointer}".`, { subject: address, parameter });
+    if (pointer !== '' && !pointer.startsWith('/'))
+      throw new SubjectError(`The location of parameter "${parameter}" of "${address}" must be a JSON pointer ("/field"), got "${pointer}".`, {
+        subject: address,
+        parameter,
+      });
+    const path =
+      pointer === ''
+        ? []
+        : pointer
+            .slice(1)
+            .split('/')
+            .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
     return { parameter, path, dotted: path.join('.'), written: `$message.payload#${pointer}` };
   });
   if (located.length === 0) return undefined;

@@ -80,7 +80,10 @@ export function natsPermissions(role: RolePermissions, selfId: string | undefine
   const permissions: NatsUserPermissions = { publish: allowOnly(subjects(role.publish)), subscribe: allowOnly(subscribe) };
   if (role.replies || service !== undefined) {
     const defaults = RUNTIME_DEFAULTS.permissions;
-    permissions.allow_responses = { max: checkedMax(options.maxResponses ?? defaults.maxResponses), expires: checkedTtl(options.responseTtl ?? defaults.responseTtl) };
+    permissions.allow_responses = {
+      max: checkedMax(options.maxResponses ?? defaults.maxResponses),
+      expires: checkedTtl(options.responseTtl ?? defaults.responseTtl),
+    };
   }
   return permissions;
 }
@@ -92,7 +95,10 @@ export function natsPermissions(role: RolePermissions, selfId: string | undefine
 export function inboxPrefixFor(role: string, selfId?: string): string {
   const prefix = selfId === undefined ? `_INBOX_${role}` : `_INBOX_${role}_${selfId}`;
   if (!isSafeToken(role) || (selfId !== undefined && !isSafeToken(selfId))) {
-    throw new SubjectError(`Inbox prefix ${JSON.stringify(prefix)} is not one NATS token: the role and the id must not be empty or contain ".", "*", ">", white space or control characters.`, { subject: prefix });
+    throw new SubjectError(
+      `Inbox prefix ${JSON.stringify(prefix)} is not one NATS token: the role and the id must not be empty or contain ".", "*", ">", white space or control characters.`,
+      { subject: prefix },
+    );
   }
   return prefix;
 }
@@ -105,7 +111,10 @@ export function natsUserConfig(identity: NatsUserIdentity, permissions: NatsUser
   const who = 'nkey' in identity ? `nkey: ${quoted(checkedNkey(identity.nkey))}` : `user: ${quoted(identity.user)}, password: ${quoted(identity.password)}`;
   const list = (subjects: readonly string[]): string => `[${subjects.map(quoted).join(', ')}]`;
   const side = (p: NatsSubjectPermission): string => `{ allow: ${list(p.allow)}${p.deny === undefined ? '' : `, deny: ${list(p.deny)}`} }`;
-  const responses = permissions.allow_responses === undefined ? '' : `, allow_responses: { max: ${String(permissions.allow_responses.max)}, expires: ${quoted(permissions.allow_responses.expires)} }`;
+  const responses =
+    permissions.allow_responses === undefined
+      ? ''
+      : `, allow_responses: { max: ${String(permissions.allow_responses.max)}, expires: ${quoted(permissions.allow_responses.expires)} }`;
   return `{ ${who}, permissions: { publish: ${side(permissions.publish)}, subscribe: ${side(permissions.subscribe)}${responses} } }`;
 }
 
@@ -129,17 +138,25 @@ function bindSelf(template: string, selfId: string | undefined): string {
 
 function checkedSelf(template: string, selfId: string | undefined): string {
   if (selfId === undefined) {
-    throw new SubjectError(`Subject "${template}" is bound to the node's own id, but no id was given: pass the node's id (e.g. its workerId) to natsPermissions.`, { subject: template });
+    throw new SubjectError(
+      `Subject "${template}" is bound to the node's own id, but no id was given: pass the node's id (e.g. its workerId) to natsPermissions.`,
+      { subject: template },
+    );
   }
   if (!isSafeToken(selfId)) {
-    throw new SubjectError(`The node's id must be one NATS token (not empty; no ".", "*", ">", white space or control characters), got ${JSON.stringify(selfId)}.`, { subject: template });
+    throw new SubjectError(
+      `The node's id must be one NATS token (not empty; no ".", "*", ">", white space or control characters), got ${JSON.stringify(selfId)}.`,
+      { subject: template },
+    );
   }
   return selfId;
 }
 
 function checkedPrefix(prefix: string): string {
   if (!prefix.split('.').every(isSafeToken)) {
-    throw new SubjectError(`Inbox prefix ${JSON.stringify(prefix)} must be literal NATS tokens (no wildcards, white space or empty tokens).`, { subject: prefix });
+    throw new SubjectError(`Inbox prefix ${JSON.stringify(prefix)} must be literal NATS tokens (no wildcards, white space or empty tokens).`, {
+      subject: prefix,
+    });
   }
   return prefix;
 }
@@ -155,7 +172,8 @@ function checkedMax(max: number): number {
 }
 
 function checkedTtl(ttl: string): string {
-  if (!DURATION.test(ttl) || /^(?:0+(?:\.0+)?[a-zµ]+)+$/.test(ttl)) throw invalid(`responseTtl must be a positive nats-server duration such as "5s" or "2m", got ${JSON.stringify(ttl)}.`);
+  if (!DURATION.test(ttl) || /^(?:0+(?:\.0+)?[a-zµ]+)+$/.test(ttl))
+    throw invalid(`responseTtl must be a positive nats-server duration such as "5s" or "2m", got ${JSON.stringify(ttl)}.`);
   return ttl;
 }
 

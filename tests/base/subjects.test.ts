@@ -12,9 +12,12 @@ describe('isSafeToken', () => {
   it.each(['abc', ID, 'worker-1', 'ünïcode', '123'])('accepts %j', (token) => {
     expect(isSafeToken(token)).toBe(true);
   });
-  it.each(['', '*', '>', 'a.b', 'a b', 'a\tb', 'a\nb', 'a\u0000b', 'a\u007fb', 'x>', '*x', 'a\u2028b', 'a\u0085b', 'a\u0080b', 'a\u009fb'])('rejects %j', (token) => {
-    expect(isSafeToken(token)).toBe(false);
-  });
+  it.each(['', '*', '>', 'a.b', 'a b', 'a\tb', 'a\nb', 'a\u0000b', 'a\u007fb', 'x>', '*x', 'a\u2028b', 'a\u0085b', 'a\u0080b', 'a\u009fb'])(
+    'rejects %j',
+    (token) => {
+      expect(isSafeToken(token)).toBe(false);
+    },
+  );
 });
 
 /**
@@ -23,14 +26,39 @@ describe('isSafeToken', () => {
  */
 describe('the token rule of the generator agrees with the runtime', () => {
   const TRICKY = [
-    ['plain', 'abc'], ['digits and dashes', 'worker-1_2'], ['unicode letters', 'ünïcode'], ['emoji', '🚀'], ['CJK', '节点'],
-    ['empty', ''], ['star', '*'], ['gt', '>'], ['star inside', 'a*b'], ['gt inside', 'a>b'], ['dot', 'a.b'],
-    ['leading dot', '.a'], ['trailing dot', 'a.'], ['space', 'a b'], ['lone space', ' '], ['tab', 'a\tb'],
-    ['newline', 'a\nb'], ['carriage return', 'a\rb'], ['NUL', 'a\u0000b'], ['ESC', '\u001b[31m'], ['DEL', 'a\u007fb'],
-    ['C1 control', 'a\u0080b'], ['NEL', 'a\u0085b'], ['last C1', 'a\u009fb'], ['no-break space', 'a\u00a0b'],
-    ['line separator', 'a\u2028b'], ['paragraph separator', 'a\u2029b'], ['ideographic space', 'a\u3000b'],
-    ['byte order mark', 'a\ufeffb'], ['zero-width space (a format character, not white space)', 'a\u200bb'],
-    ['quote', 'a"b'], ['dollar', '$SRV'], ['hash', 'a#b'],
+    ['plain', 'abc'],
+    ['digits and dashes', 'worker-1_2'],
+    ['unicode letters', 'ünïcode'],
+    ['emoji', '🚀'],
+    ['CJK', '节点'],
+    ['empty', ''],
+    ['star', '*'],
+    ['gt', '>'],
+    ['star inside', 'a*b'],
+    ['gt inside', 'a>b'],
+    ['dot', 'a.b'],
+    ['leading dot', '.a'],
+    ['trailing dot', 'a.'],
+    ['space', 'a b'],
+    ['lone space', ' '],
+    ['tab', 'a\tb'],
+    ['newline', 'a\nb'],
+    ['carriage return', 'a\rb'],
+    ['NUL', 'a\u0000b'],
+    ['ESC', '\u001b[31m'],
+    ['DEL', 'a\u007fb'],
+    ['C1 control', 'a\u0080b'],
+    ['NEL', 'a\u0085b'],
+    ['last C1', 'a\u009fb'],
+    ['no-break space', 'a\u00a0b'],
+    ['line separator', 'a\u2028b'],
+    ['paragraph separator', 'a\u2029b'],
+    ['ideographic space', 'a\u3000b'],
+    ['byte order mark', 'a\ufeffb'],
+    ['zero-width space (a format character, not white space)', 'a\u200bb'],
+    ['quote', 'a"b'],
+    ['dollar', '$SRV'],
+    ['hash', 'a#b'],
   ] as const;
 
   it.each(TRICKY)('%s: %j', (_name, token) => {
@@ -42,35 +70,53 @@ describe('the token rule of the generator agrees with the runtime', () => {
 
 describe('assertQueueGroup', () => {
   it.each(['workers', 'a.b', 'group-1', 'ünï', 'a*'])('accepts %j', (queue) => {
-    expect(() => { assertQueueGroup(queue, 's'); }).not.toThrow();
+    expect(() => {
+      assertQueueGroup(queue, 's');
+    }).not.toThrow();
   });
   it.each(['', 'a b', 'q\u0000', 'a\u0085', 'a\u2028'])('rejects %j with a SubjectError naming the subject, printing no raw control character', (queue) => {
-    expect(() => { assertQueueGroup(queue, 'the.subject'); }).toThrow(SubjectError);
-    expect(() => { assertQueueGroup(queue, 'the.subject'); }).toThrow(/^Invalid queue group ".*" for "the\.subject"/);
+    expect(() => {
+      assertQueueGroup(queue, 'the.subject');
+    }).toThrow(SubjectError);
+    expect(() => {
+      assertQueueGroup(queue, 'the.subject');
+    }).toThrow(/^Invalid queue group ".*" for "the\.subject"/);
   });
 });
 
 describe('assertPublishSubject', () => {
   it('accepts concrete subjects', () => {
-    expect(() => { assertPublishSubject('worker.heartbeat'); }).not.toThrow();
+    expect(() => {
+      assertPublishSubject('worker.heartbeat');
+    }).not.toThrow();
   });
   it.each(['', 'worker.*', 'worker.>', 'a..b', '.a', 'a.', 'a b.c'])('rejects %j with a SubjectError', (subject) => {
-    expect(() => { assertPublishSubject(subject); }).toThrow(SubjectError);
+    expect(() => {
+      assertPublishSubject(subject);
+    }).toThrow(SubjectError);
   });
   it('rejects non-strings from JavaScript callers with a SubjectError', () => {
-    expect(() => { assertPublishSubject(undefined as unknown as string); }).toThrow(/empty or not a string/);
+    expect(() => {
+      assertPublishSubject(undefined as unknown as string);
+    }).toThrow(/empty or not a string/);
   });
   it('never prints raw control characters in its message', () => {
-    expect(() => { assertPublishSubject('a.\u001b[31m'); }).toThrow(/\\u001b/);
+    expect(() => {
+      assertPublishSubject('a.\u001b[31m');
+    }).toThrow(/\\u001b/);
   });
 });
 
 describe('assertSubscribeSubject', () => {
   it.each(['worker.*.inference', 'worker.>', '>', '*', 'a.b'])('accepts %j', (subject) => {
-    expect(() => { assertSubscribeSubject(subject); }).not.toThrow();
+    expect(() => {
+      assertSubscribeSubject(subject);
+    }).not.toThrow();
   });
   it.each(['', 'worker.>.inference', 'a.*b', 'a..b', 'a b'])('rejects %j', (subject) => {
-    expect(() => { assertSubscribeSubject(subject); }).toThrow(SubjectError);
+    expect(() => {
+      assertSubscribeSubject(subject);
+    }).toThrow(SubjectError);
   });
 });
 

@@ -75,7 +75,11 @@ describe('compression', () => {
     const raw = await natsConnect({ servers: url });
     cleanup.add(() => raw.close());
     const seen: Msg[] = [];
-    raw.subscribe('plain', { callback: (_e, m) => { seen.push(m); } });
+    raw.subscribe('plain', {
+      callback: (_e, m) => {
+        seen.push(m);
+      },
+    });
     await raw.flush();
     await sender.publish('plain', { text: 'a'.repeat(5000) });
     await waitFor(() => seen.length === 1, 'the message');
@@ -97,7 +101,11 @@ describe('compression', () => {
       decoded.push(data);
     });
     const rawSeen: Msg[] = [];
-    raw.subscribe('zip.>', { callback: (_e, m) => { rawSeen.push(m); } });
+    raw.subscribe('zip.>', {
+      callback: (_e, m) => {
+        rawSeen.push(m);
+      },
+    });
     await raw.flush();
 
     await sender.publish('zip.big', prompt, { headers: { 'Trace-Id': 't-1' } });

@@ -33,7 +33,9 @@ describe('user/password and token authentication', () => {
     const logger = createLogger({ level: 'trace', destination: { write: (line: string) => lines.push(line) } });
 
     const wrong = new NatsClient({ logger });
-    const refused = await wrong.connect({ mode: 'external', serverUrl: server.url, user: USER, password: 'not-the-password', connectTimeout: 2000 }).catch((e: unknown) => e);
+    const refused = await wrong
+      .connect({ mode: 'external', serverUrl: server.url, user: USER, password: 'not-the-password', connectTimeout: 2000 })
+      .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(NatsConnectionError);
     expect((refused as Error).message).toMatch(/credentials/);
     expect(exposed(refused, await wrong.health())).not.toContain('not-the-password');
@@ -114,10 +116,42 @@ describe('TLS', () => {
     openssl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=test-ca');
     writeFileSync(file('server.ext'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
     openssl('req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
-    openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '1', '-extfile', 'server.ext');
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'server.pem',
+      '-days',
+      '1',
+      '-extfile',
+      'server.ext',
+    );
     writeFileSync(file('client.ext'), 'extendedKeyUsage=clientAuth\n');
     openssl('req', ...ec, '-keyout', 'client.key', '-out', 'client.csr', '-subj', '/CN=test-client');
-    openssl('x509', '-req', '-in', 'client.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'client.pem', '-days', '1', '-extfile', 'client.ext');
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      'client.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'client.pem',
+      '-days',
+      '1',
+      '-extfile',
+      'client.ext',
+    );
   });
 
   afterAll(() => {

@@ -57,9 +57,13 @@ describe('connecting', () => {
     const port = Number(health.server?.split(':')[1]);
 
     const received: string[] = [];
-    await client.subscribe('greeting', (text: string) => {
-      received.push(text);
-    }, { serializer: stringSerializer() });
+    await client.subscribe(
+      'greeting',
+      (text: string) => {
+        received.push(text);
+      },
+      { serializer: stringSerializer() },
+    );
     await client.publish('greeting', 'hello', { serializer: stringSerializer() });
     await waitFor(() => received.length === 1, 'the greeting');
     expect(received).toEqual(['hello']);
@@ -156,12 +160,20 @@ describe('publish and subscribe', () => {
       tail.push(ctx.subject);
     });
     const group: string[] = [];
-    await b.subscribe('jobs', () => {
-      group.push('b1');
-    }, { queue: 'workers' });
-    await b.subscribe('jobs', () => {
-      group.push('b2');
-    }, { queue: 'workers' });
+    await b.subscribe(
+      'jobs',
+      () => {
+        group.push('b1');
+      },
+      { queue: 'workers' },
+    );
+    await b.subscribe(
+      'jobs',
+      () => {
+        group.push('b2');
+      },
+      { queue: 'workers' },
+    );
 
     await a.publish('worker.w1.heartbeat', { cpu: 0.5, tags: ['x'] });
     await a.publish('worker.w1.register', { id: 'w1' });
@@ -178,9 +190,13 @@ describe('publish and subscribe', () => {
     const { url } = await cleanup.server();
     const client = await cleanup.client(url);
     const seen: { data: Uint8Array; trace: readonly string[] | undefined }[] = [];
-    const sub = await client.subscribe('bytes.in', (data: Uint8Array, ctx) => {
-      seen.push({ data, trace: ctx.headers?.get('Trace-Id') });
-    }, { serializer: bytesSerializer(), max: 2 });
+    const sub = await client.subscribe(
+      'bytes.in',
+      (data: Uint8Array, ctx) => {
+        seen.push({ data, trace: ctx.headers?.get('Trace-Id') });
+      },
+      { serializer: bytesSerializer(), max: 2 },
+    );
     for (let i = 0; i < 4; i++) await client.publish('bytes.in', new Uint8Array([i]), { serializer: bytesSerializer(), headers: { 'Trace-Id': `t${i}` } });
     await client.flush();
     await waitFor(() => seen.length === 2, 'two messages');
@@ -218,11 +234,20 @@ describe('publish and subscribe', () => {
       await expect(client.request(bad, 1)).rejects.toBeInstanceOf(SubjectError);
     }
     for (const bad of ['', 'a..b', 'a b', 'a*', '>.a']) {
-      await expect(client.subscribe(bad, () => undefined), bad).rejects.toBeInstanceOf(SubjectError);
-      await expect(client.reply(bad, () => undefined), bad).rejects.toBeInstanceOf(SubjectError);
+      await expect(
+        client.subscribe(bad, () => undefined),
+        bad,
+      ).rejects.toBeInstanceOf(SubjectError);
+      await expect(
+        client.reply(bad, () => undefined),
+        bad,
+      ).rejects.toBeInstanceOf(SubjectError);
     }
     for (const queue of ['', 'a b', 'q\u0000']) {
-      await expect(client.subscribe('ok.subject', () => undefined, { queue }), JSON.stringify(queue)).rejects.toThrow(/queue group/);
+      await expect(
+        client.subscribe('ok.subject', () => undefined, { queue }),
+        JSON.stringify(queue),
+      ).rejects.toThrow(/queue group/);
     }
     await client.publish('ok.subject', 1);
     client.tryPublish('ok.subject', 2);
@@ -260,9 +285,13 @@ describe('publish and subscribe', () => {
     const sub = await client.subscribe('in.json', (d) => {
       good.push(d);
     });
-    const typed = await client.subscribe('in.typed', (d: { n: number }) => {
-      good.push(d);
-    }, { serializer: countSerializer });
+    const typed = await client.subscribe(
+      'in.typed',
+      (d: { n: number }) => {
+        good.push(d);
+      },
+      { serializer: countSerializer },
+    );
 
     const raw = await natsConnect({ servers: url });
     cleanup.add(() => raw.close());
@@ -297,9 +326,7 @@ describe('publish and subscribe', () => {
   it('a publish that fails to encode rejects and sends nothing', async () => {
     const { url } = await cleanup.server();
     const client = await cleanup.client(url);
-    await expect(client.publish('typed.out', { n: 'x' } as unknown as { n: number }, { serializer: countSerializer })).rejects.toBeInstanceOf(
-      ValidationError,
-    );
+    await expect(client.publish('typed.out', { n: 'x' } as unknown as { n: number }, { serializer: countSerializer })).rejects.toBeInstanceOf(ValidationError);
   });
 
   it('an event listener that throws does not break the client', async () => {
@@ -320,10 +347,14 @@ describe('request and reply', () => {
     const server = await cleanup.client(url);
     const caller = await cleanup.client(url);
     await server.reply('math.double', (n: number) => n * 2);
-    await server.reply('text.upper', async (s: string) => {
-      await new Promise((resolve) => setTimeout(resolve, 1));
-      return s.toUpperCase();
-    }, { requestSerializer: stringSerializer(), responseSerializer: stringSerializer() });
+    await server.reply(
+      'text.upper',
+      async (s: string) => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return s.toUpperCase();
+      },
+      { requestSerializer: stringSerializer(), responseSerializer: stringSerializer() },
+    );
 
     expect(await caller.request<number, number>('math.double', 21)).toBe(42);
     expect(await caller.request('text.upper', 'abc', { requestSerializer: stringSerializer(), responseSerializer: stringSerializer() })).toBe('ABC');

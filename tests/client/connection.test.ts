@@ -33,7 +33,9 @@ function connection(): { conn: ClientConnection; lines: string[]; states: Connec
   const lines: string[] = [];
   const states: ConnectionState[] = [];
   const events = new TypedEvents<ClientEvents>(() => undefined);
-  const conn = new ClientConnection(createLogger({ level: 'debug', destination: { write: (line: string) => lines.push(line) } }), events, () => Promise.resolve());
+  const conn = new ClientConnection(createLogger({ level: 'debug', destination: { write: (line: string) => lines.push(line) } }), events, () =>
+    Promise.resolve(),
+  );
   for (const name of ['connected', 'disconnected', 'reconnecting', 'reconnected', 'closed'] as const) {
     events.on(name, () => states.push(conn.getState()));
   }
@@ -101,7 +103,9 @@ describe('the states', () => {
     expect(states.slice(-2)).toEqual(['connected', 'closed']);
     expect(conn.getState()).toBe('closed');
     const moves = lines.map((line) => JSON.parse(line) as { msg: string; from?: string; to?: string }).filter((l) => l.msg === 'Connection state changed');
-    expect(moves.map((m) => `${m.from}>${m.to}`)).toEqual(expect.arrayContaining(['disconnected>connecting', 'connecting>connected', 'connected>disconnected', 'connected>draining', 'draining>closed']));
+    expect(moves.map((m) => `${m.from}>${m.to}`)).toEqual(
+      expect.arrayContaining(['disconnected>connecting', 'connecting>connected', 'connected>disconnected', 'connected>draining', 'draining>closed']),
+    );
     expect(lines.filter((line) => line.includes('Unexpected connection state change'))).toEqual([]);
   });
 

@@ -52,9 +52,13 @@ describe('subscription callbacks', () => {
     const { in: dispatch } = inbound();
     const sub = subscription();
     const seen: [unknown, string][] = [];
-    dispatch.subscriber(sub, (data, context) => {
-      seen.push([data, context.subject]);
-    }, json)(null, message('in.a', '{"n":1}'));
+    dispatch.subscriber(
+      sub,
+      (data, context) => {
+        seen.push([data, context.subject]);
+      },
+      json,
+    )(null, message('in.a', '{"n":1}'));
     expect(seen).toEqual([[{ n: 1 }, 'in.a']]);
     expect(sub.received).toBe(1);
   });
@@ -63,9 +67,13 @@ describe('subscription callbacks', () => {
     const { in: dispatch, reported } = inbound();
     const sub = subscription();
     let called = false;
-    dispatch.subscriber(sub, () => {
-      called = true;
-    }, json)(null, message('in.bad', 'not json'));
+    dispatch.subscriber(
+      sub,
+      () => {
+        called = true;
+      },
+      json,
+    )(null, message('in.bad', 'not json'));
     expect(called).toBe(false);
     expect(sub.rejected).toBe(1);
     expect(reported[0]).toBeInstanceOf(MessageDecodeError);
@@ -74,9 +82,13 @@ describe('subscription callbacks', () => {
   it('report a handler that throws or rejects, and track an async one until it settles', async () => {
     const { in: dispatch, reported } = inbound();
     const sub = subscription();
-    dispatch.subscriber(sub, () => {
-      throw new Error('sync');
-    }, json)(null, message('in.t', '1'));
+    dispatch.subscriber(
+      sub,
+      () => {
+        throw new Error('sync');
+      },
+      json,
+    )(null, message('in.t', '1'));
     let finish: () => void = () => undefined;
     dispatch.subscriber(sub, () => new Promise<void>((resolve) => (finish = resolve)), json)(null, message('in.t', '2'));
     dispatch.subscriber(sub, () => Promise.reject(new Error('async')), json)(null, message('in.t', '3'));
@@ -121,8 +133,18 @@ describe('reply callbacks', () => {
     const { in: dispatch, answers } = inbound();
     const sub = subscription();
     sub.endpoint = new EndpointCounters({ name: 'e' }, 'in.rpc', undefined);
-    dispatch.responder(sub, (n: number) => n + 1, JSON_SERIALIZER as Serializer<number>, JSON_SERIALIZER as Serializer<number>)(null, message('in.rpc', '1', '_INBOX.1'));
-    dispatch.responder(sub, (n: number) => Promise.resolve(n * 10), JSON_SERIALIZER as Serializer<number>, JSON_SERIALIZER as Serializer<number>)(null, message('in.rpc', '2', '_INBOX.2'));
+    dispatch.responder(
+      sub,
+      (n: number) => n + 1,
+      JSON_SERIALIZER as Serializer<number>,
+      JSON_SERIALIZER as Serializer<number>,
+    )(null, message('in.rpc', '1', '_INBOX.1'));
+    dispatch.responder(
+      sub,
+      (n: number) => Promise.resolve(n * 10),
+      JSON_SERIALIZER as Serializer<number>,
+      JSON_SERIALIZER as Serializer<number>,
+    )(null, message('in.rpc', '2', '_INBOX.2'));
     await dispatch.idle();
     expect(answers).toEqual([2, 20]);
     expect(sub.endpoint.requests).toBe(2);
@@ -133,7 +155,12 @@ describe('reply callbacks', () => {
     const { in: dispatch, errors, reported } = inbound();
     const sub = subscription();
     sub.endpoint = new EndpointCounters({ name: 'e' }, 'in.rpc', undefined);
-    const refusing: Serializer<unknown> = { ...json, encode: () => { throw new ValidationError('outbound', 'in.rpc', [{ path: 'x', message: 'bad' }], 'Reply'); } };
+    const refusing: Serializer<unknown> = {
+      ...json,
+      encode: () => {
+        throw new ValidationError('outbound', 'in.rpc', [{ path: 'x', message: 'bad' }], 'Reply');
+      },
+    };
     dispatch.responder(sub, () => 1, json, json)(null, message('in.rpc', '{', '_INBOX.1'));
     dispatch.responder(sub, () => Promise.reject(new Error('boom')), json, json)(null, message('in.rpc', '1', '_INBOX.2'));
     dispatch.responder(sub, () => 1, json, refusing)(null, message('in.rpc', '1', '_INBOX.3'));
@@ -156,13 +183,17 @@ describe('reply callbacks', () => {
   });
 });
 
-describe('replies to this client\'s requests', () => {
+describe("replies to this client's requests", () => {
   it('decode the value, undo compression, and turn an error reply into NatsRemoteError', () => {
     const { in: dispatch } = inbound();
     expect(dispatch.decodeResponse(message('_INBOX.1', '{"ok":true}'), 'in.req', json)).toEqual({ ok: true });
     const zipped = message('_INBOX.2', gzipSync(Buffer.from('"big"')), undefined, { 'Content-Encoding': 'gzip' });
     expect(dispatch.decodeResponse(zipped, 'in.req', json)).toBe('big');
-    const failed = message('_INBOX.3', '', undefined, { [SERVICE_ERROR_HEADER]: 'no', [SERVICE_ERROR_CODE_HEADER]: '500', [ERROR_CODE_HEADER]: 'HANDLER_ERROR' });
+    const failed = message('_INBOX.3', '', undefined, {
+      [SERVICE_ERROR_HEADER]: 'no',
+      [SERVICE_ERROR_CODE_HEADER]: '500',
+      [ERROR_CODE_HEADER]: 'HANDLER_ERROR',
+    });
     expect(() => dispatch.decodeResponse(failed, 'in.req', json)).toThrow(NatsRemoteError);
     expect(() => dispatch.decodeResponse(message('_INBOX.4', '{'), 'in.req', json)).toThrow(MessageDecodeError);
   });

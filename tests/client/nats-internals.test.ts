@@ -60,11 +60,14 @@ describe('Outbound without the nats.js internals', () => {
     await expect(Promise.all(results)).resolves.toHaveLength(5);
     // A new tick starts from zero: the next message resolves at once.
     await new Promise((resolve) => setImmediate(resolve));
-    const next = await Promise.race([out.publish('hold.test', payload, bytesSerializer()).then(() => 'resolved'), new Promise((r) => {
+    const next = await Promise.race([
+      out.publish('hold.test', payload, bytesSerializer()).then(() => 'resolved'),
+      new Promise((r) => {
         setImmediate(() => {
           r('pending');
         });
-      })]);
+      }),
+    ]);
     expect(next).toBe('resolved');
   });
 });
@@ -101,12 +104,16 @@ describe('received headers, read without decoding them', () => {
   const cleanup = new Cleanup();
   afterAll(() => cleanup.run());
 
-  it('headerBlock finds nats.js\'s raw header bytes, and mayCarryHeader answers without decoding (nats.js still has MsgImpl._msg.hdr and _rdata)', async () => {
+  it("headerBlock finds nats.js's raw header bytes, and mayCarryHeader answers without decoding (nats.js still has MsgImpl._msg.hdr and _rdata)", async () => {
     const { url } = await cleanup.server();
     const nc = await connect({ servers: url });
     cleanup.add(() => nc.close());
     const seen: Msg[] = [];
-    nc.subscribe('raw.h', { callback: (_e, m) => { seen.push(m); } });
+    nc.subscribe('raw.h', {
+      callback: (_e, m) => {
+        seen.push(m);
+      },
+    });
     await nc.flush();
     const h = natsHeaders();
     h.set('content-ENCODING', 'gzip');

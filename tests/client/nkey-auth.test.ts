@@ -65,7 +65,9 @@ describe('node keys', () => {
       await failure(() => seedFilePublicKey(seedFile('account.nk', new TextDecoder().decode(nkeys.createAccount().getSeed())))),
     ];
     expect(errors.map((e) => (e as { code?: string }).code)).toEqual(['NATS_NKEY_SEED', 'NATS_NKEY_SEED', 'NATS_NKEY_SEED', 'NATS_NKEY_SEED']);
-    expect(errors[0]?.message).toBe(`the nkey seed file ${open} is open to its group or others (mode 0640): it is this node's identity. Run chmod 600 ${open}.`);
+    expect(errors[0]?.message).toBe(
+      `the nkey seed file ${open} is open to its group or others (mode 0640): it is this node's identity. Run chmod 600 ${open}.`,
+    );
     expect(errors[1]?.message).toMatch(/missing\.nk does not exist\. On the controller, mlx-node credentials init/);
     expect(errors[2]?.message).toMatch(/is not an nkey seed/);
     expect(errors[3]?.message).toMatch(/not of a user/);
@@ -132,7 +134,11 @@ describe('on a server that admits nodes by nkey', () => {
     };
     const url = await serverFor([{ key: member, permissions: natsPermissions(requester, undefined, { inboxPrefix: 'own' }) }]);
 
-    for (const options of [{ nkeySeed: outsider.seed }, { nkeySeedFile: seedFile('outsider.nk', outsider.seed, 0o666) }, { nkeySeedFile: seedFile('outsider-ok.nk', outsider.seed) }]) {
+    for (const options of [
+      { nkeySeed: outsider.seed },
+      { nkeySeedFile: seedFile('outsider.nk', outsider.seed, 0o666) },
+      { nkeySeedFile: seedFile('outsider-ok.nk', outsider.seed) },
+    ]) {
       const refused = new NatsClient({ logger });
       await keep(() => refused.connect({ mode: 'external', serverUrl: url, connectTimeout: 2000, ...options }));
       items.push(await refused.health());
@@ -150,7 +156,10 @@ describe('on a server that admits nodes by nkey', () => {
     items.push(await client.health(), await metrics.metrics());
     await client.disconnect();
 
-    const everything = [...lines, ...items.map((item) => `${inspect(item, { depth: 8, showHidden: true })}\n${item instanceof Error ? String(item.stack) : ''}`)].join('\n');
+    const everything = [
+      ...lines,
+      ...items.map((item) => `${inspect(item, { depth: 8, showHidden: true })}\n${item instanceof Error ? String(item.stack) : ''}`),
+    ].join('\n');
     expect(everything).toContain('AUTHORIZATION_VIOLATION');
     expect(everything).toContain('mode 0666');
     expect(lines.length).toBeGreaterThan(5);

@@ -58,7 +58,9 @@ describe('resolveClientOptions', () => {
     }
     expect(error).toBeInstanceOf(ConfigValidationError);
     const paths = (error as ConfigValidationError).problems.map((p) => p.path);
-    expect(paths).toEqual(expect.arrayContaining(['serverUrl', 'password', 'maxReconnectAttempts', 'reconnectTimeWait', 'compressThreshold', 'connectTimeout']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['serverUrl', 'password', 'maxReconnectAttempts', 'reconnectTimeWait', 'compressThreshold', 'connectTimeout']),
+    );
     // Options come from code, not from a file: the advice says so.
     expect((error as ConfigValidationError).message).toMatch(/Fix the options passed in code and try again\.$/);
     expect((error as ConfigValidationError).message).not.toContain('Fix the file');

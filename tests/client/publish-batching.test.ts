@@ -70,9 +70,13 @@ describe('the event-loop turn after 1 MiB in one tick', () => {
     const client = await cleanup.client(url);
     const receiver = await cleanup.client(url);
     let received = 0;
-    await receiver.subscribe('batch.big', () => {
-      received += 1;
-    }, { serializer: bytesSerializer() });
+    await receiver.subscribe(
+      'batch.big',
+      () => {
+        received += 1;
+      },
+      { serializer: bytesSerializer() },
+    );
     const payload = new Uint8Array(16 * 1024).fill(7);
     const count = 256; // 4 MiB: at least three turns of the loop
     let publishedWhenImmediateRan = -1;

@@ -17,7 +17,8 @@ afterEach(async () => {
 });
 
 /** The client's own server object (private; read here only to learn its pid and listen to it). */
-const embeddedServerOf = (client: NatsClient): EmbeddedNatsServer | undefined => (client as unknown as { conn: { server?: { server: EmbeddedNatsServer } } }).conn.server?.server;
+const embeddedServerOf = (client: NatsClient): EmbeddedNatsServer | undefined =>
+  (client as unknown as { conn: { server?: { server: EmbeddedNatsServer } } }).conn.server?.server;
 
 describe('embedded server crash', () => {
   it('SIGKILL of the embedded nats-server: client events, a NatsServerExitError with signal and last logs, the server exit event, a clean disconnect', async () => {

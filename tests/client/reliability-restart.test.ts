@@ -23,7 +23,12 @@ describe('server restart (SIGKILL, same port)', () => {
       return Promise.resolve();
     });
     const first = await cleanup.server();
-    const client = await cleanup.client(first.url, { maxReconnectAttempts: -1, reconnectTimeWait: FIRST_WAIT_MS, reconnectMaxWait: 1000, maxPendingBytes: 4000 });
+    const client = await cleanup.client(first.url, {
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: FIRST_WAIT_MS,
+      reconnectMaxWait: 1000,
+      maxPendingBytes: 4000,
+    });
     const attempts: number[] = [];
     client.on('reconnecting', ({ attempt }) => attempts.push(attempt));
 

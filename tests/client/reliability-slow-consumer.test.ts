@@ -36,16 +36,24 @@ async function flood(raw: NatsConnection, subject: string): Promise<void> {
 }
 
 /** A subscription whose handlers all wait for `release()`, holding on to their message as real handlers do. */
-async function stuckSubscription(client: NatsClient, subject: string, maxInFlight: number): Promise<{ release: () => void; sub: Awaited<ReturnType<NatsClient['subscribe']>> }> {
+async function stuckSubscription(
+  client: NatsClient,
+  subject: string,
+  maxInFlight: number,
+): Promise<{ release: () => void; sub: Awaited<ReturnType<NatsClient['subscribe']>> }> {
   let release = (): void => undefined;
   const gate = new Promise<void>((resolve) => {
     release = resolve;
   });
   const held: unknown[] = [];
-  const sub = await client.subscribe(subject, async (data: unknown) => {
-    await gate;
-    held.push(data);
-  }, { maxInFlight });
+  const sub = await client.subscribe(
+    subject,
+    async (data: unknown) => {
+      await gate;
+      held.push(data);
+    },
+    { maxInFlight },
+  );
   return { release, sub };
 }
 
@@ -105,12 +113,21 @@ describe('slow consumer', () => {
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const sub = await worker.reply('slow.rpc', async (n: number) => {
-      await gate;
-      return n;
-    }, { maxInFlight: 2 });
+    const sub = await worker.reply(
+      'slow.rpc',
+      async (n: number) => {
+        await gate;
+        return n;
+      },
+      { maxInFlight: 2 },
+    );
 
-    const calls = [1, 2, 3, 4, 5].map((n) => caller.request('slow.rpc', n, { timeout: 10_000 }).then((v) => ({ v }), (e: unknown) => ({ e })));
+    const calls = [1, 2, 3, 4, 5].map((n) =>
+      caller.request('slow.rpc', n, { timeout: 10_000 }).then(
+        (v) => ({ v }),
+        (e: unknown) => ({ e }),
+      ),
+    );
     await waitFor(() => sub.dropped === 3, 'three requests turned away');
     release();
     const outcomes = await Promise.all(calls);

@@ -89,9 +89,10 @@ describe('a request to a subject the server refuses', () => {
   const cleanup = new Cleanup();
   afterAll(() => cleanup.run());
 
-  it('fails with the server\'s permission error instead of waiting for its timeout', async () => {
+  it("fails with the server's permission error instead of waiting for its timeout", async () => {
     const { url } = await cleanup.server({
-      config: 'authorization { users: [ { user: "limited", password: "limited-pass", permissions: { publish: ["allowed.>"], subscribe: ["_INBOX.>", "allowed.>"] } } ] }',
+      config:
+        'authorization { users: [ { user: "limited", password: "limited-pass", permissions: { publish: ["allowed.>"], subscribe: ["_INBOX.>", "allowed.>"] } } ] }',
     });
     const limited = await cleanup.client(url, { user: 'limited', password: 'limited-pass' });
     limited.on('error', () => undefined);

@@ -29,17 +29,21 @@ const FIELD = String.raw`\b(?:password|pass|token|auth_token|api_key|authorizati
 /** Whether `secret` stands anywhere as a credential: a field's value (JSON, conf, inspect output) or inside URL userinfo. */
 function standsAsCredential(text: string, secret: string): boolean {
   const value = escape(secret);
-  return new RegExp(`${FIELD}${value}(?![\\w.-])`, 'i').test(text) || new RegExp(`://[^\\s/@]*${value}[^\\s/@]*@`).test(text) || text.includes(`${USER}:${secret}@`);
+  return (
+    new RegExp(`${FIELD}${value}(?![\\w.-])`, 'i').test(text) || new RegExp(`://[^\\s/@]*${value}[^\\s/@]*@`).test(text) || text.includes(`${USER}:${secret}@`)
+  );
 }
 
 /** `text` without the markers that stand where a credential was: a field's value, URL userinfo, a secret option's "found". */
 function withoutCredentialMarkers(text: string): string {
-  return text
-    .replace(new RegExp(`${FIELD}\\[REDACTED\\]`, 'gi'), '')
-    .replace(/\[REDACTED\]@/g, '')
-    .replace(/\bauth\.(?:password|token): expected [^\n]*?, found \[REDACTED\]/g, '')
-    // The same problem as an object (util.inspect and JSON).
-    .replace(/\bauth\.(?:password|token)['"],\s*"?expected"?:\s*['"][^'"]*['"],\s*"?found"?:\s*['"]\[REDACTED\]/g, '');
+  return (
+    text
+      .replace(new RegExp(`${FIELD}\\[REDACTED\\]`, 'gi'), '')
+      .replace(/\[REDACTED\]@/g, '')
+      .replace(/\bauth\.(?:password|token): expected [^\n]*?, found \[REDACTED\]/g, '')
+      // The same problem as an object (util.inspect and JSON).
+      .replace(/\bauth\.(?:password|token)['"],\s*"?expected"?:\s*['"][^'"]*['"],\s*"?found"?:\s*['"]\[REDACTED\]/g, '')
+  );
 }
 
 /** Both guarantees over everything a session let out. */
@@ -59,7 +63,8 @@ class Exposure {
   }
 
   text(): string {
-    const render = (value: unknown): string => (typeof value === 'string' ? value : `${inspect(value, { depth: 8 })}\n${(JSON.stringify(value) as string | undefined) ?? ''}`);
+    const render = (value: unknown): string =>
+      typeof value === 'string' ? value : `${inspect(value, { depth: 8 })}\n${(JSON.stringify(value) as string | undefined) ?? ''}`;
     return [...this.lines, ...this.items.map(render)].join('\n');
   }
 }
@@ -106,7 +111,9 @@ describe.each(SECRETS)('the password or token %j', (secret) => {
       const client = new NatsClient({ logger: out.logger });
       const error = await failure(() => client.connect({ mode: 'external', serverUrl: url, connectTimeout: 2000, ...credentials }));
       out.add(error, await client.health());
-      expect(error.message).toBe(`Could not connect to NATS at ${url} (AUTHORIZATION_VIOLATION): the server refused the credentials: check user/password, token or the nkey seed (a node whose key was removed is refused).`);
+      expect(error.message).toBe(
+        `Could not connect to NATS at ${url} (AUTHORIZATION_VIOLATION): the server refused the credentials: check user/password, token or the nkey seed (a node whose key was removed is refused).`,
+      );
     }
     expectNoCredentialAndNoGarbling(out.text(), secret);
   });
@@ -119,8 +126,15 @@ describe.each(SECRETS)('the password or token %j', (secret) => {
     const metrics = new ClientMetrics();
     metrics.attach(client);
     const events: unknown[] = [];
-    for (const name of ['connected', 'disconnected', 'reconnecting', 'reconnected', 'error'] as const) client.on(name, (...args: unknown[]) => events.push(name, ...args));
-    await client.connect({ mode: 'external', serverUrl: `nats://${USER}:${secret}@127.0.0.1:${server.port}`, maxReconnectAttempts: -1, reconnectTimeWait: 20, requestTimeout: 300 });
+    for (const name of ['connected', 'disconnected', 'reconnecting', 'reconnected', 'error'] as const)
+      client.on(name, (...args: unknown[]) => events.push(name, ...args));
+    await client.connect({
+      mode: 'external',
+      serverUrl: `nats://${USER}:${secret}@127.0.0.1:${server.port}`,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 20,
+      requestTimeout: 300,
+    });
     const subject = 'nats.server.connect.a.127';
     await client.reply(subject, (text: string) => {
       if (text === 'fail') throw new Error('the nats-server at 127.0.0.1 would not connect');
@@ -160,7 +174,13 @@ describe.each(SECRETS)('the password or token %j', (secret) => {
     const out = new Exposure();
     const client = new NatsClient({ logger: out.logger });
     cleanup.add(() => client.disconnect());
-    await client.connect({ mode: 'embedded', token: secret, embedded: { port: 0, httpPort: 0, logLevel: 'debug', args: ['-V'] }, reconnectTimeWait: 20, maxReconnectAttempts: -1 });
+    await client.connect({
+      mode: 'embedded',
+      token: secret,
+      embedded: { port: 0, httpPort: 0, logLevel: 'debug', args: ['-V'] },
+      reconnectTimeWait: 20,
+      maxReconnectAttempts: -1,
+    });
     const server = (client as unknown as { conn: { server: { server: EmbeddedNatsServer } } }).conn.server.server;
     await natsConnect({ servers: server.getUrl(), token: `${secret}-wrong`, reconnect: false, timeout: 1000 }).catch((error: unknown) => {
       out.add(error);
@@ -197,9 +217,13 @@ describe.each(SECRETS)('the password or token %j', (secret) => {
 
     // nats-server refuses the config it was given: its error and the path of the file read as written.
     const refusing = new NatsClient({ logger: out.logger });
-    const refused = await failure(() => refusing.connect({ mode: 'embedded', user: USER, password: secret, embedded: { port: 0, httpPort: 0, config: 'bogus_key: 1' } }));
+    const refused = await failure(() =>
+      refusing.connect({ mode: 'embedded', user: USER, password: secret, embedded: { port: 0, httpPort: 0, config: 'bogus_key: 1' } }),
+    );
     out.add(refused, await refusing.health());
-    expect(refused.message).toMatch(/^nats-server exited before it was ready \(exit code 1\): nats-server: \/\S+\/nats-embedded-\w+\/nats\.conf:\d+:\d+: unknown field "bogus_key"\. Check the options/);
+    expect(refused.message).toMatch(
+      /^nats-server exited before it was ready \(exit code 1\): nats-server: \/\S+\/nats-embedded-\w+\/nats\.conf:\d+:\d+: unknown field "bogus_key"\. Check the options/,
+    );
 
     // A malformed config of the caller's: nats-server's parse error quotes the file there, which is elided.
     const server = new EmbeddedNatsServer({ logger: out.logger });
@@ -218,7 +242,8 @@ describe.each(SECRETS)('the password or token %j', (secret) => {
     expect(flagError.message).toMatch(/^nats-server exited before it was ready \(exit code \d+\): flag provided but not defined: -bogus\. Check the options/);
 
     // The cluster file, the password from the environment: problems name the keys, and a bad URL keeps all but its userinfo.
-    const yaml = 'cluster:\n  mode: worker\n  nats:\n    mode: external\n    server_url: nats://ops:${NATS_PASSWORD}@127.0.0.1:x x\n    user: ops\n    password: ${NATS_PASSWORD}\n    reconnect: maybe\n';
+    const yaml =
+      'cluster:\n  mode: worker\n  nats:\n    mode: external\n    server_url: nats://ops:${NATS_PASSWORD}@127.0.0.1:x x\n    user: ops\n    password: ${NATS_PASSWORD}\n    reconnect: maybe\n';
     const file = await failure(() => Promise.resolve().then(() => parseClusterConfig(yaml, { file: 'cluster.yaml', env: { NATS_PASSWORD: secret } })));
     out.add(file);
     expect(file.message).toBe(

@@ -80,7 +80,9 @@ describe('credentials never leak', () => {
 
     const wrong = new NatsClient({ logger: out.logger });
     out.watch(wrong);
-    const refused = await out.outcome(() => wrong.connect({ mode: 'external', serverUrl: server.url, user: USER, password: `${PASSWORD}-wrong`, connectTimeout: 2000 }));
+    const refused = await out.outcome(() =>
+      wrong.connect({ mode: 'external', serverUrl: server.url, user: USER, password: `${PASSWORD}-wrong`, connectTimeout: 2000 }),
+    );
     expect(refused).toMatchObject({ code: 'NATS_CONNECTION' });
     await out.snapshot(wrong);
 
@@ -127,7 +129,13 @@ describe('credentials never leak', () => {
     const client = new NatsClient({ logger: out.logger });
     cleanup.add(() => client.disconnect());
     out.watch(client);
-    await client.connect({ mode: 'embedded', token: TOKEN, embedded: { port: 0, httpPort: 0, logLevel: 'debug' }, reconnectTimeWait: 20, maxReconnectAttempts: -1 });
+    await client.connect({
+      mode: 'embedded',
+      token: TOKEN,
+      embedded: { port: 0, httpPort: 0, logLevel: 'debug' },
+      reconnectTimeWait: 20,
+      maxReconnectAttempts: -1,
+    });
     const server = (client as unknown as { conn: { server: { server: EmbeddedNatsServer } } }).conn.server.server;
     await client.reply('tok.echo', (s: string) => s);
     expect(await client.request('tok.echo', 'hi')).toBe('hi');

@@ -89,24 +89,33 @@ describe('generic API', () => {
 describe('channel parameters', () => {
   const request = exampleOf('InferenceRequest') as InferenceRequest;
 
-  it.each(INJECTED.map((v) => [JSON.stringify(v), v]))('workerInference refuses workerId %s in subject, publish, request, subscribe and reply', async (_shown, workerId) => {
-    const mark = seen.length;
-    expect(() => channels.workerInference.subject({ workerId })).toThrow(SubjectError);
-    await expect(channels.workerInference.publish(client, { workerId }, request)).rejects.toBeInstanceOf(SubjectError);
-    await expect(channels.workerInference.request(client, { workerId }, request, { timeout: 500 })).rejects.toBeInstanceOf(SubjectError);
-    if (workerId !== '*') {
-      await expect(channels.workerInference.subscribe(client, { workerId }, () => undefined)).rejects.toBeInstanceOf(SubjectError);
-      await expect(
-        channels.workerInference.reply(client, { workerId }, () => ({ requestId: request.requestId, workerId: request.requestId, status: 'accepted' as const })),
-      ).rejects.toBeInstanceOf(SubjectError);
-    }
-    expect(await seenSince(mark)).toEqual([]);
-  });
+  it.each(INJECTED.map((v) => [JSON.stringify(v), v]))(
+    'workerInference refuses workerId %s in subject, publish, request, subscribe and reply',
+    async (_shown, workerId) => {
+      const mark = seen.length;
+      expect(() => channels.workerInference.subject({ workerId })).toThrow(SubjectError);
+      await expect(channels.workerInference.publish(client, { workerId }, request)).rejects.toBeInstanceOf(SubjectError);
+      await expect(channels.workerInference.request(client, { workerId }, request, { timeout: 500 })).rejects.toBeInstanceOf(SubjectError);
+      if (workerId !== '*') {
+        await expect(channels.workerInference.subscribe(client, { workerId }, () => undefined)).rejects.toBeInstanceOf(SubjectError);
+        await expect(
+          channels.workerInference.reply(client, { workerId }, () => ({
+            requestId: request.requestId,
+            workerId: request.requestId,
+            status: 'accepted' as const,
+          })),
+        ).rejects.toBeInstanceOf(SubjectError);
+      }
+      expect(await seenSince(mark)).toEqual([]);
+    },
+  );
 
   it.each(INJECTED.map((v) => [JSON.stringify(v), v]))('response refuses requestId %s', async (_shown, requestId) => {
     const workerId = '0b8c5a36-7f2e-4d1a-9c3b-5e6f7a8b9c0d';
     expect(() => channels.response.subject({ workerId, requestId })).toThrow(SubjectError);
-    const error = (await channels.response.publish(client, { workerId, requestId }, exampleOf('StreamingResponse') as never).catch((e: unknown) => e)) as SubjectError;
+    const error = (await channels.response
+      .publish(client, { workerId, requestId }, exampleOf('StreamingResponse') as never)
+      .catch((e: unknown) => e)) as SubjectError;
     expect(error).toBeInstanceOf(SubjectError);
     expect(error.parameter).toBe('requestId');
   });

@@ -43,7 +43,10 @@ describe('a running service', () => {
     expect(stats.endpoints[0]).toMatchObject({ name: 'echo', num_requests: 1, num_errors: 0, data: { endpoint: 'echo' } });
     const nc = (observer as unknown as { conn: { current(): unknown } }).conn.current();
     const pings = [];
-    for await (const ping of await new Svcm(nc as ConstructorParameters<typeof Svcm>[0]).client({ strategy: 'stall', stall: 200, maxWait: 2000 }).ping('unit-svc')) pings.push(ping);
+    for await (const ping of await new Svcm(nc as ConstructorParameters<typeof Svcm>[0])
+      .client({ strategy: 'stall', stall: 200, maxWait: 2000 })
+      .ping('unit-svc'))
+      pings.push(ping);
     expect(pings.map((p) => [p.id, p.version])).toEqual([[service.id, '1.2.3']]);
     await service.stop();
     await expect(service.stopped).resolves.toBeNull();

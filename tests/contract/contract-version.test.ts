@@ -26,11 +26,17 @@ describe('Contract-Version', () => {
     expect(channels.workerInference.contractVersion).toBe(contract.version);
   });
 
-  it('travels with a typed publish; the handler reads it as ctx.contractVersion, and the caller\'s headers stay', async () => {
+  it("travels with a typed publish; the handler reads it as ctx.contractVersion, and the caller's headers stay", async () => {
     const raw: (string | undefined)[] = [];
-    const rawSub = setup.raw.subscribe(heartbeatSubject, { callback: (_e, msg) => { raw.push(msg.headers?.get(CONTRACT_VERSION_HEADER)); } });
+    const rawSub = setup.raw.subscribe(heartbeatSubject, {
+      callback: (_e, msg) => {
+        raw.push(msg.headers?.get(CONTRACT_VERSION_HEADER));
+      },
+    });
     const seen: (string | undefined)[] = [];
-    const sub = await channels.workerHeartbeat.subscribe(setup.client, { workerId: '*' }, (_hb, ctx) => { seen.push(ctx.contractVersion); });
+    const sub = await channels.workerHeartbeat.subscribe(setup.client, { workerId: '*' }, (_hb, ctx) => {
+      seen.push(ctx.contractVersion);
+    });
     await setup.client.flush();
     await channels.workerHeartbeat.publish(setup.client, sender, heartbeat, { headers: { 'Trace-Id': 't1' } });
     await waitFor(() => seen.length === 1 && raw.length === 1, 'the heartbeat');
@@ -41,7 +47,7 @@ describe('Contract-Version', () => {
   });
 
   it('travels with a typed request and with its reply', async () => {
-    const request = (example('InferenceRequest') as InferenceRequest);
+    const request = example('InferenceRequest') as InferenceRequest;
     const workerId = '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f';
     let requestVersion: string | undefined;
     const sub = await channels.workerInference.reply(setup.client, { workerId }, (req, ctx) => {
@@ -59,7 +65,9 @@ describe('Contract-Version', () => {
 
   it('is undefined for a sender that does not say (a plain NATS client)', async () => {
     const seen: (string | undefined)[] = ['marker'];
-    const sub = await channels.workerHeartbeat.subscribe(setup.client, { workerId: '*' }, (_hb, ctx) => { seen.push(ctx.contractVersion); });
+    const sub = await channels.workerHeartbeat.subscribe(setup.client, { workerId: '*' }, (_hb, ctx) => {
+      seen.push(ctx.contractVersion);
+    });
     await setup.client.flush();
     setup.raw.publish(heartbeatSubject, Buffer.from(JSON.stringify(example('WorkerHeartbeat'))));
     await waitFor(() => seen.length === 2, 'the foreign heartbeat');
@@ -67,7 +75,7 @@ describe('Contract-Version', () => {
     await sub.unsubscribe();
   });
 
-  it('an inbound validation error names the sender\'s version and this reader\'s', async () => {
+  it("an inbound validation error names the sender's version and this reader's", async () => {
     const sub = await channels.workerHeartbeat.subscribe(setup.client, { workerId: '*' }, () => undefined);
     await setup.client.flush();
     const before = setup.errors.length;

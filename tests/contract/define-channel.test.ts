@@ -82,9 +82,14 @@ describe('publish/subscribe round trips with the contract examples', () => {
     const requestId = events[0]!.requestId;
     const mine = collector<string>();
     const others = collector<unknown>();
-    const a = await channels.response.subscribe(shared.client, { workerId: '*', requestId }, (_e, ctx) => { mine.push(ctx.params.workerId); });
-    const b = await channels.response.subscribe(shared.client, { workerId: '*', requestId: OTHER }, (e) => { others.push(e); });
-    for (const [i, event] of events.entries()) await channels.response.publish(shared.client, { workerId: i === 0 ? OTHER : WORKER, requestId: event.requestId }, event as never);
+    const a = await channels.response.subscribe(shared.client, { workerId: '*', requestId }, (_e, ctx) => {
+      mine.push(ctx.params.workerId);
+    });
+    const b = await channels.response.subscribe(shared.client, { workerId: '*', requestId: OTHER }, (e) => {
+      others.push(e);
+    });
+    for (const [i, event] of events.entries())
+      await channels.response.publish(shared.client, { workerId: i === 0 ? OTHER : WORKER, requestId: event.requestId }, event as never);
     await waitFor(() => mine.items.length === events.filter((e) => e.requestId === requestId).length, 'events for the request');
     await shared.client.flush();
     expect(mine.items).toEqual(events.map((_e, i) => (i === 0 ? OTHER : WORKER)));
@@ -94,7 +99,7 @@ describe('publish/subscribe round trips with the contract examples', () => {
   });
 
   it('a wildcard subscription hands the parsed parameters to the handler', async () => {
-    const request = (first('InferenceRequest') as InferenceRequest);
+    const request = first('InferenceRequest') as InferenceRequest;
     const got = collector<{ workerId: string; subject: string; prompt: string }>();
     const sub = await channels.workerInference.subscribe(shared.client, { workerId: '*' }, (payload, ctx) => {
       got.push({ workerId: ctx.params.workerId, subject: ctx.subject, prompt: payload.prompt });
@@ -126,10 +131,13 @@ describe('request/reply round trips with the contract examples', () => {
       const answer = replies[i % replies.length];
       const params = parameterValuesFor(channel.id, request);
       const received = collector<unknown>();
-      const sub = await channel.reply!(shared.client, ...withParams(channel, params, (payload: unknown) => {
-        received.push(payload);
-        return answer;
-      }));
+      const sub = await channel.reply!(
+        shared.client,
+        ...withParams(channel, params, (payload: unknown) => {
+          received.push(payload);
+          return answer;
+        }),
+      );
       expect(await channel.request!(shared.client, ...withParams(channel, params, request))).toEqual(answer);
       expect(received.items).toEqual([request]);
       await sub.unsubscribe();
@@ -144,15 +152,21 @@ describe('request/reply with the acknowledgement', () => {
       workerId: ctx.params.workerId,
       status: 'accepted',
     }));
-    const request = (first('InferenceRequest') as InferenceRequest);
+    const request = first('InferenceRequest') as InferenceRequest;
     const ack = await channels.workerInference.request(shared.client, { workerId: WORKER }, request);
     expect(ack).toEqual({ requestId: request.requestId, workerId: WORKER, status: 'accepted' });
     await sub.unsubscribe();
   });
 
   it('an invalid reply is refused by the responder and reaches the requester as a remote VALIDATION error', async () => {
-    const sub = await channels.workerInference.reply(shared.client, { workerId: WORKER }, (request) => ({ requestId: request.requestId, workerId: 'nope', status: 'accepted' }));
-    const error = await channels.workerInference.request(shared.client, { workerId: WORKER }, (first('InferenceRequest') as InferenceRequest)).catch((e: unknown) => e);
+    const sub = await channels.workerInference.reply(shared.client, { workerId: WORKER }, (request) => ({
+      requestId: request.requestId,
+      workerId: 'nope',
+      status: 'accepted',
+    }));
+    const error = await channels.workerInference
+      .request(shared.client, { workerId: WORKER }, first('InferenceRequest') as InferenceRequest)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NatsRemoteError);
     expect((error as NatsRemoteError).remoteCode).toBe('VALIDATION');
     expect((error as NatsRemoteError).message).toMatch(/workerId/);
@@ -163,8 +177,15 @@ describe('request/reply with the acknowledgement', () => {
 describe('validation on both sides', () => {
   it('an invalid outbound payload rejects with a ValidationError naming subject and field, and nothing is sent', async () => {
     let seen = 0;
-    const sub = shared.raw.subscribe('worker.*.heartbeat', { callback: () => { seen += 1; } });
-    const heartbeat = { ...(first('WorkerHeartbeat') as WorkerHeartbeat), metrics: { ...(first('WorkerHeartbeat') as WorkerHeartbeat).metrics, cpuUsagePercent: 140 } };
+    const sub = shared.raw.subscribe('worker.*.heartbeat', {
+      callback: () => {
+        seen += 1;
+      },
+    });
+    const heartbeat = {
+      ...(first('WorkerHeartbeat') as WorkerHeartbeat),
+      metrics: { ...(first('WorkerHeartbeat') as WorkerHeartbeat).metrics, cpuUsagePercent: 140 },
+    };
     const error = await channels.workerHeartbeat.publish(shared.client, { workerId: heartbeat.workerId }, heartbeat).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).subject).toBe(`worker.${heartbeat.workerId}.heartbeat`);
@@ -178,9 +199,11 @@ describe('validation on both sides', () => {
 
   it('an invalid inbound message never reaches the handler, is reported with its subject, and the subscription goes on', async () => {
     const got = collector<WorkerHeartbeat>();
-    const sub = await channels.workerHeartbeat.subscribe(shared.client, { workerId: '*' }, (hb) => { got.push(hb); });
+    const sub = await channels.workerHeartbeat.subscribe(shared.client, { workerId: '*' }, (hb) => {
+      got.push(hb);
+    });
     shared.errors.length = 0;
-    const valid = (first('WorkerHeartbeat') as WorkerHeartbeat);
+    const valid = first('WorkerHeartbeat') as WorkerHeartbeat;
     const subject = channels.workerHeartbeat.subject({ workerId: valid.workerId });
     shared.raw.publish(subject, Buffer.from(JSON.stringify({ ...valid, workerId: 'worker-123' })));
     shared.raw.publish(subject, Buffer.from('{not json'));
@@ -198,7 +221,7 @@ describe('validation on both sides', () => {
   });
 
   it.each(['>', '*', 'a.b', '', 'worker-123'])('refuses the parameter %j before anything is sent', async (workerId) => {
-    const error = await channels.workerInference.publish(shared.client, { workerId }, (first('InferenceRequest') as InferenceRequest)).catch((e: unknown) => e);
+    const error = await channels.workerInference.publish(shared.client, { workerId }, first('InferenceRequest') as InferenceRequest).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SubjectError);
     expect(() => channels.workerInference.subject({ workerId })).toThrow(SubjectError);
   });

@@ -8,7 +8,7 @@ import { decodeALabel, decodePunycode, encodePunycode, isValidULabel, satisfiesB
 const codePoints = (text: string): number[] => Array.from(text, (char) => char.codePointAt(0) ?? 0);
 
 describe('Punycode (RFC 3492)', () => {
-  it('encodes and decodes the RFC\'s sample and round-trips', () => {
+  it("encodes and decodes the RFC's sample and round-trips", () => {
     const codePoints = Array.from('b\u00fccher', (char) => char.codePointAt(0) ?? 0);
     expect(encodePunycode(codePoints)).toBe('bcher-kva');
     expect(decodePunycode('bcher-kva')).toEqual(codePoints);

@@ -186,7 +186,12 @@ describe('keyword helpers', () => {
 
   it('hasUniqueItems uses JSON equality', () => {
     expect(hasUniqueItems([1, '1', { a: 1 }, [1]])).toBe(true);
-    expect(hasUniqueItems([{ a: 1, b: 2 }, { b: 2, a: 1 }])).toBe(false);
+    expect(
+      hasUniqueItems([
+        { a: 1, b: 2 },
+        { b: 2, a: 1 },
+      ]),
+    ).toBe(false);
     expect(hasUniqueItems([])).toBe(true);
   });
 

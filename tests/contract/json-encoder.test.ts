@@ -58,11 +58,19 @@ function withString(value: unknown, n: number, replacement: string): unknown {
   return visit(value);
 }
 
-const shortString = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), fc.constantFrom('"', '\\', '\n', '\u0000', '\ud800', 'a\udc00b', '\u2028', '</script>'));
+const shortString = fc.oneof(
+  fc.string({ unit: 'binary' }),
+  fc.string({ unit: 'grapheme' }),
+  fc.constantFrom('"', '\\', '\n', '\u0000', '\ud800', 'a\udc00b', '\u2028', '</script>'),
+);
 /** Strings of every length: long ones take JSON.stringify's own escaping. */
-const anyString = fc.oneof(shortString, fc.string({ unit: 'binary', minLength: 60, maxLength: 400 }), fc.string({ unit: 'grapheme-ascii', minLength: 60, maxLength: 400 }));
+const anyString = fc.oneof(
+  shortString,
+  fc.string({ unit: 'binary', minLength: 60, maxLength: 400 }),
+  fc.string({ unit: 'grapheme-ascii', minLength: 60, maxLength: 400 }),
+);
 
-describe('the contract\'s messages', () => {
+describe("the contract's messages", () => {
   it.each(channelSchemas())('%s: every message a channel sends gets a specialised encoder (no zod copy on the hot path)', (_name, schema) => {
     expect(parseKeepsInput(schema)).toBe(true);
     expect(compileJsonEncoder(schema)).toBeTypeOf('function');
@@ -77,7 +85,7 @@ describe('the contract\'s messages', () => {
     fc.assert(
       fc.property(fc.constantFrom(...values), fc.integer({ min: 0, max: 2 ** 31 }), fc.nat(40), anyString, (base, start, leaf, text) => {
         let state = start;
-        const random = (): number => ((state = (state * 1_103_515_245 + 12_345) >>> 0) / 2 ** 32);
+        const random = (): number => (state = (state * 1_103_515_245 + 12_345) >>> 0) / 2 ** 32;
         const value = withString(shuffled(base, random), leaf, text);
         const parsed = schema.safeParse(value);
         fc.pre(parsed.success);
@@ -92,18 +100,53 @@ describe('the contract\'s messages', () => {
 
 describe('each kind of schema the encoder specialises', () => {
   const cases: [what: string, schema: z.ZodType, value: fc.Arbitrary<unknown>][] = [
-    ['strings, numbers, booleans and null', z.strictObject({ s: z.string(), n: z.number(), b: z.boolean(), z: z.null() }), fc.record({ s: anyString, n: fc.double({ noNaN: true, noDefaultInfinity: true }), b: fc.boolean(), z: fc.constant(null) })],
-    ['optional keys, present, absent or undefined', z.strictObject({ a: z.string().optional(), b: z.number() }), fc.record({ a: fc.option(anyString, { nil: undefined }), b: fc.integer() }, { requiredKeys: ['b'] })],
+    [
+      'strings, numbers, booleans and null',
+      z.strictObject({ s: z.string(), n: z.number(), b: z.boolean(), z: z.null() }),
+      fc.record({ s: anyString, n: fc.double({ noNaN: true, noDefaultInfinity: true }), b: fc.boolean(), z: fc.constant(null) }),
+    ],
+    [
+      'optional keys, present, absent or undefined',
+      z.strictObject({ a: z.string().optional(), b: z.number() }),
+      fc.record({ a: fc.option(anyString, { nil: undefined }), b: fc.integer() }, { requiredKeys: ['b'] }),
+    ],
     ['nullable', z.strictObject({ a: z.string().nullable() }), fc.record({ a: fc.option(anyString, { nil: null }) })],
-    ['a loose object keeps the caller\'s extra keys after the known ones', z.looseObject({ a: z.string(), b: z.number() }), fc.dictionary(anyString, fc.jsonValue()).chain((extra) => fc.record({ a: anyString, b: fc.integer() }).map((known) => ({ ...extra, ...known })))],
-    ['records, integer-like keys included', z.record(z.string(), z.strictObject({ p: z.number(), q: z.string() })), fc.dictionary(fc.oneof(anyString, fc.nat().map(String)), fc.record({ q: anyString, p: fc.integer() }))],
-    ['tuples with a rest', z.tuple([z.string(), z.number()], z.boolean()), fc.tuple(anyString, fc.integer(), fc.array(fc.boolean())).map(([s, n, rest]) => [s, n, ...rest])],
+    [
+      "a loose object keeps the caller's extra keys after the known ones",
+      z.looseObject({ a: z.string(), b: z.number() }),
+      fc.dictionary(anyString, fc.jsonValue()).chain((extra) => fc.record({ a: anyString, b: fc.integer() }).map((known) => ({ ...extra, ...known }))),
+    ],
+    [
+      'records, integer-like keys included',
+      z.record(z.string(), z.strictObject({ p: z.number(), q: z.string() })),
+      fc.dictionary(fc.oneof(anyString, fc.nat().map(String)), fc.record({ q: anyString, p: fc.integer() })),
+    ],
+    [
+      'tuples with a rest',
+      z.tuple([z.string(), z.number()], z.boolean()),
+      fc.tuple(anyString, fc.integer(), fc.array(fc.boolean())).map(([s, n, rest]) => [s, n, ...rest]),
+    ],
     ['arrays, empty or not', z.array(z.strictObject({ x: z.number(), y: z.string() })), fc.array(fc.record({ y: anyString, x: fc.integer() }))],
-    ['enums and literals, strings and mixed', z.strictObject({ e: z.enum(['a', 'b"c']), l: z.literal(['x', 3, true]) }), fc.record({ e: fc.constantFrom('a', 'b"c'), l: fc.constantFrom('x', 3, true) })],
-    ['a discriminated union picks the option of the discriminator', z.discriminatedUnion('type', [z.strictObject({ type: z.literal('a'), v: z.string() }), z.strictObject({ type: z.literal('b'), w: z.number(), v: z.string() })]), fc.oneof(fc.record({ v: anyString, type: fc.constant('a') }), fc.record({ v: anyString, w: fc.integer(), type: fc.constant('b') }))],
-    ['a plain union takes the first option that accepts', z.union([z.strictObject({ a: z.string(), b: z.number() }), z.looseObject({ b: z.number() }), z.array(z.number())]), fc.oneof(fc.record({ b: fc.integer(), a: anyString }), fc.record({ c: anyString, b: fc.integer() }), fc.array(fc.integer()))],
+    [
+      'enums and literals, strings and mixed',
+      z.strictObject({ e: z.enum(['a', 'b"c']), l: z.literal(['x', 3, true]) }),
+      fc.record({ e: fc.constantFrom('a', 'b"c'), l: fc.constantFrom('x', 3, true) }),
+    ],
+    [
+      'a discriminated union picks the option of the discriminator',
+      z.discriminatedUnion('type', [
+        z.strictObject({ type: z.literal('a'), v: z.string() }),
+        z.strictObject({ type: z.literal('b'), w: z.number(), v: z.string() }),
+      ]),
+      fc.oneof(fc.record({ v: anyString, type: fc.constant('a') }), fc.record({ v: anyString, w: fc.integer(), type: fc.constant('b') })),
+    ],
+    [
+      'a plain union takes the first option that accepts',
+      z.union([z.strictObject({ a: z.string(), b: z.number() }), z.looseObject({ b: z.number() }), z.array(z.number())]),
+      fc.oneof(fc.record({ b: fc.integer(), a: anyString }), fc.record({ c: anyString, b: fc.integer() }), fc.array(fc.integer())),
+    ],
     ['unknown and any pass through', z.strictObject({ u: z.unknown(), a: z.any() }), fc.record({ u: fc.jsonValue(), a: fc.jsonValue() })],
-    ['keys that are not ASCII', z.looseObject({ 'clé': z.string(), 'ключ': z.number() }), fc.record({ 'ключ': fc.integer(), 'clé': anyString, extra: fc.jsonValue() })],
+    ['keys that are not ASCII', z.looseObject({ clé: z.string(), ключ: z.number() }), fc.record({ ключ: fc.integer(), clé: anyString, extra: fc.jsonValue() })],
   ];
 
   it.each(cases)('%s', (_what, schema, arbitrary) => {

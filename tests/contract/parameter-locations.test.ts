@@ -9,7 +9,16 @@
 import { describe, expect, it } from 'vitest';
 import { headers as natsHeaders } from '@nats-io/nats-core';
 import { z } from 'zod';
-import { channels, defineChannel, NatsRemoteError, SubjectError, ValidationError, type MessageContext, type NatsClient, type Subscription } from '../../src/index.js';
+import {
+  channels,
+  defineChannel,
+  NatsRemoteError,
+  SubjectError,
+  ValidationError,
+  type MessageContext,
+  type NatsClient,
+  type Subscription,
+} from '../../src/index.js';
 import { compileLocationCheck } from '../../src/contract/parameter-locations.js';
 import { useServerWithClients, waitFor } from '../helpers/client.js';
 import { declaredParameters, exampleOf, locationField, parameterValuesFor } from '../helpers/reliability.js';
@@ -40,7 +49,11 @@ const run = defineChannel({
 });
 
 type Report = z.infer<typeof ReportSchema>;
-const reportOf = (nodeId: string | undefined, jobId: string, progress = 1): Report => ({ ...(nodeId === undefined ? {} : { nodeId }), job: { id: jobId }, progress });
+const reportOf = (nodeId: string | undefined, jobId: string, progress = 1): Report => ({
+  ...(nodeId === undefined ? {} : { nodeId }),
+  job: { id: jobId },
+  progress,
+});
 
 /** The validation errors `shared.client` reported since `before`. */
 const reportedSince = (before: number): ValidationError[] => shared.errors.slice(before).filter((e): e is ValidationError => e instanceof ValidationError);
@@ -67,11 +80,15 @@ describe('on receipt', () => {
     const [node, job] = reportedSince(before);
     expect(node?.direction).toBe('inbound');
     expect(node?.subject).toBe('test.loc.n1.report.j1');
-    expect(node?.issues).toEqual([{ path: 'nodeId', message: '"n2" contradicts the subject, whose {nodeId} is "n1" (the contract locates {nodeId} at $message.payload#/nodeId)' }]);
+    expect(node?.issues).toEqual([
+      { path: 'nodeId', message: '"n2" contradicts the subject, whose {nodeId} is "n1" (the contract locates {nodeId} at $message.payload#/nodeId)' },
+    ]);
     expect(node?.message).toContain('Invalid inbound Report payload on "test.loc.n1.report.j1"');
     expect(node?.message).toContain('sent with contract 1.9.0; this reader has 2.0.0');
     expect(node?.message).toContain('The message was dropped before the handler');
-    expect(job?.issues).toEqual([{ path: 'job.id', message: '"j9" contradicts the subject, whose {jobId} is "j1" (the contract locates {jobId} at $message.payload#/job/id)' }]);
+    expect(job?.issues).toEqual([
+      { path: 'job.id', message: '"j9" contradicts the subject, whose {jobId} is "j1" (the contract locates {jobId} at $message.payload#/job/id)' },
+    ]);
     await sub.unsubscribe();
   });
 
@@ -140,7 +157,13 @@ describe('the declaration', () => {
 
   it('a location for a parameter the address lacks, or one that is not a JSON pointer, is refused when the channel is defined', () => {
     const define = (locations: Record<string, string>): unknown =>
-      defineChannel({ id: 'bad', address: 'test.{a}', parameters: { a: z.string() }, message: { name: 'B', schema: z.strictObject({ a: z.string() }) }, locations });
+      defineChannel({
+        id: 'bad',
+        address: 'test.{a}',
+        parameters: { a: z.string() },
+        message: { name: 'B', schema: z.strictObject({ a: z.string() }) },
+        locations,
+      });
     expect(() => define({ b: '/a' })).toThrow(SubjectError);
     expect(() => define({ a: 'a' })).toThrow(/must be a JSON pointer/);
   });
@@ -201,7 +224,8 @@ describe('the project contract', () => {
       expect(got).toEqual([example]);
       const reported = reportedSince(before);
       expect(reported.map((e) => [e.subject, e.issues[0]?.path])).toEqual(fields.map(([, field]) => [subject, field]));
-      for (const [i, [name]] of fields.entries()) expect(reported[i]?.message).toContain(`"${other}" contradicts the subject, whose {${name}} is "${params[name] ?? ''}"`);
+      for (const [i, [name]] of fields.entries())
+        expect(reported[i]?.message).toContain(`"${other}" contradicts the subject, whose {${name}} is "${params[name] ?? ''}"`);
       await sub.unsubscribe();
     },
   );

@@ -21,7 +21,10 @@ describe('natsPermissions', () => {
   });
 
   it("defaults allow_responses to RUNTIME_DEFAULTS.permissions (nats-server's own values)", () => {
-    expect(natsPermissions(worker, 'w1', { inboxPrefix: 'p' }).allow_responses).toEqual({ max: RUNTIME_DEFAULTS.permissions.maxResponses, expires: RUNTIME_DEFAULTS.permissions.responseTtl });
+    expect(natsPermissions(worker, 'w1', { inboxPrefix: 'p' }).allow_responses).toEqual({
+      max: RUNTIME_DEFAULTS.permissions.maxResponses,
+      expires: RUNTIME_DEFAULTS.permissions.responseTtl,
+    });
     expect(RUNTIME_DEFAULTS.permissions).toEqual({ maxResponses: 1, responseTtl: '2m' });
   });
 

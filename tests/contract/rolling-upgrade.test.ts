@@ -42,7 +42,13 @@ function contract(version: string, change: (heartbeat: Obj, request: Obj) => voi
     properties: { requestId: { type: 'string', format: 'uuid' }, prompt: { type: 'string', minLength: 1 } },
   };
   change(heartbeat, request);
-  const message = (name: string, payload: unknown, example: unknown): Obj => ({ name, summary: `${name}.`, contentType: 'application/json', payload, examples: [{ name: 'one', payload: example }] });
+  const message = (name: string, payload: unknown, example: unknown): Obj => ({
+    name,
+    summary: `${name}.`,
+    contentType: 'application/json',
+    payload,
+    examples: [{ name: 'one', payload: example }],
+  });
   const doc: Obj = {
     asyncapi: '3.0.0',
     info: { title: 'Rolling upgrade fixture', version },
@@ -66,9 +72,22 @@ function contract(version: string, change: (heartbeat: Obj, request: Obj) => voi
     },
     components: {
       messages: {
-        Heartbeat: message('Heartbeat', { $ref: './schemas/heartbeat.json' }, { workerId: WORKER, load: 1, ...((heartbeat.required as string[]).includes('region') ? { region: 'eu' } : {}) }),
+        Heartbeat: message(
+          'Heartbeat',
+          { $ref: './schemas/heartbeat.json' },
+          { workerId: WORKER, load: 1, ...((heartbeat.required as string[]).includes('region') ? { region: 'eu' } : {}) },
+        ),
         InferenceRequest: message('InferenceRequest', { $ref: './schemas/request.json' }, { requestId: REQUEST, prompt: 'hi' }),
-        InferenceAck: message('InferenceAck', { type: 'object', additionalProperties: false, required: ['requestId', 'accepted'], properties: { requestId: { type: 'string' }, accepted: { type: 'boolean' } } }, { requestId: REQUEST, accepted: true }),
+        InferenceAck: message(
+          'InferenceAck',
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['requestId', 'accepted'],
+            properties: { requestId: { type: 'string' }, accepted: { type: 'boolean' } },
+          },
+          { requestId: REQUEST, accepted: true },
+        ),
       },
     },
   };
@@ -93,10 +112,17 @@ type Version = keyof typeof VERSIONS;
 interface Generated {
   contract: { version: string };
   channels: {
-    heartbeat: { publish(c: NatsClient, p: unknown): Promise<void>; subscribe(c: NatsClient, h: (p: Obj, ctx: { contractVersion: string | undefined }) => void): Promise<{ rejected: number; unsubscribe(): Promise<void> }> };
+    heartbeat: {
+      publish(c: NatsClient, p: unknown): Promise<void>;
+      subscribe(c: NatsClient, h: (p: Obj, ctx: { contractVersion: string | undefined }) => void): Promise<{ rejected: number; unsubscribe(): Promise<void> }>;
+    };
     inference: {
       request(c: NatsClient, params: { workerId: string }, p: unknown, o?: { timeout?: number }): Promise<Obj>;
-      reply(c: NatsClient, params: { workerId: string }, h: (p: Obj, ctx: { contractVersion: string | undefined }) => Obj): Promise<{ unsubscribe(): Promise<void> }>;
+      reply(
+        c: NatsClient,
+        params: { workerId: string },
+        h: (p: Obj, ctx: { contractVersion: string | undefined }) => Obj,
+      ): Promise<{ unsubscribe(): Promise<void> }>;
     };
   };
 }
@@ -159,7 +185,9 @@ describe('N and N+1 side by side', () => {
     metrics.attach(old);
     const upgraded = await client();
     const seen: { payload: Obj; version: string | undefined }[] = [];
-    const sub = await generated.n.channels.heartbeat.subscribe(old, (payload, ctx) => { seen.push({ payload, version: ctx.contractVersion }); });
+    const sub = await generated.n.channels.heartbeat.subscribe(old, (payload, ctx) => {
+      seen.push({ payload, version: ctx.contractVersion });
+    });
     await old.flush();
     const COUNT = 50;
     for (let i = 0; i < COUNT; i++) await generated.next.channels.heartbeat.publish(upgraded, { workerId: WORKER, load: i, gpuTemperatureC: 60 + i / 10 });
@@ -184,7 +212,12 @@ describe('N and N+1 side by side', () => {
       return { requestId: payload.requestId, accepted: true };
     });
     await old.flush();
-    const ack = await generated.next.channels.inference.request(upgraded, { workerId: WORKER }, { requestId: REQUEST, prompt: 'hello', priority: 'high' }, { timeout: 2000 });
+    const ack = await generated.next.channels.inference.request(
+      upgraded,
+      { workerId: WORKER },
+      { requestId: REQUEST, prompt: 'hello', priority: 'high' },
+      { timeout: 2000 },
+    );
     expect(ack).toEqual({ requestId: REQUEST, accepted: true });
     expect(requests).toEqual([{ payload: { requestId: REQUEST, prompt: 'hello' }, version: '1.1.0' }]);
     await sub.unsubscribe();
@@ -194,7 +227,9 @@ describe('N and N+1 side by side', () => {
     const upgraded = await client();
     const old = await client();
     const seen: Obj[] = [];
-    const sub = await generated.next.channels.heartbeat.subscribe(upgraded, (payload) => { seen.push(payload); });
+    const sub = await generated.next.channels.heartbeat.subscribe(upgraded, (payload) => {
+      seen.push(payload);
+    });
     await upgraded.flush();
     await generated.n.channels.heartbeat.publish(old, { workerId: WORKER, load: 7 });
     await waitFor(() => seen.length === 1, 'the N heartbeat');
@@ -206,7 +241,9 @@ describe('N and N+1 side by side', () => {
   it('a foreign publisher (plain nats.js) with one extra field reaches the typed handler without it', async () => {
     const old = await client();
     const seen: { payload: Obj; version: string | undefined }[] = [];
-    const sub = await generated.n.channels.heartbeat.subscribe(old, (payload, ctx) => { seen.push({ payload, version: ctx.contractVersion }); });
+    const sub = await generated.n.channels.heartbeat.subscribe(old, (payload, ctx) => {
+      seen.push({ payload, version: ctx.contractVersion });
+    });
     await old.flush();
     foreign.publish('fixture.heartbeat', Buffer.from(JSON.stringify({ workerId: WORKER, load: 3, firmware: 'x' })));
     await waitFor(() => seen.length === 1, 'the foreign heartbeat');
@@ -231,7 +268,9 @@ describe('a breaking change (a new required field without a major bump)', () => 
     const upgraded = await client(errors);
     const old = await client();
     const seen: Obj[] = [];
-    const sub = await generated.breaking.channels.heartbeat.subscribe(upgraded, (payload) => { seen.push(payload); });
+    const sub = await generated.breaking.channels.heartbeat.subscribe(upgraded, (payload) => {
+      seen.push(payload);
+    });
     await upgraded.flush();
     await generated.next.channels.heartbeat.publish(old, { workerId: WORKER, load: 5 });
     await waitFor(() => errors.length === 1, 'the validation error');

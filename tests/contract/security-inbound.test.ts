@@ -9,15 +9,7 @@ import { connect as tcpConnect } from 'node:net';
 import { connect as natsConnect } from '@nats-io/transport-node';
 import { type NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  MessageDecodeError,
-  NatsClient,
-  ValidationError,
-  channels,
-  type DistributedError,
-  type Subscription,
-  type WorkerHeartbeat,
-} from '../../src/index.js';
+import { MessageDecodeError, NatsClient, ValidationError, channels, type DistributedError, type Subscription, type WorkerHeartbeat } from '../../src/index.js';
 import type { TestNatsServer } from '../helpers/nats-server.js';
 import { Cleanup, waitFor } from '../helpers/client.js';
 import { exampleOf } from '../helpers/reliability.js';
@@ -62,7 +54,12 @@ const CASES: [name: string, payload: Uint8Array, error: typeof MessageDecodeErro
   ['a JSON array', text('[1,2,3]'), ValidationError, /\(root\)/],
   ['nesting 10 000 levels deep', deep(10_000), ValidationError, /WorkerHeartbeat/],
   ['a 60 KB string where a UUID belongs', text(JSON.stringify({ ...valid, workerId: 'x'.repeat(60_000) })), ValidationError, /workerId/],
-  ['another worker\'s id in the payload (the subject names this one)', text(JSON.stringify({ ...valid, workerId: WORKER_B })), ValidationError, /contradicts the subject/],
+  [
+    "another worker's id in the payload (the subject names this one)",
+    text(JSON.stringify({ ...valid, workerId: WORKER_B })),
+    ValidationError,
+    /contradicts the subject/,
+  ],
 ];
 
 describe('hostile messages from a plain NATS publisher on worker.{workerId}.heartbeat', () => {
@@ -155,7 +152,11 @@ describe('hostile requests from a plain NATS requester on worker.{workerId}.infe
     expect(calls).toBe(0);
     expect(replySub.rejected).toBe(CASES.length);
     expect(workerErrors).toHaveLength(CASES.length);
-    const ack = await channels.workerInference.request(client, { workerId: WORKER }, exampleOf('InferenceRequest') as Parameters<typeof channels.workerInference.request>[2]);
+    const ack = await channels.workerInference.request(
+      client,
+      { workerId: WORKER },
+      exampleOf('InferenceRequest') as Parameters<typeof channels.workerInference.request>[2],
+    );
     expect(ack.status).toBe('accepted');
     expect(calls).toBe(1);
   });

@@ -9,14 +9,7 @@ import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { Svcm, type ServiceIdentity, type ServiceInfo } from '@nats-io/services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  inboxPrefixFor,
-  natsAuthorizationConfig,
-  natsPermissions,
-  natsUserConfig,
-  serviceSubjects,
-  type RolePermissions,
-} from '../../src/contract/index.js';
+import { inboxPrefixFor, natsAuthorizationConfig, natsPermissions, natsUserConfig, serviceSubjects, type RolePermissions } from '../../src/contract/index.js';
 import { DistributedError, NatsClient } from '../../src/index.js';
 import { startNatsServer, type TestNatsServer } from '../helpers/nats-server.js';
 
@@ -43,8 +36,13 @@ describe('on a nats-server with per-node permissions', () => {
 
   beforeAll(async () => {
     const user = (name: string, services: string | undefined): string =>
-      natsUserConfig({ user: name, password: `${name}-pass` }, natsPermissions(node, ID, { inboxPrefix: inboxPrefixFor(name, ID), ...(services === undefined ? {} : { services }) }));
-    server = await startNatsServer({ config: natsAuthorizationConfig([user('allowed', NAME), user('plain', undefined), '{ user: "observer", password: "observer-pass" }']) });
+      natsUserConfig(
+        { user: name, password: `${name}-pass` },
+        natsPermissions(node, ID, { inboxPrefix: inboxPrefixFor(name, ID), ...(services === undefined ? {} : { services }) }),
+      );
+    server = await startNatsServer({
+      config: natsAuthorizationConfig([user('allowed', NAME), user('plain', undefined), '{ user: "observer", password: "observer-pass" }']),
+    });
     observer = await connect({ servers: server.url, user: 'observer', pass: 'observer-pass' });
   });
 
@@ -78,7 +76,7 @@ describe('on a nats-server with per-node permissions', () => {
     await service.stop();
   });
 
-  it('without it the server refuses the service\'s subjects: the service stops with that error', async () => {
+  it("without it the server refuses the service's subjects: the service stops with that error", async () => {
     const client = await nodeClient('plain');
     const errors: DistributedError[] = [];
     client.on('error', (error) => errors.push(error));

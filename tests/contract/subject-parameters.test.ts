@@ -80,7 +80,7 @@ it('the contract has parameterised channels, and some parameter refuses some tok
   expect(parameterised.some(([id]) => probes(id).some((probe) => !probe.valid))).toBe(true);
 });
 
-describe('subject() and parse() follow each parameter\'s declared schema', () => {
+describe("subject() and parse() follow each parameter's declared schema", () => {
   it.each(parameterised)('%s: accepts what the declared schema accepts (its examples among them), refuses the rest', (id, channel) => {
     const base = parameterValuesFor(id, exampleOf(channel.messageName));
     const list = probes(id);
@@ -105,10 +105,16 @@ describe('wildcard subscriptions check each subject parameter', () => {
       const wildcard = Object.fromEntries(names.map((n) => [n, '*']));
       const payload = exampleOf(channel.messageName);
       const valid = parameterValuesFor(id, payload);
-      const invalid = probes(id).filter((probe) => !probe.valid).map((probe) => subjectWith(channel.address, { ...valid, [probe.parameter]: probe.value }));
+      const invalid = probes(id)
+        .filter((probe) => !probe.valid)
+        .map((probe) => subjectWith(channel.address, { ...valid, [probe.parameter]: probe.value }));
       const received: { params: Record<string, string> }[] = [];
       const before = errors.length;
-      type Untyped = (c: NatsClient, p: Record<string, string>, h: (payload: unknown, ctx: { params: Record<string, string> }) => void) => Promise<Subscription>;
+      type Untyped = (
+        c: NatsClient,
+        p: Record<string, string>,
+        h: (payload: unknown, ctx: { params: Record<string, string> }) => void,
+      ) => Promise<Subscription>;
       const subscribe = channel.subscribe.bind(channel) as Untyped;
       const sub = await subscribe(client, wildcard, (_payload, ctx) => received.push({ params: { ...ctx.params } }));
       for (const subject of invalid) raw.publish(subject, encode(payload));

@@ -52,7 +52,11 @@ describe('reader schemas, on every message of the contract', () => {
         if (!result.success) {
           // Refused by both: the same issues as the writer gives (today's errors, unknown keys aside).
           const issues = writer.safeParse(structuredClone(value)).error?.issues.filter((i) => i.code !== 'unrecognized_keys');
-          if (issues !== undefined && issues.length > 0) expect(result.error.issues.map((i) => i.path), what).toEqual(expect.arrayContaining(issues.map((i) => i.path)));
+          if (issues !== undefined && issues.length > 0)
+            expect(
+              result.error.issues.map((i) => i.path),
+              what,
+            ).toEqual(expect.arrayContaining(issues.map((i) => i.path)));
           continue;
         }
         tolerated += 1;
@@ -80,10 +84,30 @@ describe('the reader strips unknown keys and nothing else', () => {
   });
 
   it.each([
-    ['a missing required field', (v: Record<string, unknown>) => { delete v.workerId; }],
-    ['a wrong type', (v: Record<string, unknown>) => { v.workerId = 42; }],
-    ['an out-of-range value', (v: Record<string, unknown>) => { (v.metrics as Record<string, unknown>).activeRequests = -1; }],
-    ['an unknown enum value', (v: Record<string, unknown>) => { v.status = 'sleeping'; }],
+    [
+      'a missing required field',
+      (v: Record<string, unknown>) => {
+        delete v.workerId;
+      },
+    ],
+    [
+      'a wrong type',
+      (v: Record<string, unknown>) => {
+        v.workerId = 42;
+      },
+    ],
+    [
+      'an out-of-range value',
+      (v: Record<string, unknown>) => {
+        (v.metrics as Record<string, unknown>).activeRequests = -1;
+      },
+    ],
+    [
+      'an unknown enum value',
+      (v: Record<string, unknown>) => {
+        v.status = 'sleeping';
+      },
+    ],
   ])('still refuses %s, with the writer error', (_what, mutate) => {
     const value = heartbeat();
     mutate(value);
