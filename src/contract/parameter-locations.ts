@@ -3,6 +3,7 @@
  * Generated code passes each such location as a JSON pointer into the payload; the channel checks both directions
  * with it, because a subject is what NATS permissions can bind to a node and a payload is whatever the sender wrote.
  */
+import { pointerSegments } from '../base/json-pointer.js';
 import { SubjectError, type ValidationIssue } from '../base/errors.js';
 
 /** Where the payload carries a parameter: a JSON pointer (RFC 6901) per parameter name, `/requestId` for `$message.payload#/requestId`. */
@@ -40,13 +41,7 @@ export function compileLocationCheck(address: string, parameters: readonly strin
         subject: address,
         parameter,
       });
-    const path =
-      pointer === ''
-        ? []
-        : pointer
-            .slice(1)
-            .split('/')
-            .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const path = pointerSegments(pointer);
     return { parameter, path, dotted: path.join('.'), written: `$message.payload#${pointer}` };
   });
   if (located.length === 0) return undefined;
