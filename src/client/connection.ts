@@ -222,7 +222,7 @@ export class ClientConnection implements ConnectionAccess {
 
     // A connection that closed for good (not through disconnect()) may leave its embedded server behind.
     await this.stopServer();
-    // The seed is read and checked before a server starts, so a bad key fails fast and starts nothing.
+    // The nkey seed is read and checked before a server starts, so a bad key fails fast and starts nothing.
     let authenticator: Authenticator | undefined;
     try {
       authenticator = await nkeyAuthenticatorOf(options);

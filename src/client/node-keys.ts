@@ -1,6 +1,6 @@
 /**
  * A node's own NATS identity: a user nkey (ed25519; public key `U...`, seed `SU...`). The server knows the public key
- * and sends a nonce at every connection; the seed signs it and never travels. So the seed is the credential, and
+ * and sends a nonce at every connection; the nkey seed signs it and never travels. So the nkey seed is the credential, and
  * nothing here puts its text in an error, a log field or a return value, except `createNodeKey`, whose job is to
  * mint one for a file.
  */
@@ -8,7 +8,7 @@ import { open } from 'node:fs/promises';
 import { createUser, fromSeed, type KeyPair } from '@nats-io/nkeys';
 import { DistributedError } from '../base/errors.js';
 
-/** A freshly minted user nkey: the public key the server lists, and the seed the node signs with (keep it secret). */
+/** A freshly minted user nkey: the public key the server lists, and the nkey seed the node signs with (keep it secret). */
 export interface NodeKey {
   publicKey: string;
   seed: string;
